@@ -1,0 +1,1 @@
+"""Briefer's domain, project store, import and services. Never imports Qt."""

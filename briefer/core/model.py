@@ -1,0 +1,125 @@
+"""Domain dataclasses: what the store returns and the services pass around.
+
+Offsets: ``Passage.start`` and ``Passage.end`` are Python ``str`` indices, i.e.
+Unicode code points, into ``Document.text`` (the normalised text as stored).
+The invariant ``document.text[start:end] == passage.quote`` always holds. Qt
+counts UTF-16 code units instead; only the reader widget converts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class ProjectMeta:
+    title: str = ""
+    author: str = ""
+    date: str = ""
+    marking: str = ""
+    bottom_line: str = ""
+
+    FIELDS = ("title", "author", "date", "marking", "bottom_line")
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """A document's metadata without its (possibly large) text."""
+
+    id: int
+    title: str
+    publisher: str
+    author: str
+    date: str
+    url: str
+    language: str  # "en", "zh-Hans", "zh-Hant", "zh" or "und"
+    source_file: str
+    sha256: str
+    length: int
+
+    METADATA_FIELDS = ("title", "publisher", "author", "date", "url", "language")
+
+
+@dataclass(frozen=True)
+class Document(DocumentInfo):
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Tag:
+    id: int
+    name: str
+    color: str  # "#rrggbb"
+    description: str = ""
+    parent: int | None = None
+    position: int = 0
+    is_stance: bool = False
+
+
+@dataclass(frozen=True)
+class Passage:
+    id: int
+    document: int
+    start: int  # code-point offset into the document text (see module doc)
+    end: int
+    quote: str
+    prefix: str = ""  # context before the quote, for re-anchoring after edits
+    suffix: str = ""
+    note: str = ""
+    translation: str = ""
+    created: str = ""
+    modified: str = ""
+    tags: tuple[int, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Section:
+    id: int
+    title: str
+    parent: int | None = None
+    position: int = 0
+    notes: str = ""  # Markdown written by the analyst
+    stance: int | None = None  # a tag id
+
+
+@dataclass(frozen=True)
+class Placement:
+    id: int
+    section: int
+    passage: int
+    position: int
+
+
+@dataclass(frozen=True)
+class PassageSnapshot:
+    """Everything needed to bring a deleted passage back exactly (for undo)."""
+
+    passage: Passage
+    placements: tuple[Placement, ...]
+
+
+@dataclass(frozen=True)
+class SectionSnapshot:
+    """A section subtree with its placements, for undoing a delete."""
+
+    sections: tuple[Section, ...]
+    placements: tuple[Placement, ...]
+
+
+@dataclass(frozen=True)
+class TagSnapshot:
+    """A tag subtree and its passage links, for undoing a delete or merge."""
+
+    tags: tuple[Tag, ...]
+    links: tuple[tuple[int, int], ...]  # (passage, tag)
+    stance_sections: tuple[tuple[int, int], ...] = ()  # (section, tag)
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    document: int
+    start: int
+    end: int
+    context_before: str
+    match: str
+    context_after: str

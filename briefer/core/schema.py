@@ -1,0 +1,83 @@
+"""The project file's schema as numbered migrations (part of the store).
+
+``PRAGMA user_version`` records how many migrations a file has had. A file whose
+version is higher than ``len(MIGRATIONS)`` was written by a newer Briefer and
+is refused rather than guessed at.
+"""
+
+from __future__ import annotations
+
+# 'BRIF': marks an SQLite file as a Briefer project.
+APPLICATION_ID = 0x42524946
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: the whole first schema.
+    """
+    CREATE TABLE meta (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    CREATE TABLE documents (
+        id          INTEGER PRIMARY KEY,
+        title       TEXT NOT NULL DEFAULT '',
+        publisher   TEXT NOT NULL DEFAULT '',
+        author      TEXT NOT NULL DEFAULT '',
+        date        TEXT NOT NULL DEFAULT '',
+        url         TEXT NOT NULL DEFAULT '',
+        language    TEXT NOT NULL DEFAULT 'und',
+        source_file TEXT NOT NULL DEFAULT '',
+        sha256      TEXT NOT NULL UNIQUE,
+        text        TEXT NOT NULL,
+        length      INTEGER NOT NULL,
+        imported_at TEXT NOT NULL
+    );
+    CREATE TABLE tags (
+        id          INTEGER PRIMARY KEY,
+        name        TEXT NOT NULL UNIQUE,
+        color       TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        parent      INTEGER REFERENCES tags(id) ON DELETE CASCADE,
+        position    INTEGER NOT NULL DEFAULT 0,
+        is_stance   INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE passages (
+        id          INTEGER PRIMARY KEY,
+        document    INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        start       INTEGER NOT NULL,
+        end         INTEGER NOT NULL,
+        quote       TEXT NOT NULL,
+        prefix      TEXT NOT NULL DEFAULT '',
+        suffix      TEXT NOT NULL DEFAULT '',
+        note        TEXT NOT NULL DEFAULT '',
+        translation TEXT NOT NULL DEFAULT '',
+        created     TEXT NOT NULL,
+        modified    TEXT NOT NULL,
+        CHECK (start >= 0 AND end > start)
+    );
+    CREATE INDEX passages_by_document ON passages(document, start);
+    CREATE TABLE passage_tags (
+        passage INTEGER NOT NULL REFERENCES passages(id) ON DELETE CASCADE,
+        tag     INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+        PRIMARY KEY (passage, tag)
+    );
+    CREATE INDEX passage_tags_by_tag ON passage_tags(tag);
+    CREATE TABLE sections (
+        id       INTEGER PRIMARY KEY,
+        title    TEXT NOT NULL,
+        parent   INTEGER REFERENCES sections(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL DEFAULT 0,
+        notes    TEXT NOT NULL DEFAULT '',
+        stance   INTEGER REFERENCES tags(id) ON DELETE SET NULL
+    );
+    CREATE TABLE placements (
+        id       INTEGER PRIMARY KEY,
+        section  INTEGER NOT NULL REFERENCES sections(id) ON DELETE CASCADE,
+        passage  INTEGER NOT NULL REFERENCES passages(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX placements_by_section ON placements(section, position);
+    CREATE INDEX placements_by_passage ON placements(passage);
+    """,
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,641 @@
+"""The project store: the one module that speaks SQL.
+
+A project is one SQLite file. ``Store`` owns its connection; every public
+method runs inside a transaction (``transaction()`` nests, so a service or a
+command can group several calls into one), which is what guarantees that a
+crash leaves the file at the last completed user action.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from briefer.core.errors import (
+    NewerSchemaError,
+    NotAProjectError,
+    NotFoundError,
+    ProjectInUseError,
+)
+from briefer.core.model import (
+    Document,
+    DocumentInfo,
+    Passage,
+    PassageSnapshot,
+    Placement,
+    ProjectMeta,
+    SearchHit,
+    Section,
+    SectionSnapshot,
+    Tag,
+    TagSnapshot,
+)
+from briefer.core.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+
+_SQLITE_HEADER = b"SQLite format 3\x00"
+_DOC_INFO_COLUMNS = "id, title, publisher, author, date, url, language, source_file, sha256, length"
+_PASSAGE_COLUMNS = "id, document, start, end, quote, prefix, suffix, note, translation, created, modified"
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class _WriteLock:
+    """An advisory lock that marks a project as open for writing by one process.
+
+    ``flock`` on its own descriptor of the database file: it is independent of
+    SQLite's POSIX record locks, and the kernel drops it if the process dies, so
+    a crash never leaves a stale lock behind. The descriptor stays open until the
+    SQLite connection is closed, because closing any descriptor of the file would
+    drop SQLite's own POSIX locks.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self._fd: int | None = None
+        try:
+            import fcntl
+        except ImportError:  # Windows: SQLite's own locking is all we have.
+            return
+        fd = os.open(path, os.O_RDWR)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise ProjectInUseError(
+                f"{path} is in use: another Briefer window or command has it open for writing"
+            ) from None
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
+class Store:
+    """Owns one project file's SQLite connection and all SQL against it."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path, lock: _WriteLock | None) -> None:
+        self._conn = conn
+        self.path = path
+        self.readonly = lock is None
+        self._lock = lock
+        self._depth = 0
+
+    # ------------------------------------------------------------------ opening
+    @classmethod
+    def create(cls, path: str | os.PathLike[str]) -> Store:
+        """Create a new, empty project file. Refuses to overwrite anything."""
+        target = Path(path)
+        if target.exists():
+            raise FileExistsError(f"{target} already exists; not overwriting it")
+        try:
+            conn = sqlite3.connect(f"file:{_uri_path(target)}?mode=rwc", uri=True, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise OSError(f"cannot create {target}: {exc}") from None
+        try:
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            _configure(conn)
+            _migrate(conn, 0)
+        except BaseException:
+            conn.close()
+            target.unlink(missing_ok=True)
+            raise
+        return cls(conn, target, _WriteLock(target))
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str], *, readonly: bool = False) -> Store:
+        """Open an existing project, checking it is one before changing anything."""
+        target = Path(path)
+        if not target.is_file():
+            raise FileNotFoundError(f"{target}: no such project file")
+        try:
+            with open(target, "rb") as fh:
+                header = fh.read(len(_SQLITE_HEADER))
+        except OSError as exc:
+            raise OSError(f"cannot read {target}: {exc.strerror}") from None
+        if header != _SQLITE_HEADER:
+            raise NotAProjectError(f"{target} is not a Briefer project (not an SQLite database)")
+        mode = "ro" if readonly else "rw"
+        try:
+            conn = sqlite3.connect(f"file:{_uri_path(target)}?mode={mode}", uri=True, isolation_level=None)
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise NotAProjectError(f"{target} is not a readable Briefer project ({exc})") from None
+        if app_id != APPLICATION_ID:
+            conn.close()
+            raise NotAProjectError(f"{target} is an SQLite database but not a Briefer project")
+        if version > SCHEMA_VERSION:
+            conn.close()
+            raise NewerSchemaError(
+                f"{target} was written by a newer version of Briefer (schema {version}, "
+                f"this version reads up to {SCHEMA_VERSION}); update Briefer to open it"
+            )
+        lock = None
+        try:
+            if not readonly:
+                lock = _WriteLock(target)
+                _configure(conn)
+                _migrate(conn, version)
+            else:
+                conn.execute("PRAGMA foreign_keys = ON")
+                conn.execute("PRAGMA busy_timeout = 5000")
+        except BaseException:
+            conn.close()
+            if lock:
+                lock.release()
+            raise
+        return cls(conn, target, lock)
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None  # type: ignore[assignment]
+        if self._lock:
+            self._lock.release()
+            self._lock = None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        return self._conn.execute("PRAGMA user_version").fetchone()[0]
+
+    # ------------------------------------------------------------- transactions
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One atomic unit of work; nested calls join the outermost transaction."""
+        if self._depth == 0:
+            self._conn.execute("BEGIN IMMEDIATE")
+        self._depth += 1
+        try:
+            yield
+        except BaseException:
+            self._depth -= 1
+            if self._depth == 0:
+                self._conn.execute("ROLLBACK")
+            raise
+        self._depth -= 1
+        if self._depth == 0:
+            self._conn.execute("COMMIT")
+
+    def _q(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+        return self._conn.execute(sql, params)
+
+    # --------------------------------------------------------------------- meta
+    def get_meta(self) -> ProjectMeta:
+        rows = dict(self._q("SELECT key, value FROM meta").fetchall())
+        return ProjectMeta(**{f: rows.get(f, "") for f in ProjectMeta.FIELDS})
+
+    def set_meta(self, **fields: str) -> None:
+        unknown = set(fields) - set(ProjectMeta.FIELDS)
+        if unknown:
+            raise ValueError(f"unknown project field(s): {', '.join(sorted(unknown))}")
+        with self.transaction():
+            for key, value in fields.items():
+                self._q("INSERT INTO meta(key, value) VALUES (?, ?) "
+                        "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
+
+    # ---------------------------------------------------------------- documents
+    def add_document(self, *, text: str, sha256: str, title: str = "", publisher: str = "",
+                     author: str = "", date: str = "", url: str = "", language: str = "und",
+                     source_file: str = "") -> int:
+        with self.transaction():
+            cur = self._q(
+                "INSERT INTO documents(title, publisher, author, date, url, language, source_file,"
+                " sha256, text, length, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (title, publisher, author, date, url, language, source_file, sha256, text,
+                 len(text), now_iso()),
+            )
+            return int(cur.lastrowid)
+
+    def list_documents(self) -> list[DocumentInfo]:
+        rows = self._q(f"SELECT {_DOC_INFO_COLUMNS} FROM documents ORDER BY id").fetchall()
+        return [DocumentInfo(*row) for row in rows]
+
+    def get_document(self, doc_id: int) -> Document:
+        row = self._q(f"SELECT {_DOC_INFO_COLUMNS}, text FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no document with id {doc_id}")
+        return Document(*row)
+
+    def document_info(self, doc_id: int) -> DocumentInfo:
+        row = self._q(f"SELECT {_DOC_INFO_COLUMNS} FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no document with id {doc_id}")
+        return DocumentInfo(*row)
+
+    def documents_titled(self, title: str) -> list[int]:
+        return [r[0] for r in self._q("SELECT id FROM documents WHERE title = ? ORDER BY id", (title,))]
+
+    def document_with_sha(self, sha256: str) -> int | None:
+        row = self._q("SELECT id FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
+        return row[0] if row else None
+
+    def update_document(self, doc_id: int, **fields: str) -> None:
+        unknown = set(fields) - set(DocumentInfo.METADATA_FIELDS)
+        if unknown:
+            raise ValueError(f"unknown document field(s): {', '.join(sorted(unknown))}")
+        if not fields:
+            return
+        with self.transaction():
+            assignments = ", ".join(f"{name} = ?" for name in fields)
+            cur = self._q(f"UPDATE documents SET {assignments} WHERE id = ?", (*fields.values(), doc_id))
+            if cur.rowcount == 0:
+                raise NotFoundError(f"no document with id {doc_id}")
+
+    def passage_counts(self) -> dict[int, int]:
+        """Number of passages per document id."""
+        return dict(self._q("SELECT document, COUNT(*) FROM passages GROUP BY document").fetchall())
+
+    def search(self, query: str, *, context: int = 40, limit: int = 500) -> list[SearchHit]:
+        """Find ``query`` (case-insensitively) in every document.
+
+        ``instr`` on lowered text rather than FTS5: the trigram tokenizer cannot
+        match the one- and two-character words Chinese search needs.
+        """
+        if not query:
+            return []
+        hits: list[SearchHit] = []
+        rows = self._q(
+            "SELECT id, text FROM documents WHERE instr(lower(text), lower(?)) > 0 OR instr(text, ?) > 0 "
+            "ORDER BY id", (query, query)).fetchall()
+        for doc_id, text in rows:
+            # lower() keeps code-point positions (casefold() can change lengths),
+            # so hit offsets index the stored text directly.
+            haystack = text.lower()
+            lowered = query.lower()
+            pos = haystack.find(lowered)
+            while pos != -1 and len(hits) < limit:
+                end = pos + len(lowered)
+                hits.append(SearchHit(doc_id, pos, end, text[max(0, pos - context):pos],
+                                      text[pos:end], text[end:end + context]))
+                pos = haystack.find(lowered, end)
+            if len(hits) >= limit:
+                break
+        return hits
+
+    # --------------------------------------------------------------------- tags
+    def add_tag(self, *, name: str, color: str, description: str = "", parent: int | None = None,
+                is_stance: bool = False, position: int | None = None, tag_id: int | None = None) -> int:
+        with self.transaction():
+            pos = self._make_room("tags", parent, position)
+            cur = self._q(
+                "INSERT INTO tags(id, name, color, description, parent, position, is_stance)"
+                " VALUES (?,?,?,?,?,?,?)",
+                (tag_id, name, color, description, parent, pos, int(is_stance)),
+            )
+            return int(cur.lastrowid)
+
+    def list_tags(self) -> list[Tag]:
+        """All tags, parents before children, siblings in their order."""
+        rows = self._q("SELECT id, name, color, description, parent, position, is_stance FROM tags"
+                       " ORDER BY position, id").fetchall()
+        tags = [Tag(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6])) for r in rows]
+        return _tree_order(tags)
+
+    def get_tag(self, tag_id: int) -> Tag:
+        row = self._q("SELECT id, name, color, description, parent, position, is_stance FROM tags"
+                      " WHERE id = ?", (tag_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no tag with id {tag_id}")
+        return Tag(row[0], row[1], row[2], row[3], row[4], row[5], bool(row[6]))
+
+    def tag_named(self, name: str) -> Tag | None:
+        row = self._q("SELECT id FROM tags WHERE name = ?", (name,)).fetchone()
+        return self.get_tag(row[0]) if row else None
+
+    def update_tag(self, tag_id: int, **fields: Any) -> None:
+        allowed = {"name", "color", "description", "is_stance"}
+        unknown = set(fields) - allowed
+        if unknown:
+            raise ValueError(f"unknown tag field(s): {', '.join(sorted(unknown))}")
+        if not fields:
+            return
+        with self.transaction():
+            assignments = ", ".join(f"{name} = ?" for name in fields)
+            cur = self._q(f"UPDATE tags SET {assignments} WHERE id = ?", (*fields.values(), tag_id))
+            if cur.rowcount == 0:
+                raise NotFoundError(f"no tag with id {tag_id}")
+
+    def move_tag(self, tag_id: int, parent: int | None, position: int) -> None:
+        with self.transaction():
+            self._move_row("tags", tag_id, parent, position)
+
+    def tag_usage(self, tag_id: int) -> int:
+        """How many passages carry this tag or one of its descendants."""
+        ids = self._subtree("tags", tag_id)
+        marks = ",".join("?" * len(ids))
+        return self._q(f"SELECT COUNT(DISTINCT passage) FROM passage_tags WHERE tag IN ({marks})", ids).fetchone()[0]
+
+    def tag_counts(self) -> dict[int, int]:
+        return dict(self._q("SELECT tag, COUNT(*) FROM passage_tags GROUP BY tag").fetchall())
+
+    def snapshot_tag(self, tag_id: int) -> TagSnapshot:
+        ids = self._subtree("tags", tag_id)
+        marks = ",".join("?" * len(ids))
+        tags = [self.get_tag(i) for i in ids]
+        links = self._q(f"SELECT passage, tag FROM passage_tags WHERE tag IN ({marks})", ids).fetchall()
+        stances = self._q(f"SELECT id, stance FROM sections WHERE stance IN ({marks})", ids).fetchall()
+        return TagSnapshot(tuple(tags), tuple(map(tuple, links)), tuple(map(tuple, stances)))
+
+    def delete_tag(self, tag_id: int) -> None:
+        with self.transaction():
+            tag = self.get_tag(tag_id)
+            self._q("DELETE FROM tags WHERE id = ?", (tag_id,))
+            self._close_gap("tags", tag.parent, tag.position)
+
+    def restore_tag(self, snap: TagSnapshot) -> None:
+        with self.transaction():
+            for tag in snap.tags:  # parents come first in a snapshot
+                if tag.id == snap.tags[0].id:
+                    self._make_room("tags", tag.parent, tag.position)
+                self._q("INSERT INTO tags(id, name, color, description, parent, position, is_stance)"
+                        " VALUES (?,?,?,?,?,?,?)", (tag.id, tag.name, tag.color, tag.description,
+                                                    tag.parent, tag.position, int(tag.is_stance)))
+            self._q_many("INSERT OR IGNORE INTO passage_tags(passage, tag) VALUES (?, ?)", snap.links)
+            self._q_many("UPDATE sections SET stance = ? WHERE id = ?", [(t, s) for s, t in snap.stance_sections])
+
+    # ----------------------------------------------------------------- passages
+    def add_passage(self, *, document: int, start: int, end: int, quote: str, prefix: str = "",
+                    suffix: str = "", note: str = "", translation: str = "",
+                    tags: Iterable[int] = (), passage_id: int | None = None,
+                    created: str | None = None) -> int:
+        stamp = now_iso()
+        with self.transaction():
+            cur = self._q(
+                f"INSERT INTO passages({_PASSAGE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (passage_id, document, start, end, quote, prefix, suffix, note, translation,
+                 created or stamp, stamp),
+            )
+            pid = int(cur.lastrowid)
+            self._q_many("INSERT OR IGNORE INTO passage_tags(passage, tag) VALUES (?, ?)",
+                         [(pid, t) for t in tags])
+            return pid
+
+    def _passages_where(self, where: str = "", params: Sequence[Any] = ()) -> list[Passage]:
+        rows = self._q(f"SELECT {_PASSAGE_COLUMNS} FROM passages {where} ORDER BY document, start, end, id",
+                       params).fetchall()
+        tag_rows = self._q("SELECT passage, tag FROM passage_tags ORDER BY tag").fetchall()
+        tags: dict[int, list[int]] = {}
+        for pid, tid in tag_rows:
+            tags.setdefault(pid, []).append(tid)
+        return [Passage(*row, tags=tuple(tags.get(row[0], ()))) for row in rows]
+
+    def list_passages(self, document: int | None = None) -> list[Passage]:
+        if document is None:
+            return self._passages_where()
+        return self._passages_where("WHERE document = ?", (document,))
+
+    def get_passage(self, passage_id: int) -> Passage:
+        row = self._q(f"SELECT {_PASSAGE_COLUMNS} FROM passages WHERE id = ?", (passage_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no passage with id {passage_id}")
+        tags = tuple(r[0] for r in self._q("SELECT tag FROM passage_tags WHERE passage = ? ORDER BY tag",
+                                           (passage_id,)))
+        return Passage(*row, tags=tags)
+
+    def passage_at(self, document: int, start: int, end: int) -> int | None:
+        row = self._q("SELECT id FROM passages WHERE document = ? AND start = ? AND end = ? ORDER BY id",
+                      (document, start, end)).fetchone()
+        return row[0] if row else None
+
+    def update_passage(self, passage_id: int, **fields: str) -> None:
+        unknown = set(fields) - {"note", "translation"}
+        if unknown:
+            raise ValueError(f"unknown passage field(s): {', '.join(sorted(unknown))}")
+        with self.transaction():
+            assignments = ", ".join(f"{name} = ?" for name in fields)
+            cur = self._q(f"UPDATE passages SET {assignments}, modified = ? WHERE id = ?",
+                          (*fields.values(), now_iso(), passage_id))
+            if cur.rowcount == 0:
+                raise NotFoundError(f"no passage with id {passage_id}")
+
+    def add_passage_tag(self, passage_id: int, tag_id: int) -> bool:
+        """Link a tag; returns False when the passage already had it."""
+        with self.transaction():
+            cur = self._q("INSERT OR IGNORE INTO passage_tags(passage, tag) VALUES (?, ?)", (passage_id, tag_id))
+            return cur.rowcount == 1
+
+    def remove_passage_tag(self, passage_id: int, tag_id: int) -> bool:
+        with self.transaction():
+            cur = self._q("DELETE FROM passage_tags WHERE passage = ? AND tag = ?", (passage_id, tag_id))
+            return cur.rowcount == 1
+
+    def retag(self, source_tag: int, target_tag: int) -> None:
+        """Give every passage tagged ``source_tag`` the tag ``target_tag`` (for merges)."""
+        with self.transaction():
+            self._q("INSERT OR IGNORE INTO passage_tags(passage, tag) "
+                    "SELECT passage, ? FROM passage_tags WHERE tag = ?", (target_tag, source_tag))
+
+    def snapshot_passage(self, passage_id: int) -> PassageSnapshot:
+        rows = self._q("SELECT id, section, passage, position FROM placements WHERE passage = ?",
+                       (passage_id,)).fetchall()
+        return PassageSnapshot(self.get_passage(passage_id), tuple(Placement(*r) for r in rows))
+
+    def delete_passage(self, passage_id: int) -> None:
+        with self.transaction():
+            for placement in self.snapshot_passage(passage_id).placements:
+                self.remove_placement(placement.id)
+            self._q("DELETE FROM passages WHERE id = ?", (passage_id,))
+
+    def restore_passage(self, snap: PassageSnapshot) -> None:
+        p = snap.passage
+        with self.transaction():
+            self._q(f"INSERT INTO passages({_PASSAGE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    (p.id, p.document, p.start, p.end, p.quote, p.prefix, p.suffix, p.note,
+                     p.translation, p.created, p.modified))
+            self._q_many("INSERT INTO passage_tags(passage, tag) VALUES (?, ?)", [(p.id, t) for t in p.tags])
+            for pl in sorted(snap.placements, key=lambda x: x.position):
+                self.add_placement(section=pl.section, passage=pl.passage, position=pl.position,
+                                   placement_id=pl.id)
+
+    # ----------------------------------------------------------------- sections
+    def add_section(self, *, title: str, parent: int | None = None, position: int | None = None,
+                    notes: str = "", stance: int | None = None, section_id: int | None = None) -> int:
+        with self.transaction():
+            pos = self._make_room("sections", parent, position)
+            cur = self._q("INSERT INTO sections(id, title, parent, position, notes, stance) VALUES (?,?,?,?,?,?)",
+                          (section_id, title, parent, pos, notes, stance))
+            return int(cur.lastrowid)
+
+    def list_sections(self) -> list[Section]:
+        """All sections, parents before children, siblings in their order."""
+        rows = self._q("SELECT id, title, parent, position, notes, stance FROM sections ORDER BY position, id")
+        return _tree_order([Section(*r) for r in rows.fetchall()])
+
+    def get_section(self, section_id: int) -> Section:
+        row = self._q("SELECT id, title, parent, position, notes, stance FROM sections WHERE id = ?",
+                      (section_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no section with id {section_id}")
+        return Section(*row)
+
+    def sections_titled(self, title: str) -> list[int]:
+        return [r[0] for r in self._q("SELECT id FROM sections WHERE title = ? ORDER BY id", (title,))]
+
+    def update_section(self, section_id: int, **fields: Any) -> None:
+        unknown = set(fields) - {"title", "notes", "stance"}
+        if unknown:
+            raise ValueError(f"unknown section field(s): {', '.join(sorted(unknown))}")
+        if not fields:
+            return
+        with self.transaction():
+            assignments = ", ".join(f"{name} = ?" for name in fields)
+            cur = self._q(f"UPDATE sections SET {assignments} WHERE id = ?", (*fields.values(), section_id))
+            if cur.rowcount == 0:
+                raise NotFoundError(f"no section with id {section_id}")
+
+    def move_section(self, section_id: int, parent: int | None, position: int) -> None:
+        with self.transaction():
+            if parent is not None and parent in self._subtree("sections", section_id):
+                raise ValueError("a section cannot be moved into itself")
+            self._move_row("sections", section_id, parent, position)
+
+    def snapshot_section(self, section_id: int) -> SectionSnapshot:
+        ids = self._subtree("sections", section_id)
+        marks = ",".join("?" * len(ids))
+        placements = self._q(f"SELECT id, section, passage, position FROM placements WHERE section IN ({marks})",
+                             ids).fetchall()
+        return SectionSnapshot(tuple(self.get_section(i) for i in ids), tuple(Placement(*r) for r in placements))
+
+    def delete_section(self, section_id: int) -> None:
+        with self.transaction():
+            section = self.get_section(section_id)
+            self._q("DELETE FROM sections WHERE id = ?", (section_id,))
+            self._close_gap("sections", section.parent, section.position)
+
+    def restore_section(self, snap: SectionSnapshot) -> None:
+        with self.transaction():
+            root = snap.sections[0]
+            self._make_room("sections", root.parent, root.position)
+            self._q_many("INSERT INTO sections(id, title, parent, position, notes, stance) VALUES (?,?,?,?,?,?)",
+                         [(s.id, s.title, s.parent, s.position, s.notes, s.stance) for s in snap.sections])
+            self._q_many("INSERT INTO placements(id, section, passage, position) VALUES (?,?,?,?)",
+                         [(p.id, p.section, p.passage, p.position) for p in snap.placements])
+
+    # --------------------------------------------------------------- placements
+    def add_placement(self, *, section: int, passage: int, position: int | None = None,
+                      placement_id: int | None = None) -> int:
+        with self.transaction():
+            pos = self._make_room("placements", section, position)
+            cur = self._q("INSERT INTO placements(id, section, passage, position) VALUES (?,?,?,?)",
+                          (placement_id, section, passage, pos))
+            return int(cur.lastrowid)
+
+    def list_placements(self, section: int | None = None) -> list[Placement]:
+        if section is None:
+            rows = self._q("SELECT id, section, passage, position FROM placements ORDER BY section, position")
+        else:
+            rows = self._q("SELECT id, section, passage, position FROM placements WHERE section = ?"
+                           " ORDER BY position", (section,))
+        return [Placement(*r) for r in rows.fetchall()]
+
+    def get_placement(self, placement_id: int) -> Placement:
+        row = self._q("SELECT id, section, passage, position FROM placements WHERE id = ?",
+                      (placement_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no placement with id {placement_id}")
+        return Placement(*row)
+
+    def remove_placement(self, placement_id: int) -> None:
+        with self.transaction():
+            pl = self.get_placement(placement_id)
+            self._q("DELETE FROM placements WHERE id = ?", (placement_id,))
+            self._close_gap("placements", pl.section, pl.position)
+
+    def move_placement(self, placement_id: int, section: int, position: int) -> None:
+        with self.transaction():
+            self._move_row("placements", placement_id, section, position)
+
+    # ------------------------------------------------------- ordering internals
+    # Siblings keep dense positions 0..n-1 under their parent ("section" for
+    # placements, "parent" for tags and sections).
+    _PARENT_COLUMN = {"tags": "parent", "sections": "parent", "placements": "section"}
+
+    def _sibling_count(self, table: str, parent: int | None) -> int:
+        col = self._PARENT_COLUMN[table]
+        return self._q(f"SELECT COUNT(*) FROM {table} WHERE {col} IS ?", (parent,)).fetchone()[0]
+
+    def _make_room(self, table: str, parent: int | None, position: int | None) -> int:
+        count = self._sibling_count(table, parent)
+        pos = count if position is None or position > count or position < 0 else position
+        col = self._PARENT_COLUMN[table]
+        self._q(f"UPDATE {table} SET position = position + 1 WHERE {col} IS ? AND position >= ?", (parent, pos))
+        return pos
+
+    def _close_gap(self, table: str, parent: int | None, position: int) -> None:
+        col = self._PARENT_COLUMN[table]
+        self._q(f"UPDATE {table} SET position = position - 1 WHERE {col} IS ? AND position > ?", (parent, position))
+
+    def _move_row(self, table: str, row_id: int, parent: int | None, position: int) -> None:
+        col = self._PARENT_COLUMN[table]
+        row = self._q(f"SELECT {col}, position FROM {table} WHERE id = ?", (row_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no {table[:-1]} with id {row_id}")
+        self._close_gap(table, row[0], row[1])
+        self._q(f"UPDATE {table} SET position = -1 WHERE id = ?", (row_id,))
+        # The moved row sits at position -1 while room is made, so it is not counted.
+        count = self._q(f"SELECT COUNT(*) FROM {table} WHERE {col} IS ? AND id != ?", (parent, row_id)).fetchone()[0]
+        pos = min(max(position, 0), count)
+        self._q(f"UPDATE {table} SET position = position + 1 WHERE {col} IS ? AND position >= ? AND id != ?",
+                (parent, pos, row_id))
+        self._q(f"UPDATE {table} SET {col} = ?, position = ? WHERE id = ?", (parent, pos, row_id))
+
+    def _subtree(self, table: str, root: int) -> list[int]:
+        rows = self._q(f"WITH RECURSIVE sub(id, depth) AS (SELECT id, 0 FROM {table} WHERE id = ? "
+                       f"UNION ALL SELECT t.id, sub.depth + 1 FROM {table} t JOIN sub ON t.parent = sub.id) "
+                       "SELECT id FROM sub ORDER BY depth, id", (root,)).fetchall()
+        if not rows:
+            raise NotFoundError(f"no {table[:-1]} with id {root}")
+        return [r[0] for r in rows]
+
+    def _q_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        self._conn.executemany(sql, list(rows))
+
+
+def _uri_path(path: Path) -> str:
+    from urllib.parse import quote
+
+    return quote(str(path.resolve()))
+
+
+def _configure(conn: sqlite3.Connection) -> None:
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA busy_timeout = 5000")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = NORMAL")
+
+
+def _migrate(conn: sqlite3.Connection, version: int) -> None:
+    for number in range(version, SCHEMA_VERSION):
+        # executescript commits on its own, so each migration and its version
+        # bump go into one explicit transaction inside the script.
+        conn.executescript(f"BEGIN IMMEDIATE;\n{MIGRATIONS[number]}\nPRAGMA user_version = {number + 1};\nCOMMIT;")
+
+
+def _tree_order(items: list[Any]) -> list[Any]:
+    """Order items with ``id``/``parent``/``position`` depth-first, parents first."""
+    children: dict[int | None, list[Any]] = {}
+    for item in items:
+        children.setdefault(item.parent, []).append(item)
+    ordered: list[Any] = []
+
+    def walk(parent: int | None) -> None:
+        for child in sorted(children.get(parent, []), key=lambda x: (x.position, x.id)):
+            ordered.append(child)
+            walk(child.id)
+
+    walk(None)
+    return ordered
