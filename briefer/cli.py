@@ -1,0 +1,237 @@
+"""Command-line front end over the same core services the window uses."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from briefer import __version__
+from briefer.core.errors import BrieferError
+from briefer.core.importing import import_paths
+from briefer.core.project import create_project, ensure_default_project, open_project
+from briefer.core.service import ProjectService
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, no usage dump
+        self.exit(2, f"briefer: {message} (see 'briefer --help')\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="briefer", description="Turn a corpus of sources into a cited briefing. "
+                     "With no command, opens PROJECT (or the bundled default project) in the window.")
+    parser.add_argument("--version", action="version", version=f"briefer {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("new", help="create a project with the bundled corpus, codebook and outline")
+    p.add_argument("project", type=Path)
+    p.add_argument("--empty", action="store_true", help="leave the corpus out (codebook and outline stay)")
+    p.add_argument("--title", help="the briefing's title")
+    p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser("import", help="import files or folders (recursively)")
+    p.add_argument("project", type=Path)
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("show", help="print the project")
+    p.add_argument("project", type=Path)
+    p.add_argument("--json", action="store_true", required=True, help="as JSON (the only format)")
+    p.add_argument("--with-text", action="store_true", help="include each document's text")
+    p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("tag", help="tag a quote in a document")
+    p.add_argument("project", type=Path)
+    p.add_argument("--doc", required=True, help="document id or exact title")
+    p.add_argument("--quote", required=True)
+    p.add_argument("--tag", action="append", required=True, help="tag name (repeatable)")
+    p.add_argument("--note", default="")
+    p.add_argument("--translation", default="")
+    p.add_argument("--occurrence", type=int, default=1)
+    p.set_defaults(func=cmd_tag)
+
+    p = sub.add_parser("autotag", help="tag every match of a regular expression")
+    p.add_argument("project", type=Path)
+    p.add_argument("--pattern", required=True)
+    p.add_argument("--tag", required=True)
+    p.add_argument("--doc")
+    p.add_argument("--scope", choices=("match", "sentence", "paragraph"), default="match")
+    p.set_defaults(func=cmd_autotag)
+
+    p = sub.add_parser("section", help="add an outline section")
+    p.add_argument("project", type=Path)
+    p.add_argument("title")
+    p.add_argument("--parent")
+    p.add_argument("--notes", default="")
+    p.add_argument("--stance", help="a tag name")
+    p.set_defaults(func=cmd_section)
+
+    p = sub.add_parser("place", help="put a passage into an outline section")
+    p.add_argument("project", type=Path)
+    p.add_argument("passage", type=int, metavar="PASSAGE_ID")
+    p.add_argument("--section", required=True)
+    p.add_argument("--position", type=int)
+    p.set_defaults(func=cmd_place)
+
+    try:
+        from briefer.cli_export import add_export_commands
+    except ImportError:
+        pass
+    else:
+        add_export_commands(sub)
+    return parser
+
+
+# ------------------------------------------------------------------ commands
+def cmd_new(args: argparse.Namespace) -> int:
+    path = create_project(args.project, empty=args.empty, title=args.title)
+    print(f"created {path}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    service = open_project(args.project)
+    try:
+        outcomes = import_paths(service, args.paths)
+    finally:
+        service.store.close()
+    for outcome in outcomes:
+        print(outcome.line())
+    return 1 if any(o.status == "rejected" for o in outcomes) else 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    service = open_project(args.project, readonly=True)
+    try:
+        data = project_as_json(service, with_text=args.with_text)
+    finally:
+        service.store.close()
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+    return 0
+
+
+def cmd_tag(args: argparse.Namespace) -> int:
+    service = open_project(args.project)
+    try:
+        pid = service.tag_quote(document=service.resolve_document(args.doc), quote=args.quote,
+                                tags=args.tag, occurrence=args.occurrence, note=args.note,
+                                translation=args.translation)
+    finally:
+        service.store.close()
+    print(pid)
+    return 0
+
+
+def cmd_autotag(args: argparse.Namespace) -> int:
+    service = open_project(args.project)
+    try:
+        doc = service.resolve_document(args.doc) if args.doc else None
+        created = service.autotag(pattern=args.pattern, tag=args.tag, document=doc, scope=args.scope)
+    finally:
+        service.store.close()
+    print(created)
+    return 0
+
+
+def cmd_section(args: argparse.Namespace) -> int:
+    service = open_project(args.project)
+    try:
+        parent = service.resolve_section(args.parent) if args.parent else None
+        stance = service.resolve_tag(args.stance).id if args.stance else None
+        sid = service.add_section(title=args.title, parent=parent, notes=args.notes, stance=stance)
+    finally:
+        service.store.close()
+    print(sid)
+    return 0
+
+
+def cmd_place(args: argparse.Namespace) -> int:
+    service = open_project(args.project)
+    try:
+        placement = service.place(passage=args.passage, section=service.resolve_section(args.section),
+                                  position=args.position)
+    finally:
+        service.store.close()
+    print(placement)
+    return 0
+
+
+def project_as_json(service: ProjectService, *, with_text: bool = False) -> dict[str, Any]:
+    """The documented JSON form of a whole project (see README)."""
+    store = service.store
+    tags = store.list_tags()
+    tag_names = {t.id: t.name for t in tags}
+    documents = []
+    for info in store.list_documents():
+        entry = {k: v for k, v in asdict(info).items()}
+        if with_text:
+            entry["text"] = store.get_document(info.id).text
+        documents.append(entry)
+    passages = [{"id": p.id, "document": p.document, "start": p.start, "end": p.end, "quote": p.quote,
+                 "tags": [tag_names[t] for t in p.tags], "note": p.note, "translation": p.translation}
+                for p in store.list_passages()]
+    sections = store.list_sections()
+    placements = store.list_placements()
+
+    def outline(parent: int | None) -> list[dict[str, Any]]:
+        return [{"id": s.id, "title": s.title, "notes": s.notes,
+                 "stance": tag_names.get(s.stance) if s.stance else None,
+                 "passages": [pl.passage for pl in placements if pl.section == s.id],
+                 "children": outline(s.id)}
+                for s in sections if s.parent == parent]
+
+    return {"project": asdict(store.get_meta()), "documents": documents,
+            "tags": [{"id": t.id, "name": t.name, "color": t.color, "parent": t.parent,
+                      "stance": t.is_stance, "description": t.description} for t in tags],
+            "passages": passages, "outline": outline(None)}
+
+
+# ---------------------------------------------------------------------- main
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    commands = set(parser._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
+    if not args_list or (args_list[0] not in commands and not args_list[0].startswith("-")):
+        return launch(args_list[0] if args_list else None)
+    args = parser.parse_args(args_list)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args))
+    except (BrieferError, OSError, ValueError, sqlite3.Error) as exc:
+        print(f"briefer: error: {_one_line(exc)}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("briefer: interrupted", file=sys.stderr)
+        return 130
+
+
+def launch(project: str | None) -> int:
+    """Open the desktop window on PROJECT, or on the embedded default project."""
+    try:
+        path = Path(project) if project else ensure_default_project()
+    except (BrieferError, OSError) as exc:
+        print(f"briefer: error: {_one_line(exc)}", file=sys.stderr)
+        return 1
+    from briefer.app import run_app
+
+    return run_app(path)
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc) or exc.__class__.__name__
+    return " ".join(text.split())
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

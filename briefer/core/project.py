@@ -1,0 +1,91 @@
+"""Creating and opening projects, and the embedded default project."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from datetime import date
+from pathlib import Path
+
+import platformdirs
+
+from briefer.core.defaults import DEFAULT_OUTLINE, DEFAULT_TAGS
+from briefer.core.importing.importer import import_file
+from briefer.core.service import ProjectService
+from briefer.core.store import Store
+from briefer.resources import corpus_dir
+
+PROJECT_SUFFIX = ".briefer"
+DEFAULT_TITLE = "US export controls on Chinese technology: do they backfire or work?"
+
+
+def user_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir("briefer", appauthor=False))
+
+
+def default_project_path() -> Path:
+    return user_data_dir() / f"export-controls{PROJECT_SUFFIX}"
+
+
+def ensure_default_project() -> Path:
+    """The project ``briefer`` opens with no argument, made from the bundled corpus on first run."""
+    path = default_project_path()
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        create_project(path)
+    return path
+
+
+def open_project(path: str | os.PathLike[str], *, readonly: bool = False) -> ProjectService:
+    return ProjectService(Store.open(path, readonly=readonly))
+
+
+def create_project(path: str | os.PathLike[str], *, empty: bool = False, title: str | None = None) -> Path:
+    """Create a project with the default codebook and outline (and the bundled corpus).
+
+    The file is built under a temporary name and moved into place when complete,
+    so an interrupted run never leaves a half-made project at ``path``.
+    """
+    target = Path(path)
+    if target.exists():
+        raise FileExistsError(f"{target} already exists; not overwriting it")
+    if not target.parent.is_dir():
+        raise FileNotFoundError(f"folder {target.parent} does not exist")
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    tmp.unlink()
+    try:
+        with Store.create(tmp) as store:
+            service = ProjectService(store)
+            with store.transaction():
+                _populate(service, title or DEFAULT_TITLE, with_corpus=not empty)
+        # link() refuses to replace a file that appeared meanwhile; rename would not.
+        os.link(tmp, target)
+    finally:
+        for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+            leftover.unlink(missing_ok=True)
+    return target
+
+
+def _populate(service: ProjectService, title: str, *, with_corpus: bool) -> None:
+    store = service.store
+    store.set_meta(title=title, author="", date=date.today().isoformat(),
+                   marking="UNCLASSIFIED // FOR DISCUSSION", bottom_line="")
+    tag_ids: dict[str, int] = {}
+    for name, colour, description, is_stance in DEFAULT_TAGS:
+        tag_ids[name] = store.add_tag(name=name, color=colour, description=description, is_stance=is_stance)
+    for section_title, notes, stance in DEFAULT_OUTLINE:
+        store.add_section(title=section_title, notes=notes, stance=tag_ids.get(stance) if stance else None)
+    if with_corpus:
+        for entry in bundled_manifest():
+            outcome = import_file(service, corpus_dir() / entry["file"],
+                                  **{k: v for k, v in entry.items() if k != "file"})
+            if outcome.status != "imported":
+                raise RuntimeError(f"bundled corpus file {entry['file']}: {outcome.reason}")
+
+
+def bundled_manifest() -> list[dict[str, str]]:
+    data = json.loads((corpus_dir() / "manifest.json").read_text(encoding="utf-8"))
+    return list(data["documents"])

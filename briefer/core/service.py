@@ -1,0 +1,249 @@
+"""Project services: the operations the CLI and the window share.
+
+Each public method is one transaction on the store and, when it changed
+something, tells subscribers which part of the project changed so views can
+refresh just that part (Anki's change-flag idea, in plain Python).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from briefer.core.errors import BrieferError, NotFoundError
+from briefer.core.model import Passage, PassageSnapshot, Tag
+from briefer.core.store import Store
+
+CONTEXT_CHARS = 32  # prefix/suffix kept with a passage for re-anchoring
+
+
+@dataclass(frozen=True)
+class Change:
+    """What an operation changed: one of "meta", "documents", "tags", "passages", "outline"."""
+
+    area: str
+    ids: tuple[int, ...] = ()
+
+
+Listener = Callable[[Change], None]
+
+_SENTENCE_END = re.compile(r"[.!?。！？]+[\"'”’」』)]*\s*|\n")
+
+
+class ProjectService:
+    """Operations on one open project; the single entry point above the store."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._listeners: list[Listener] = []
+
+    # ------------------------------------------------------------------ events
+    def subscribe(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def unsubscribe(self, listener: Listener) -> None:
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+
+    def notify(self, area: str, *ids: int) -> None:
+        change = Change(area, tuple(ids))
+        for listener in list(self._listeners):
+            listener(change)
+
+    # -------------------------------------------------------------- look-ups
+    def resolve_document(self, ref: str | int) -> int:
+        """A document id, or a document's exact title."""
+        if isinstance(ref, int) or str(ref).isdigit():
+            doc_id = int(ref)
+            self.store.document_info(doc_id)
+            return doc_id
+        ids = self.store.documents_titled(str(ref))
+        if not ids:
+            raise NotFoundError(f"no document with id or title '{ref}'")
+        if len(ids) > 1:
+            raise BrieferError(f"several documents are titled '{ref}'; use an id: {', '.join(map(str, ids))}")
+        return ids[0]
+
+    def resolve_tag(self, name: str) -> Tag:
+        tag = self.store.tag_named(name)
+        if tag is None:
+            known = ", ".join(t.name for t in self.store.list_tags())
+            raise NotFoundError(f"no tag named '{name}' (known tags: {known})")
+        return tag
+
+    def resolve_section(self, title: str) -> int:
+        ids = self.store.sections_titled(title)
+        if not ids:
+            raise NotFoundError(f"no outline section titled '{title}'")
+        if len(ids) > 1:
+            raise BrieferError(f"several sections are titled '{title}'")
+        return ids[0]
+
+    # --------------------------------------------------------------- metadata
+    def set_meta(self, **fields: str) -> None:
+        self.store.set_meta(**fields)
+        self.notify("meta")
+
+    def update_document(self, doc_id: int, **fields: str) -> None:
+        self.store.update_document(doc_id, **fields)
+        self.notify("documents", doc_id)
+
+    # --------------------------------------------------------------- passages
+    def create_passage(self, *, document: int, start: int, end: int, tags: Iterable[int] = (),
+                       note: str = "", translation: str = "", passage_id: int | None = None) -> int:
+        """Store a passage for ``text[start:end]`` (code-point offsets).
+
+        Tagging exactly the span of an existing passage adds the tags to that
+        passage instead of creating a duplicate; the existing id is returned.
+        """
+        doc = self.store.get_document(document)
+        if not (0 <= start < end <= len(doc.text)):
+            raise BrieferError(f"passage {start}-{end} lies outside document {document} "
+                               f"(length {len(doc.text)})")
+        tag_ids = list(tags)
+        with self.store.transaction():
+            existing = self.store.passage_at(document, start, end) if passage_id is None else None
+            if existing is not None:
+                for tag in tag_ids:
+                    self.store.add_passage_tag(existing, tag)
+                pid = existing
+            else:
+                pid = self.store.add_passage(
+                    document=document, start=start, end=end, quote=doc.text[start:end],
+                    prefix=doc.text[max(0, start - CONTEXT_CHARS):start],
+                    suffix=doc.text[end:end + CONTEXT_CHARS], note=note, translation=translation,
+                    tags=tag_ids, passage_id=passage_id)
+        self.notify("passages", pid)
+        return pid
+
+    def tag_quote(self, *, document: int, quote: str, tags: Iterable[str], occurrence: int = 1,
+                  note: str = "", translation: str = "") -> int:
+        """Tag the ``occurrence``-th appearance of ``quote`` in a document."""
+        tag_ids = [self.resolve_tag(name).id for name in tags]
+        if not tag_ids:
+            raise BrieferError("name at least one tag")
+        if not quote:
+            raise BrieferError("the quote is empty")
+        if occurrence < 1:
+            raise BrieferError("--occurrence counts from 1")
+        text = self.store.get_document(document).text
+        pos = -1
+        for _ in range(occurrence):
+            pos = text.find(quote, pos + 1)
+            if pos == -1:
+                break
+        if pos == -1:
+            where = "" if occurrence == 1 else f" {occurrence} times"
+            raise NotFoundError(f"the quote does not occur{where} in document {document}: {quote[:60]!r}")
+        pid = self.create_passage(document=document, start=pos, end=pos + len(quote), tags=tag_ids)
+        if note or translation:
+            fields = {k: v for k, v in (("note", note), ("translation", translation)) if v}
+            self.store.update_passage(pid, **fields)
+        return pid
+
+    def autotag(self, *, pattern: str, tag: str, document: int | None = None, scope: str = "match") -> int:
+        """Tag every regex match (or its sentence/paragraph); returns passages created."""
+        try:
+            regex = re.compile(pattern)
+        except re.error as exc:
+            raise BrieferError(f"invalid pattern {pattern!r}: {exc}") from None
+        if scope not in ("match", "sentence", "paragraph"):
+            raise BrieferError(f"unknown scope '{scope}' (match, sentence or paragraph)")
+        tag_id = self.resolve_tag(tag).id
+        doc_ids = [document] if document is not None else [d.id for d in self.store.list_documents()]
+        created = 0
+        with self.store.transaction():
+            for doc_id in doc_ids:
+                text = self.store.get_document(doc_id).text
+                spans: list[tuple[int, int]] = []
+                for match in regex.finditer(text):
+                    if match.end() == match.start():
+                        continue
+                    span = _widen(text, match.start(), match.end(), scope)
+                    if span not in spans:
+                        spans.append(span)
+                for start, end in spans:
+                    existing = self.store.passage_at(doc_id, start, end)
+                    if existing is not None:
+                        self.store.add_passage_tag(existing, tag_id)
+                        continue
+                    self.store.add_passage(
+                        document=doc_id, start=start, end=end, quote=text[start:end],
+                        prefix=text[max(0, start - CONTEXT_CHARS):start],
+                        suffix=text[end:end + CONTEXT_CHARS], tags=[tag_id])
+                    created += 1
+        self.notify("passages")
+        return created
+
+    def update_passage(self, passage_id: int, **fields: str) -> None:
+        self.store.update_passage(passage_id, **fields)
+        self.notify("passages", passage_id)
+
+    def add_passage_tag(self, passage_id: int, tag_id: int) -> bool:
+        added = self.store.add_passage_tag(passage_id, tag_id)
+        self.notify("passages", passage_id)
+        return added
+
+    def remove_passage_tag(self, passage_id: int, tag_id: int) -> bool:
+        removed = self.store.remove_passage_tag(passage_id, tag_id)
+        self.notify("passages", passage_id)
+        return removed
+
+    def delete_passage(self, passage_id: int) -> PassageSnapshot:
+        with self.store.transaction():
+            snap = self.store.snapshot_passage(passage_id)
+            self.store.delete_passage(passage_id)
+        self.notify("passages", passage_id)
+        if snap.placements:
+            self.notify("outline")
+        return snap
+
+    def restore_passage(self, snap: PassageSnapshot) -> None:
+        self.store.restore_passage(snap)
+        self.notify("passages", snap.passage.id)
+        if snap.placements:
+            self.notify("outline")
+
+    def passages(self, document: int | None = None) -> list[Passage]:
+        return self.store.list_passages(document)
+
+    # ---------------------------------------------------------------- outline
+    def add_section(self, *, title: str, parent: int | None = None, position: int | None = None,
+                    notes: str = "", stance: int | None = None, section_id: int | None = None) -> int:
+        if not title.strip():
+            raise BrieferError("a section needs a title")
+        sid = self.store.add_section(title=title, parent=parent, position=position, notes=notes,
+                                     stance=stance, section_id=section_id)
+        self.notify("outline", sid)
+        return sid
+
+    def place(self, *, passage: int, section: int, position: int | None = None,
+              placement_id: int | None = None) -> int:
+        self.store.get_passage(passage)
+        self.store.get_section(section)
+        pid = self.store.add_placement(section=section, passage=passage, position=position,
+                                       placement_id=placement_id)
+        self.notify("outline", section)
+        return pid
+
+
+def _widen(text: str, start: int, end: int, scope: str) -> tuple[int, int]:
+    """Grow a match to its sentence or paragraph, trimming surrounding whitespace."""
+    if scope == "match":
+        return start, end
+    if scope == "paragraph":
+        left = text.rfind("\n", 0, start) + 1
+        right = text.find("\n", end)
+        right = len(text) if right == -1 else right
+    else:
+        left = 0
+        for m in _SENTENCE_END.finditer(text, 0, start):
+            left = m.end()
+        m = _SENTENCE_END.search(text, end)
+        right = len(text) if m is None else m.end()
+    while left < right and text[left].isspace():
+        left += 1
+    while right > left and text[right - 1].isspace():
+        right -= 1
+    return left, right
