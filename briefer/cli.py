@@ -220,6 +220,8 @@ def launch(project: str | None) -> int:
     """Open the desktop window on PROJECT, or on the embedded default project."""
     try:
         path = Path(project) if project else ensure_default_project()
+        if not path.is_file():
+            raise FileNotFoundError(f"{path}: no such project file (create one with 'briefer new {path}')")
     except (BrieferError, OSError) as exc:
         print(f"briefer: error: {_one_line(exc)}", file=sys.stderr)
         return 1

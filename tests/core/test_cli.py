@@ -147,9 +147,12 @@ def test_write_while_open_elsewhere_says_in_use_and_show_still_works(tmp_path: P
         assert len(show(project)["documents"]) == 5
 
 
-@pytest.mark.parametrize("args", [("frobnicate", "x"), ("tag",)])
-def test_usage_errors_are_one_line(args: tuple[str, ...]) -> None:
-    result = run(*args)
-    # An unknown word is taken as a project path to open; only real subcommands parse.
-    if args[0] == "tag":
-        assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
+def test_usage_errors_are_one_line() -> None:
+    result = run("tag")
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_launching_a_missing_project_says_so_without_a_window(tmp_path: Path) -> None:
+    result = run(tmp_path / "nope.briefer")
+    assert result.returncode == 1
+    assert "no such project file" in result.stderr and "Traceback" not in result.stderr

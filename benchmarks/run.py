@@ -1,0 +1,276 @@
+"""Benchmark Briefer on a large synthetic project and compare with floors.
+
+    python benchmarks/run.py BENCH_DIR [--repeat 3]
+
+BENCH_DIR is what ``make_corpus.py`` built (``files/`` and ``large.briefer``).
+Each case runs several times; the table shows the median, the target, and the
+ratio to a floor measured in the same run on the same machine, so the numbers
+mean something on a noisy shared box. The last line counts targets met as
+``N passed, M failed``. Nothing here asserts; the test suite never times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+@dataclass
+class Case:
+    name: str
+    median: float
+    target: float
+    unit: str = "s"
+    floor: float | None = None
+    max_ratio: float | None = None
+
+    @property
+    def ratio(self) -> float | None:
+        return self.median / self.floor if self.floor else None
+
+    @property
+    def passed(self) -> bool:
+        ok = self.median < self.target
+        if self.max_ratio is not None and self.ratio is not None:
+            ok = ok and self.ratio < self.max_ratio
+        return ok
+
+
+def timed(fn: Callable[[], object], repeat: int) -> float:
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+# ------------------------------------------------------------------ import
+def bench_import(files: Path, repeat: int) -> Case:
+    from briefer.core.importing import import_paths
+    from briefer.core.project import create_project, open_project
+
+    def briefer_import() -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            service = open_project(create_project(Path(tmp) / "i.briefer", empty=True))
+            import_paths(service, [files])
+            service.store.close()
+
+    def floor() -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            conn = sqlite3.connect(Path(tmp) / "floor.db")
+            conn.execute("CREATE TABLE d(id INTEGER PRIMARY KEY, text TEXT)")
+            with conn:
+                for path in sorted(files.iterdir()):
+                    conn.execute("INSERT INTO d(text) VALUES (?)", (path.read_bytes().decode("utf-8"),))
+            conn.close()
+
+    return Case("import the files into a new project", timed(briefer_import, repeat), 20.0,
+                floor=timed(floor, repeat), max_ratio=3)
+
+
+# ------------------------------------------------------------------ search
+def bench_search(project: Path, repeat: int) -> list[Case]:
+    from briefer.core.project import open_project
+
+    service = open_project(project, readonly=True)
+    cases = [Case(f"corpus search '{q}'", timed(lambda q=q: service.store.search(q), repeat), 0.1)
+             for q in ("export", "晶片")]
+    service.store.close()
+    return cases
+
+
+# ------------------------------------------------------------------ export
+def bench_export(project: Path, repeat: int) -> list[Case]:
+    import docx
+
+    from briefer.core.store import Store
+    from briefer.export import export_project
+
+    store = Store.open(project, readonly=True)
+    sections = store.list_sections()
+    placed = [(s, [store.get_passage(pl.passage) for pl in store.list_placements(s.id)]) for s in sections]
+    out = Path(tempfile.mkdtemp())
+
+    def floor() -> None:
+        document = docx.Document()
+        for section, passages in placed:
+            document.add_heading(section.title, level=1)
+            document.add_paragraph(section.notes)
+            for p in passages:
+                document.add_paragraph(p.note)
+                document.add_paragraph().add_run(p.quote)
+        document.save(out / "floor.docx")
+
+    cases = [
+        Case("export the outline to .docx", timed(lambda: export_project(store, out / "b.docx"), repeat), 5.0,
+             floor=timed(floor, repeat), max_ratio=2),
+        Case("export the outline to .md", timed(lambda: export_project(store, out / "b.md"), repeat), 0.5),
+    ]
+    store.close()
+    shutil.rmtree(out, ignore_errors=True)
+    return cases
+
+
+# ---------------------------------------------------------------------- UI
+_FLOOR_WINDOW = """
+import time, sys
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication([])
+w = QMainWindow(); w.show(); app.processEvents()
+"""
+
+_BRIEFER_WINDOW = """
+import sys
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from briefer.ui import create_main_window
+w = create_main_window(sys.argv[1]); w.show(); app.processEvents()
+w.close()
+"""
+
+
+def _run_python(code: str, *args: str) -> float:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code, *args], check=True, env=env, cwd=ROOT,
+                   stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def bench_open_window(project: Path, repeat: int) -> Case:
+    work = Path(tempfile.mkdtemp()) / "copy.briefer"
+    shutil.copy(project, work)  # the window opens for writing; keep the original pristine
+    median = statistics.median(_run_python(_BRIEFER_WINDOW, str(work)) for _ in range(repeat))
+    floor = statistics.median(_run_python(_FLOOR_WINDOW) for _ in range(repeat))
+    return Case("open the project until the window is shown", median, 1.5, floor=floor, max_ratio=2)
+
+
+def bench_reader_worker(project: str, repeat: int) -> None:
+    """Runs in its own process so peak memory means this case alone."""
+    import resource
+
+    from PySide6.QtWidgets import QApplication, QPlainTextEdit
+
+    from briefer.ui import create_main_window
+
+    app = QApplication([])
+    window = create_main_window(project)
+    window.show()
+    app.processEvents()
+    service = window.service
+    docs = service.store.list_documents()
+    big = max(docs, key=lambda d: d.length)
+    text = service.store.get_document(big.id).text
+    panel = window.reader_panel
+
+    def open_big() -> None:
+        panel.open_document(None)
+        app.processEvents()
+        panel.open_document(big.id)
+        app.processEvents()
+
+    reader_time = timed(open_big, repeat)
+    bare = QPlainTextEdit()
+    bare.show()
+
+    def floor() -> None:
+        bare.setPlainText("")
+        app.processEvents()
+        bare.setPlainText(text)
+        app.processEvents()
+
+    floor_time = timed(floor, repeat)
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    reader = window.reader
+    tag = service.store.list_tags()[0].id
+    spots = iter(range(1000, 1000 + 97 * 50, 97))
+
+    def tag_selection() -> None:
+        start = next(spots)
+        reader.select_range(start, start + 30)
+        reader.apply_tag(tag)
+        app.processEvents()
+
+    tag_time = timed(tag_selection, max(repeat, 5))
+    for _ in range(max(repeat, 5)):  # leave the project as it was
+        window.undo_stack.undo()
+    print(json.dumps({"reader": reader_time, "reader_floor": floor_time, "rss_mb": rss_mb, "tag": tag_time}))
+    window.close()
+
+
+def bench_reader(project: Path, repeat: int) -> list[Case]:
+    work = Path(tempfile.mkdtemp()) / "copy.briefer"
+    shutil.copy(project, work)
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
+    out = subprocess.run([sys.executable, __file__, "--reader-worker", str(work), "--repeat", str(repeat)],
+                         check=True, env=env, cwd=ROOT, capture_output=True, text=True).stdout
+    data = json.loads(out.strip().splitlines()[-1])
+    floor_insert = _insert_floor(repeat)
+    return [
+        Case("open the largest document with its passages in the reader", data["reader"], 0.5,
+             floor=data["reader_floor"], max_ratio=2),
+        Case("apply a tag to a selection (stored and repainted)", data["tag"], 0.05, floor=floor_insert),
+        Case("peak memory, project open and largest document shown", data["rss_mb"], 400, unit="MB"),
+    ]
+
+
+def _insert_floor(repeat: int) -> float:
+    with tempfile.TemporaryDirectory() as tmp:
+        conn = sqlite3.connect(Path(tmp) / "f.db")
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("CREATE TABLE p(id INTEGER PRIMARY KEY, a INT, b INT, q TEXT)")
+
+        def insert() -> None:
+            with conn:
+                conn.execute("INSERT INTO p(a, b, q) VALUES (1, 2, 'quote')")
+
+        result = timed(insert, max(repeat, 5))
+        conn.close()
+        return result
+
+
+# -------------------------------------------------------------------- main
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Benchmark Briefer against floors.")
+    parser.add_argument("bench_dir", type=Path, nargs="?")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--reader-worker", metavar="PROJECT")
+    args = parser.parse_args()
+    if args.reader_worker:
+        bench_reader_worker(args.reader_worker, args.repeat)
+        return 0
+    project = args.bench_dir / "large.briefer"
+    cases: list[Case] = [bench_import(args.bench_dir / "files", args.repeat)]
+    cases += [bench_open_window(project, args.repeat)]
+    cases += bench_reader(project, args.repeat)
+    cases += bench_search(project, args.repeat)
+    cases += bench_export(project, args.repeat)
+    print(f"{'case':58} {'median':>10} {'target':>9} {'floor':>9} {'ratio':>7}  result")
+    for c in cases:
+        floor = f"{c.floor:.3f}" if c.floor else "-"
+        ratio = f"{c.ratio:.2f}" if c.ratio else "-"
+        limit = f" (<{c.max_ratio})" if c.max_ratio else ""
+        print(f"{c.name:58} {c.median:>9.3f}{c.unit} {c.target:>8}{c.unit} {floor:>9} {ratio:>7}{limit:6} "
+              f"{'met' if c.passed else 'MISSED'}")
+    passed = sum(c.passed for c in cases)
+    print(f"{passed} passed, {len(cases) - passed} failed")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

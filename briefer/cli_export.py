@@ -1,0 +1,63 @@
+"""``briefer export`` and ``briefer templates``: the command-line front end of the export engine.
+
+``briefer.cli`` wires these in with ``add_export_commands(subparsers)``; each
+handler returns the exit code and reports problems as one line on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import sys
+
+from briefer.core.errors import BrieferError
+from briefer.core.store import Store
+from briefer.export.engine import export_project
+from briefer.export.templates import DEFAULT_TEMPLATE, discover_templates
+
+
+def add_export_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    export = subparsers.add_parser("export", help="export the briefing as Markdown or Word",
+                                   description="Export the project's outline through a template. "
+                                               "The format follows the output name: .md or .docx.")
+    export.add_argument("project", help="the project file")
+    export.add_argument("-o", "--output", required=True, help="the output file (.md or .docx)")
+    export.add_argument("--template", default=DEFAULT_TEMPLATE,
+                        help=f"template name (default: {DEFAULT_TEMPLATE}; see 'briefer templates')")
+    export.set_defaults(func=run_export)
+
+    templates = subparsers.add_parser("templates", help="list the export templates and where they come from")
+    templates.add_argument("project", nargs="?", help="also list templates beside this project file")
+    templates.set_defaults(func=run_templates)
+
+
+def _fail(message: str) -> int:
+    print(f"briefer: error: {' '.join(str(message).split())}", file=sys.stderr)
+    return 1
+
+
+def run_export(args: argparse.Namespace) -> int:
+    try:
+        with Store.open(args.project, readonly=True) as store:
+            result = export_project(store, args.output, template_name=args.template,
+                                    project_path=args.project)
+    except (BrieferError, OSError, sqlite3.Error) as exc:
+        return _fail(str(exc))
+    for warning in result.warnings:
+        print(f"briefer: warning: {warning}", file=sys.stderr)
+    print(f"wrote {result.path} ({result.format}, template {result.template.name})")
+    return 0
+
+
+def run_templates(args: argparse.Namespace) -> int:
+    try:
+        templates = discover_templates(getattr(args, "project", None))
+    except OSError as exc:
+        return _fail(str(exc))
+    if not templates:
+        print("no templates found")
+        return 0
+    width = max(len(name) for name in templates)
+    for name, info in templates.items():
+        print(f"{name:<{width}}  {info.origin:<8}  {info.description}")
+    return 0

@@ -1,0 +1,30 @@
+"""Qt front end. ``create_main_window`` is the factory tests and scripts use."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSettings
+
+if TYPE_CHECKING:
+    from briefer.ui.main_window import MainWindow
+
+
+def create_main_window(project_path: str | os.PathLike[str], settings: QSettings | None = None) -> MainWindow:
+    """Open the project writable and return its window, not yet shown.
+
+    Raises ``BrieferError``/``OSError`` when the project cannot be opened; the
+    caller decides how to show that. A ``QApplication`` must already exist.
+    """
+    from briefer.core.project import open_project
+    from briefer.ui.main_window import MainWindow
+
+    service = open_project(Path(project_path))
+    window = MainWindow(service, settings)
+    window.remember_project(Path(project_path))
+    return window
+
+
+__all__ = ["create_main_window"]

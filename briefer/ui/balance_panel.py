@@ -1,0 +1,219 @@
+"""The Balance dock: how much evidence each stance has, from which outlets, and in the outline.
+
+A one-sided briefing usually shows as a stance with no evidence, or with all
+of it from one outlet; the chart shows that at a glance and the sentences
+below it say it in words (which a screen reader can read too).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QRectF, QSize, Qt, QTimer
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPalette, QShowEvent
+from PySide6.QtWidgets import QDockWidget, QLabel, QSizePolicy, QVBoxLayout, QWidget
+
+from briefer.core.service import Change, ProjectService
+from briefer.core.store import Store
+from briefer.ui.outline_model import subscribe_while_alive
+
+# Distinguishable on screen and in grey print (ColorBrewer "Dark2").
+SOURCE_COLORS = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666"]
+
+
+@dataclass
+class StanceBalance:
+    tag_id: int
+    name: str
+    color: str
+    sections: int = 0  # sections arguing this stance
+    tagged: Counter[str] = field(default_factory=Counter)  # source -> passages tagged
+    placed: Counter[str] = field(default_factory=Counter)  # source -> passages in its sections
+
+    def sentence(self) -> str:
+        """What an analyst should notice about this stance, or "" when nothing stands out."""
+        name = f"“{self.name}”"
+        if not self.tagged:
+            return f"No passage is tagged {name}: that side has no evidence at all."
+        if self.sections == 0:
+            return f"No outline section argues {name} yet ({sum(self.tagged.values())} tagged passages wait)."
+        if not self.placed:
+            return f"The {name} section is empty: none of its {sum(self.tagged.values())} tagged passages is placed."
+        if len(self.placed) == 1:
+            (outlet,) = self.placed
+            return f"{name} rests on a single outlet in the outline: {outlet}."
+        return ""
+
+
+def stance_balance(store: Store) -> list[StanceBalance]:
+    """Passages per stance per source, tagged and placed (placed = in a section with that stance)."""
+    stances = {t.id: StanceBalance(t.id, t.name, t.color) for t in store.list_tags() if t.is_stance}
+    docs = {d.id: d.publisher or d.title or f"Document {d.id}" for d in store.list_documents()}
+    passages = {p.id: p for p in store.list_passages()}
+    sections = {s.id: s for s in store.list_sections()}
+
+    def stance_of(section_id: int | None) -> int | None:
+        # A subsection without a stance of its own argues its parent's.
+        while section_id is not None:
+            s = sections[section_id]
+            if s.stance is not None:
+                return s.stance
+            section_id = s.parent
+        return None
+
+    for s in sections.values():
+        if s.stance in stances:
+            stances[s.stance].sections += 1
+    for p in passages.values():
+        for t in p.tags:
+            if t in stances:
+                stances[t].tagged[docs.get(p.document, "?")] += 1
+    seen: set[tuple[int, int]] = set()
+    for pl in store.list_placements():
+        stance = stance_of(pl.section)
+        if stance in stances and (stance, pl.passage) not in seen:
+            seen.add((stance, pl.passage))  # a passage placed twice is still one piece of evidence
+            stances[stance].placed[docs.get(passages[pl.passage].document, "?")] += 1
+    return list(stances.values())
+
+
+class BalanceChart(QWidget):
+    """Two stacked bars per stance (tagged, in outline), one colour per source."""
+
+    ROW = 18
+    GAP = 6
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("balanceChart")
+        self.setAccessibleName("Evidence per stance and source")
+        self.balances: list[StanceBalance] = []
+        self.sources: list[str] = []
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    def set_data(self, balances: list[StanceBalance]) -> None:
+        self.balances = balances
+        sources: list[str] = []
+        for b in balances:
+            sources += [s for s in sorted(b.tagged) if s not in sources]
+        self.sources = sources
+        self.updateGeometry()
+        self.update()
+
+    def _height(self) -> int:
+        fm = self.fontMetrics()
+        legend_rows = (len(self.sources) + 1) // 2
+        per_stance = fm.height() + 2 * self.ROW + 4 * self.GAP
+        return 4 + len(self.balances) * per_stance + legend_rows * (fm.height() + 4) + 4
+
+    def sizeHint(self) -> QSize:
+        return QSize(320, max(self._height(), 40))
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(200, max(self._height(), 40))
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        fm = QFontMetrics(self.font())
+        text = self.palette().color(QPalette.ColorRole.WindowText)
+        muted = self.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.WindowText)
+        if not self.balances:
+            painter.setPen(muted)
+            painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "Mark a tag as a stance to see the balance")
+            return
+        label_w = fm.horizontalAdvance("In outline") + 12
+        left, right = 8 + label_w, self.width() - 40
+        # One scale for every bar, so lengths compare across stances and rows.
+        biggest = max(max(sum(b.tagged.values()), sum(b.placed.values()), 1) for b in self.balances)
+        scale = (right - left) / biggest
+        colors = {s: QColor(SOURCE_COLORS[i % len(SOURCE_COLORS)]) for i, s in enumerate(self.sources)}
+        y = 4
+        for b in self.balances:
+            painter.setPen(QColor(b.color).darker(130))
+            bold = self.font()
+            bold.setBold(True)
+            painter.setFont(bold)
+            painter.drawText(8, y + fm.ascent(), b.name)
+            painter.setFont(self.font())
+            y += fm.height() + self.GAP
+            for caption, counts in (("Tagged", b.tagged), ("In outline", b.placed)):
+                painter.setPen(muted)
+                painter.drawText(QRectF(8, y, label_w, self.ROW), Qt.AlignmentFlag.AlignVCenter, caption)
+                x = float(left)
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(self.palette().color(QPalette.ColorRole.AlternateBase))
+                painter.drawRect(QRectF(left, y, right - left, self.ROW))
+                for source in self.sources:
+                    if counts.get(source):
+                        w = counts[source] * scale
+                        painter.setBrush(colors[source])
+                        painter.drawRect(QRectF(x, y, w, self.ROW))
+                        x += w
+                painter.setPen(text)
+                painter.drawText(QRectF(right + 6, y, 34, self.ROW), Qt.AlignmentFlag.AlignVCenter,
+                                 str(sum(counts.values())))
+                y += self.ROW + self.GAP
+            y += self.GAP
+        col_w = (self.width() - 16) / 2
+        for i, source in enumerate(self.sources):
+            x = 8 + (i % 2) * col_w
+            row_y = y + (i // 2) * (fm.height() + 4)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(colors[source])
+            painter.drawRect(QRectF(x, row_y + 3, 10, 10))
+            painter.setPen(text)
+            painter.drawText(QRectF(x + 14, row_y, col_w - 18, fm.height()), Qt.AlignmentFlag.AlignVCenter,
+                             fm.elidedText(source, Qt.TextElideMode.ElideRight, int(col_w - 18)))
+
+
+class BalanceDock(QDockWidget):
+    """Chart plus plain-language warnings; recomputed shortly after any change."""
+
+    def __init__(self, service: ProjectService, parent: QWidget | None = None) -> None:
+        super().__init__("Balance", parent)
+        self.setObjectName("balanceDock")
+        self.service = service
+        self.chart = BalanceChart()
+        self.summary = QLabel()
+        self.summary.setObjectName("balanceSummary")
+        self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addWidget(self.chart)
+        layout.addWidget(self.summary)
+        layout.addStretch(1)
+        self.setWidget(body)
+        # A burst of edits (a 20-passage drop) recomputes once.
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(200)
+        self._timer.timeout.connect(self.refresh)
+        self._stale = True
+        subscribe_while_alive(service, self, self._on_change)
+        self.refresh()
+
+    def _on_change(self, change: Change) -> None:
+        if change.area in ("outline", "passages", "tags", "documents"):
+            self._timer.start()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
+    def refresh(self) -> None:
+        if not self.isVisible():  # recomputed when shown; a hidden tab costs nothing
+            self._stale = True
+            return
+        self._stale = False
+        balances = stance_balance(self.service.store)
+        self.chart.set_data(balances)
+        lines = [b.sentence() for b in balances]
+        lines = [line for line in lines if line]
+        if balances and not lines:
+            lines = ["Every stance has evidence from more than one outlet in the outline."]
+        self.summary.setText("\n".join(lines))

@@ -1,0 +1,144 @@
+"""The Corpus dock: documents with their details, a filter, and file drops for import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QAbstractItemView, QDockWidget, QHeaderView, QLineEdit, QTableView, QVBoxLayout, QWidget
+
+from briefer.core.model import DocumentInfo
+from briefer.core.service import Change, ProjectService
+from briefer.ui.id_model import IdListModel, IdRole
+
+_LANG_SHORT = {"zh-Hans": "zh-Hans", "zh-Hant": "zh-Hant", "en": "en", "zh": "zh", "und": "—"}
+
+
+class CorpusModel(IdListModel):
+    """One row per document: title, publisher, language, passages."""
+
+    headers = ("Title", "Publisher", "Lang", "Passages")
+
+    def __init__(self, service: ProjectService, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self._info: dict[int, DocumentInfo] = {}
+        self._counts: dict[int, int] = {}
+        service.subscribe(self._on_change)
+        self.refresh()
+
+    def load_ids(self) -> list[int]:
+        self._info = {d.id: d for d in self.service.store.list_documents()}
+        self._counts = self.service.store.passage_counts()
+        return list(self._info)
+
+    def row_data(self, doc_id: int, column: int, role: int) -> Any:
+        info = self._info[doc_id]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            values = (info.title or Path(info.source_file).name or f"Document {doc_id}", info.publisher,
+                      _LANG_SHORT.get(info.language, info.language), self._counts.get(doc_id, 0))
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return f"{info.title}\n{info.publisher or 'publisher unknown'} · {info.date or 'undated'}"
+            return values[column]
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == 3:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _on_change(self, change: Change) -> None:
+        if change.area in ("documents", "passages"):
+            self.refresh()
+
+
+class CorpusView(QTableView):
+    """The document table; accepts files dropped from the file manager."""
+
+    files_dropped = Signal(list)  # list[Path]
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("corpusView")
+        self.setAccessibleName("Corpus")
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setShowGrid(False)
+        self.setAlternatingRowColors(True)
+        self.setSortingEnabled(True)
+        self.setWordWrap(False)
+        self.verticalHeader().hide()
+        self.setAcceptDrops(True)
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DropOnly)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+        else:
+            super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event: Any) -> None:  # noqa: N802
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+        else:
+            super().dragMoveEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.files_dropped.emit(paths)
+
+
+class CorpusDock(QDockWidget):
+    """Lists the documents; the current row is the document in the reader."""
+
+    document_activated = Signal(object)  # document id or None
+    edit_requested = Signal(int)
+
+    def __init__(self, service: ProjectService, parent: QWidget | None = None) -> None:
+        super().__init__("Corpus", parent)
+        self.setObjectName("corpusDock")
+        self.model = CorpusModel(service, self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.proxy.setFilterKeyColumn(-1)
+        self.proxy.setSortRole(Qt.ItemDataRole.DisplayRole)
+        self.filter = QLineEdit(objectName="corpusFilter", placeholderText="Filter documents")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.view = CorpusView()
+        self.view.setModel(self.proxy)
+        self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # keep import order until a header is clicked
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for col in (1, 2, 3):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setHighlightSections(False)
+        self.view.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.view.doubleClicked.connect(lambda index: self.edit_requested.emit(index.data(IdRole)))
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.filter)
+        layout.addWidget(self.view)
+        self.setWidget(body)
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self.document_activated.emit(current.data(IdRole) if current.isValid() else None)
+
+    def current_document(self) -> int | None:
+        index = self.view.currentIndex()
+        return index.data(IdRole) if index.isValid() else None
+
+    def select_document(self, doc_id: int) -> None:
+        row = self.model.row_of(doc_id)
+        if row < 0:
+            return
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if not index.isValid():  # hidden by the filter: clear it so the row can be shown
+            self.filter.clear()
+            index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if index != self.view.currentIndex():
+            self.view.setCurrentIndex(index)

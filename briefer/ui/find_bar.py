@@ -1,0 +1,85 @@
+"""Find in the current document: a slim bar above the reader (Ctrl+F)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut, QTextDocument
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QToolButton, QWidget
+
+
+class FindBar(QWidget):
+    """Searches a text view forwards and backwards, wrapping at the ends."""
+
+    def __init__(self, view: QPlainTextEdit, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("findBar")
+        self.view = view
+        self.edit = QLineEdit(placeholderText="Find in document")
+        self.edit.setClearButtonEnabled(True)
+        self.edit.setAccessibleName("Find in document")
+        self.status = QLabel()
+        self.status.setObjectName("findStatus")
+        prev_button = QToolButton(text="▲", toolTip="Previous match (Shift+F3)")
+        next_button = QToolButton(text="▼", toolTip="Next match (F3)")
+        close_button = QToolButton(text="✕", toolTip="Close (Esc)")
+        prev_button.clicked.connect(self.find_previous)
+        next_button.clicked.connect(self.find_next)
+        close_button.clicked.connect(self.close_bar)
+        self.edit.returnPressed.connect(self.find_next)
+        self.edit.textEdited.connect(lambda _: self._find(backward=False, from_start_of_match=True))
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        layout.addWidget(self.edit, 1)
+        layout.addWidget(prev_button)
+        layout.addWidget(next_button)
+        layout.addWidget(self.status)
+        layout.addWidget(close_button)
+        for seq, slot in ((QKeySequence.StandardKey.FindNext, self.find_next),
+                          (QKeySequence.StandardKey.FindPrevious, self.find_previous),
+                          (QKeySequence(Qt.Key.Key_Escape), self.close_bar)):
+            shortcut = QShortcut(QKeySequence(seq), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+        self.hide()
+
+    def open_bar(self) -> None:
+        self.show()
+        selected = self.view.textCursor().selectedText()
+        if selected and "\u2029" not in selected:
+            self.edit.setText(selected)
+        self.edit.setFocus()
+        self.edit.selectAll()
+
+    def close_bar(self) -> None:
+        self.hide()
+        self.view.setFocus()
+
+    def find_next(self) -> bool:
+        return self._find(backward=False)
+
+    def find_previous(self) -> bool:
+        return self._find(backward=True)
+
+    def _find(self, *, backward: bool, from_start_of_match: bool = False) -> bool:
+        needle = self.edit.text()
+        if not needle:
+            self.status.clear()
+            return False
+        if from_start_of_match:  # typing refines the current match instead of skipping it
+            cursor = self.view.textCursor()
+            cursor.setPosition(cursor.selectionStart())
+            self.view.setTextCursor(cursor)
+        flags = QTextDocument.FindFlag.FindBackward if backward else QTextDocument.FindFlag(0)
+        found = self.view.find(needle, flags)
+        if not found:  # wrap around
+            cursor = self.view.textCursor()
+            cursor.movePosition(cursor.MoveOperation.End if backward else cursor.MoveOperation.Start)
+            self.view.setTextCursor(cursor)
+            found = self.view.find(needle, flags)
+        self.status.setText("" if found else "Not found")
+        self.edit.setProperty("notFound", not found)
+        self.edit.style().unpolish(self.edit)
+        self.edit.style().polish(self.edit)
+        if found:
+            self.view.centerCursor()
+        return found

@@ -1,0 +1,81 @@
+"""Importing files from the window: progress for many files, then a summary."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox, QProgressDialog, QWidget
+
+from briefer.core.service import ProjectService
+
+
+def importer_available() -> bool:
+    return _import_paths() is not None
+
+
+def _import_paths() -> Callable[..., list[Any]] | None:
+    # The importer is optional for the window: without it, import is disabled.
+    try:
+        from briefer.core.importing import import_paths
+    except ImportError:
+        return None
+    return import_paths
+
+
+def import_with_progress(parent: QWidget, service: ProjectService, paths: Sequence[Path], *,
+                         quiet: bool = False) -> list[Any]:
+    """Import ``paths`` showing progress; ends with a summary unless ``quiet``."""
+    import_paths = _import_paths()
+    if import_paths is None:
+        QMessageBox.warning(parent, "Import", "Importing is not available in this installation.")
+        return []
+    dialog = QProgressDialog("Importing…", "Cancel", 0, max(1, len(paths)), parent)
+    dialog.setWindowTitle("Import documents")
+    dialog.setWindowModality(Qt.WindowModality.WindowModal)
+    dialog.setMinimumDuration(400)  # a single small file should not flash a dialog
+
+    def progress(done: int, total: int, current: Path) -> bool:
+        dialog.setMaximum(max(1, total))
+        dialog.setValue(done)
+        if current.name:
+            dialog.setLabelText(f"Importing {current.name} ({done + 1} of {total})")
+        QApplication.processEvents()
+        return not dialog.wasCanceled()
+
+    try:
+        outcomes = import_paths(service, list(paths), progress=progress)
+    finally:
+        dialog.close()
+    if not quiet:
+        show_summary(parent, outcomes)
+    return outcomes
+
+
+def summary_html(outcomes: Sequence[Any]) -> str:
+    imported = [o for o in outcomes if o.status == "imported"]
+    problems = [o for o in outcomes if o.status != "imported"]
+    lines = [f"<p>Imported {len(imported)} of {len(outcomes)} file{'s' if len(outcomes) != 1 else ''}.</p>"]
+    if problems:
+        lines.append("<ul>")
+        for o in problems[:40]:
+            lines.append(f"<li><b>{html.escape(Path(o.path).name)}</b> {o.status}: {html.escape(o.reason)}</li>")
+        if len(problems) > 40:
+            lines.append(f"<li>…and {len(problems) - 40} more</li>")
+        lines.append("</ul>")
+    return "".join(lines)
+
+
+def show_summary(parent: QWidget, outcomes: Sequence[Any]) -> None:
+    if not outcomes:
+        return
+    box = QMessageBox(parent)
+    box.setWindowTitle("Import finished")
+    box.setIcon(QMessageBox.Icon.Information if all(o.status == "imported" for o in outcomes)
+                else QMessageBox.Icon.Warning)
+    box.setTextFormat(Qt.TextFormat.RichText)
+    box.setText(summary_html(outcomes))
+    box.exec()

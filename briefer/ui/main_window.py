@@ -1,0 +1,280 @@
+"""The main window: composes the reader and the docks, owns the menus and settings.
+
+It holds no editing logic of its own: panels push core commands on the one
+undo stack, and the window only routes selections between them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QWidget
+
+from briefer.core.commands import DeletePassage, EditDocumentMetadata
+from briefer.core.errors import BrieferError
+from briefer.core.service import Change, ProjectService
+from briefer.ui.codebook_dock import CodebookDock
+from briefer.ui.corpus_dock import CorpusDock
+from briefer.ui.import_files import import_with_progress, importer_available
+from briefer.ui.metadata_dialog import MetadataDialog
+from briefer.ui.passages_dock import PassagesDock
+from briefer.ui.reader_panel import ReaderPanel
+from briefer.ui.search_dock import SearchDock
+from briefer.ui.style import load_stylesheet
+from briefer.ui.undo import push
+from briefer.ui.window_menus import build_menus
+
+DockFactory = Callable[["MainWindow"], QDockWidget]
+MAX_RECENT = 8
+
+
+class MainWindow(QMainWindow):
+    """One open project: reader in the centre, corpus/codebook left, passages/search below.
+
+    The right-hand dock area is left free for the outline and preview docks,
+    which their module adds with ``add_dock``.
+    """
+
+    export_requested = Signal()
+    project_opened = Signal()
+
+    def __init__(self, service: ProjectService, settings: QSettings | None = None) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setStyleSheet(load_stylesheet())  # on the window, not the app: tests and embedders stay unaffected
+        self.settings = settings or QSettings("Briefer", "Briefer")
+        self.undo_stack = QUndoStack(self)
+        self.service = service
+        self._dock_factories: list[tuple[DockFactory, Qt.DockWidgetArea]] = []
+        self._project_docks: list[QDockWidget] = []
+        self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
+        self.counts_label = QLabel(objectName="projectCounts")
+        self.statusBar().addPermanentWidget(self.counts_label)
+        self.menus = build_menus(self)
+        self.export_action = self.menus.export_action  # for modules that hook up export
+        self._default_size()
+        self._attach(service)
+        self._restore_layout()
+
+    # ------------------------------------------------------------ composition
+    def _attach(self, service: ProjectService) -> None:
+        """Build every panel that works on ``service``."""
+        self.service = service
+        self.panel = ReaderPanel(service, self.undo_stack)
+        self.reader = self.panel.reader
+        self.setCentralWidget(self.panel)
+        self.corpus = CorpusDock(service, self)
+        self.codebook = CodebookDock(service, self.undo_stack, self)
+        self.passages = PassagesDock(service, self)
+        self.search = SearchDock(service, self)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.corpus)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.codebook)
+        self.splitDockWidget(self.corpus, self.codebook, Qt.Orientation.Vertical)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.passages)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.search)
+        self.tabifyDockWidget(self.passages, self.search)
+        self.passages.raise_()
+        # First-run proportions; a saved layout overrides them.
+        self.resizeDocks([self.corpus], [370], Qt.Orientation.Horizontal)
+        self.resizeDocks([self.corpus, self.codebook], [330, 300], Qt.Orientation.Vertical)
+        self.resizeDocks([self.passages], [230], Qt.Orientation.Vertical)
+        self._project_docks = [self.corpus, self.codebook, self.passages, self.search]
+        self.corpus.document_activated.connect(self.panel.open_document)
+        self.corpus.edit_requested.connect(self.edit_document_metadata)
+        self.corpus.view.files_dropped.connect(self.import_paths)
+        self.panel.edit_metadata_requested.connect(self.edit_document_metadata)
+        self.reader.passage_selected.connect(self.passages.select_passage)
+        self.reader.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        self.codebook.tag_activated.connect(self.passages.filter_by_tag)
+        self.passages.passage_activated.connect(self.show_passage)
+        self.search.hit_activated.connect(self.show_hit)
+        service.subscribe(self._on_change)
+        self._bind_delete_key([self.panel, self.codebook, self.passages])
+        for factory, area in self._dock_factories:
+            self._add_project_dock(factory(self), area)
+        self.menus.fill_view_menu(self._project_docks)
+        self._update_title()
+        self._update_counts()
+        first = self.corpus.proxy.index(0, 0)
+        if first.isValid():
+            self.corpus.view.setCurrentIndex(first)
+        self.project_opened.emit()
+
+    def _bind_delete_key(self, widgets: list[QWidget]) -> None:
+        """Delete acts on this window's own panels only; other docks keep theirs."""
+        action = QAction("Delete", self)
+        action.setShortcut(QKeySequence.StandardKey.Delete)
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.triggered.connect(self.delete_selection)
+        for widget in widgets:
+            widget.addAction(action)
+        self._delete_key = action
+
+    def _detach(self) -> None:
+        # Unparent before deleteLater so nothing (findChild, layouts) sees the
+        # old project's widgets before the event loop deletes them.
+        old_panel = self.takeCentralWidget()
+        if old_panel is not None:
+            old_panel.setParent(None)
+            old_panel.deleteLater()
+        for dock in self._project_docks:
+            self.removeDockWidget(dock)
+            dock.setParent(None)
+            dock.deleteLater()
+        self._project_docks = []
+        self.undo_stack.clear()
+        self.service.store.close()
+
+    def add_dock(self, dock: QDockWidget | DockFactory, area: Qt.DockWidgetArea) -> QDockWidget:
+        """Add a dock for this project.
+
+        Pass a factory ``f(window) -> QDockWidget`` to have the dock rebuilt
+        when another project is opened in this window; a dock instance is bound
+        to the current project and is removed when the project changes.
+        """
+        if isinstance(dock, QDockWidget):
+            return self._add_project_dock(dock, area)
+        self._dock_factories.append((dock, area))
+        built = self._add_project_dock(dock(self), area)
+        self.menus.fill_view_menu(self._project_docks)
+        return built
+
+    def _add_project_dock(self, dock: QDockWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        self.addDockWidget(area, dock)
+        self._project_docks.append(dock)
+        self.menus.fill_view_menu(self._project_docks)
+        # A dock added after the window is shown stays hidden unless shown here;
+        # then the saved layout, if any, places it (and hides it if it was closed).
+        dock.show()
+        state = self.settings.value("window/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        return dock
+
+    # ---------------------------------------------------------------- projects
+    def open_project(self, path: Path) -> bool:
+        """Replace the open project with the one at ``path``."""
+        from briefer.core.project import open_project
+
+        try:
+            service = open_project(path)
+        except (BrieferError, OSError) as exc:
+            QMessageBox.critical(self, "Cannot open project", str(exc))
+            return False
+        self._save_layout()
+        self._detach()
+        self._attach(service)
+        self._restore_layout()
+        self.remember_project(path)
+        return True
+
+    def remember_project(self, path: Path) -> None:
+        path = Path(path).resolve()
+        recent = [p for p in self.recent_projects() if Path(p) != path]
+        self.settings.setValue("recentProjects", [str(path), *recent][:MAX_RECENT])
+        self.settings.setValue("lastProject", str(path))
+
+    def recent_projects(self) -> list[str]:
+        value = self.settings.value("recentProjects", [])
+        if isinstance(value, str):  # QSettings returns a bare string for one-element lists
+            value = [value]
+        return [str(v) for v in value or []]
+
+    # ------------------------------------------------------------ navigation
+    def open_document(self, doc_id: int) -> None:
+        self.corpus.select_document(doc_id)
+        if self.reader.document_id != doc_id:  # the row was current already but the reader differs
+            self.panel.open_document(doc_id)
+
+    def show_passage(self, passage_id: int) -> None:
+        passage = self.service.store.get_passage(passage_id)
+        self.open_document(passage.document)
+        self.panel.editor.show_passage(passage_id)  # first, so the reader scrolls in its final height
+        self.reader.select_passage(passage_id, scroll=True)
+
+    def show_hit(self, doc_id: int, start: int, end: int) -> None:
+        self.open_document(doc_id)
+        self.reader.select_range(start, end)
+        self.reader.setFocus()
+
+    # ----------------------------------------------------------------- edits
+    def delete_selection(self) -> None:
+        """Edit > Delete: the selected tag in the codebook, else the current passage."""
+        if self.codebook.view.hasFocus():
+            self.codebook.delete_selected()
+            return
+        passage = self.reader.current_passage
+        if self.passages.view.hasFocus() or passage is None:
+            passage = self.passages.current_passage() or passage
+        if passage is not None:
+            push(self.undo_stack, self.service, DeletePassage(passage))
+
+    def edit_document_metadata(self, doc_id: int | None = None) -> None:
+        doc_id = doc_id if doc_id is not None else self.reader.document_id
+        if doc_id is None:
+            return
+        dialog = MetadataDialog(self.service.store.document_info(doc_id), self)
+        if dialog.exec() and (fields := dialog.changed_fields()):
+            push(self.undo_stack, self.service, EditDocumentMetadata(doc_id, fields))
+
+    def import_paths(self, paths: list[Path]) -> None:
+        if not importer_available():
+            self.statusBar().showMessage("Importing is not available in this installation.", 6000)
+            return
+        outcomes = import_with_progress(self, self.service, paths)
+        imported = [o.document_id for o in outcomes if o.status == "imported"]
+        if imported:
+            self.open_document(imported[-1])
+
+    def request_export(self) -> None:
+        if self.isSignalConnected(self.metaObject().method(self.metaObject().indexOfSignal("export_requested()"))):
+            self.export_requested.emit()
+        else:
+            QMessageBox.information(self, "Export", "Export is not available in this build yet.")
+
+    # ---------------------------------------------------------------- status
+    def _on_change(self, change: Change) -> None:
+        if change.area == "meta":
+            self._update_title()
+        if change.area in ("documents", "passages"):
+            self._update_counts()
+
+    def _update_title(self) -> None:
+        title = self.service.store.get_meta().title
+        self.setWindowTitle(f"{title or self.service.store.path.stem} — {self.service.store.path.name} — Briefer")
+
+    def _update_counts(self) -> None:
+        docs = len(self.service.store.list_documents())
+        passages = sum(self.service.store.passage_counts().values())
+        self.counts_label.setText(f"{docs} documents · {passages} passages")
+
+    # -------------------------------------------------------------- settings
+    def _default_size(self) -> None:
+        """First-run size: most of the screen, so reader and outline both fit."""
+        screen = self.screen().availableGeometry() if self.screen() else None
+        width = min(1600, int(screen.width() * 0.92)) if screen else 1400
+        height = min(1000, int(screen.height() * 0.92)) if screen else 900
+        self.resize(max(width, 1000), max(height, 700))
+
+    def _restore_layout(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        state = self.settings.value("window/state")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+
+    def _save_layout(self) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self._save_layout()
+        self.settings.sync()
+        self.service.store.close()
+        super().closeEvent(event)

@@ -1,0 +1,137 @@
+"""Editor for the current passage: tags, note (Markdown) and translation.
+
+Typing pushes ``SetPassageField`` commands that merge on the undo stack, so a
+burst of typing is one undo step; the editor never writes the store itself.
+"""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListView, QListWidget, QListWidgetItem, QPlainTextEdit,
+                               QVBoxLayout, QWidget)
+
+from briefer.core.commands import SetPassageField, TogglePassageTag
+from briefer.core.errors import NotFoundError
+from briefer.core.model import Passage
+from briefer.core.service import Change, ProjectService
+from briefer.ui.style import swatch
+from briefer.ui.undo import push
+
+
+class PassageEditor(QWidget):
+    """Shows and edits one passage; hidden when none is selected."""
+
+    def __init__(self, service: ProjectService, undo_stack: QUndoStack, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("passageEditor")
+        self.setAccessibleName("Passage editor")
+        self.service = service
+        self.undo_stack = undo_stack
+        self.passage_id: int | None = None
+        self._loading = False
+
+        self.quote = QLabel(objectName="passageQuote", wordWrap=True)
+        self.quote.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.tags = QListWidget(objectName="passageTags")
+        self.tags.setFlow(QListView.Flow.LeftToRight)
+        self.tags.setWrapping(True)
+        self.tags.setResizeMode(QListView.ResizeMode.Adjust)
+        self.tags.setSpacing(2)
+        self.tags.setMaximumHeight(54)
+        self.tags.setIconSize(QSize(12, 12))
+        self.tags.itemChanged.connect(self._tag_toggled)
+        self.note = QPlainTextEdit(objectName="passageNote", placeholderText="Why this matters (Markdown)…")
+        self.translation = QPlainTextEdit(objectName="passageTranslation",
+                                          placeholderText="Translation, for sources not in English…")
+        for edit in (self.note, self.translation):
+            edit.setTabChangesFocus(True)
+            edit.setMaximumHeight(76)
+        self.note.textChanged.connect(lambda: self._field_edited("note", self.note))
+        self.translation.textChanged.connect(lambda: self._field_edited("translation", self.translation))
+
+        self.note.setAccessibleName("Note")
+        self.translation.setAccessibleName("Translation")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 6, 12, 6)
+        layout.setSpacing(4)
+        layout.addWidget(self.quote)
+        layout.addWidget(self.tags)
+        texts = QHBoxLayout()
+        texts.addWidget(self.note, 3)
+        texts.addWidget(self.translation, 2)
+        layout.addLayout(texts)
+        service.subscribe(self._on_change)
+        self.hide()
+
+    def show_passage(self, passage_id: int | None) -> None:
+        self.passage_id = passage_id
+        self._load()
+
+    def _load(self) -> None:
+        passage = self._current()
+        self.setVisible(passage is not None)
+        if passage is None:
+            return
+        self._loading = True
+        try:
+            flat = " ".join(passage.quote.split())
+            snippet = flat if len(flat) < 200 else flat[:197] + "…"
+            self.quote.setText(f"<b>Passage</b> <span style='color:#444'>“{html.escape(snippet)}”</span>")
+            tags = self.service.store.list_tags()
+            shown = [self.tags.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.tags.count())]
+            # Update items in place when the codebook is unchanged: this runs
+            # inside itemChanged, and deleting the item being toggled would crash.
+            if shown != [t.id for t in tags]:
+                self.tags.clear()
+                for tag in tags:
+                    item = QListWidgetItem()
+                    item.setData(Qt.ItemDataRole.UserRole, tag.id)
+                    item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
+                    self.tags.addItem(item)
+            for row, tag in enumerate(tags):
+                item = self.tags.item(row)
+                item.setText(tag.name)
+                item.setIcon(swatch(tag.color))
+                item.setCheckState(Qt.CheckState.Checked if tag.id in passage.tags else Qt.CheckState.Unchecked)
+            # Only replace text that differs: resetting an edit being typed in
+            # would move its caret to the start.
+            for edit, value in ((self.note, passage.note), (self.translation, passage.translation)):
+                if edit.toPlainText() != value:
+                    edit.setPlainText(value)
+        finally:
+            self._loading = False
+
+    def _current(self) -> Passage | None:
+        if self.passage_id is None:
+            return None
+        try:
+            return self.service.store.get_passage(self.passage_id)
+        except NotFoundError:
+            self.passage_id = None
+            return None
+
+    def _on_change(self, change: Change) -> None:
+        if change.area in ("passages", "tags") and not self._loading:
+            if change.area == "tags" or not change.ids or self.passage_id in change.ids:
+                self._load()
+
+    def _field_edited(self, name: str, edit: QPlainTextEdit) -> None:
+        if self._loading or self.passage_id is None:
+            return
+        label = "Edit note" if name == "note" else "Edit translation"
+        self._loading = True  # our own change event must not reload the edit being typed in
+        try:
+            push(self.undo_stack, self.service, SetPassageField(self.passage_id, name, edit.toPlainText(), label))
+        finally:
+            self._loading = False
+
+    def _tag_toggled(self, item: QListWidgetItem) -> None:
+        if self._loading or self.passage_id is None:
+            return
+        add = item.checkState() == Qt.CheckState.Checked
+        tag_id = item.data(Qt.ItemDataRole.UserRole)
+        push(self.undo_stack, self.service, TogglePassageTag(self.passage_id, tag_id, add,
+                                                               "Add tag to passage" if add else "Remove tag from passage"))

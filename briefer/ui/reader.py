@@ -1,0 +1,238 @@
+"""The reader: one document's text, its passages painted in tag colours.
+
+This widget is the only place where Qt's UTF-16 positions meet the project's
+code-point offsets (see ``offsets.py``): everything that leaves it is in code
+points.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QPoint, Qt, Signal
+from PySide6.QtGui import (QAction, QContextMenuEvent, QHelpEvent, QKeyEvent, QMouseEvent, QTextCursor,
+                           QUndoStack)
+from PySide6.QtWidgets import QMenu, QPlainTextEdit, QToolTip, QWidget
+
+from briefer.core.commands import CreatePassage, DeletePassage
+from briefer.core.errors import BrieferError
+from briefer.core.model import Passage, Tag
+from briefer.core.service import Change, ProjectService
+from briefer.ui.highlighter import PassageHighlighter, Span
+from briefer.ui.offsets import OffsetMap
+from briefer.ui.style import reading_font, swatch
+from briefer.ui.undo import push
+
+_UNTAGGED = "#b0b0b0"
+
+
+class ReaderView(QPlainTextEdit):
+    """Read-only document view that tags selections and reports clicked passages."""
+
+    passage_selected = Signal(object)  # passage id, or None when a click hits no passage
+    message = Signal(str)  # a short notice for the status bar
+
+    def __init__(self, service: ProjectService, undo_stack: QUndoStack, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("reader")
+        self.setAccessibleName("Reader")
+        self.setReadOnly(True)
+        # Keep the caret and keyboard selection working in a read-only view.
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
+                                     | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+        self.document().setDocumentMargin(18)
+        self.setMouseTracking(True)
+        self.service = service
+        self.undo_stack = undo_stack
+        self.document_id: int | None = None
+        self.current_passage: int | None = None
+        self._text = ""
+        self._map = OffsetMap("")
+        self._passages: dict[int, Passage] = {}
+        self.highlighter = PassageHighlighter(self.document())
+        service.subscribe(self._on_change)
+
+    # ------------------------------------------------------------- documents
+    def open_document(self, doc_id: int | None) -> None:
+        if doc_id == self.document_id:
+            return
+        self.document_id = doc_id
+        self.current_passage = None
+        if doc_id is None:
+            self._text = ""
+        else:
+            doc = self.service.store.get_document(doc_id)
+            self._text = doc.text
+            self.setFont(reading_font(doc.language))
+        self._map = OffsetMap(self._text)
+        self.highlighter.index = type(self.highlighter.index)([])  # the old spans belong to the old text
+        self.highlighter.selected = None
+        self.setPlainText(self._text)
+        self._reload_passages()
+
+    def text(self) -> str:
+        return self._text
+
+    # --------------------------------------------------------------- offsets
+    def selection_offsets(self) -> tuple[int, int] | None:
+        """The selection as code-point offsets into the document text."""
+        cursor = self.textCursor()
+        if not cursor.hasSelection():
+            return None
+        start = self._map.to_codepoint(cursor.selectionStart())
+        end = self._map.to_codepoint(cursor.selectionEnd())
+        # Trim whitespace the mouse tends to catch at either end.
+        while start < end and self._text[start].isspace():
+            start += 1
+        while end > start and self._text[end - 1].isspace():
+            end -= 1
+        return (start, end) if end > start else None
+
+    def select_range(self, start: int, end: int) -> None:
+        """Select ``text[start:end]`` (code points) and scroll it into view."""
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self._map.to_utf16(start))
+        cursor.setPosition(self._map.to_utf16(end), QTextCursor.MoveMode.KeepAnchor)
+        self.setTextCursor(cursor)
+        self.centerCursor()
+
+    def passages_at(self, u16: int) -> list[int]:
+        return [s.passage for s in self.highlighter.index.at(u16)]
+
+    # --------------------------------------------------------------- tagging
+    def apply_tag(self, tag_id: int) -> int | None:
+        """Tag the selection; returns the passage id."""
+        span = self.selection_offsets()
+        if self.document_id is None or span is None:
+            self.message.emit("Select some text first, then apply a tag.")
+            return None
+        command = CreatePassage(self.document_id, span[0], span[1], (tag_id,))
+        try:
+            push(self.undo_stack, self.service, command)
+        except BrieferError as exc:
+            self.message.emit(str(exc))
+            return None
+        self.select_passage(command.passage_id)
+        self.passage_selected.emit(command.passage_id)
+        return command.passage_id
+
+    def apply_nth_tag(self, n: int) -> int | None:
+        tags = self.service.store.list_tags()
+        if not 1 <= n <= len(tags):
+            self.message.emit(f"The codebook has no tag number {n}.")
+            return None
+        return self.apply_tag(tags[n - 1].id)
+
+    def delete_current_passage(self) -> bool:
+        if self.current_passage is None or self.current_passage not in self._passages:
+            return False
+        push(self.undo_stack, self.service, DeletePassage(self.current_passage))
+        return True
+
+    def select_passage(self, passage_id: int | None, *, scroll: bool = False) -> None:
+        """Mark a passage as the current one (underlined); optionally scroll to it."""
+        self.current_passage = passage_id
+        self.highlighter.set_selected(passage_id)
+        passage = self._passages.get(passage_id) if passage_id is not None else None
+        if passage is not None and scroll:
+            cursor = QTextCursor(self.document())
+            cursor.setPosition(self._map.to_utf16(passage.start))
+            self.setTextCursor(cursor)
+            self.centerCursor()
+
+    # --------------------------------------------------------------- refresh
+    def _on_change(self, change: Change) -> None:
+        if change.area in ("passages", "tags"):
+            self._reload_passages()
+        elif change.area == "documents" and self.document_id is not None:
+            if self.document_id not in {d.id for d in self.service.store.list_documents()}:
+                self.open_document(None)
+
+    def _reload_passages(self) -> None:
+        if self.document_id is None:
+            self._passages = {}
+            self.highlighter.set_spans([])
+            return
+        tags = {t.id: t for t in self.service.store.list_tags()}
+        order = {tid: i for i, tid in enumerate(tags)}
+        self._passages = {p.id: p for p in self.service.passages(self.document_id)}
+        spans = [Span(p.id, self._map.to_utf16(p.start), self._map.to_utf16(p.end),
+                      _passage_color(p, tags, order)) for p in self._passages.values()]
+        self.highlighter.set_spans(spans)
+        if self.current_passage is not None and self.current_passage not in self._passages:
+            self.current_passage = None
+
+    # ---------------------------------------------------------- Qt overrides
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        key = event.key()
+        plain = not (event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier)
+        if plain and Qt.Key.Key_1 <= key <= Qt.Key.Key_9:
+            self.apply_nth_tag(key - Qt.Key.Key_0)
+            return
+        if plain and key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.delete_current_passage():
+            return
+        super().keyPressEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        super().mouseReleaseEvent(event)
+        if event.button() != Qt.MouseButton.LeftButton or self.textCursor().hasSelection():
+            return
+        hits = self.passages_at(self.cursorForPosition(event.position().toPoint()).position())
+        self.select_passage(hits[0] if hits else None)
+        self.passage_selected.emit(hits[0] if hits else None)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            self._show_tooltip(event.pos(), event.globalPos())
+            return True
+        return super().event(event)
+
+    def _show_tooltip(self, pos: QPoint, global_pos: QPoint) -> None:
+        viewport_pos = self.viewport().mapFrom(self, pos)
+        hits = self.passages_at(self.cursorForPosition(viewport_pos).position())
+        if not hits:
+            QToolTip.hideText()
+            return
+        tags = {t.id: t for t in self.service.store.list_tags()}
+        parts = []
+        for pid in hits:
+            passage = self._passages[pid]
+            names = ", ".join(f"<span style='color:{tags[t].color}'>■</span> {_escape(tags[t].name)}"
+                              for t in passage.tags if t in tags) or "<i>untagged</i>"
+            note = f"<br>{_escape(passage.note[:300])}" if passage.note else ""
+            parts.append(f"<b>{names}</b>{note}")
+        QToolTip.showText(global_pos, "<hr>".join(parts), self)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:  # noqa: N802
+        menu = self.createStandardContextMenu(event.pos())
+        menu.addSeparator()
+        tag_menu = self.build_tag_menu(menu)
+        tag_menu.setEnabled(self.textCursor().hasSelection())
+        menu.addMenu(tag_menu)
+        hits = self.passages_at(self.cursorForPosition(event.pos()).position())
+        if hits:
+            delete = QAction("Delete passage", menu)
+            delete.triggered.connect(lambda: (self.select_passage(hits[0]), self.delete_current_passage()))
+            menu.addAction(delete)
+        menu.exec(event.globalPos())
+
+    def build_tag_menu(self, parent: QWidget) -> QMenu:
+        menu = QMenu("Tag as", parent)
+        self.fill_tag_menu(menu)
+        return menu
+
+    def fill_tag_menu(self, menu: QMenu) -> None:
+        """One entry per tag, numbered like the number keys."""
+        for n, tag in enumerate(self.service.store.list_tags(), start=1):
+            label = f"&{n}  {tag.name}" if n <= 9 else f"    {tag.name}"
+            action = menu.addAction(swatch(tag.color), label)
+            action.triggered.connect(lambda _=False, tid=tag.id: self.apply_tag(tid))
+
+
+def _passage_color(passage: Passage, tags: dict[int, Tag], order: dict[int, int]) -> str:
+    """A passage shows the colour of its first tag in codebook order."""
+    known = sorted((t for t in passage.tags if t in tags), key=lambda t: order[t])
+    return tags[known[0]].color if known else _UNTAGGED
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br>")

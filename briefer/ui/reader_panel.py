@@ -1,0 +1,84 @@
+"""The centre of the window: metadata header, find bar, reader and passage editor."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
+
+from briefer.core.service import Change, ProjectService
+from briefer.ui.find_bar import FindBar
+from briefer.ui.passage_editor import PassageEditor
+from briefer.ui.reader import ReaderView
+
+_LANGUAGE_NAMES = {"en": "English", "zh-Hans": "Chinese (Simplified)", "zh-Hant": "Chinese (Traditional)",
+                   "zh": "Chinese", "und": "Language undetermined"}
+
+
+class ReaderPanel(QWidget):
+    """Composes the reading area; the reader itself does the work."""
+
+    edit_metadata_requested = Signal(int)
+
+    def __init__(self, service: ProjectService, undo_stack: QUndoStack, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("readerPanel")
+        self.service = service
+        self.header = QLabel(objectName="readerHeader", wordWrap=True)
+        self.header.setTextFormat(Qt.TextFormat.RichText)
+        self.header.setOpenExternalLinks(False)
+        self.header.linkActivated.connect(self._link)
+        self.reader = ReaderView(service, undo_stack)
+        self.find_bar = FindBar(self.reader)
+        self.editor = PassageEditor(service, undo_stack)
+        self.reader.passage_selected.connect(self.editor.show_passage)
+
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.setSpacing(0)
+        top_layout.addWidget(self.header)
+        top_layout.addWidget(self.find_bar)
+        top_layout.addWidget(self.reader, 1)
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.addWidget(top)
+        self.splitter.addWidget(self.editor)
+        self.splitter.setStretchFactor(0, 4)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.splitter)
+        service.subscribe(self._on_change)
+        self._update_header()
+
+    def open_document(self, doc_id: int | None) -> None:
+        self.reader.open_document(doc_id)
+        self.editor.show_passage(None)
+        self._update_header()
+
+    def _on_change(self, change: Change) -> None:
+        if change.area == "documents" and (not change.ids or self.reader.document_id in change.ids):
+            self._update_header()
+
+    def _update_header(self) -> None:
+        doc_id = self.reader.document_id
+        if doc_id is None:
+            self.header.setText("<p style='color:#777'>Choose a document in the Corpus to start reading.</p>")
+            return
+        info = self.service.store.document_info(doc_id)
+        bits = [info.publisher, info.author, info.date, _LANGUAGE_NAMES.get(info.language, info.language),
+                f"{info.length:,} characters"]
+        meta = " · ".join(html.escape(b) for b in bits if b)
+        url = (f"<br><span style='color:#555'>{html.escape(info.url)}</span>" if info.url else "")
+        missing = [name for name in ("publisher", "date") if not getattr(info, name)]
+        warn = (f" <span style='color:#a15c00'>· missing {' and '.join(missing)}</span>" if missing else "")
+        self.header.setText(
+            f"<div style='font-size:15pt; font-weight:600'>{html.escape(info.title or 'Untitled')}</div>"
+            f"<div style='color:#555'>{meta}{warn} · <a href='edit'>Edit details…</a></div>{url}")
+
+    def _link(self, href: str) -> None:
+        if href == "edit" and self.reader.document_id is not None:
+            self.edit_metadata_requested.emit(self.reader.document_id)

@@ -1,0 +1,141 @@
+"""The main window's menus and actions, with platform-standard shortcuts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication, QDockWidget, QFileDialog, QMenu, QMessageBox
+
+from briefer.core.errors import BrieferError
+from briefer.ui.import_files import importer_available
+
+if TYPE_CHECKING:
+    from briefer.ui.main_window import MainWindow
+
+PROJECT_FILTER = "Briefer projects (*.briefer);;All files (*)"
+IMPORT_FILTER = "Documents (*.txt *.md *.markdown *.html *.htm *.docx);;All files (*)"
+
+
+class WindowMenus:
+    """Creates the menu bar once; the View menu follows the docks of the open project."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self.window = window
+        bar = window.menuBar()
+        file_menu = bar.addMenu("&File")
+        self.new_action = self._action(file_menu, "&New Project…", self.new_project, QKeySequence.StandardKey.New)
+        self.open_action = self._action(file_menu, "&Open Project…", self.open_project, QKeySequence.StandardKey.Open)
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        file_menu.addSeparator()
+        self.import_action = self._action(file_menu, "&Import Documents…", self.import_documents, "Ctrl+I")
+        self.import_action.setEnabled(importer_available())
+        self.export_action = self._action(file_menu, "&Export Briefing…", window.request_export, "Ctrl+E")
+        file_menu.addSeparator()
+        self.quit_action = self._action(file_menu, "&Quit", self._quit, QKeySequence.StandardKey.Quit)
+
+        edit_menu = bar.addMenu("&Edit")
+        self.undo_action = window.undo_stack.createUndoAction(window, "&Undo")
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = window.undo_stack.createRedoAction(window, "&Redo")
+        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        edit_menu.addAction(self.undo_action)
+        edit_menu.addAction(self.redo_action)
+        edit_menu.addSeparator()
+        self.find_action = self._action(edit_menu, "&Find in Document…", lambda: window.panel.find_bar.open_bar(),
+                                        QKeySequence.StandardKey.Find)
+        self.search_action = self._action(edit_menu, "&Search All Documents…", self.search_corpus, "Ctrl+Shift+F")
+        edit_menu.addSeparator()
+        # The Delete key itself is bound per panel (see MainWindow._bind_delete_key):
+        # a window-wide binding would clash with the outline's own Delete and
+        # Qt fires neither of two ambiguous shortcuts. The menu only shows the key.
+        delete_key = QKeySequence(QKeySequence.StandardKey.Delete).toString(QKeySequence.SequenceFormat.NativeText)
+        self.delete_action = self._action(edit_menu, f"&Delete\t{delete_key}", window.delete_selection)
+        self.details_action = self._action(edit_menu, "Document &Details…",
+                                           lambda: window.edit_document_metadata(None), "Ctrl+Shift+D")
+        tag_menu = edit_menu.addMenu("&Tag Selection As")
+        tag_menu.aboutToShow.connect(lambda: self._fill_tag_menu(tag_menu))
+
+        self.view_menu = bar.addMenu("&View")
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&About Briefer", self._about)
+
+    def _action(self, menu: QMenu, text: str, slot: object, shortcut: object = None) -> QAction:
+        action = QAction(text, self.window)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def fill_view_menu(self, docks: list[QDockWidget]) -> None:
+        self.view_menu.clear()
+        for dock in docks:
+            self.view_menu.addAction(dock.toggleViewAction())
+
+    # ----------------------------------------------------------------- slots
+    def new_project(self) -> None:
+        from briefer.core.project import PROJECT_SUFFIX, create_project
+
+        name, _ = QFileDialog.getSaveFileName(self.window, "New project", "", PROJECT_FILTER)
+        if not name:
+            return
+        path = Path(name)
+        if not path.suffix:
+            path = path.with_suffix(PROJECT_SUFFIX)
+        try:
+            create_project(path, empty=True)
+        except (BrieferError, OSError) as exc:
+            QMessageBox.critical(self.window, "Cannot create project", str(exc))
+            return
+        self.window.open_project(path)
+
+    def open_project(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self.window, "Open project", "", PROJECT_FILTER)
+        if name:
+            self.window.open_project(Path(name))
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        recent = self.window.recent_projects()
+        for path in recent:
+            action = self.recent_menu.addAction(Path(path).name)
+            action.setToolTip(path)
+            action.setStatusTip(path)
+            action.triggered.connect(lambda _=False, p=path: self.window.open_project(Path(p)))
+        if not recent:
+            self.recent_menu.addAction("No recent projects").setEnabled(False)
+
+    def import_documents(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(self.window, "Import documents", "", IMPORT_FILTER)
+        if names:
+            self.window.import_paths([Path(n) for n in names])
+
+    def search_corpus(self) -> None:
+        search = self.window.search
+        search.show()
+        search.raise_()
+        selected = self.window.reader.textCursor().selectedText()
+        if selected and "\u2029" not in selected:
+            search.query.setText(selected)
+            search.search(selected)
+        search.query.setFocus()
+        search.query.selectAll()
+
+    def _fill_tag_menu(self, menu: QMenu) -> None:
+        menu.clear()
+        self.window.reader.fill_tag_menu(menu)
+
+    def _quit(self) -> None:
+        self.window.close()
+        QApplication.quit()
+
+    def _about(self) -> None:
+        QMessageBox.about(self.window, "About Briefer",
+                          "<b>Briefer</b><br>Turn a pile of sources into a cited policy briefing.")
+
+
+def build_menus(window: MainWindow) -> WindowMenus:
+    return WindowMenus(window)

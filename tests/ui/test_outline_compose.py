@@ -1,0 +1,229 @@
+"""Composing the briefing: metadata, balance, preview, export dialog, and the window wiring."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QUrl, Qt
+from PySide6.QtGui import QAction, QTextDocument
+from PySide6.QtWidgets import QDockWidget, QMainWindow
+
+from briefer.core.outline_commands import PlacePassages
+from briefer.ui import mime as M
+from briefer.ui.balance_panel import BalanceDock, stance_balance
+from briefer.ui.export_dialog import ExportDialog
+from briefer.ui.meta_dock import MetaDock
+from briefer.ui.outline_model import OutlineModel
+from briefer.ui.outline_wiring import install_outline
+from briefer.ui.preview_dock import PreviewDock
+from briefer.ui.undo import push
+from outline_support import BACKFIRE, WORK, Project, build_project
+
+
+@pytest.fixture
+def project(tmp_path: Path, qapp) -> Iterator[Project]:
+    p = build_project(tmp_path)
+    yield p
+    p.close()
+
+
+def templates_available(project: Project) -> bool:
+    try:
+        from briefer.export.templates import discover_templates
+    except ImportError:
+        return False
+    return bool(discover_templates(project.path))
+
+
+def test_meta_edits_are_undoable_and_typing_merges(project: Project, qtbot) -> None:
+    dock = MetaDock(project.service, project.stack)
+    qtbot.addWidget(dock)
+    title = dock.fields["title"]
+    title.selectAll()
+    qtbot.keyClicks(title, "Chips")
+    with project.reopen() as store:
+        assert store.get_meta().title == "Chips"
+    assert project.stack.count() == 1  # five keystrokes, one undo step
+    project.stack.undo()
+    assert title.text() == "Do US chip controls work?"
+    with project.reopen() as store:
+        assert store.get_meta().title == "Do US chip controls work?"
+    dock.fields["bottom_line"].setPlainText("Controls slow China down but speed up its substitution.")
+    with project.reopen() as store:
+        assert store.get_meta().bottom_line.startswith("Controls slow China")
+
+
+def test_balance_says_when_a_stance_section_is_empty_or_one_sided(project: Project, qtbot) -> None:
+    dock = BalanceDock(project.service)
+    qtbot.addWidget(dock)
+    dock.show()
+    assert "section is empty" in dock.summary.text()
+    push(project.stack, project.service, PlacePassages(project.backfire_section, project.backfire))
+    push(project.stack, project.service, PlacePassages(project.work_section, project.work[:1]))
+    qtbot.waitUntil(lambda: "single outlet" in dock.summary.text(), timeout=2000)
+    assert "Controls work" in dock.summary.text()
+    balances = {b.name: b for b in stance_balance(project.store)}
+    assert sum(balances["Controls backfire"].placed.values()) == 3
+    assert len(balances["Controls backfire"].placed) == 3  # three outlets
+    assert sum(balances["Controls work"].tagged.values()) == 2
+    assert not dock.chart.grab().isNull()
+
+
+def test_preview_shows_a_dropped_quote(project: Project, qtbot) -> None:
+    if not templates_available(project):
+        pytest.skip("the export engine has no templates installed yet")
+    preview = PreviewDock(project.service)
+    qtbot.addWidget(preview)
+    preview.show()
+    qtbot.waitUntil(lambda: "Controls backfire" in preview.view.toPlainText(), timeout=3000)
+    assert preview.view.objectName() == "previewView"
+    quote = BACKFIRE[1][1]
+    assert quote not in preview.view.toPlainText()
+    model = OutlineModel(project.service, project.stack)
+    assert model.dropMimeData(M.encode_passages([project.backfire[1]]), Qt.DropAction.CopyAction, -1, 0,
+                              model.section_index(project.backfire_section))
+    assert preview.timer.isActive()  # refreshes after a pause, not at once
+    qtbot.waitUntil(lambda: quote in preview.view.toPlainText(), timeout=3000)
+    assert preview.error == ""
+    model.close()
+
+
+def test_preview_loads_nothing_remote(project: Project, qtbot) -> None:
+    preview = PreviewDock(project.service)
+    qtbot.addWidget(preview)
+    image = QTextDocument.ResourceType.ImageResource
+    assert preview.view.loadResource(image, QUrl("http://example.com/x.png")) is None
+    assert preview.view.loadResource(image, QUrl("https://example.com/x.png")) is None
+    assert preview.view.loadResource(image, QUrl("file:///etc/passwd")) is None
+    assert not preview.view.openLinks() and not preview.view.openExternalLinks()
+
+
+def test_export_dialog_writes_quotes_in_outline_order(project: Project, qtbot, tmp_path: Path) -> None:
+    if not templates_available(project):
+        pytest.skip("the export engine has no templates installed yet")
+    model = OutlineModel(project.service, project.stack)
+    # Work first, then backfire, in an order different from the passage ids.
+    order = [project.work[1], project.work[0]]
+    assert model.dropMimeData(M.encode_passages(order), Qt.DropAction.CopyAction, -1, 0,
+                              model.section_index(project.work_section))
+    assert model.dropMimeData(M.encode_passages([project.backfire[2], project.backfire[0]]),
+                              Qt.DropAction.CopyAction, -1, 0, model.section_index(project.backfire_section))
+    dialog = ExportDialog(project.service)
+    qtbot.addWidget(dialog)
+    assert any("citation is incomplete" in line or "✔" in line for line in dialog.checks.toPlainText().splitlines())
+    assert dialog.export_button.isEnabled()
+    out = tmp_path / "briefing.md"
+    dialog.format.setCurrentIndex(dialog.format.findData(".md"))
+    dialog.path.setText(str(out))
+    with qtbot.waitSignal(dialog.finished_export, timeout=10000) as blocker:
+        dialog.start_export()
+        # The write runs in a worker thread: the dialog is busy but responsive.
+        assert not dialog.export_button.isEnabled() and not dialog.progress.isHidden()
+    assert blocker.args == [str(out)]
+    text = out.read_text(encoding="utf-8")
+    quotes = [BACKFIRE[2][1], BACKFIRE[0][1], WORK[1][1], WORK[0][1]]
+    positions = [text.find(q) for q in quotes]
+    assert all(p >= 0 for p in positions), positions
+    assert positions == sorted(positions)  # outline order: backfire section first, then work
+    assert dialog.open_file.isVisibleTo(dialog) and dialog.open_folder.isVisibleTo(dialog)
+    model.close()
+
+
+def test_export_dialog_writes_docx_off_the_gui_thread(project: Project, qtbot, tmp_path: Path) -> None:
+    if not templates_available(project):
+        pytest.skip("the export engine has no templates installed yet")
+    push(project.stack, project.service, PlacePassages(project.backfire_section, project.backfire))
+    dialog = ExportDialog(project.service)
+    qtbot.addWidget(dialog)
+    out = tmp_path / "briefing.docx"
+    dialog.path.setText(str(out))
+    with qtbot.waitSignal(dialog.finished_export, timeout=20000) as blocker:
+        dialog.start_export()
+    assert blocker.args == [str(out)], dialog.status.text()
+    from docx import Document
+
+    body = "\n".join(p.text for p in Document(str(out)).paragraphs)
+    assert BACKFIRE[0][1] in body
+
+
+def test_export_dialog_shows_template_errors_with_file_and_line(project: Project, qtbot, tmp_path: Path) -> None:
+    if not templates_available(project):
+        pytest.skip("the export engine has no templates installed yet")
+    broken = project.path.parent / "templates" / "broken"
+    broken.mkdir(parents=True)
+    (broken / "template.md.j2").write_text("# {{ meta.title }}\n\n{% for x in %}\n", encoding="utf-8")
+    dialog = ExportDialog(project.service)
+    qtbot.addWidget(dialog)
+    dialog.template.setCurrentIndex(dialog.template.findData("broken"))
+    checks = dialog.checks.toPlainText()
+    assert "template.md.j2" in checks and "3" in checks, checks
+    assert not dialog.export_button.isEnabled()
+
+
+class FakeWindow(QMainWindow):
+    """The parts of MainWindow that install_outline relies on."""
+
+    def __init__(self, project: Project) -> None:
+        super().__init__()
+        self.service = project.service
+        self.undo_stack = project.stack
+        self.export_action = QAction("Export", self)
+
+    def add_dock(self, dock, area):  # type: ignore[no-untyped-def]
+        built = dock if isinstance(dock, QDockWidget) else dock(self)
+        self.addDockWidget(area, built)
+        return built
+
+
+def test_install_outline_adds_the_docks(project: Project, qtbot) -> None:
+    window = FakeWindow(project)
+    qtbot.addWidget(window)
+    install_outline(window)
+    names = {d.objectName() for d in window.findChildren(QDockWidget)}
+    assert {"outlineDock", "metaDock", "balanceDock", "previewDock"} <= names
+    assert window.findChild(object, "outlineView") is not None
+    assert window.findChild(object, "previewView") is not None
+    assert window.dockWidgetArea(window.findChild(QDockWidget, "outlineDock")) == Qt.DockWidgetArea.RightDockWidgetArea
+    if templates_available(project):
+        window.export_action.trigger()
+        assert window.findChild(ExportDialog) is not None
+
+
+def test_install_outline_in_the_real_main_window(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    install_outline(window)
+    outline = window.findChild(QDockWidget, "outlineDock")
+    assert outline is not None
+    qtbot.waitUntil(outline.isVisible, timeout=2000)
+    assert window.dockWidgetArea(outline) == Qt.DockWidgetArea.RightDockWidgetArea
+    sections = window.service.store.list_sections()
+    passages = window.service.store.list_passages()
+    if sections and passages:
+        model = outline.model
+        assert model.dropMimeData(M.encode_passages([passages[0].id]), Qt.DropAction.CopyAction, -1, 0,
+                                  model.section_index(sections[0].id))
+        window.undo_stack.undo()
+        assert window.service.store.list_placements(sections[0].id) == []
+    window.request_export()
+    dialog = window.findChild(ExportDialog)
+    assert dialog is not None
+    dialog.close()
+
+
+def test_outline_follows_the_window_to_another_project(window, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from reader_support import build_project as build_reader_project
+
+    install_outline(window)
+    other = build_reader_project(tmp_path / "other.briefer")
+    assert window.open_project(other)
+    qtbot.wait(50)  # let the old docks be deleted
+    docks = [d for d in window.findChildren(QDockWidget, "outlineDock")]
+    assert len(docks) == 1
+    dock = docks[0]
+    assert dock.service is window.service
+    before = dock.model.rowCount()
+    dock.add_section_action.trigger()
+    assert dock.model.rowCount() == before + 1
+    window.undo_stack.undo()
+    assert dock.model.rowCount() == before

@@ -1,0 +1,209 @@
+"""Tagging in the reader, end to end: keys, offsets, undo, the project file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor, QTextDocument
+
+from briefer.core.store import Store
+from reader_support import ASTRAL_TEXT, open_doc, stored_passages
+
+FIRST_DOC = "Small courtyard, high wall: the US technology strategy against China"
+
+
+def select_utf16(reader, start: int, end: int) -> None:
+    cursor = QTextCursor(reader.document())
+    cursor.setPosition(start)
+    cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+    reader.setTextCursor(cursor)
+
+
+def select_text(reader, needle: str) -> None:
+    """Select ``needle`` the way a user would, in Qt's own positions."""
+    cursor = reader.document().find(needle, 0, QTextDocument.FindFlag.FindCaseSensitively)
+    assert not cursor.isNull()
+    reader.setTextCursor(cursor)
+
+
+def tag_ids(path: Path) -> list[int]:
+    with Store.open(path, readonly=True) as store:
+        return [t.id for t in store.list_tags()]
+
+
+def test_number_key_tags_selection_and_undo_redo(qtbot, window, project_file: Path) -> None:
+    doc = open_doc(window, FIRST_DOC)
+    reader = window.reader
+    select_utf16(reader, 6, 29)
+    qtbot.keyClick(reader, Qt.Key.Key_1)
+
+    passages = stored_passages(project_file)
+    assert len(passages) == 1
+    p = passages[0]
+    text = window.service.store.get_document(doc).text
+    assert (p.document, p.start, p.end) == (doc, 6, 29)
+    assert p.quote == text[6:29]
+    assert p.tags == (tag_ids(project_file)[0],)
+
+    window.undo_stack.undo()
+    assert stored_passages(project_file) == []
+    window.undo_stack.redo()
+    again = stored_passages(project_file)
+    assert [(q.id, q.start, q.end, q.tags) for q in again] == [(p.id, p.start, p.end, p.tags)]
+
+
+def test_second_key_on_same_span_adds_tag_not_a_duplicate(qtbot, window, project_file: Path) -> None:
+    open_doc(window, FIRST_DOC)
+    select_utf16(window.reader, 100, 140)
+    qtbot.keyClick(window.reader, Qt.Key.Key_1)
+    select_utf16(window.reader, 100, 140)
+    qtbot.keyClick(window.reader, Qt.Key.Key_3)
+    passages = stored_passages(project_file)
+    assert len(passages) == 1
+    ids = tag_ids(project_file)
+    assert set(passages[0].tags) == {ids[0], ids[2]}
+    window.undo_stack.undo()
+    assert stored_passages(project_file)[0].tags == (ids[0],)
+
+
+def test_astral_characters_before_the_passage(qtbot, window, project_file: Path) -> None:
+    open_doc(window, "Astral")
+    quote = "the quoted words here"
+    select_text(window.reader, quote)
+    # Qt counts the emoji and 𠀋 as two units each: its positions are off by two.
+    assert window.reader.textCursor().selectionStart() == ASTRAL_TEXT.index(quote) + 2
+    qtbot.keyClick(window.reader, Qt.Key.Key_2)
+    (p,) = stored_passages(project_file)
+    assert ASTRAL_TEXT[p.start:p.end] == quote == p.quote
+
+    # And back: a code-point range selects exactly the quote in the widget.
+    window.reader.select_range(p.start, p.end)
+    assert window.reader.textCursor().selectedText() == quote
+
+    later = "ends"  # after a line break and another 𠀋
+    select_text(window.reader, later)
+    qtbot.keyClick(window.reader, Qt.Key.Key_1)
+    stored = {q.quote: q for q in stored_passages(project_file)}
+    assert ASTRAL_TEXT[stored[later].start:stored[later].end] == later
+
+
+def test_overlapping_passages_are_both_painted(qtbot, window, project_file: Path) -> None:
+    open_doc(window, FIRST_DOC)
+    reader = window.reader
+    select_utf16(reader, 10, 60)
+    qtbot.keyClick(reader, Qt.Key.Key_1)
+    select_utf16(reader, 40, 90)
+    qtbot.keyClick(reader, Qt.Key.Key_2)
+    passages = stored_passages(project_file)
+    assert [(p.start, p.end) for p in passages] == [(10, 60), (40, 90)]
+
+    assert len(reader.passages_at(50)) == 2
+    assert len(reader.passages_at(20)) == 1
+
+    def background_at(pos: int):
+        block = reader.document().findBlock(pos)
+        for fr in block.layout().formats():
+            if fr.start <= pos - block.position() < fr.start + fr.length:
+                return fr.format.background().color().name()
+        return None
+
+    only_first, overlap, only_second = background_at(20), background_at(50), background_at(80)
+    assert None not in (only_first, overlap, only_second)
+    assert len({only_first, overlap, only_second}) == 3  # the overlap is a blend, distinct from both
+
+
+def test_delete_key_removes_current_passage(qtbot, window, project_file: Path) -> None:
+    open_doc(window, FIRST_DOC)
+    select_utf16(window.reader, 10, 30)
+    qtbot.keyClick(window.reader, Qt.Key.Key_1)
+    assert window.reader.current_passage is not None
+    qtbot.keyClick(window.reader, Qt.Key.Key_Delete)
+    assert stored_passages(project_file) == []
+    window.undo_stack.undo()
+    assert len(stored_passages(project_file)) == 1
+
+
+def test_clicking_a_passage_selects_it_in_the_passage_view(qtbot, window, project_file: Path) -> None:
+    open_doc(window, FIRST_DOC)
+    select_utf16(window.reader, 10, 30)
+    qtbot.keyClick(window.reader, Qt.Key.Key_1)
+    window.reader.select_passage(None)
+    window.passages.view.clearSelection()
+    cursor = QTextCursor(window.reader.document())
+    cursor.setPosition(15)
+    rect = window.reader.cursorRect(cursor)
+    qtbot.mouseClick(window.reader.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    pid = stored_passages(project_file)[0].id
+    assert window.reader.current_passage == pid
+    assert window.passages.current_passage() == pid
+    assert window.panel.editor.isVisible()
+
+
+def test_note_typing_is_one_undo_step(qtbot, window, project_file: Path) -> None:
+    open_doc(window, FIRST_DOC)
+    select_utf16(window.reader, 10, 30)
+    qtbot.keyClick(window.reader, Qt.Key.Key_1)
+    depth = window.undo_stack.count()
+    note = window.panel.editor.note
+    note.setFocus()
+    qtbot.keyClicks(note, "Key claim")
+    assert stored_passages(project_file)[0].note == "Key claim"
+    assert window.undo_stack.count() == depth + 1
+    assert note.toPlainText() == "Key claim"  # the refresh did not reset the edit
+    window.undo_stack.undo()
+    assert stored_passages(project_file)[0].note == ""
+    assert note.toPlainText() == ""
+
+
+def test_editor_tag_checkbox_toggles_tag(qtbot, window, project_file: Path) -> None:
+    open_doc(window, FIRST_DOC)
+    select_utf16(window.reader, 10, 30)
+    qtbot.keyClick(window.reader, Qt.Key.Key_1)
+    item = window.panel.editor.tags.item(3)
+    item.setCheckState(Qt.CheckState.Checked)
+    ids = tag_ids(project_file)
+    assert set(stored_passages(project_file)[0].tags) == {ids[0], ids[3]}
+    window.undo_stack.undo()
+    assert stored_passages(project_file)[0].tags == (ids[0],)
+    assert window.panel.editor.tags.item(3).checkState() == Qt.CheckState.Unchecked
+
+
+def test_tooltip_names_tags_and_note(qtbot, window, project_file: Path, monkeypatch) -> None:
+    from PySide6.QtWidgets import QToolTip
+
+    open_doc(window, FIRST_DOC)
+    select_utf16(window.reader, 10, 30)
+    qtbot.keyClick(window.reader, Qt.Key.Key_1)
+    window.service.update_passage(stored_passages(project_file)[0].id, note="Why it matters")
+    shown: list[str] = []
+    monkeypatch.setattr(QToolTip, "showText", lambda pos, text, *a: shown.append(text))
+    cursor = QTextCursor(window.reader.document())
+    cursor.setPosition(15)
+    point = window.reader.viewport().mapTo(window.reader, window.reader.cursorRect(cursor).center())
+    window.reader._show_tooltip(point, window.reader.mapToGlobal(point))
+    assert "Controls backfire" in shown[0] and "Why it matters" in shown[0]
+
+
+def test_edit_delete_removes_passage_chosen_in_passage_view(qtbot, window, project_file: Path) -> None:
+    open_doc(window, FIRST_DOC)
+    select_utf16(window.reader, 10, 30)
+    qtbot.keyClick(window.reader, Qt.Key.Key_1)
+    view = window.passages.view
+    view.setCurrentIndex(view.model().index(0, 0))
+    view.setFocus()
+    window.grab()  # paints the delegate's chips once
+    window.menus.delete_action.trigger()
+    assert stored_passages(project_file) == []
+    window.undo_stack.undo()
+    assert len(stored_passages(project_file)) == 1
+
+
+def test_context_menu_offers_numbered_tags(window) -> None:
+    from PySide6.QtWidgets import QMenu
+
+    menu = QMenu()
+    window.reader.fill_tag_menu(menu)
+    labels = [a.text() for a in menu.actions()]
+    assert labels[0].startswith("&1") and "Controls backfire" in labels[0]
+    assert len(labels) == 4

@@ -1,0 +1,349 @@
+"""The window's other duties: corpus, search, codebook, metadata, import, find."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QApplication, QMessageBox, QPlainTextEdit
+
+from briefer.core.store import Store
+from briefer.ui.id_model import IdRole
+from reader_support import doc_id, open_doc, stored_passages
+
+CHINESE = "美國與中國的科技競賽"
+FIRST_DOC = "Small courtyard, high wall: the US technology strategy against China"
+
+
+def tag_passage(qtbot, window, start: int, end: int, key: Qt.Key = Qt.Key.Key_1) -> None:
+    cursor = QTextCursor(window.reader.document())
+    cursor.setPosition(start)
+    cursor.setPosition(end, QTextCursor.MoveMode.KeepAnchor)
+    window.reader.setTextCursor(cursor)
+    qtbot.keyClick(window.reader, key)
+
+
+def test_object_names_for_automation(window) -> None:
+    for name, kind in (("reader", QPlainTextEdit), ("corpusView", object), ("codebookView", object),
+                       ("passageView", object)):
+        widget = window.findChild(kind, name)
+        assert widget is not None, name
+        assert widget.accessibleName()
+    assert window.reader is window.findChild(QPlainTextEdit, "reader")
+
+
+def test_corpus_lists_documents_and_current_row_opens_reader(window) -> None:
+    view = window.corpus.view
+    assert view.model().rowCount() == 6
+    did = open_doc(window, CHINESE)
+    assert window.reader.toPlainText().startswith("美國幾乎")
+    assert CHINESE in window.panel.header.text()
+    assert view.currentIndex().data(IdRole) == did
+
+
+def test_corpus_filter(window) -> None:
+    window.corpus.filter.setText("huawei")
+    assert window.corpus.view.model().rowCount() == 1
+
+
+def test_corpus_search_finds_two_character_chinese_word(qtbot, window) -> None:
+    hits = window.search.search("晶片")
+    assert hits > 0
+    chinese = doc_id(window, CHINESE)
+    found = window.search.hits()
+    assert {d for d, _, _ in found} == {chinese}
+    document, start, end = found[0]
+    window.show_hit(document, start, end)
+    assert window.reader.document_id == chinese
+    assert window.reader.textCursor().selectedText() == "晶片"
+    assert window.reader.selection_offsets() == (start, end)
+
+
+def test_corpus_search_hit_after_astral_character(window) -> None:
+    window.search.search("rare")
+    astral = doc_id(window, "Astral")
+    (document, start, end), = [hit for hit in window.search.hits() if hit[0] == astral]
+    assert start == 22  # code points; Qt sees it at 24
+    window.show_hit(document, start, end)
+    assert window.reader.textCursor().selectedText() == "rare"
+
+
+def test_passage_counts_follow_tagging(qtbot, window) -> None:
+    did = open_doc(window, FIRST_DOC)
+    tag_passage(qtbot, window, 10, 30)
+    model = window.corpus.model
+    assert model.index(model.row_of(did), 3).data() == 1
+    assert window.passages.view.model().rowCount() == 1
+    window.undo_stack.undo()
+    assert model.index(model.row_of(did), 3).data() == 0
+    assert window.passages.view.model().rowCount() == 0
+
+
+def test_passage_filters(qtbot, window) -> None:
+    open_doc(window, FIRST_DOC)
+    tag_passage(qtbot, window, 10, 30, Qt.Key.Key_1)
+    tag_passage(qtbot, window, 50, 80, Qt.Key.Key_2)
+    dock = window.passages
+    assert dock.view.model().rowCount() == 2
+    dock.tag_box.setCurrentIndex(2)  # "All tags", tag 1, tag 2, ...
+    assert dock.view.model().rowCount() == 1
+    dock.tag_box.setCurrentIndex(0)
+    dock.text_box.setText("zzz-not-there")
+    assert dock.view.model().rowCount() == 0
+
+
+def test_deleting_a_used_tag_asks_first(qtbot, window, project_file: Path, monkeypatch) -> None:
+    open_doc(window, FIRST_DOC)
+    tag_passage(qtbot, window, 10, 30)
+    tag_passage(qtbot, window, 40, 60)
+    first = window.service.store.list_tags()[0]
+    window.codebook.select_tag(first.id)
+    asked: list[str] = []
+
+    def answer(reply):
+        def question(parent, title, text, *args, **kwargs):
+            asked.append(text)
+            return reply
+        return question
+
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Cancel))
+    window.codebook.delete_selected()
+    assert "2 passages" in asked[-1]
+    assert window.service.store.tag_named(first.name) is not None
+
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Yes))
+    window.codebook.delete_selected()
+    with Store.open(project_file, readonly=True) as store:
+        assert store.tag_named(first.name) is None
+        assert all(p.tags == () for p in store.list_passages())
+    window.undo_stack.undo()
+    with Store.open(project_file, readonly=True) as store:
+        assert store.tag_named(first.name) is not None
+        assert all(p.tags == (first.id,) for p in store.list_passages())
+
+
+def test_unused_tag_deletes_without_asking(window, monkeypatch) -> None:
+    last = window.service.store.list_tags()[-1]
+    window.codebook.select_tag(last.id)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: (_ for _ in ()).throw(AssertionError("asked")))
+    window.codebook.delete_selected()
+    assert window.service.store.tag_named(last.name) is None
+
+
+def test_codebook_edits_are_undoable(window, monkeypatch) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    book = window.codebook
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Energy", True))
+    book.add_tag()
+    store = window.service.store
+    energy = store.tag_named("Energy")
+    assert energy is not None and book.selected_tag().id == energy.id
+    assert book.model.rowCount() == 5
+    book.indent_selected()  # nest under the tag above
+    assert store.get_tag(energy.id).parent == store.list_tags()[3].id
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Energy policy", True))
+    book.select_tag(energy.id)
+    book.rename_tag()
+    assert store.get_tag(energy.id).name == "Energy policy"
+    book.select_tag(energy.id)
+    book.toggle_stance()
+    assert store.get_tag(energy.id).is_stance
+    for _ in range(4):
+        window.undo_stack.undo()
+    assert store.tag_named("Energy") is None and book.model.rowCount() == 4
+
+
+def test_reorder_changes_number_keys(window) -> None:
+    tags = window.service.store.list_tags()
+    window.codebook.select_tag(tags[1].id)
+    window.codebook.move_selected(-1)
+    assert [t.id for t in window.service.store.list_tags()][:2] == [tags[1].id, tags[0].id]
+    assert window.codebook.model.item(0, 1).text() == "1"
+    assert window.codebook.model.item(0, 0).data(Qt.ItemDataRole.UserRole + 1) == tags[1].id
+
+
+def test_merge_moves_passages_and_undoes(qtbot, window, project_file: Path, monkeypatch) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    open_doc(window, FIRST_DOC)
+    tag_passage(qtbot, window, 10, 30, Qt.Key.Key_3)
+    tags = window.service.store.list_tags()
+    window.codebook.select_tag(tags[2].id)
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: (tags[3].name, True))
+    window.codebook.merge_selected()
+    assert stored_passages(project_file)[0].tags == (tags[3].id,)
+    assert window.service.store.tag_named(tags[2].name) is None
+    window.undo_stack.undo()
+    assert stored_passages(project_file)[0].tags == (tags[2].id,)
+
+
+def test_metadata_edit_is_undoable(window, project_file: Path, monkeypatch) -> None:
+    from briefer.ui.metadata_dialog import MetadataDialog
+
+    did = open_doc(window, FIRST_DOC)
+
+    def fill(dialog: MetadataDialog) -> int:
+        dialog.edits["publisher"].setText("Reuters")
+        dialog.edits["date"].setText("2024-08-01")
+        return 1
+
+    monkeypatch.setattr(MetadataDialog, "exec", fill)
+    window.edit_document_metadata(did)
+    with Store.open(project_file, readonly=True) as store:
+        info = store.document_info(did)
+        assert (info.publisher, info.date) == ("Reuters", "2024-08-01")
+    assert "Reuters" in window.panel.header.text()
+    row = window.corpus.model.row_of(did)
+    assert window.corpus.model.index(row, 1).data() == "Reuters"
+    window.undo_stack.undo()
+    with Store.open(project_file, readonly=True) as store:
+        assert store.document_info(did).publisher == ""
+    assert "Reuters" not in window.panel.header.text()
+
+
+def test_find_in_document(qtbot, window) -> None:
+    open_doc(window, FIRST_DOC)
+    window.menus.find_action.trigger()
+    bar = window.panel.find_bar
+    assert bar.isVisible()
+    bar.edit.setText("technology")
+    assert bar.find_next()
+    first = window.reader.textCursor().selectionStart()
+    assert bar.find_next()
+    second = window.reader.textCursor().selectionStart()
+    assert second > first
+    assert bar.find_previous()
+    assert window.reader.textCursor().selectionStart() == first
+    bar.edit.setText("no-such-words-anywhere")
+    assert not bar.find_next()
+
+
+def test_import_dropped_files(window, tmp_path: Path, monkeypatch) -> None:
+    import briefer.ui.import_files as importing
+
+    if not importing.importer_available():
+        return
+    shown: list[object] = []
+    monkeypatch.setattr(importing, "show_summary", lambda parent, outcomes: shown.append(outcomes))
+    good = tmp_path / "note.txt"
+    good.write_text("A short memo about chip export controls.\nSecond line.", encoding="utf-8")
+    bad = tmp_path / "empty.txt"
+    bad.write_text("", encoding="utf-8")
+    window.corpus.view.files_dropped.emit([good, bad])
+    (outcomes,) = shown
+    assert sorted(o.status for o in outcomes)[0] == "imported"
+    assert window.corpus.view.model().rowCount() == 7
+    assert window.reader.toPlainText().startswith("A short memo")
+
+
+def test_recent_projects_and_layout_are_remembered(window, project_file: Path) -> None:
+    assert window.recent_projects()[0] == str(project_file.resolve())
+    window.close()
+    assert window.settings.value("window/state") is not None
+
+
+def test_opening_another_project_replaces_the_panels(qtbot, window, tmp_path: Path) -> None:
+    from reader_support import build_project
+
+    other = build_project(tmp_path / "other.briefer")
+    open_doc(window, FIRST_DOC)
+    tag_passage(qtbot, window, 10, 30)
+    assert window.open_project(other)
+    assert window.service.store.path == other
+    assert window.undo_stack.count() == 0
+    assert window.findChild(QPlainTextEdit, "reader") is window.reader
+    assert window.corpus.view.model().rowCount() == 6
+    assert window.recent_projects()[0] == str(other.resolve())
+
+
+def test_add_dock_factory_is_rebuilt_per_project(window, tmp_path: Path) -> None:
+    from PySide6.QtWidgets import QDockWidget
+
+    from reader_support import build_project
+
+    built: list[QDockWidget] = []
+
+    def factory(win) -> QDockWidget:
+        dock = QDockWidget("Outline", win)
+        dock.setObjectName("outlineDock")
+        built.append(dock)
+        return dock
+
+    window.add_dock(factory, Qt.DockWidgetArea.RightDockWidgetArea)
+    assert window.dockWidgetArea(built[0]) == Qt.DockWidgetArea.RightDockWidgetArea
+    window.open_project(build_project(tmp_path / "other.briefer"))
+    assert len(built) == 2
+    assert built[1].toggleViewAction() in window.menus.view_menu.actions()
+
+
+def test_run_app_shows_open_errors_instead_of_a_traceback(qtbot, tmp_path: Path, monkeypatch, capsys) -> None:
+    from briefer.app import run_app
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text, *a: shown.append(text))
+    not_a_project = tmp_path / "notes.briefer"
+    not_a_project.write_text("just text", encoding="utf-8")
+    monkeypatch.setattr(QApplication, "platformName", lambda self=None: "xcb")  # as on a desktop
+    assert run_app(not_a_project) == 1
+    assert "not a Briefer project" in shown[0]
+    assert "not a Briefer project" in capsys.readouterr().err
+
+
+def test_run_app_never_blocks_on_a_dialog_when_headless(qtbot, tmp_path: Path, monkeypatch, capsys) -> None:
+    from briefer.app import run_app
+
+    monkeypatch.setattr(QMessageBox, "critical", lambda *a: (_ for _ in ()).throw(AssertionError("dialog")))
+    assert run_app(tmp_path / "missing.briefer") == 1
+    assert capsys.readouterr().err.startswith("briefer: error:")
+
+
+def test_export_action_asks_whoever_handles_export(window, monkeypatch) -> None:
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text, *a: told.append(text))
+    window.export_action.trigger()
+    assert told  # nobody handles export yet: say so instead of doing nothing
+    calls: list[bool] = []
+    window.export_requested.connect(lambda: calls.append(True))
+    window.export_action.trigger()
+    assert calls == [True] and len(told) == 1
+
+
+def test_delete_key_in_codebook_deletes_the_tag(qtbot, window) -> None:
+    last = window.service.store.list_tags()[-1]
+    window.codebook.select_tag(last.id)
+    window.codebook.view.setFocus()
+    qtbot.waitUntil(window.codebook.view.hasFocus)
+    qtbot.keyClick(window.codebook.view, Qt.Key.Key_Delete)
+    assert window.service.store.tag_named(last.name) is None
+
+
+def test_delete_key_is_not_ambiguous_with_the_outline(qtbot, window, project_file: Path) -> None:
+    from PySide6.QtWidgets import QDockWidget, QListView
+
+    # A dock with its own Delete binding, as the outline has.
+    dock = QDockWidget("Other", window)
+    dock.setObjectName("otherDock")
+    view = QListView()
+    dock.setWidget(view)
+    fired: list[bool] = []
+    from PySide6.QtGui import QAction, QKeySequence
+
+    own = QAction("Remove", view)
+    own.setShortcut(QKeySequence.StandardKey.Delete)
+    own.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+    own.triggered.connect(lambda: fired.append(True))
+    view.addAction(own)
+    window.add_dock(dock, Qt.DockWidgetArea.RightDockWidgetArea)
+    view.setFocus()
+    qtbot.waitUntil(view.hasFocus)
+    qtbot.keyClick(view, Qt.Key.Key_Delete)
+    assert fired == [True]
+
+    open_doc(window, FIRST_DOC)
+    tag_passage(qtbot, window, 10, 30)
+    window.reader.setFocus()
+    qtbot.waitUntil(window.reader.hasFocus)
+    qtbot.keyClick(window.reader, Qt.Key.Key_Delete)
+    assert stored_passages(project_file) == []
