@@ -42,18 +42,8 @@ def run_app(project_path: Path | None = None, argv: list[str] | None = None) -> 
         if app.platformName() not in _HEADLESS_PLATFORMS:
             QMessageBox.critical(None, "Briefer cannot open the project", str(exc))
         return 1
-    _install_optional_panels(window)
     window.show()
     return app.exec()
-
-
-def _install_optional_panels(window: object) -> None:
-    """Add the outline builder's docks when that part of the app is installed."""
-    try:
-        from briefer.ui.outline_wiring import install_outline
-    except ImportError:
-        return
-    install_outline(window)
 
 
 def main() -> int:

@@ -22,7 +22,10 @@ def create_main_window(project_path: str | os.PathLike[str], settings: QSettings
     from briefer.ui.main_window import MainWindow
 
     service = open_project(Path(project_path))
+    from briefer.ui.outline_wiring import install_outline
+
     window = MainWindow(service, settings)
+    install_outline(window)
     window.remember_project(Path(project_path))
     return window
 

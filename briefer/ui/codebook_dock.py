@@ -7,7 +7,7 @@ selection restored by tag id, and only its counts are touched when passages chan
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QMimeData, QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QFont, QKeySequence, QStandardItem, QStandardItemModel, QUndoStack
 from PySide6.QtWidgets import (QAbstractItemView, QColorDialog, QDockWidget, QHeaderView, QInputDialog, QMenu,
                                QMessageBox, QToolBar, QToolButton, QTreeView, QVBoxLayout, QWidget)
@@ -16,6 +16,7 @@ from briefer.core.commands import AddTag, Command, DeleteTag, EditTag, MergeTags
 from briefer.core.errors import BrieferError
 from briefer.core.model import Tag
 from briefer.core.service import Change, ProjectService
+from briefer.ui.mime import TAGS_MIME, encode_tags
 from briefer.ui.style import swatch
 from briefer.ui.undo import push
 
@@ -23,6 +24,19 @@ TagIdRole = Qt.ItemDataRole.UserRole + 1
 _PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
             "#9c755f", "#bab0ac")
 STANCE_MARK = "◆"
+
+
+class TagItemModel(QStandardItemModel):
+    """The codebook tree; dragging a tag carries its id (onto the outline it becomes a section)."""
+
+    def mimeTypes(self) -> list[str]:  # noqa: N802
+        return [TAGS_MIME, "text/plain"]
+
+    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:  # noqa: N802
+        ids = list(dict.fromkeys(i.siblingAtColumn(0).data(TagIdRole) for i in indexes if i.isValid()))
+        ids = [i for i in ids if i is not None]
+        names = [self.itemFromIndex(i.siblingAtColumn(0)).text() for i in indexes if i.column() == 0]
+        return encode_tags(ids, names)
 
 
 class CodebookDock(QDockWidget):
@@ -36,11 +50,13 @@ class CodebookDock(QDockWidget):
         self.setObjectName("codebookDock")
         self.service = service
         self.undo_stack = undo_stack
-        self.model = QStandardItemModel(self)
+        self.model = TagItemModel(self)
         self.model.setHorizontalHeaderLabels(["Tag", "Key", "Uses"])
         self.view = QTreeView(objectName="codebookView")
         self.view.setAccessibleName("Codebook")
         self.view.setModel(self.model)
+        self.view.setDragEnabled(True)
+        self.view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setUniformRowHeights(True)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)

@@ -22,7 +22,13 @@ RIGHT = Qt.DockWidgetArea.RightDockWidgetArea
 
 
 def install_outline(window: Any) -> None:
-    """Add the Outline, Briefing, Balance and Preview docks and hook up File > Export."""
+    """Add the Outline, Briefing, Balance and Preview docks and hook up File > Export.
+
+    Idempotent: ``create_main_window`` installs them, and a second call is a no-op.
+    """
+    if getattr(window, "outline_installed", False):
+        return
+    window.outline_installed = True
     docks: dict[str, QDockWidget] = {}
 
     def factory(name: str, make: Any) -> Any:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QMimeData, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDockWidget, QHBoxLayout, QLineEdit, QListView,
                                QVBoxLayout, QWidget)
 
 from briefer.core.model import Passage
 from briefer.core.service import Change, ProjectService
 from briefer.ui.id_model import IdListModel, IdRole
+from briefer.ui.mime import PASSAGES_MIME, encode_passages
 from briefer.ui.passage_delegate import PassageDelegate, PassageRow, PassageRowRole
 from briefer.ui.style import swatch
 
@@ -53,6 +54,18 @@ class PassageModel(IdListModel):
             p = self._passages[passage_id]
             return p.quote[:500] + (f"\n\nNote: {p.note}" if p.note else "")
         return None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        base = super().flags(index)
+        return base | Qt.ItemFlag.ItemIsDragEnabled if index.isValid() else base
+
+    def mimeTypes(self) -> list[str]:  # noqa: N802
+        return [PASSAGES_MIME, "text/plain"]
+
+    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:  # noqa: N802
+        """Passage ids (and their quotes as plain text) for dragging into the outline."""
+        ids = list(dict.fromkeys(self.data(i, IdRole) for i in indexes if i.isValid()))
+        return encode_passages(ids, [self._passages[i].quote for i in ids])
 
     def _on_change(self, change: Change) -> None:
         if change.area in ("passages", "tags", "documents"):
@@ -111,7 +124,10 @@ class PassagesDock(QDockWidget):
         self.view.setAccessibleName("Passages")
         self.view.setModel(self.proxy)
         self.view.setItemDelegate(PassageDelegate(self.view))
-        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        # Passages are dragged out into the outline (several at once); never dropped here.
+        self.view.setDragEnabled(True)
+        self.view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setAlternatingRowColors(True)
         self.view.setUniformItemSizes(False)

@@ -299,16 +299,13 @@ def test_run_app_never_blocks_on_a_dialog_when_headless(qtbot, tmp_path: Path, m
     assert capsys.readouterr().err.startswith("briefer: error:")
 
 
-def test_export_action_asks_whoever_handles_export(window, monkeypatch) -> None:
-    told: list[str] = []
-    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text, *a: told.append(text))
-    window.export_action.trigger()
-    assert told  # nobody handles export yet: say so instead of doing nothing
-    calls: list[bool] = []
-    window.export_requested.connect(lambda: calls.append(True))
-    window.export_action.trigger()
-    assert calls == [True] and len(told) == 1
+def test_file_export_opens_the_export_dialog(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from briefer.ui.export_dialog import ExportDialog
 
+    window.export_action.trigger()
+    qtbot.waitUntil(lambda: any(w.isVisible() for w in window.findChildren(ExportDialog)))
+    for dialog in window.findChildren(ExportDialog):
+        dialog.close()
 
 def test_delete_key_in_codebook_deletes_the_tag(qtbot, window) -> None:
     last = window.service.store.list_tags()[-1]
