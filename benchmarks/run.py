@@ -176,7 +176,7 @@ def bench_reader_worker(project: str, repeat: int) -> None:
     docs = service.store.list_documents()
     big = max(docs, key=lambda d: d.length)
     text = service.store.get_document(big.id).text
-    panel = window.reader_panel
+    panel = window.panel
 
     def open_big() -> None:
         panel.open_document(None)
