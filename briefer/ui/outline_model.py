@@ -75,6 +75,7 @@ class OutlineModel(QAbstractItemModel):
 
     def __init__(self, service: ProjectService, undo_stack: QUndoStack, parent: Any = None) -> None:
         super().__init__(parent)
+        self._placed_passages: set[int] = set()
         self.service = service
         self.undo_stack = undo_stack
         self._uids = itertools.count(1)
@@ -92,8 +93,11 @@ class OutlineModel(QAbstractItemModel):
 
     # ------------------------------------------------------------- reading
     def _on_change(self, change: Change) -> None:
-        if not self._closed and change.area in ("outline", "passages", "documents", "tags"):
-            self.sync()
+        if self._closed or change.area not in ("outline", "passages", "documents", "tags"):
+            return
+        if change.area == "passages" and change.ids and not set(change.ids) & self._placed_passages:
+            return  # an edit to a passage that is not in the outline changes no row here
+        self.sync()
 
     def _read(self) -> tuple[dict[_Key | None, list[_Key]], dict[_Key, dict[str, Any]]]:
         store = self.service.store
@@ -103,6 +107,7 @@ class OutlineModel(QAbstractItemModel):
         docs = {d.id: d for d in store.list_documents()}
         tags = {t.id: t for t in store.list_tags()}
         uses = Counter(pl.passage for pl in placements)
+        self._placed_passages = set(uses)
         children: dict[_Key | None, list[_Key]] = {None: []}
         payloads: dict[_Key, dict[str, Any]] = {}
         for s in sections:

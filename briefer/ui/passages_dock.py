@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import bisect
 from typing import Any
 
 from PySide6.QtCore import QMimeData, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDockWidget, QHBoxLayout, QLineEdit, QListView,
                                QVBoxLayout, QWidget)
 
+from briefer.core.errors import NotFoundError
 from briefer.core.model import Passage
 from briefer.core.service import Change, ProjectService
 from briefer.ui.id_model import IdListModel, IdRole
@@ -31,16 +33,47 @@ class PassageModel(IdListModel):
 
     def load_ids(self) -> list[int]:
         store = self.service.store
-        tags = {t.id: t for t in store.list_tags()}
-        order = {tid: i for i, tid in enumerate(tags)}
-        titles = {d.id: d.title for d in store.list_documents()}
+        self._tags = {t.id: t for t in store.list_tags()}
+        self._tag_order = {tid: i for i, tid in enumerate(self._tags)}
+        self._titles = {d.id: d.title for d in store.list_documents()}
         self._passages = {p.id: p for p in self.service.passages()}
-        self._rows = {}
-        for p in self._passages.values():
-            chips = tuple((tags[t].name, tags[t].color) for t in sorted(
-                (t for t in p.tags if t in tags), key=lambda t: order[t]))
-            self._rows[p.id] = PassageRow(p.quote, titles.get(p.document, ""), chips, p.note)
+        self._rows = {pid: self._row_for(p) for pid, p in self._passages.items()}
         return list(self._passages)
+
+    def _row_for(self, p: Passage) -> PassageRow:
+        tags = self._tags
+        chips = tuple((tags[t].name, tags[t].color) for t in sorted(
+            (t for t in p.tags if t in tags), key=lambda t: self._tag_order[t]))
+        return PassageRow(p.quote, self._titles.get(p.document, ""), chips, p.note)
+
+    def update_passages(self, ids: tuple[int, ...]) -> None:
+        """Re-read just these passages: one tag applied must not reload twenty thousand."""
+        for pid in ids:
+            try:
+                p = self.service.store.get_passage(pid)
+            except NotFoundError:
+                if pid in self._passages:
+                    row = self._ids.index(pid)
+                    self.beginRemoveRows(QModelIndex(), row, row)
+                    del self._ids[row], self._passages[pid], self._rows[pid]
+                    self.endRemoveRows()
+                continue
+            known = pid in self._passages
+            self._passages[pid] = p
+            self._rows[pid] = self._row_for(p)
+            if known:
+                row = self._ids.index(pid)
+                self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
+                continue
+            keys = [self._order_key(self._passages[i]) for i in self._ids]
+            row = bisect.bisect(keys, self._order_key(p))
+            self.beginInsertRows(QModelIndex(), row, row)
+            self._ids.insert(row, pid)
+            self.endInsertRows()
+
+    @staticmethod
+    def _order_key(p: Passage) -> tuple[int, int, int, int]:
+        return (p.document, p.start, p.end, p.id)
 
     def passage(self, passage_id: int) -> Passage | None:
         return self._passages.get(passage_id)
@@ -68,7 +101,9 @@ class PassageModel(IdListModel):
         return encode_passages(ids, [self._passages[i].quote for i in ids])
 
     def _on_change(self, change: Change) -> None:
-        if change.area in ("passages", "tags", "documents"):
+        if change.area == "passages" and change.ids:
+            self.update_passages(change.ids)
+        elif change.area in ("passages", "tags", "documents"):
             self.refresh()
 
 

@@ -1,0 +1,36 @@
+"""The Passages list follows single edits row by row, in document order."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QListView
+
+from briefer.ui.id_model import IdRole
+from briefer.ui.passage_delegate import PassageRowRole
+
+
+def _ids(view: QListView) -> list[int]:
+    model = view.model()
+    return [model.index(r, 0).data(IdRole) for r in range(model.rowCount())]
+
+
+def test_tag_note_and_undo_update_the_list_in_place(window) -> None:  # type: ignore[no-untyped-def]
+    service = window.service
+    view = window.findChild(QListView, "passageView")
+    later = service.tag_quote(document=5, quote="Huawei", tags=["Controls backfire"], occurrence=3)
+    assert _ids(view) == [later]
+
+    window.panel.open_document(5)
+    text = service.store.get_document(5).text
+    start = text.find("Huawei")
+    window.reader.select_range(start, start + len("Huawei"))
+    earlier = window.reader.apply_tag(service.resolve_tag("Controls work").id)
+    assert _ids(view) == [earlier, later]  # inserted before: it comes first in the document
+
+    service.update_passage(earlier, note="an early sign")
+    row = view.model().index(0, 0).data(PassageRowRole)
+    assert row.note == "an early sign"
+
+    window.undo_stack.undo()  # the tagging
+    assert _ids(view) == [later]
+    window.undo_stack.redo()
+    assert _ids(view) == [earlier, later]
