@@ -6,7 +6,8 @@ import argparse
 import json
 import sqlite3
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -91,6 +92,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 # ------------------------------------------------------------------ commands
+@contextmanager
+def _opened(path: Path, *, readonly: bool = False) -> Iterator[ProjectService]:
+    """One command's use of a project: opened, then closed whatever happens."""
+    service = open_project(path, readonly=readonly)
+    try:
+        yield service
+    finally:
+        service.store.close()
+
+
 def cmd_new(args: argparse.Namespace) -> int:
     path = create_project(args.project, empty=args.empty, title=args.title)
     print(f"created {path}")
@@ -98,69 +109,51 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    service = open_project(args.project)
-    try:
+    with _opened(args.project) as service:
         outcomes = import_paths(service, args.paths)
-    finally:
-        service.store.close()
     for outcome in outcomes:
         print(outcome.line())
     return 1 if any(o.status == "rejected" for o in outcomes) else 0
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    service = open_project(args.project, readonly=True)
-    try:
+    with _opened(args.project, readonly=True) as service:
         data = project_as_json(service, with_text=args.with_text)
-    finally:
-        service.store.close()
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
     return 0
 
 
 def cmd_tag(args: argparse.Namespace) -> int:
-    service = open_project(args.project)
-    try:
+    with _opened(args.project) as service:
         pid = service.tag_quote(document=service.resolve_document(args.doc), quote=args.quote,
                                 tags=args.tag, occurrence=args.occurrence, note=args.note,
                                 translation=args.translation)
-    finally:
-        service.store.close()
     print(pid)
     return 0
 
 
 def cmd_autotag(args: argparse.Namespace) -> int:
-    service = open_project(args.project)
-    try:
+    with _opened(args.project) as service:
         doc = service.resolve_document(args.doc) if args.doc else None
         created = service.autotag(pattern=args.pattern, tag=args.tag, document=doc, scope=args.scope)
-    finally:
-        service.store.close()
     print(created)
     return 0
 
 
 def cmd_section(args: argparse.Namespace) -> int:
-    service = open_project(args.project)
-    try:
+    with _opened(args.project) as service:
         parent = service.resolve_section(args.parent) if args.parent else None
         stance = service.resolve_tag(args.stance).id if args.stance else None
         sid = service.add_section(title=args.title, parent=parent, notes=args.notes, stance=stance)
-    finally:
-        service.store.close()
     print(sid)
     return 0
 
 
 def cmd_place(args: argparse.Namespace) -> int:
-    service = open_project(args.project)
-    try:
+    with _opened(args.project) as service:
         placement = service.place(passage=args.passage, section=service.resolve_section(args.section),
                                   position=args.position)
-    finally:
-        service.store.close()
     print(placement)
     return 0
 

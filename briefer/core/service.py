@@ -136,10 +136,11 @@ class ProjectService:
         if pos == -1:
             where = "" if occurrence == 1 else f" {occurrence} times"
             raise NotFoundError(f"the quote does not occur{where} in document {document}: {quote[:60]!r}")
-        pid = self.create_passage(document=document, start=pos, end=pos + len(quote), tags=tag_ids)
-        if note or translation:
-            fields = {k: v for k, v in (("note", note), ("translation", translation)) if v}
-            self.store.update_passage(pid, **fields)
+        with self.store.transaction():  # the passage and its note land together or not at all
+            pid = self.create_passage(document=document, start=pos, end=pos + len(quote), tags=tag_ids)
+            if note or translation:
+                fields = {k: v for k, v in (("note", note), ("translation", translation)) if v}
+                self.store.update_passage(pid, **fields)
         return pid
 
     def autotag(self, *, pattern: str, tag: str, document: int | None = None, scope: str = "match") -> int:
