@@ -7,6 +7,7 @@ reach. ``templates/README.md`` documents every field; keep the two in step.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,6 +17,7 @@ from briefer.core.store import Store
 from briefer.export.errors import QuoteMismatchError
 
 _SENTENCE_END = re.compile(r"[.!?。！？]+[\"'”’」』)）]*\s*|\n")
+_NONBLANK_LINE = re.compile(r"^[ \t]*\S", re.M)
 
 
 @dataclass(frozen=True)
@@ -148,8 +150,9 @@ def build_context(store: Store) -> ExportContext:
         doc_number.setdefault(passages[pid].document, len(doc_number) + 1)
 
     doc_views = {d.id: _document_view(d, doc_number.get(d.id, 0)) for d in docs.values()}
+    line_starts: dict[int, list[int]] = {}  # per document, built once: 20,000 passages share them
     pviews = {pid: _passage_view(passages[pid], docs[passages[pid].document], citation[pid],
-                                 doc_views[passages[pid].document], tag_names) for pid in order}
+                                 doc_views[passages[pid].document], tag_names, line_starts) for pid in order}
     outline = _outline(sections, placed_in, pviews, tag_names)
     flat: list[SectionView] = []
 
@@ -188,8 +191,10 @@ def _document_view(doc: Document, number: int) -> DocumentView:
 
 
 def _passage_view(p: Passage, doc: Document, number: int, doc_view: DocumentView,
-                  tag_names: dict[int, str]) -> PassageView:
+                  tag_names: dict[int, str], line_starts: dict[int, list[int]]) -> PassageView:
     text = doc.text
+    if doc.id not in line_starts:  # offsets where a non-blank line (a paragraph) begins
+        line_starts[doc.id] = [m.start() for m in _NONBLANK_LINE.finditer(text)]
     para_start = text.rfind("\n", 0, p.start) + 1
     para_end = text.find("\n", p.end)
     para_end = len(text) if para_end == -1 else para_end
@@ -205,7 +210,7 @@ def _passage_view(p: Passage, doc: Document, number: int, doc_view: DocumentView
         document=doc_view, start=p.start, end=p.end,
         sentence=text[sent_start:sent_end].strip(), paragraph=text[para_start:para_end].strip(),
         paragraph_before=text[para_start:p.start].lstrip(), paragraph_after=text[p.end:para_end].rstrip(),
-        paragraph_number=sum(1 for line in text[:para_start].split("\n") if line.strip()) + 1,
+        paragraph_number=bisect.bisect_left(line_starts[doc.id], para_start) + 1,
     )
 
 

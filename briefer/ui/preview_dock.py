@@ -9,6 +9,7 @@ resource request other than an inline ``data:`` URL comes back empty.
 from __future__ import annotations
 
 import html
+import time
 from typing import Any
 
 import markdown
@@ -127,7 +128,12 @@ class PreviewDock(QDockWidget):
             if name is None:
                 raise BrieferError("No export templates are installed.")
             template = find_template(name, self.service.store.path)
+            started = time.perf_counter()
             text, context = render_project(self.service.store, template, seconds=RENDER_SECONDS)
+            # Rendering runs on this thread: on a big project, wait longer after
+            # each edit so a burst of edits costs one render, not one each.
+            took_ms = int((time.perf_counter() - started) * 1000)
+            self.timer.setInterval(max(REFRESH_MS, 3 * took_ms))
         except BrieferError as exc:  # template errors name the file and line
             self.error = str(exc)
             self.status.setText("⚠ not rendered")
