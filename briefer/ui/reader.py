@@ -7,16 +7,17 @@ points.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPoint, Qt, Signal
-from PySide6.QtGui import (QAction, QContextMenuEvent, QHelpEvent, QKeyEvent, QMouseEvent, QTextCursor,
+from PySide6.QtCore import QEvent, QMimeData, QPoint, Qt, Signal
+from PySide6.QtGui import (QAction, QContextMenuEvent, QDrag, QHelpEvent, QKeyEvent, QMouseEvent, QTextCursor,
                            QUndoStack)
-from PySide6.QtWidgets import QMenu, QPlainTextEdit, QToolTip, QWidget
+from PySide6.QtWidgets import QApplication, QMenu, QPlainTextEdit, QToolTip, QWidget
 
 from briefer.core.commands import CreatePassage, DeletePassage
 from briefer.core.errors import BrieferError
 from briefer.core.model import Passage, Tag
 from briefer.core.service import Change, ProjectService
 from briefer.ui.highlighter import PassageHighlighter, Span
+from briefer.ui.mime import encode_passages
 from briefer.ui.offsets import OffsetMap
 from briefer.ui.style import reading_font, swatch
 from briefer.ui.undo import push
@@ -172,7 +173,37 @@ class ReaderView(QPlainTextEdit):
             return
         super().keyPressEvent(event)
 
+    def drag_mime(self) -> QMimeData | None:
+        """What dragging the current passage carries (into the outline, or as text elsewhere)."""
+        passage = self._passages.get(self.current_passage) if self.current_passage is not None else None
+        return encode_passages([passage.id], [passage.quote]) if passage else None
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        # Pressing on the current (underlined) passage grabs it for dragging;
+        # anywhere else the press selects text as usual, so overlaps stay easy to make.
+        self._drag_origin: QPoint | None = None
+        if event.button() == Qt.MouseButton.LeftButton and self.current_passage is not None:
+            hits = self.passages_at(self.cursorForPosition(event.position().toPoint()).position())
+            if self.current_passage in hits:
+                self._drag_origin = event.position().toPoint()
+                return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        origin = getattr(self, "_drag_origin", None)
+        if origin is not None and event.buttons() & Qt.MouseButton.LeftButton:
+            if (event.position().toPoint() - origin).manhattanLength() >= QApplication.startDragDistance():
+                self._drag_origin = None
+                mime = self.drag_mime()
+                if mime is not None:
+                    drag = QDrag(self)
+                    drag.setMimeData(mime)
+                    drag.exec(Qt.DropAction.CopyAction)
+            return
+        super().mouseMoveEvent(event)
+
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        self._drag_origin = None
         super().mouseReleaseEvent(event)
         if event.button() != Qt.MouseButton.LeftButton or self.textCursor().hasSelection():
             return

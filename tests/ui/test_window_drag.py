@@ -65,3 +65,20 @@ def test_a_codebook_tag_dragged_onto_the_outline_becomes_a_filled_section(window
         assert sorted(placed) == sorted(ids)
         starts = [store.get_passage(p).start for p in placed]
         assert starts == sorted(starts)  # document order
+
+
+def test_the_current_passage_in_the_reader_drags_into_a_section(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    service = window.service
+    pid = service.tag_quote(document=5, quote="Huawei", tags=["Controls backfire"])
+    service.add_section(title="Controls backfire")
+    window.panel.open_document(5)
+    assert window.reader.drag_mime() is None  # nothing grabbed until a passage is current
+    window.reader.select_passage(pid)
+    mime = window.reader.drag_mime()
+    assert mime.text() == "“Huawei”"  # what another application would paste
+    outline = window.findChild(QTreeView, "outlineView")
+    qtbot.waitUntil(lambda: outline.model().rowCount() > 0)
+    assert outline.model().dropMimeData(mime, Qt.DropAction.CopyAction, -1, 0,
+                                        _section_index(outline, "Controls backfire"))
+    with Store.open(service.store.path, readonly=True) as store:
+        assert [p.passage for p in store.list_placements()] == [pid]
