@@ -388,8 +388,11 @@ class Store:
         rows = self._q(f"SELECT {_PASSAGE_COLUMNS} FROM passages {where} ORDER BY document, start, end, id",
                        params).fetchall()
         # Fetch only the tag links of the passages asked for (one document's, say).
-        tag_rows = self._q("SELECT pt.passage, pt.tag FROM passage_tags pt JOIN passages ON passages.id = pt.passage "
-                           f"{where} ORDER BY pt.tag", params).fetchall()
+        if where:
+            tag_rows = self._q("SELECT pt.passage, pt.tag FROM passage_tags pt JOIN passages ON passages.id = "
+                               f"pt.passage {where} ORDER BY pt.tag", params).fetchall()
+        else:  # every passage: no join needed
+            tag_rows = self._q("SELECT passage, tag FROM passage_tags ORDER BY tag").fetchall()
         tags: dict[int, list[int]] = {}
         for pid, tid in tag_rows:
             tags.setdefault(pid, []).append(tid)

@@ -29,10 +29,10 @@ class PassageDelegate(QStyledItemDelegate):
     PAD = 6
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:  # noqa: N802
+        # Every row is three lines tall (the note line may be empty) so the view can
+        # use uniform item sizes: with 20,000 passages, per-row size hints cost ~0.5 s per update.
         line = QFontMetrics(option.font).height()
-        row: PassageRow | None = index.data(PassageRowRole)
-        lines = 2 + (1 if row and row.note else 0)
-        return QSize(200, self.PAD * 2 + line * lines + 8)
+        return QSize(200, self.PAD * 2 + line * 3 + 8)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:

@@ -165,7 +165,7 @@ class PassagesDock(QDockWidget):
         self.view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.setAlternatingRowColors(True)
-        self.view.setUniformItemSizes(False)
+        self.view.setUniformItemSizes(True)  # see PassageDelegate.sizeHint
         self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
         self._syncing = False
