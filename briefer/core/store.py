@@ -403,6 +403,14 @@ class Store:
             return self._passages_where()
         return self._passages_where("WHERE document = ?", (document,))
 
+    def passage_documents(self) -> dict[int, int]:
+        """Passage id -> document id, without loading quotes (for counts and charts)."""
+        return dict(self._q("SELECT id, document FROM passages").fetchall())
+
+    def passage_tag_links(self) -> list[tuple[int, int]]:
+        """Every (passage, tag) link."""
+        return [tuple(r) for r in self._q("SELECT passage, tag FROM passage_tags").fetchall()]
+
     def get_passage(self, passage_id: int) -> Passage:
         row = self._q(f"SELECT {_PASSAGE_COLUMNS} FROM passages WHERE id = ?", (passage_id,)).fetchone()
         if row is None:

@@ -50,7 +50,8 @@ def stance_balance(store: Store) -> list[StanceBalance]:
     """Passages per stance per source, tagged and placed (placed = in a section with that stance)."""
     stances = {t.id: StanceBalance(t.id, t.name, t.color) for t in store.list_tags() if t.is_stance}
     docs = {d.id: d.publisher or d.title or f"Document {d.id}" for d in store.list_documents()}
-    passages = {p.id: p for p in store.list_passages()}
+    # Ids only: a chart refresh must not load twenty thousand quotes.
+    document_of = store.passage_documents()
     sections = {s.id: s for s in store.list_sections()}
 
     def stance_of(section_id: int | None) -> int | None:
@@ -65,16 +66,15 @@ def stance_balance(store: Store) -> list[StanceBalance]:
     for s in sections.values():
         if s.stance in stances:
             stances[s.stance].sections += 1
-    for p in passages.values():
-        for t in p.tags:
-            if t in stances:
-                stances[t].tagged[docs.get(p.document, "?")] += 1
+    for passage, tag in store.passage_tag_links():
+        if tag in stances:
+            stances[tag].tagged[docs.get(document_of[passage], "?")] += 1
     seen: set[tuple[int, int]] = set()
     for pl in store.list_placements():
         stance = stance_of(pl.section)
         if stance in stances and (stance, pl.passage) not in seen:
             seen.add((stance, pl.passage))  # a passage placed twice is still one piece of evidence
-            stances[stance].placed[docs.get(passages[pl.passage].document, "?")] += 1
+            stances[stance].placed[docs.get(document_of[pl.passage], "?")] += 1
     return list(stances.values())
 
 
