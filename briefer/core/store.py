@@ -87,6 +87,10 @@ class Store:
         self.readonly = lock is None
         self._lock = lock
         self._depth = 0
+        # Bumped by every committed write; lets read-heavy listings be cached safely
+        # (this process holds the write lock, so no one else changes the file).
+        self._generation = 0
+        self._all_passages: tuple[int, list[Passage]] | None = None
 
     # ------------------------------------------------------------------ opening
     @classmethod
@@ -189,6 +193,7 @@ class Store:
         self._depth -= 1
         if self._depth == 0:
             self._conn.execute("COMMIT")
+            self._generation += 1
 
     def _q(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
         return self._conn.execute(sql, params)
@@ -400,7 +405,12 @@ class Store:
 
     def list_passages(self, document: int | None = None) -> list[Passage]:
         if document is None:
-            return self._passages_where()
+            # Several views read every passage after each change; read them once per change.
+            if self._depth:  # uncommitted changes may yet roll back: never cache them
+                return self._passages_where()
+            if self._all_passages is None or self._all_passages[0] != self._generation:
+                self._all_passages = (self._generation, self._passages_where())
+            return list(self._all_passages[1])
         return self._passages_where("WHERE document = ?", (document,))
 
     def passage_documents(self) -> dict[int, int]:

@@ -127,3 +127,20 @@ def test_second_writer_is_told_the_project_is_in_use(tmp_path: Path) -> None:
         holder.communicate("\n", timeout=30)
     with Store.open(path) as store:  # released when the other process ends
         assert store.get_meta().title == "kept"
+
+
+def test_passage_listing_follows_commits_and_rollbacks(tmp_path: Path) -> None:
+    with Store.create(tmp_path / "p.briefer") as store:
+        doc = store.add_document(text="alpha beta gamma", sha256="s")
+        first = store.add_passage(document=doc, start=0, end=5, quote="alpha")
+        assert [p.id for p in store.list_passages()] == [first]
+        with pytest.raises(RuntimeError):
+            with store.transaction():
+                store.add_passage(document=doc, start=6, end=10, quote="beta")
+                assert len(store.list_passages()) == 2  # visible inside the transaction
+                raise RuntimeError("user cancelled")
+        assert [p.id for p in store.list_passages()] == [first]  # the rolled-back one is gone
+        store.update_passage(first, note="now with a note")
+        assert store.list_passages()[0].note == "now with a note"
+        store.delete_passage(first)
+        assert store.list_passages() == []
