@@ -88,14 +88,7 @@ class Footnotes:
         p.style = self._text_style
         note.append(p)
         if first:
-            run = OxmlElement("w:r")
-            rpr = OxmlElement("w:rPr")
-            style = OxmlElement("w:rStyle")
-            style.set(qn("w:val"), self._reference_style)
-            rpr.append(style)
-            run.append(rpr)
-            run.append(OxmlElement("w:footnoteRef"))
-            p.append(run)
+            p.append(self._reference_styled_run(OxmlElement("w:footnoteRef")))
             space = OxmlElement("w:r")
             text = OxmlElement("w:t")
             text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
@@ -105,15 +98,19 @@ class Footnotes:
         return p
 
     def reference_run(self, note_id: int) -> Any:
+        ref = OxmlElement("w:footnoteReference")
+        ref.set(qn("w:id"), str(note_id))
+        return self._reference_styled_run(ref)
+
+    def _reference_styled_run(self, child: Any) -> Any:
+        """A run in the footnote-reference style holding ``child`` (the mark in text or in the note)."""
         run = OxmlElement("w:r")
         rpr = OxmlElement("w:rPr")
         style = OxmlElement("w:rStyle")
         style.set(qn("w:val"), self._reference_style)
         rpr.append(style)
         run.append(rpr)
-        ref = OxmlElement("w:footnoteReference")
-        ref.set(qn("w:id"), str(note_id))
-        run.append(ref)
+        run.append(child)
         return run
 
     def finish(self) -> None:

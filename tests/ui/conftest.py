@@ -12,7 +12,17 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QSettings  # noqa: E402
 
+from outline_support import Project  # noqa: E402
+from outline_support import build_project as build_outline_project  # noqa: E402
 from reader_support import build_project  # noqa: E402
+
+
+@pytest.fixture
+def project(tmp_path: Path, qapp) -> Iterator[Project]:  # type: ignore[no-untyped-def]
+    """An open project with stance sections and passages, for the outline tests."""
+    p = build_outline_project(tmp_path)
+    yield p
+    p.close()
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,12 +20,6 @@ from briefer.ui.preview_dock import PreviewDock
 from briefer.ui.undo import push
 from outline_support import BACKFIRE, WORK, Project, build_project
 
-
-@pytest.fixture
-def project(tmp_path: Path, qapp) -> Iterator[Project]:
-    p = build_project(tmp_path)
-    yield p
-    p.close()
 
 
 def templates_available(project: Project) -> bool:

@@ -15,14 +15,8 @@ from briefer.ui import mime as M
 from briefer.ui.outline_dock import OutlineDock
 from briefer.ui.outline_model import ID_ROLE, PASSAGE_ROLE
 from briefer.ui.undo import push
-from outline_support import Project, build_project
+from outline_support import Project
 
-
-@pytest.fixture
-def project(tmp_path: Path, qapp) -> Iterator[Project]:
-    p = build_project(tmp_path)
-    yield p
-    p.close()
 
 
 @pytest.fixture

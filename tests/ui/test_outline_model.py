@@ -12,16 +12,10 @@ from briefer.core.outline_commands import PlacePassages
 from briefer.ui import mime as M
 from briefer.ui.outline_model import COUNT_ROLE, ID_ROLE, KIND_ROLE, PASSAGE_ROLE, OutlineModel
 from briefer.ui.undo import push
-from outline_support import Project, build_project
+from outline_support import Project
 
 COPY, MOVE = Qt.DropAction.CopyAction, Qt.DropAction.MoveAction
 
-
-@pytest.fixture
-def project(tmp_path: Path, qapp) -> Iterator[Project]:
-    p = build_project(tmp_path)
-    yield p
-    p.close()
 
 
 @pytest.fixture
