@@ -264,23 +264,39 @@ class Store:
         """Number of passages per document id."""
         return dict(self._q("SELECT document, COUNT(*) FROM passages GROUP BY document").fetchall())
 
-    def search(self, query: str, *, context: int = 40, limit: int = 500) -> list[SearchHit]:
-        """Find ``query`` (case-insensitively) in every document.
+    def document_excerpt(self, doc_id: int, start: int, end: int) -> tuple[int, str]:
+        """The document's length and ``text[start:end]``, without loading the whole text."""
+        start = max(0, start)
+        row = self._q("SELECT length, substr(text, ?, ?) FROM documents WHERE id = ?",
+                      (start + 1, max(0, end - start), doc_id)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no document with id {doc_id}")
+        return row[0], row[1] or ""
 
-        ``instr`` on lowered text rather than FTS5: the trigram tokenizer cannot
-        match the one- and two-character words Chinese search needs.
+    def counts(self) -> tuple[int, int]:
+        """How many documents and passages the project holds."""
+        row = self._q("SELECT (SELECT COUNT(*) FROM documents), (SELECT COUNT(*) FROM passages)").fetchone()
+        return row[0], row[1]
+
+    def search(self, query: str, *, context: int = 40, limit: int = 500) -> list[SearchHit]:
+        """Find ``query`` (case-insensitively) in every document, at most ``limit`` hits.
+
+        Not FTS5: its trigram tokenizer cannot match the one- and two-character
+        words Chinese search needs. ``LIKE`` (ASCII case-insensitive, in C) picks
+        the documents; rows are read one at a time and the scan stops at
+        ``limit`` hits, so a common word never drags every text into Python.
         """
         if not query:
             return []
         hits: list[SearchHit] = []
-        rows = self._q(
-            "SELECT id, text FROM documents WHERE instr(lower(text), lower(?)) > 0 OR instr(text, ?) > 0 "
-            "ORDER BY id", (query, query)).fetchall()
-        for doc_id, text in rows:
+        pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        lowered = query.lower()
+        cased = lowered != query.upper()
+        cursor = self._q("SELECT id, text FROM documents WHERE text LIKE ? ESCAPE '\\' ORDER BY id", (pattern,))
+        for doc_id, text in cursor:
             # lower() keeps code-point positions (casefold() can change lengths),
             # so hit offsets index the stored text directly.
-            haystack = text.lower()
-            lowered = query.lower()
+            haystack = text.lower() if cased else text
             pos = haystack.find(lowered)
             while pos != -1 and len(hits) < limit:
                 end = pos + len(lowered)
@@ -289,6 +305,7 @@ class Store:
                 pos = haystack.find(lowered, end)
             if len(hits) >= limit:
                 break
+        cursor.close()
         return hits
 
     # --------------------------------------------------------------------- tags
@@ -412,6 +429,56 @@ class Store:
                 self._all_passages = (self._generation, self._passages_where())
             return list(self._all_passages[1])
         return self._passages_where("WHERE document = ?", (document,))
+
+    def passage_order(self, *, tag: int | None = None,
+                      document: int | None = None) -> list[tuple[int, int, int, int]]:
+        """``(document, start, end, id)`` of passages in document order, from an index.
+
+        Optionally only one tag's or one document's. Lists that show passages
+        hold these keys and fetch the rows they paint with ``passages_by_id``.
+        """
+        clauses, params = [], []
+        if document is not None:
+            clauses.append("document = ?")
+            params.append(document)
+        if tag is not None:
+            clauses.append("id IN (SELECT passage FROM passage_tags WHERE tag = ?)")
+            params.append(tag)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        rows = self._q(f"SELECT document, start, end, id FROM passages {where} ORDER BY document, start, end, id",
+                       params).fetchall()
+        return [tuple(r) for r in rows]
+
+    def passages_by_id(self, ids: Iterable[int]) -> dict[int, Passage]:
+        """The passages with these ids (missing ids are left out)."""
+        wanted = list(dict.fromkeys(ids))
+        found: dict[int, Passage] = {}
+        for chunk in range(0, len(wanted), 500):  # stay well under SQLite's variable limit
+            part = wanted[chunk:chunk + 500]
+            found.update((p.id, p) for p in self._passages_where(
+                f"WHERE passages.id IN ({','.join('?' * len(part))})", part))
+        return found
+
+    def passage_spans(self, document: int,
+                      ids: Iterable[int] | None = None) -> list[tuple[int, int, int, tuple[int, ...]]]:
+        """``(id, start, end, tags)`` of a document's passages (or of just ``ids``), without quotes."""
+        where, params = "WHERE p.document = ?", [document]
+        if ids is not None:
+            id_list = list(ids)
+            where += f" AND p.id IN ({','.join('?' * len(id_list))})"
+            params += id_list
+        rows = self._q(f"SELECT p.id, p.start, p.end FROM passages p {where}", params).fetchall()
+        tags: dict[int, list[int]] = {}
+        for pid, tid in self._q(f"SELECT pt.passage, pt.tag FROM passages p JOIN passage_tags pt "
+                                f"ON pt.passage = p.id {where}", params):
+            tags.setdefault(pid, []).append(tid)
+        return [(pid, start, end, tuple(sorted(tags.get(pid, ())))) for pid, start, end in rows]
+
+    def passage_ids_containing(self, needle: str) -> set[int]:
+        """Ids of passages whose quote or note contains ``needle``, ignoring case (Unicode-aware)."""
+        folded = needle.casefold()
+        return {pid for pid, quote, note in self._q("SELECT id, quote, note FROM passages")
+                if folded in quote.casefold() or (note and folded in note.casefold())}
 
     def passage_documents(self) -> dict[int, int]:
         """Passage id -> document id, without loading quotes (for counts and charts)."""

@@ -30,25 +30,39 @@ class CorpusModel(IdListModel):
         self.refresh()
 
     def load_ids(self) -> list[int]:
-        self._info = {d.id: d for d in self.service.store.list_documents()}
+        docs = self.service.store.list_documents()
+        self._info = {d.id: d for d in docs}
         self._counts = self.service.store.passage_counts()
+        # Resolved once per listing: views ask for these cells many times.
+        self._cells = {d.id: (d.title or Path(d.source_file).name or f"Document {d.id}", d.publisher,
+                              _LANG_SHORT.get(d.language, d.language)) for d in docs}
         return list(self._info)
 
     def row_data(self, doc_id: int, column: int, role: int) -> Any:
-        info = self._info[doc_id]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            values = (info.title or Path(info.source_file).name or f"Document {doc_id}", info.publisher,
-                      _LANG_SHORT.get(info.language, info.language), self._counts.get(doc_id, 0))
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return f"{info.title}\n{info.publisher or 'publisher unknown'} · {info.date or 'undated'}"
-            return values[column]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._counts.get(doc_id, 0) if column == 3 else self._cells[doc_id][column]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            info = self._info[doc_id]
+            return f"{info.title}\n{info.publisher or 'publisher unknown'} · {info.date or 'undated'}"
         if role == Qt.ItemDataRole.TextAlignmentRole and column == 3:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
     def _on_change(self, change: Change) -> None:
-        if change.area in ("documents", "passages"):
+        if change.area == "documents":
             self.refresh()
+        elif change.area == "passages":
+            self._recount()
+
+    def _recount(self) -> None:
+        """Repaint only the documents whose passage count changed (one GROUP BY, no row reload)."""
+        counts = self.service.store.passage_counts()
+        changed = [d for d in counts.keys() | self._counts.keys() if counts.get(d, 0) != self._counts.get(d, 0)]
+        self._counts = counts
+        for doc_id in changed:
+            row = self.row_of(doc_id)
+            if row >= 0:
+                self.dataChanged.emit(self.index(row, 3), self.index(row, 3))
 
 
 class CorpusView(QTableView):
@@ -115,6 +129,8 @@ class CorpusDock(QDockWidget):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for col in (1, 2, 3):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        # Size columns from the rows in view, not from every one of a thousand documents.
+        header.setResizeContentsPrecision(50)
         header.setHighlightSections(False)
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
         self.view.doubleClicked.connect(lambda index: self.edit_requested.emit(index.data(IdRole)))

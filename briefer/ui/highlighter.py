@@ -1,9 +1,12 @@
-"""Passage highlighting in the reader: an interval index under a QSyntaxHighlighter.
+"""Passage highlighting in the reader: an interval index painted as extra selections.
 
-Highlights are formats applied at layout time, not edits to the document, so
-they never enter the text's own undo history, and changing one passage only
-re-lays the blocks it covers. Positions here are UTF-16 (Qt's), converted by
-the reader before they arrive.
+Highlights are extra selections, not edits to the document, so they never enter
+the text's own undo history. They are built only for the text in view (plus a
+screen either side) and rebuilt when the view scrolls past that: a
+``QSyntaxHighlighter`` formats every block of a document when it is loaded,
+which on a 2 MB text with 3,000 passages is 8,000 Python calls before the
+reader can show anything. Positions here are UTF-16 (Qt's), converted by the
+reader before they arrive.
 """
 
 from __future__ import annotations
@@ -11,7 +14,9 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
-from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
+from PySide6.QtCore import QPoint
+from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
+from PySide6.QtWidgets import QPlainTextEdit, QTextEdit
 
 
 @dataclass(frozen=True)
@@ -57,64 +62,101 @@ def blend(names: tuple[str, ...]) -> QColor:
     return QColor(r, g, b, min(70 + 45 * n, 200))
 
 
-class PassageHighlighter(QSyntaxHighlighter):
-    """Paints passages' tag colours, blending where passages overlap."""
+class PassageHighlighter:
+    """Paints passages' tag colours in a plain-text view, blending where they overlap."""
 
-    def __init__(self, document: QTextDocument) -> None:
-        super().__init__(document)
+    def __init__(self, view: QPlainTextEdit) -> None:
+        self.view = view
         self.index = IntervalIndex([])
         self.selected: int | None = None
+        self._by_passage: dict[int, Span] = {}
+        self._covered: tuple[int, int] | None = None  # UTF-16 range the current selections cover
         # Few distinct (colours, overlap, selected) combinations occur, so one
         # format per combination is built once instead of once per segment.
         self._formats: dict[tuple[tuple[str, ...], bool], QTextCharFormat] = {}
+        view.verticalScrollBar().valueChanged.connect(lambda _value: self.follow_view())
 
     def set_spans(self, spans: list[Span]) -> None:
-        """Replace the spans, re-laying only blocks whose painting changed."""
-        old = {s.passage: s for s in self.index._spans}
-        new = {s.passage: s for s in spans}
+        """Replace every span (a document opened, or the tags recoloured)."""
+        self._by_passage = {s.passage: s for s in spans}
         self.index = IntervalIndex(spans)
-        dirty = [s for pid, s in old.items() if new.get(pid) != s]
-        dirty += [s for pid, s in new.items() if old.get(pid) != s]
-        if len(dirty) > 200:
-            self.rehighlight()
-            return
-        for span in dirty:
-            self._rehighlight_range(span.start, span.end)
+        self.repaint()
+
+    def update_spans(self, removed: list[int], spans: list[Span]) -> None:
+        """Drop the passages in ``removed`` and add or replace ``spans``."""
+        for pid in removed:
+            self._by_passage.pop(pid, None)
+        self._by_passage.update((s.passage, s) for s in spans)
+        self.index = IntervalIndex(list(self._by_passage.values()))
+        self.repaint()
+
+    def span(self, passage: int) -> Span | None:
+        return self._by_passage.get(passage)
 
     def set_selected(self, passage: int | None) -> None:
-        previous, self.selected = self.selected, passage
-        for pid in (previous, passage):
-            span = next((s for s in self.index._spans if s.passage == pid), None) if pid else None
-            if span is not None:
-                self._rehighlight_range(span.start, span.end)
+        if passage != self.selected:
+            self.selected = passage
+            self.repaint()
 
-    def _rehighlight_range(self, start: int, end: int) -> None:
-        doc = self.document()
-        block = doc.findBlock(start)
-        while block.isValid() and block.position() < max(end, start + 1):
-            self.rehighlightBlock(block)
-            block = block.next()
+    def repaint(self) -> None:
+        """Rebuild the selections for the text in view."""
+        self._covered = None
+        self.follow_view()
 
-    def highlightBlock(self, text: str) -> None:  # noqa: N802 (Qt override)
-        block = self.currentBlock()
-        a = block.position()
-        b = a + block.length()
+    def follow_view(self) -> None:
+        """Cover the visible text; cheap when a scroll stays inside what is covered."""
+        first, last = self._visible_range()
+        if self._covered is not None and self._covered[0] <= first and last <= self._covered[1]:
+            return
+        pad = max(last - first, 2000)
+        length = self.view.document().characterCount()
+        a, b = max(0, first - pad), min(length, last + pad)
+        self._covered = (a, b)
+        self.view.setExtraSelections(self._selections(a, b))
+
+    def _visible_range(self) -> tuple[int, int]:
+        view = self.view
+        first = view.firstVisibleBlock().position()
+        viewport = view.viewport()
+        corner = QPoint(max(0, viewport.width() - 1), max(0, viewport.height() - 1))
+        bottom = view.cursorForPosition(corner).block()
+        return first, bottom.position() + bottom.length()
+
+    def _selections(self, a: int, b: int) -> list[QTextEdit.ExtraSelection]:
         spans = self.index.overlapping(a, b)
         if not spans:
-            return
-        # Cut the block at every span edge and paint each piece with the blend
+            return []
+        document = self.view.document()
+        end_of_text = max(0, document.characterCount() - 1)
+        # Cut the range at every span edge and paint each piece with the blend
         # of the spans covering it.
         edges = sorted({a, b, *(max(a, min(b, e)) for s in spans for e in (s.start, s.end))})
+        selections = []
         for left, right in zip(edges, edges[1:]):
             covering = [s for s in spans if s.start < right and s.end > left]
-            if not covering:
+            if not covering or left >= end_of_text:
                 continue
             selected = self.selected is not None and any(s.passage == self.selected for s in covering)
             key = (tuple(s.color for s in covering), selected)
             fmt = self._formats.get(key)
             if fmt is None:
                 fmt = self._formats[key] = _format(key[0], selected)
-            self.setFormat(left - a, right - left, fmt)
+            cursor = QTextCursor(document)
+            cursor.setPosition(left)
+            cursor.setPosition(min(right, end_of_text), QTextCursor.MoveMode.KeepAnchor)
+            selection = QTextEdit.ExtraSelection()
+            selection.cursor = cursor
+            selection.format = fmt
+            selections.append(selection)
+        return selections
+
+    def painted_at(self, pos: int) -> QTextCharFormat | None:
+        """The format painted at UTF-16 position ``pos`` (for tests and accessibility checks)."""
+        for selection in self.view.extraSelections():
+            cursor = selection.cursor
+            if cursor.selectionStart() <= pos < cursor.selectionEnd():
+                return QTextCharFormat(selection.format)  # a copy: the selection's own dies with it
+        return None
 
 
 def _format(colors: tuple[str, ...], selected: bool) -> QTextCharFormat:

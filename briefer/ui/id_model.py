@@ -40,7 +40,8 @@ class IdListModel(QAbstractTableModel):
     def sync(self, new_ids: list[int]) -> None:
         wanted = set(new_ids)
         kept = [i for i in self._ids if i in wanted]
-        if kept != [i for i in new_ids if i in set(self._ids)]:
+        # A first listing, or surviving rows that changed order: nothing to keep in place.
+        if not self._ids or kept != [i for i in new_ids if i in set(self._ids)]:
             self.beginResetModel()
             self._ids = list(new_ids)
             self.endResetModel()

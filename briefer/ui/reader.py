@@ -8,13 +8,12 @@ points.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QMimeData, QPoint, Qt, Signal
-from PySide6.QtGui import (QAction, QContextMenuEvent, QDrag, QHelpEvent, QKeyEvent, QMouseEvent, QTextCursor,
-                           QUndoStack)
+from PySide6.QtGui import (QAction, QContextMenuEvent, QDrag, QHelpEvent, QKeyEvent, QMouseEvent, QResizeEvent,
+                           QTextCursor, QUndoStack)
 from PySide6.QtWidgets import QApplication, QMenu, QPlainTextEdit, QToolTip, QWidget
 
 from briefer.core.commands import CreatePassage, DeletePassage
-from briefer.core.errors import BrieferError
-from briefer.core.model import Passage, Tag
+from briefer.core.errors import BrieferError, NotFoundError
 from briefer.core.service import Change, ProjectService
 from briefer.ui.highlighter import PassageHighlighter, Span
 from briefer.ui.mime import encode_passages
@@ -48,8 +47,11 @@ class ReaderView(QPlainTextEdit):
         self.current_passage: int | None = None
         self._text = ""
         self._map = OffsetMap("")
-        self._passages: dict[int, Passage] = {}
-        self.highlighter = PassageHighlighter(self.document())
+        # The open document's passages as (start, end) code points: quotes and
+        # notes are fetched only when a tooltip or a drag needs them.
+        self._spans: dict[int, tuple[int, int]] = {}
+        self._tag_colors: tuple[dict[int, str], dict[int, int]] | None = None
+        self.highlighter = PassageHighlighter(self)
         service.subscribe(self._on_change)
 
     # ------------------------------------------------------------- documents
@@ -58,15 +60,19 @@ class ReaderView(QPlainTextEdit):
             return
         self.document_id = doc_id
         self.current_passage = None
+        font = None
         if doc_id is None:
             self._text = ""
         else:
             doc = self.service.store.get_document(doc_id)
             self._text = doc.text
-            self.setFont(reading_font(doc.language))
+            font = reading_font(doc.language)
         self._map = OffsetMap(self._text)
-        self.highlighter.index = type(self.highlighter.index)([])  # the old spans belong to the old text
         self.highlighter.selected = None
+        self.highlighter.set_spans([])  # the old spans belong to the old text
+        if font is not None and font != self.font():
+            self.setPlainText("")  # a new font would re-lay the old text first
+            self.setFont(font)
         self.setPlainText(self._text)
         self._reload_passages()
 
@@ -124,7 +130,7 @@ class ReaderView(QPlainTextEdit):
         return self.apply_tag(tags[n - 1].id)
 
     def delete_current_passage(self) -> bool:
-        if self.current_passage is None or self.current_passage not in self._passages:
+        if self.current_passage is None or self.current_passage not in self._spans:
             return False
         push(self.undo_stack, self.service, DeletePassage(self.current_passage))
         return True
@@ -132,35 +138,60 @@ class ReaderView(QPlainTextEdit):
     def select_passage(self, passage_id: int | None, *, scroll: bool = False) -> None:
         """Mark a passage as the current one (underlined); optionally scroll to it."""
         self.current_passage = passage_id
-        self.highlighter.set_selected(passage_id)
-        passage = self._passages.get(passage_id) if passage_id is not None else None
-        if passage is not None and scroll:
+        span = self._spans.get(passage_id) if passage_id is not None else None
+        if span is not None and scroll:
             cursor = QTextCursor(self.document())
-            cursor.setPosition(self._map.to_utf16(passage.start))
+            cursor.setPosition(self._map.to_utf16(span[0]))
             self.setTextCursor(cursor)
             self.centerCursor()
+        self.highlighter.set_selected(passage_id)
 
     # --------------------------------------------------------------- refresh
     def _on_change(self, change: Change) -> None:
-        if change.area in ("passages", "tags"):
+        if change.area == "tags":
+            self._tag_colors = None
             self._reload_passages()
+        elif change.area == "passages":
+            self._reload_passages(change.ids or None)
         elif change.area == "documents" and self.document_id is not None:
-            if self.document_id not in {d.id for d in self.service.store.list_documents()}:
+            try:
+                self.service.store.document_info(self.document_id)
+            except NotFoundError:
                 self.open_document(None)
 
-    def _reload_passages(self) -> None:
+    def _reload_passages(self, ids: tuple[int, ...] | None = None) -> None:
+        """Re-read the open document's passages: all of them, or just ``ids`` after an edit."""
         if self.document_id is None:
-            self._passages = {}
+            self._spans = {}
             self.highlighter.set_spans([])
             return
-        tags = {t.id: t for t in self.service.store.list_tags()}
-        order = {tid: i for i, tid in enumerate(tags)}
-        self._passages = {p.id: p for p in self.service.passages(self.document_id)}
-        spans = [Span(p.id, self._map.to_utf16(p.start), self._map.to_utf16(p.end),
-                      _passage_color(p, tags, order)) for p in self._passages.values()]
-        self.highlighter.set_spans(spans)
-        if self.current_passage is not None and self.current_passage not in self._passages:
+        store = self.service.store
+        rows = store.passage_spans(self.document_id, ids)
+        spans = [Span(pid, self._map.to_utf16(start), self._map.to_utf16(end), self._color(tags))
+                 for pid, start, end, tags in rows]
+        if ids is None:
+            self._spans = {pid: (start, end) for pid, start, end, _tags in rows}
+            self.highlighter.set_spans(spans)
+        else:
+            for pid in ids:
+                self._spans.pop(pid, None)
+            self._spans.update((pid, (start, end)) for pid, start, end, _tags in rows)
+            self.highlighter.update_spans(list(ids), spans)
+        if self.current_passage is not None and self.current_passage not in self._spans:
             self.current_passage = None
+
+    def _color(self, tag_ids: tuple[int, ...]) -> str:
+        """A passage shows the colour of its first tag in codebook order."""
+        if self._tag_colors is None:
+            tags = self.service.store.list_tags()
+            self._tag_colors = ({t.id: t.color for t in tags}, {t.id: i for i, t in enumerate(tags)})
+        colors, order = self._tag_colors
+        known = [t for t in tag_ids if t in colors]
+        return colors[min(known, key=order.__getitem__)] if known else _UNTAGGED
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self.highlighter.follow_view()  # a taller or narrower view shows other text
 
     # ---------------------------------------------------------- Qt overrides
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
@@ -175,8 +206,10 @@ class ReaderView(QPlainTextEdit):
 
     def drag_mime(self) -> QMimeData | None:
         """What dragging the current passage carries (into the outline, or as text elsewhere)."""
-        passage = self._passages.get(self.current_passage) if self.current_passage is not None else None
-        return encode_passages([passage.id], [passage.quote]) if passage else None
+        if self.current_passage is None or self.current_passage not in self._spans:
+            return None
+        passage = self.service.store.get_passage(self.current_passage)
+        return encode_passages([passage.id], [passage.quote])
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         # Pressing on the current (underlined) passage grabs it for dragging;
@@ -224,9 +257,10 @@ class ReaderView(QPlainTextEdit):
             QToolTip.hideText()
             return
         tags = {t.id: t for t in self.service.store.list_tags()}
+        passages = self.service.store.passages_by_id(hits)
         parts = []
         for pid in hits:
-            passage = self._passages[pid]
+            passage = passages[pid]
             names = ", ".join(f"<span style='color:{tags[t].color}'>■</span> {_escape(tags[t].name)}"
                               for t in passage.tags if t in tags) or "<i>untagged</i>"
             note = f"<br>{_escape(passage.note[:300])}" if passage.note else ""
@@ -257,12 +291,6 @@ class ReaderView(QPlainTextEdit):
             label = f"&{n}  {tag.name}" if n <= 9 else f"    {tag.name}"
             action = menu.addAction(swatch(tag.color), label)
             action.triggered.connect(lambda _=False, tid=tag.id: self.apply_tag(tid))
-
-
-def _passage_color(passage: Passage, tags: dict[int, Tag], order: dict[int, int]) -> str:
-    """A passage shows the colour of its first tag in codebook order."""
-    known = sorted((t for t in passage.tags if t in tags), key=lambda t: order[t])
-    return tags[known[0]].color if known else _UNTAGGED
 
 
 def _escape(text: str) -> str:

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QListView
+from PySide6.QtWidgets import QAbstractItemView
 
 from briefer.ui.id_model import IdRole
 from briefer.ui.passage_delegate import PassageRowRole
 
 
-def _ids(view: QListView) -> list[int]:
+def _ids(view: QAbstractItemView) -> list[int]:
     model = view.model()
     return [model.index(r, 0).data(IdRole) for r in range(model.rowCount())]
 
 
 def test_tag_note_and_undo_update_the_list_in_place(window) -> None:  # type: ignore[no-untyped-def]
     service = window.service
-    view = window.findChild(QListView, "passageView")
+    view = window.findChild(QAbstractItemView, "passageView")
     later = service.tag_quote(document=5, quote="Huawei", tags=["Controls backfire"], occurrence=3)
     assert _ids(view) == [later]
 

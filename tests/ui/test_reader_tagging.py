@@ -102,11 +102,8 @@ def test_overlapping_passages_are_both_painted(qtbot, window, project_file: Path
     assert len(reader.passages_at(20)) == 1
 
     def background_at(pos: int):
-        block = reader.document().findBlock(pos)
-        for fr in block.layout().formats():
-            if fr.start <= pos - block.position() < fr.start + fr.length:
-                return fr.format.background().color().name()
-        return None
+        fmt = reader.highlighter.painted_at(pos)
+        return fmt.background().color().name() if fmt is not None else None
 
     only_first, overlap, only_second = background_at(20), background_at(50), background_at(80)
     assert None not in (only_first, overlap, only_second)

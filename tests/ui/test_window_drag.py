@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt
-from PySide6.QtWidgets import QTreeView, QListView
+from PySide6.QtWidgets import QAbstractItemView, QTreeView
 
 from briefer.core.store import Store
 from briefer.ui.id_model import IdRole
@@ -18,7 +18,7 @@ def _section_index(view: QTreeView, title: str) -> QModelIndex:
     raise AssertionError(f"no section {title!r}")
 
 
-def _passage_rows(view: QListView, ids: set[int]) -> list[QModelIndex]:
+def _passage_rows(view: QAbstractItemView, ids: set[int]) -> list[QModelIndex]:
     model = view.model()
     return [model.index(r, 0) for r in range(model.rowCount()) if model.index(r, 0).data(IdRole) in ids]
 
@@ -29,7 +29,7 @@ def test_passages_dragged_from_the_passages_dock_land_in_a_section(window, qtbot
     second = service.tag_quote(document=5, quote="Huawei", tags=["Controls backfire"])
     service.add_section(title="Controls backfire")
     outline = window.findChild(QTreeView, "outlineView")
-    passages = window.findChild(QListView, "passageView")
+    passages = window.findChild(QAbstractItemView, "passageView")
     qtbot.waitUntil(lambda: len(_passage_rows(passages, {first, second})) == 2)
 
     mime = passages.model().mimeData(_passage_rows(passages, {second, first}))
