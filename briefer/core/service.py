@@ -97,10 +97,13 @@ class ProjectService:
         Tagging exactly the span of an existing passage adds the tags to that
         passage instead of creating a duplicate; the existing id is returned.
         """
-        doc = self.store.get_document(document)
-        if not (0 <= start < end <= len(doc.text)):
+        # Only the quote and its context, not the whole (possibly 2 MB) text.
+        window_start = max(0, start - CONTEXT_CHARS)
+        length, excerpt = self.store.document_excerpt(document, window_start, end + CONTEXT_CHARS)
+        if not (0 <= start < end <= length):
             raise BrieferError(f"passage {start}-{end} lies outside document {document} "
-                               f"(length {len(doc.text)})")
+                               f"(length {length})")
+        quote = excerpt[start - window_start:end - window_start]
         tag_ids = list(tags)
         with self.store.transaction():
             existing = self.store.passage_at(document, start, end) if passage_id is None else None
@@ -110,10 +113,9 @@ class ProjectService:
                 pid = existing
             else:
                 pid = self.store.add_passage(
-                    document=document, start=start, end=end, quote=doc.text[start:end],
-                    prefix=doc.text[max(0, start - CONTEXT_CHARS):start],
-                    suffix=doc.text[end:end + CONTEXT_CHARS], note=note, translation=translation,
-                    tags=tag_ids, passage_id=passage_id)
+                    document=document, start=start, end=end, quote=quote,
+                    prefix=excerpt[:start - window_start], suffix=excerpt[end - window_start:],
+                    note=note, translation=translation, tags=tag_ids, passage_id=passage_id)
         self.notify("passages", pid)
         return pid
 

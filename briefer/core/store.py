@@ -467,6 +467,7 @@ class Store:
             id_list = list(ids)
             where += f" AND p.id IN ({','.join('?' * len(id_list))})"
             params += id_list
+        # Two index-only queries beat one GROUP BY join (a temporary B-tree) by half.
         rows = self._q(f"SELECT p.id, p.start, p.end FROM passages p {where}", params).fetchall()
         tags: dict[int, list[int]] = {}
         for pid, tid in self._q(f"SELECT pt.passage, pt.tag FROM passages p JOIN passage_tags pt "
@@ -487,6 +488,35 @@ class Store:
     def passage_tag_links(self) -> list[tuple[int, int]]:
         """Every (passage, tag) link."""
         return [tuple(r) for r in self._q("SELECT passage, tag FROM passage_tags").fetchall()]
+
+    # Aggregates for the outline and balance docks: they read what they show,
+    # not every passage.
+    def documents_by_id(self, ids: Iterable[int]) -> dict[int, DocumentInfo]:
+        """The documents with these ids, without their text (missing ids are left out)."""
+        wanted = list(dict.fromkeys(ids))
+        found: dict[int, DocumentInfo] = {}
+        for chunk in range(0, len(wanted), 500):  # stay well under SQLite's variable limit
+            part = wanted[chunk:chunk + 500]
+            rows = self._q(f"SELECT {_DOC_INFO_COLUMNS} FROM documents WHERE id IN ({','.join('?' * len(part))})",
+                           part).fetchall()
+            found.update((row[0], DocumentInfo(*row)) for row in rows)
+        return found
+
+    def tagged_per_document(self, tags: Iterable[int]) -> list[tuple[int, int, int]]:
+        """``(tag, document, passages)``: how many of a document's passages carry each of ``tags``."""
+        wanted = list(dict.fromkeys(tags))
+        if not wanted:
+            return []
+        rows = self._q("SELECT pt.tag, p.document, COUNT(*) FROM passage_tags pt JOIN passages p ON p.id = pt.passage"
+                       f" WHERE pt.tag IN ({','.join('?' * len(wanted))}) GROUP BY pt.tag, p.document",
+                       wanted).fetchall()
+        return [tuple(r) for r in rows]
+
+    def placement_documents(self) -> list[tuple[int, int, int]]:
+        """``(section, passage, document)`` of every placement, without loading quotes."""
+        rows = self._q("SELECT pl.section, pl.passage, p.document FROM placements pl"
+                       " JOIN passages p ON p.id = pl.passage ORDER BY pl.section, pl.position").fetchall()
+        return [tuple(r) for r in rows]
 
     def get_passage(self, passage_id: int) -> Passage:
         row = self._q(f"SELECT {_PASSAGE_COLUMNS} FROM passages WHERE id = ?", (passage_id,)).fetchone()

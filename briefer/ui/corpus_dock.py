@@ -127,10 +127,13 @@ class CorpusDock(QDockWidget):
         self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # keep import order until a header is clicked
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for col in (1, 2, 3):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        # Size columns from the rows in view, not from every one of a thousand documents.
+        # Sized once, from the first rows, rather than ResizeToContents: that
+        # re-measures the column on every change to any row (each tag applied).
         header.setResizeContentsPrecision(50)
+        for col in (1, 2, 3):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+            self.view.resizeColumnToContents(col)
+        header.resizeSection(1, min(header.sectionSize(1), 160))
         header.setHighlightSections(False)
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
         self.view.doubleClicked.connect(lambda index: self.edit_requested.emit(index.data(IdRole)))

@@ -30,16 +30,34 @@ class Span:
 
 
 class IntervalIndex:
-    """Spans sorted by start; answers "which spans touch [a, b)" without a full scan."""
+    """Spans sorted by start; answers "which spans touch [a, b)" without a full scan.
 
-    def __init__(self, spans: list[Span]) -> None:
-        self._spans = sorted(spans, key=lambda s: (s.start, s.end, s.passage))
+    Spans are added and removed in place (a bisect and a list insert in C), so
+    tagging one passage among thousands does not re-sort them all.
+    """
+
+    def __init__(self, spans: list[Span] = ()) -> None:  # type: ignore[assignment]
+        self._spans = sorted(spans, key=_order)
+        self._keys = [_order(s) for s in self._spans]
         self._starts = [s.start for s in self._spans]
         # The longest span bounds how far left an overlapping span can start.
+        # Removing a span never lowers it: a loose bound only widens a search.
         self._longest = max((s.end - s.start for s in self._spans), default=0)
 
     def __len__(self) -> int:
         return len(self._spans)
+
+    def add(self, span: Span) -> None:
+        i = bisect_left(self._keys, _order(span))
+        self._spans.insert(i, span)
+        self._keys.insert(i, _order(span))
+        self._starts.insert(i, span.start)
+        self._longest = max(self._longest, span.end - span.start)
+
+    def remove(self, span: Span) -> None:
+        i = bisect_left(self._keys, _order(span))
+        if i < len(self._spans) and self._spans[i] == span:
+            del self._spans[i], self._keys[i], self._starts[i]
 
     def overlapping(self, a: int, b: int) -> list[Span]:
         lo = bisect_left(self._starts, a - self._longest)
@@ -50,6 +68,10 @@ class IntervalIndex:
         """Spans containing ``pos``, innermost (shortest) first."""
         hits = [s for s in self.overlapping(pos, pos + 1)]
         return sorted(hits, key=lambda s: s.end - s.start)
+
+
+def _order(span: Span) -> tuple[int, int, int]:
+    return (span.start, span.end, span.passage)
 
 
 def blend(names: tuple[str, ...]) -> QColor:
@@ -67,7 +89,7 @@ class PassageHighlighter:
 
     def __init__(self, view: QPlainTextEdit) -> None:
         self.view = view
-        self.index = IntervalIndex([])
+        self.index = IntervalIndex()
         self.selected: int | None = None
         self._by_passage: dict[int, Span] = {}
         self._covered: tuple[int, int] | None = None  # UTF-16 range the current selections cover
@@ -85,9 +107,12 @@ class PassageHighlighter:
     def update_spans(self, removed: list[int], spans: list[Span]) -> None:
         """Drop the passages in ``removed`` and add or replace ``spans``."""
         for pid in removed:
-            self._by_passage.pop(pid, None)
-        self._by_passage.update((s.passage, s) for s in spans)
-        self.index = IntervalIndex(list(self._by_passage.values()))
+            old = self._by_passage.pop(pid, None)
+            if old is not None:
+                self.index.remove(old)
+        for span in spans:
+            self._by_passage[span.passage] = span
+            self.index.add(span)
         self.repaint()
 
     def span(self, passage: int) -> Span | None:

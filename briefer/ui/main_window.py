@@ -249,8 +249,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{title or self.service.store.path.stem} — {self.service.store.path.name} — Briefer")
 
     def _update_counts(self) -> None:
-        docs = len(self.service.store.list_documents())
-        passages = sum(self.service.store.passage_counts().values())
+        docs, passages = self.service.store.counts()
         self.counts_label.setText(f"{docs} documents · {passages} passages")
 
     # -------------------------------------------------------------- settings

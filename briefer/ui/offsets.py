@@ -20,7 +20,9 @@ class OffsetMap:
     def __init__(self, text: str) -> None:
         # Code-point indices of astral characters; almost always empty, so the
         # common case costs one regex scan in C (a Python loop took 0.5 s on 2 MB).
-        self._astral_cp = [m.start() for m in _ASTRAL.finditer(text)]
+        # UTF-16 as long as the text (a near-copy in C) means no astral characters.
+        no_astral = text.isascii() or len(text.encode("utf-16-le", "surrogatepass")) == 2 * len(text)
+        self._astral_cp = [] if no_astral else [m.start() for m in _ASTRAL.finditer(text)]
         # UTF-16 start of the k-th astral character: it is preceded by k others.
         self._astral_u16 = [cp + k for k, cp in enumerate(self._astral_cp)]
         self.length = len(text)

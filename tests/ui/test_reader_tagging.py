@@ -204,3 +204,23 @@ def test_context_menu_offers_numbered_tags(window) -> None:
     labels = [a.text() for a in menu.actions()]
     assert labels[0].startswith("&1") and "Controls backfire" in labels[0]
     assert len(labels) == 4
+
+
+def test_passages_far_down_are_painted_when_scrolled_into_view(window) -> None:
+    """Highlights are built for the text in view; scrolling brings the rest in."""
+    did = open_doc(window, FIRST_DOC)
+    reader, service = window.reader, window.service
+    text = reader.text()
+    near = service.create_passage(document=did, start=10, end=30, tags=[service.store.list_tags()[0].id])
+    far_start = len(text) - 40
+    far = service.create_passage(document=did, start=far_start, end=far_start + 20,
+                                 tags=[service.store.list_tags()[1].id])
+    reader.verticalScrollBar().setValue(0)
+    assert reader.highlighter.painted_at(15) is not None
+    assert reader.highlighter.painted_at(far_start + 5) is None  # far out of view: not built yet
+
+    reader.select_passage(far, scroll=True)
+    painted = reader.highlighter.painted_at(far_start + 5)
+    assert painted is not None and painted.underlineStyle() != painted.UnderlineStyle.NoUnderline
+    assert reader.passages_at(far_start + 5) == [far]
+    assert reader.passages_at(15) == [near]  # the index still knows passages out of view

@@ -1,0 +1,92 @@
+"""The store's listings for large projects: document order, filters, excerpts, search, migration."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+from briefer.core.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+from briefer.core.store import Store
+
+TEXT = "Alpha 😀 beta 𠀋 gamma: export controls, 50% of chips_made here. Export again. EXPORT."
+
+
+def _project(path: Path) -> tuple[Store, int, int, list[int]]:
+    store = Store.create(path)
+    first = store.add_tag(name="Controls work", color="#2a7ab9")
+    second = store.add_tag(name="Controls backfire", color="#e8743b")
+    doc = store.add_document(text=TEXT, sha256=hashlib.sha256(TEXT.encode()).hexdigest(), title="T")
+    other = store.add_document(text="Other text, strasse and more.", sha256="x", title="O")
+    ids = [
+        store.add_passage(document=doc, start=20, end=30, quote=TEXT[20:30], tags=[first]),
+        store.add_passage(document=doc, start=2, end=9, quote=TEXT[2:9], tags=[first, second]),
+        store.add_passage(document=other, start=0, end=5, quote="Other", tags=[second]),
+        store.add_passage(document=doc, start=2, end=5, quote=TEXT[2:5]),
+    ]
+    return store, doc, other, ids
+
+
+def test_passage_order_is_document_order_and_filters(tmp_path: Path) -> None:
+    store, doc, other, ids = _project(tmp_path / "p.briefer")
+    with store:
+        assert [k[3] for k in store.passage_order()] == [ids[3], ids[1], ids[0], ids[2]]
+        tag = store.tag_named("Controls backfire").id
+        assert [k[3] for k in store.passage_order(tag=tag)] == [ids[1], ids[2]]
+        assert [k[3] for k in store.passage_order(document=other)] == [ids[2]]
+        assert store.passages_by_id([ids[2], 999])[ids[2]].quote == "Other"
+        assert 999 not in store.passages_by_id([999])
+
+
+def test_passage_spans_carry_tags_without_quotes(tmp_path: Path) -> None:
+    store, doc, _other, ids = _project(tmp_path / "p.briefer")
+    with store:
+        spans = {s[0]: s for s in store.passage_spans(doc)}
+        assert set(spans) == {ids[0], ids[1], ids[3]}
+        assert spans[ids[1]][1:3] == (2, 9)
+        assert set(spans[ids[1]][3]) == {1, 2}
+        assert spans[ids[3]][3] == ()
+        assert [s[0] for s in store.passage_spans(doc, [ids[0], ids[2]])] == [ids[0]]
+
+
+def test_text_filter_ignores_case_beyond_ascii(tmp_path: Path) -> None:
+    store, _doc, _other, ids = _project(tmp_path / "p.briefer")
+    with store:
+        store.update_passage(ids[2], note="Die STRASSE ist lang")
+        assert store.passage_ids_containing("straße") == {ids[2]}  # casefold: ß is ss
+
+
+def test_excerpt_counts_code_points_past_astral_characters(tmp_path: Path) -> None:
+    store, doc, _other, _ids = _project(tmp_path / "p.briefer")
+    with store:
+        start = TEXT.index("gamma")
+        assert store.document_excerpt(doc, start, start + 5) == (len(TEXT), "gamma")
+        assert store.document_excerpt(doc, 0, 10**6) == (len(TEXT), TEXT)
+
+
+def test_search_takes_wildcards_literally_and_stops_at_the_limit(tmp_path: Path) -> None:
+    store, doc, _other, _ids = _project(tmp_path / "p.briefer")
+    with store:
+        assert [(h.start, h.match) for h in store.search("50%")] == [(TEXT.index("50%"), "50%")]
+        assert [h.match for h in store.search("chips_made")] == ["chips_made"]
+        assert store.search("50_") == []  # "_" is not "any character" (it would match "50%")
+        hits = store.search("export")
+        assert [h.match for h in hits] == ["export", "Export", "EXPORT"]
+        assert all(TEXT[h.start:h.end] == h.match for h in hits)  # offsets after astral characters
+        assert len(store.search("export", limit=2)) == 2
+        assert [h.match for h in store.search("𠀋")] == ["𠀋"]
+
+
+def test_schema_1_project_is_migrated_with_its_data(tmp_path: Path) -> None:
+    path = tmp_path / "old.briefer"
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.executescript(f"BEGIN; {MIGRATIONS[0]} PRAGMA user_version = 1; COMMIT;")
+    conn.execute("INSERT INTO documents(title, sha256, text, length, imported_at) VALUES ('Old', 'h', 'abc', 3, '')")
+    conn.execute("INSERT INTO passages(document, start, end, quote, created, modified) VALUES (1, 0, 2, 'ab', '', '')")
+    conn.commit()
+    conn.close()
+    with Store.open(path) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        assert [d.title for d in store.list_documents()] == ["Old"]
+        assert [k[3] for k in store.passage_order(document=1)] == [1]
