@@ -491,15 +491,19 @@ class Store:
 
     # Aggregates for the outline and balance docks: they read what they show,
     # not every passage.
-    def documents_by_id(self, ids: Iterable[int]) -> dict[int, DocumentInfo]:
-        """The documents with these ids, without their text (missing ids are left out)."""
+    def document_sources(self, ids: Iterable[int]) -> dict[int, tuple[str, str, str]]:
+        """``(title, publisher, date)`` of these documents (missing ids are left out).
+
+        Only columns stored before the text: a row's later columns (``length``)
+        sit behind the text's overflow pages, which a lookup would then read.
+        """
         wanted = list(dict.fromkeys(ids))
-        found: dict[int, DocumentInfo] = {}
+        found: dict[int, tuple[str, str, str]] = {}
         for chunk in range(0, len(wanted), 500):  # stay well under SQLite's variable limit
             part = wanted[chunk:chunk + 500]
-            rows = self._q(f"SELECT {_DOC_INFO_COLUMNS} FROM documents WHERE id IN ({','.join('?' * len(part))})",
-                           part).fetchall()
-            found.update((row[0], DocumentInfo(*row)) for row in rows)
+            marks = ",".join("?" * len(part))
+            rows = self._q(f"SELECT id, title, publisher, date FROM documents WHERE id IN ({marks})", part).fetchall()
+            found.update((row[0], (row[1], row[2], row[3])) for row in rows)
         return found
 
     def tagged_per_document(self, tags: Iterable[int]) -> list[tuple[int, int, int]]:

@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QRectF, QSize, Qt, QTimer
-from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPalette, QShowEvent
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QDockWidget, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from briefer.core.service import Change, ProjectService
@@ -47,12 +47,22 @@ class StanceBalance:
 
 
 def stance_balance(store: Store) -> list[StanceBalance]:
-    """Passages per stance per source, tagged and placed (placed = in a section with that stance)."""
+    """Passages per stance per source, tagged and placed (placed = in a section with that stance).
+
+    Counted by SQL aggregates over ids: a refresh after each edit must not load
+    twenty thousand passages into Python.
+    """
     stances = {t.id: StanceBalance(t.id, t.name, t.color) for t in store.list_tags() if t.is_stance}
-    docs = {d.id: d.publisher or d.title or f"Document {d.id}" for d in store.list_documents()}
-    # Ids only: a chart refresh must not load twenty thousand quotes.
-    document_of = store.passage_documents()
     sections = {s.id: s for s in store.list_sections()}
+    tagged = store.tagged_per_document(stances)
+    placed = store.placement_documents()
+    docs = store.document_sources({doc for _tag, doc, _n in tagged} | {doc for _s, _p, doc in placed})
+
+    def source(doc_id: int) -> str:
+        if doc_id not in docs:
+            return "?"
+        title, publisher, _date = docs[doc_id]
+        return publisher or title or f"Document {doc_id}"
 
     def stance_of(section_id: int | None) -> int | None:
         # A subsection without a stance of its own argues its parent's.
@@ -66,15 +76,14 @@ def stance_balance(store: Store) -> list[StanceBalance]:
     for s in sections.values():
         if s.stance in stances:
             stances[s.stance].sections += 1
-    for passage, tag in store.passage_tag_links():
-        if tag in stances:
-            stances[tag].tagged[docs.get(document_of[passage], "?")] += 1
+    for tag, doc, count in tagged:
+        stances[tag].tagged[source(doc)] += count
     seen: set[tuple[int, int]] = set()
-    for pl in store.list_placements():
-        stance = stance_of(pl.section)
-        if stance in stances and (stance, pl.passage) not in seen:
-            seen.add((stance, pl.passage))  # a passage placed twice is still one piece of evidence
-            stances[stance].placed[docs.get(document_of[pl.passage], "?")] += 1
+    for section, passage, doc in placed:
+        stance = stance_of(section)
+        if stance in stances and (stance, passage) not in seen:
+            seen.add((stance, passage))  # a passage placed twice is still one piece of evidence
+            stances[stance].placed[source(doc)] += 1
     return list(stances.values())
 
 
@@ -94,10 +103,10 @@ class BalanceChart(QWidget):
 
     def set_data(self, balances: list[StanceBalance]) -> None:
         self.balances = balances
-        sources: list[str] = []
+        sources: dict[str, None] = {}  # ordered and unique: a big corpus has hundreds of outlets
         for b in balances:
-            sources += [s for s in sorted(b.tagged) if s not in sources]
-        self.sources = sources
+            sources.update(dict.fromkeys(sorted(b.tagged)))
+        self.sources = list(sources)
         self.updateGeometry()
         self.update()
 
@@ -193,20 +202,22 @@ class BalanceDock(QDockWidget):
         self._timer.setInterval(200)
         self._timer.timeout.connect(self.refresh)
         self._stale = True
+        # isVisible() stays true for a dock in a background tab; this follows the tab.
+        self._shown = False
+        self.visibilityChanged.connect(self._visibility_changed)
         subscribe_while_alive(service, self, self._on_change)
-        self.refresh()
 
     def _on_change(self, change: Change) -> None:
         if change.area in ("outline", "passages", "tags", "documents"):
             self._timer.start()
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
-        super().showEvent(event)
-        if self._stale:
+    def _visibility_changed(self, visible: bool) -> None:
+        self._shown = visible
+        if visible and self._stale:
             self.refresh()
 
     def refresh(self) -> None:
-        if not self.isVisible():  # recomputed when shown; a hidden tab costs nothing
+        if not (self._shown and self.isVisible()):  # recomputed when shown; a hidden tab costs nothing
             self._stale = True
             return
         self._stale = False

@@ -17,6 +17,7 @@ from briefer.core.errors import BrieferError
 from briefer.core.model import Tag
 from briefer.core.service import Change, ProjectService
 from briefer.ui.mime import TAGS_MIME, encode_tags
+from briefer.ui.outline_model import subscribe_while_alive
 from briefer.ui.style import swatch
 from briefer.ui.undo import push
 
@@ -75,7 +76,10 @@ class CodebookDock(QDockWidget):
         layout.addWidget(self.toolbar)
         layout.addWidget(self.view)
         self.setWidget(body)
-        service.subscribe(self._on_change)
+        self._items: dict[int, QStandardItem] = {}  # tag id -> its name item
+        self._uses: dict[int, tuple[QStandardItem, int]] = {}  # tag id -> its "Uses" item and number
+        self._built = False
+        subscribe_while_alive(service, self, self._on_change)
         self.rebuild()
 
     # ------------------------------------------------------------- actions
@@ -266,11 +270,12 @@ class CodebookDock(QDockWidget):
             self._update_counts()
 
     def rebuild(self) -> None:
-        expanded = {tid for tid, item in getattr(self, "_items", {}).items() if self.view.isExpanded(item.index())}
-        first_build = not hasattr(self, "_items")
+        first_build, self._built = not self._built, True
+        expanded = {tid for tid, item in self._items.items() if self.view.isExpanded(item.index())}
         current = self.selected_tag() if not first_build else None
         self.model.removeRows(0, self.model.rowCount())
-        self._items: dict[int, QStandardItem] = {}
+        self._items = {}
+        self._uses = {}
         counts = self.service.store.tag_counts()
         for number, tag in enumerate(self.service.store.list_tags(), start=1):
             name = QStandardItem(swatch(tag.color, 14), f"{tag.name}  {STANCE_MARK}" if tag.is_stance else tag.name)
@@ -292,6 +297,7 @@ class CodebookDock(QDockWidget):
             parent = self._items.get(tag.parent) if tag.parent is not None else None
             (parent or self.model.invisibleRootItem()).appendRow(row)
             self._items[tag.id] = name
+            self._uses[tag.id] = (count, counts.get(tag.id, 0))
         for tid, item in self._items.items():
             if first_build or tid in expanded:
                 self.view.expand(item.index())
@@ -299,10 +305,14 @@ class CodebookDock(QDockWidget):
             self.view.setCurrentIndex(self._items[current.id].index())
 
     def _update_counts(self) -> None:
+        # One GROUP BY over the tag index (milliseconds on 20,000 passages);
+        # only the cells whose number changed are touched, so one tagging
+        # repaints one or two rows.
         counts = self.service.store.tag_counts()
-        for tid, item in self._items.items():
-            parent = item.parent() or self.model.invisibleRootItem()
-            parent.child(item.row(), 2).setText(str(counts.get(tid, 0)))
+        for tid, (cell, shown) in self._uses.items():
+            if counts.get(tid, 0) != shown:
+                cell.setText(str(counts.get(tid, 0)))
+                self._uses[tid] = (cell, counts.get(tid, 0))
 
     def _double_clicked(self, index: QModelIndex) -> None:
         tag_id = index.siblingAtColumn(0).data(TagIdRole)

@@ -72,7 +72,6 @@ class OutlineDock(QDockWidget):
         self.view.setObjectName("outlineView")
         self.view.setAccessibleName("Outline")
         self.view.setAccessibleDescription("Sections of the briefing and the passages placed in them")
-        self.view.setModel(self.model)
         self.view.setItemDelegate(OutlineDelegate(self.view))
         self.view.setHeaderHidden(True)
         self.view.setUniformRowHeights(False)
@@ -86,12 +85,7 @@ class OutlineDock(QDockWidget):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._context_menu)
-        self.view.expandAll()
-        # New sections and passages show up expanded, so a drop is visible at once.
-        self.model.rowsInserted.connect(lambda parent, first, last: self.view.expand(parent))
-
         self.editor = SectionEditor(service, undo_stack)
-        self.view.selectionModel().currentChanged.connect(self._current_changed)
 
         self.toolbar = QToolBar("Outline actions")
         self.toolbar.setObjectName("outlineToolbar")
@@ -110,6 +104,15 @@ class OutlineDock(QDockWidget):
         layout.addWidget(self.toolbar)
         layout.addWidget(splitter)
         self.setWidget(body)
+
+        # The model goes in last: placing and styling a view that already holds
+        # a thousand rows would lay them all out twice before the window shows.
+        self.view.setModel(self.model)
+        for index in self.model.section_indexes():  # not expandAll(): that visits every passage row too
+            self.view.expand(index)
+        # New sections and passages show up expanded, so a drop is visible at once.
+        self.model.rowsInserted.connect(lambda parent, first, last: self.view.expand(parent))
+        self.view.selectionModel().currentChanged.connect(self._current_changed)
 
     # ------------------------------------------------------------- actions
     def _action(self, name: str, text: str, shortcut: str | QKeySequence.StandardKey | None,

@@ -1,10 +1,13 @@
 """The outline as a Qt item model: sections holding placed passages.
 
 The model holds ids and display values only, read through the store. When the
-service reports an outline change it re-reads the outline and walks the
-difference as ``beginRemoveRows``/``beginMoveRows``/``beginInsertRows`` and
-``dataChanged`` calls, so views keep their selection and expansion; it never
-resets. Drops decode ids and push a command; rows change only when the
+service reports an outline change it re-reads the outline (sections and
+placement ids, never the whole corpus) and walks the difference as
+``beginRemoveRows``/``beginMoveRows``/``beginInsertRows`` and ``dataChanged``
+calls, so views keep their selection and expansion; it never resets. What a
+passage row shows (quote, source, tag chips) is read when the row is first
+painted and re-read only when that passage, a document or the codebook
+changes. Drops decode ids and push a command; rows change only when the
 command's change event comes back.
 
 Under a section the placed passages come first, then its subsections: the
@@ -24,6 +27,7 @@ from PySide6.QtGui import QFont, QUndoStack
 
 from briefer.core.commands import Command, CompositeCommand
 from briefer.core.errors import BrieferError
+from briefer.core.model import Tag
 from briefer.core.outline_commands import MovePlacements, MoveSections, PlacePassages, RenameSection, SectionFromTag
 from briefer.core.service import Change, ProjectService
 from briefer.ui import mime as M
@@ -39,6 +43,13 @@ QUOTE_ROLE = Qt.ItemDataRole.UserRole + 7
 STANCE_ROLE = Qt.ItemDataRole.UserRole + 8  # a section's stance name
 
 SNIPPET_CHARS = 160
+DETAIL_BATCH = 100  # placement rows whose passages are read together, around the one painted
+_DETAIL_ROLES = {Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole,
+                 SOURCE_ROLE, TAGS_ROLE, QUOTE_ROLE}
+_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
+_SECTION_FLAGS = _ROW_FLAGS | Qt.ItemFlag.ItemIsDropEnabled | Qt.ItemFlag.ItemIsEditable
+_PLACEMENT_FLAGS = _ROW_FLAGS | Qt.ItemFlag.ItemNeverHasChildren
+_MISSING: dict[str, Any] = {"quote": "", "source": "", "note": "", "tags": []}  # deleted under our feet
 _Key = tuple[str, int]  # ("s", section id) or ("p", placement id)
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -75,16 +86,18 @@ class OutlineModel(QAbstractItemModel):
 
     def __init__(self, service: ProjectService, undo_stack: QUndoStack, parent: Any = None) -> None:
         super().__init__(parent)
-        self._placed_passages: set[int] = set()
         self.service = service
         self.undo_stack = undo_stack
         self._uids = itertools.count(1)
         self._root = _Node(None, 0, None, {})
         self._nodes: dict[int, _Node] = {}
         self._by_key: dict[_Key, _Node] = {}
+        self._placements_of: dict[int, list[int]] = {}  # placed passage -> its placements
+        self._tags: dict[int, Tag] = {}
+        self._details: dict[int, dict[str, Any]] = {}  # passage -> quote, source, tags, note (rows painted)
         self.last_error = ""
         self._closed = False
-        self.sync()
+        self._build(*self._read())  # no view is attached yet: no begin/end calls needed
         subscribe_while_alive(service, self, self._on_change)
 
     def close(self) -> None:
@@ -92,22 +105,36 @@ class OutlineModel(QAbstractItemModel):
         self._closed = True
 
     # ------------------------------------------------------------- reading
+    # The tree (sections, placement ids, counts) is read whole: it is small.
+    # A passage's quote, source and tags are read when its row is first
+    # painted, a section's worth at a time, and kept until that passage,
+    # its document or the codebook changes.
     def _on_change(self, change: Change) -> None:
-        if self._closed or change.area not in ("outline", "passages", "documents", "tags"):
+        if self._closed:
             return
-        if change.area == "passages" and change.ids and not set(change.ids) & self._placed_passages:
-            return  # an edit to a passage that is not in the outline changes no row here
-        self.sync()
+        if change.area == "passages" and change.ids:
+            # An edit to passages (a note, a tag): only their own rows can change,
+            # and only if they are in the outline at all.
+            placed = [pid for pid in change.ids if pid in self._placements_of]
+            if placed:
+                self._refresh_passages(placed)
+        elif change.area in ("passages", "documents"):  # many passages at once, or a document's source
+            self._forget_details()
+        elif change.area == "tags":  # chip names and colours, stance names
+            self.sync()
+            self._forget_details()
+        elif change.area == "outline":
+            self.sync()
 
     def _read(self) -> tuple[dict[_Key | None, list[_Key]], dict[_Key, dict[str, Any]]]:
         store = self.service.store
         sections = store.list_sections()
         placements = store.list_placements()
-        passages = {p.id: p for p in store.list_passages()}
-        docs = {d.id: d for d in store.list_documents()}
-        tags = {t.id: t for t in store.list_tags()}
-        uses = Counter(pl.passage for pl in placements)
-        self._placed_passages = set(uses)
+        self._tags = tags = {t.id: t for t in store.list_tags()}
+        placements_of: dict[int, list[int]] = {}
+        for pl in placements:
+            placements_of.setdefault(pl.passage, []).append(pl.id)
+        self._placements_of = placements_of
         children: dict[_Key | None, list[_Key]] = {None: []}
         payloads: dict[_Key, dict[str, Any]] = {}
         for s in sections:
@@ -117,14 +144,7 @@ class OutlineModel(QAbstractItemModel):
                              "stance_name": tags[s.stance].name if s.stance in tags else ""}
         for pl in placements:
             children.setdefault(("s", pl.section), []).append(("p", pl.id))
-            p = passages[pl.passage]
-            doc = docs.get(p.document)
-            source = (doc.publisher or doc.title or f"Document {doc.id}") if doc else ""
-            if doc and doc.date:
-                source += f", {doc.date}"
-            payloads[("p", pl.id)] = {
-                "passage": p.id, "quote": p.quote, "source": source, "count": uses[p.id],
-                "tags": [(tags[t].name, tags[t].color) for t in p.tags if t in tags], "note": p.note}
+            payloads[("p", pl.id)] = {"passage": pl.passage, "count": len(placements_of[pl.passage])}
         per_section = Counter(pl.section for pl in placements)
         for s in sections:  # a count in the payload, so a drop repaints the section's row too
             payloads[("s", s.id)]["placed"] = per_section[s.id]
@@ -137,6 +157,19 @@ class OutlineModel(QAbstractItemModel):
         children, payloads = self._read()
         self._remove_absent(self._root, set(payloads))
         self._arrange(self._root, children, payloads)
+        for pid in [p for p in self._details if p not in self._placements_of]:
+            del self._details[pid]  # no longer placed: its row is gone
+
+    def _build(self, children: dict[_Key | None, list[_Key]], payloads: dict[_Key, dict[str, Any]]) -> None:
+        """Fill an empty tree without signals (only before any view is attached)."""
+        def add(node: _Node) -> None:
+            for key in children.get(node.key, []):
+                child = _Node(key, next(self._uids), node, payloads[key])
+                self._nodes[child.uid] = child
+                self._by_key[key] = child
+                node.children.append(child)
+                add(child)
+        add(self._root)
 
     def _remove_absent(self, node: _Node, present: set[_Key]) -> None:
         for row in range(len(node.children) - 1, -1, -1):
@@ -186,6 +219,63 @@ class OutlineModel(QAbstractItemModel):
                 self.dataChanged.emit(index, index)
             self._arrange(child, children, payloads)
 
+    # ------------------------------------------------------ passage details
+    def _detail(self, node: _Node) -> dict[str, Any]:
+        """Quote, source, tag chips and note of a placement row, read on first use."""
+        passage = node.payload["passage"]
+        detail = self._details.get(passage)
+        if detail is None:
+            # Its neighbours are about to be painted too: one query for them all.
+            siblings = node.parent.children if node.parent is not None else [node]
+            row = siblings.index(node)
+            batch = [c.payload["passage"] for c in siblings[max(0, row - DETAIL_BATCH // 2):row + DETAIL_BATCH]
+                     if c.key is not None and c.key[0] == "p" and c.payload["passage"] not in self._details]
+            self._details.update(self._read_details([passage, *batch]))
+            detail = self._details.get(passage, _MISSING)
+        return detail
+
+    def _read_details(self, passage_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+        store = self.service.store
+        passages = store.passages_by_id(passage_ids)
+        docs = store.document_sources({p.document for p in passages.values()})
+        tags = self._tags
+        details: dict[int, dict[str, Any]] = {}
+        for pid, p in passages.items():
+            source = ""
+            if p.document in docs:
+                title, publisher, date = docs[p.document]
+                source = publisher or title or f"Document {p.document}"
+                if date:
+                    source += f", {date}"
+            details[pid] = {"quote": p.quote, "source": source, "note": p.note,
+                            "tags": [(tags[t].name, tags[t].color) for t in p.tags if t in tags]}
+        return details
+
+    def _rows_of(self, passage_ids: Sequence[int]) -> list[_Node]:
+        return [self._by_key[("p", pl)] for pid in passage_ids for pl in self._placements_of.get(pid, [])
+                if ("p", pl) in self._by_key]
+
+    def _refresh_passages(self, passage_ids: Sequence[int]) -> None:
+        """Repaint the rows of these placed passages if what they show changed."""
+        loaded = [pid for pid in passage_ids if pid in self._details]
+        if not loaded:
+            return  # never painted: the first paint reads them fresh
+        fresh = self._read_details(loaded)
+        if len(fresh) < len(loaded):  # deleted: the outline change that follows removes its rows
+            self.sync()
+        changed = [pid for pid in loaded if pid in fresh and fresh[pid] != self._details[pid]]
+        self._details.update(fresh)
+        for node in self._rows_of(changed):
+            index = self._index_of(node)
+            self.dataChanged.emit(index, index)
+
+    def _forget_details(self) -> None:
+        """Drop every loaded detail; the rows that showed them repaint from the store."""
+        loaded, self._details = list(self._details), {}
+        for node in self._rows_of(loaded):
+            index = self._index_of(node)
+            self.dataChanged.emit(index, index)
+
     # ----------------------------------------------------------- structure
     def _node(self, index: AnyIndex) -> _Node:
         if not index.isValid():
@@ -219,6 +309,22 @@ class OutlineModel(QAbstractItemModel):
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:
         return 1
 
+    def hasChildren(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: N802
+        return parent.column() <= 0 and bool(self._node(parent).children)
+
+    def section_indexes(self) -> list[QModelIndex]:
+        """Every section's index, parents before their subsections."""
+        found: list[QModelIndex] = []
+
+        def walk(node: _Node) -> None:
+            for row, child in enumerate(node.children):
+                if child.key is not None and child.key[0] == "s":
+                    found.append(self.createIndex(row, 0, child.uid))
+                    walk(child)
+
+        walk(self._root)
+        return found
+
     # ---------------------------------------------------------------- data
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -230,17 +336,23 @@ class OutlineModel(QAbstractItemModel):
         p = node.payload
         if kind == "s":
             return self._section_data(node, row_id, p, role)
+        if role == KIND_ROLE:
+            return "placement"
+        if role in (ID_ROLE, PASSAGE_ROLE, COUNT_ROLE):
+            return {ID_ROLE: row_id, PASSAGE_ROLE: p["passage"], COUNT_ROLE: p["count"]}[role]
+        if role not in _DETAIL_ROLES:  # fonts, colours, size hints: nothing to read for them
+            return None
+        d = self._detail(node)
         if role == Qt.ItemDataRole.DisplayRole:
-            quote = " ".join(p["quote"].split())
+            quote = " ".join(d["quote"].split())
             return quote if len(quote) <= SNIPPET_CHARS else quote[:SNIPPET_CHARS - 1].rstrip() + "…"
         if role == Qt.ItemDataRole.ToolTipRole:
             more = f"\n\nPlaced in {p['count']} places in the outline." if p["count"] > 1 else ""
-            return f"“{p['quote']}”\n— {p['source']}{more}"
+            return f"“{d['quote']}”\n— {d['source']}{more}"
         if role == Qt.ItemDataRole.AccessibleTextRole:
             more = f", placed {p['count']} times" if p["count"] > 1 else ""
-            return f"Passage from {p['source']}{more}: {p['quote'][:200]}"
-        return {KIND_ROLE: "placement", ID_ROLE: row_id, PASSAGE_ROLE: p["passage"], SOURCE_ROLE: p["source"],
-                COUNT_ROLE: p["count"], TAGS_ROLE: p["tags"], QUOTE_ROLE: p["quote"]}.get(role)
+            return f"Passage from {d['source']}{more}: {d['quote'][:200]}"
+        return {SOURCE_ROLE: d["source"], TAGS_ROLE: d["tags"], QUOTE_ROLE: d["quote"]}.get(role)
 
     def _section_data(self, node: _Node, section_id: int, p: dict[str, Any], role: int) -> Any:
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
@@ -266,12 +378,12 @@ class OutlineModel(QAbstractItemModel):
         return self._push(RenameSection(node.key[1], title))
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
+        # Asked for every row at each layout of the view: constants, no enum arithmetic.
         if not index.isValid():
             return Qt.ItemFlag.ItemIsDropEnabled
-        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
         if self._node(index).key[0] == "s":  # type: ignore[index]
-            return base | Qt.ItemFlag.ItemIsDropEnabled | Qt.ItemFlag.ItemIsEditable
-        return base  # drops land between passages, never onto one
+            return _SECTION_FLAGS
+        return _PLACEMENT_FLAGS  # drops land between passages, never onto one
 
     # ------------------------------------------------------------- helpers
     def section_index(self, section_id: int) -> QModelIndex:
@@ -318,7 +430,7 @@ class OutlineModel(QAbstractItemModel):
             return M.encode_sections([n.key[1] for n in sections], [n.payload["title"] for n in sections])
         placed = [n for n in nodes if n.key]
         return M.encode_placements([n.key[1] for n in placed], [n.payload["passage"] for n in placed],
-                                   [n.payload["quote"] for n in placed])
+                                   [self._detail(n)["quote"] for n in placed])
 
     def _order(self, node: _Node) -> list[int]:
         path: list[int] = []

@@ -56,7 +56,10 @@ def install_outline(window: Any) -> None:
         window.splitDockWidget(docks["outline"], docks["preview"], Qt.Orientation.Vertical)
         window.tabifyDockWidget(docks["preview"], docks["meta"])
         window.tabifyDockWidget(docks["meta"], docks["balance"])
-        # Tabifying raises the last tab; bring the preview forward once the layout settles.
+        # Tabifying raises the last tab; bring the preview forward now, so the
+        # balance is never shown (and computed) for nothing, and again once the
+        # layout settles.
+        docks["preview"].raise_()
         QTimer.singleShot(0, docks["preview"].raise_)
     except (AttributeError, KeyError):  # a window that lays out docks itself
         pass

@@ -1,7 +1,14 @@
 """The Preview dock: the briefing as the export engine renders it, shown as HTML.
 
-Rendering reads the whole project, so it waits for a pause in editing (a
-single-shot timer restarted by every change) instead of running per keystroke.
+Rendering reads the whole project (seconds on a briefing of a thousand
+passages), so it never runs on the GUI thread: a worker thread opens its own
+read-only connection to the project file, renders the Markdown, converts it to
+HTML and parses that into a ``QTextDocument``, which the GUI thread only swaps
+into the view. A render starts only while the dock is visible, after a pause
+in editing (a single-shot timer restarted by every change), and one at a time;
+changes made meanwhile are caught up by one more render. Nothing heavy is
+imported until the first render: opening the window costs the preview nothing.
+
 The browser loads nothing from outside: links do not navigate and every
 resource request other than an inline ``data:`` URL comes back empty.
 """
@@ -9,12 +16,17 @@ resource request other than an inline ``data:`` URL comes back empty.
 from __future__ import annotations
 
 import html
+import sys
+import threading
 import time
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-import markdown
-from PySide6.QtCore import QTimer, QUrl
-from PySide6.QtGui import QShowEvent
+from PySide6.QtCore import QCoreApplication, QThread, QTimer, QUrl
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QComboBox, QDockWidget, QHBoxLayout, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from briefer.core.errors import BrieferError
@@ -22,7 +34,8 @@ from briefer.core.service import Change, ProjectService
 from briefer.ui.outline_model import subscribe_while_alive
 
 REFRESH_MS = 400
-RENDER_SECONDS = 3.0  # a runaway template must not hang the window
+POLL_MS = 25  # how often the GUI thread looks for a finished render
+RENDER_SECONDS = 3.0  # a runaway template must not run on for ever
 _STYLE = """
 body { font-family: 'Georgia', 'Noto Serif', 'Noto Serif CJK SC', serif; font-size: 11pt; }
 h1 { font-size: 17pt; margin-bottom: 2px; } h2 { font-size: 13pt; margin-top: 14px; }
@@ -41,13 +54,138 @@ class SafeBrowser(QTextBrowser):
         return None
 
 
+class SafeDocument(QTextDocument):
+    """The preview's document: it too fetches nothing but inline ``data:`` URLs.
+
+    QTextDocument falls back to reading local files itself when the view
+    declines a resource, so refusing in the browser alone is not enough.
+    """
+
+    def loadResource(self, kind: int, url: QUrl) -> Any:  # noqa: N802
+        if url.scheme() == "data":
+            return super().loadResource(kind, url)
+        return None
+
+
 def markdown_to_html(text: str) -> str:
+    import markdown  # imported by the first render, not when the window opens
+
     # "extra" brings footnotes and tables, which the templates use for citations.
     return markdown.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
 
 
+@dataclass
+class PreviewResult:
+    """What one render produced; ``document`` already belongs to the GUI thread."""
+
+    templates: list[tuple[str, str]] = field(default_factory=list)  # (name, display name)
+    template: str | None = None  # the template rendered
+    markdown: str = ""
+    document: SafeDocument | None = None
+    warnings: int = 0
+    error: str = ""
+    seconds: float = 0.0
+
+
+def render_preview(project: Path, template_name: str | None, gui_thread: QThread,
+                   seconds: float = RENDER_SECONDS) -> PreviewResult:
+    """Render the briefing of the project file at ``project``; runs in a worker thread.
+
+    Opens its own read-only connection (the window's stays with the GUI
+    thread). Template and quote errors come back in ``error``; the parsed
+    document is moved to ``gui_thread`` so the view can adopt it.
+    """
+    from briefer.core.store import Store
+    from briefer.export import render_project
+    from briefer.export.templates import DEFAULT_TEMPLATE, discover_templates, find_template
+
+    started = time.perf_counter()
+    result = PreviewResult()
+    try:
+        result.templates = [(name, info.display_name) for name, info in discover_templates(project).items()]
+        names = [name for name, _label in result.templates]
+        if not names:
+            raise BrieferError("No export templates are installed.")
+        name = next(n for n in (template_name, DEFAULT_TEMPLATE, names[0]) if n in names)
+        result.template = name
+        with Store.open(project, readonly=True) as store:
+            text, context = render_project(store, find_template(name, project), seconds=seconds)
+        result.markdown = text
+        result.warnings = len(context.warnings)
+        document = SafeDocument()
+        document.setDefaultStyleSheet(_STYLE)
+        # Parsing half a megabyte of HTML takes a good part of a second: here, not in the GUI thread.
+        document.setHtml(markdown_to_html(text))
+        document.moveToThread(gui_thread)
+        result.document = document
+    except (BrieferError, OSError) as exc:  # template errors name the file and line
+        result.error = str(exc)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+class Cancelled(BaseException):
+    """Raised inside a worker whose render was called off (not an Exception: nothing swallows it)."""
+
+
+def _import_renderer() -> None:
+    # Imported before a job becomes cancellable, so a cancel never interrupts an import.
+    import markdown.extensions.extra  # noqa: F401
+    import markdown.extensions.sane_lists  # noqa: F401
+
+    import briefer.export  # noqa: F401
+    import briefer.export.templates  # noqa: F401
+
+
+class RenderJob:
+    """One render in a daemon thread, polled from the GUI thread, and cancellable.
+
+    Polling rather than a cross-thread signal: a dock closed mid-render leaves
+    nothing behind that a finished worker could call into. ``cancel()`` makes
+    the worker raise ``Cancelled`` at its next Python call (a trace function of
+    that thread alone, called on calls only): a render made stale by an edit
+    stops at once instead of competing with the analyst's next edits for the
+    interpreter.
+    """
+
+    def __init__(self, work: Callable[[], PreviewResult]) -> None:
+        self._future: Future[PreviewResult | None] = Future()
+        self._cancel = threading.Event()
+        threading.Thread(target=self._run, args=(work,), name="briefer-preview", daemon=True).start()
+
+    def _run(self, work: Callable[[], PreviewResult]) -> None:
+        cancel, raised = self._cancel, [False]
+
+        def tracer(_frame: Any, _event: str, _arg: Any) -> None:
+            if cancel.is_set() and not raised[0]:
+                raised[0] = True  # once: clean-up on the way out runs normally
+                raise Cancelled()
+            return None  # no per-line tracing
+
+        try:
+            _import_renderer()
+            sys.settrace(tracer)
+            self._future.set_result(work())
+        except Cancelled:
+            self._future.set_result(None)
+        except BaseException as exc:  # an unexpected bug surfaces in the GUI thread, as before
+            self._future.set_exception(exc)
+        finally:
+            sys.settrace(None)
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def done(self) -> bool:
+        return self._future.done()
+
+    def result(self) -> PreviewResult | None:
+        """The render, or None if it was cancelled; re-raises a bug in the worker."""
+        return self._future.result()
+
+
 class PreviewDock(QDockWidget):
-    """``previewView`` plus a template chooser; re-renders ~400 ms after the last change."""
+    """``previewView`` plus a template chooser; re-renders a pause after the last change."""
 
     def __init__(self, service: ProjectService, parent: QWidget | None = None) -> None:
         super().__init__("Preview", parent)
@@ -55,7 +193,14 @@ class PreviewDock(QDockWidget):
         self.service = service
         self.markdown_text = ""
         self.error = ""
+        self.renders = 0  # finished renders, for tests and diagnostics
         self._stale = True
+        self._job: RenderJob | None = None
+        # Held apart from the dock's attributes for the destroyed() handler.
+        self._running: list[RenderJob] = []
+        running = self._running
+        self.destroyed.connect(lambda *_: [job.cancel() for job in running])
+        self._again = False  # changes arrived while a render was running
 
         self.template = QComboBox()
         self.template.setObjectName("previewTemplate")
@@ -67,6 +212,7 @@ class PreviewDock(QDockWidget):
         self.view.setAccessibleName("Briefing preview")
         self.view.setOpenLinks(False)
         self.view.setOpenExternalLinks(False)
+        self._adopt(SafeDocument())
         self.view.document().setDefaultStyleSheet(_STYLE)
 
         top = QHBoxLayout()
@@ -84,65 +230,112 @@ class PreviewDock(QDockWidget):
         self.timer.setSingleShot(True)
         self.timer.setInterval(REFRESH_MS)
         self.timer.timeout.connect(self.refresh)
-        self.fill_templates()
+        self._poll = QTimer(self)
+        self._poll.setInterval(POLL_MS)
+        self._poll.timeout.connect(self._collect)
+        # isVisible() stays true for a dock in a background tab; this follows the tab.
+        self._shown = False
+        self.visibilityChanged.connect(self._visibility_changed)
+        # The templates are listed by the first render, in the worker.
         self.template.currentIndexChanged.connect(lambda _i: self.schedule())
         subscribe_while_alive(service, self, self._on_change)
         self.schedule()
 
-    def fill_templates(self) -> None:
-        from briefer.export.templates import DEFAULT_TEMPLATE, discover_templates
-
-        current = self.template.currentData() or DEFAULT_TEMPLATE
-        self.template.blockSignals(True)
-        self.template.clear()
-        for name, info in discover_templates(self.service.store.path).items():
-            self.template.addItem(info.display_name, name)
-        self.template.setCurrentIndex(max(self.template.findData(current), 0))
-        self.template.blockSignals(False)
+    @property
+    def rendering(self) -> bool:
+        return self._job is not None
 
     def _on_change(self, change: Change) -> None:
+        self._call_off()  # what it is rendering is out of date now
         self.schedule()
 
+    def _call_off(self) -> None:
+        if self._job is not None:
+            self._job.cancel()
+            self._again = True
+
     def schedule(self) -> None:
-        """Refresh after a pause; each change restarts the wait so typing never blocks."""
+        """Refresh after a pause; each change restarts the wait so typing never triggers a render."""
         self.timer.start()
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
-        super().showEvent(event)
-        if self._stale:
+    def _visibility_changed(self, visible: bool) -> None:
+        self._shown = visible
+        if visible and self._stale:
             self.schedule()
+        elif not visible and self._job is not None:
+            self._call_off()
+            self._stale = True
 
     def refresh(self) -> None:
+        """Start a render in the worker, unless hidden or one is running already."""
         # A hidden preview (a closed dock, a background tab) costs nothing;
         # it catches up when it is shown again.
-        if not self.isVisible():
+        if not (self._shown and self.isVisible()):
             self._stale = True
             return
+        if self._job is not None:
+            self._again = True
+            return
         self._stale = False
-        from briefer.export import render_project
-        from briefer.export.templates import find_template
+        project = Path(self.service.store.path)
+        template = self.template.currentData()
+        gui_thread = QCoreApplication.instance().thread()
+        self._job = RenderJob(lambda: render_preview(project, template, gui_thread))
+        self._running[:] = [self._job]
+        self._poll.start()
 
-        name = self.template.currentData()
-        scroll = self.view.verticalScrollBar().value()
-        try:
-            if name is None:
-                raise BrieferError("No export templates are installed.")
-            template = find_template(name, self.service.store.path)
-            started = time.perf_counter()
-            text, context = render_project(self.service.store, template, seconds=RENDER_SECONDS)
-            # Rendering runs on this thread: on a big project, wait longer after
-            # each edit so a burst of edits costs one render, not one each.
-            took_ms = int((time.perf_counter() - started) * 1000)
-            self.timer.setInterval(max(REFRESH_MS, 3 * took_ms))
-        except BrieferError as exc:  # template errors name the file and line
-            self.error = str(exc)
+    def _collect(self) -> None:
+        job = self._job
+        if job is None or not job.done():
+            return
+        self._job = None
+        self._running.clear()
+        self._poll.stop()
+        result = job.result()  # re-raises a bug in the worker here
+        if result is not None:
+            self.renders += 1
+            self._show(result)
+        if self._again:
+            self._again = False
+            self.schedule()
+
+    def _show(self, result: PreviewResult) -> None:
+        self._fill_templates(result)
+        # A burst of edits on a big project costs one render, and the worker
+        # does not compete with typing for the interpreter.
+        self.timer.setInterval(max(REFRESH_MS, int(3000 * result.seconds)))
+        if result.error or result.document is None:
+            self.error = result.error or "The preview could not be rendered."
             self.status.setText("⚠ not rendered")
             self.view.setHtml(f"<p class='error'><b>The preview could not be rendered.</b></p>"
                               f"<p class='error'>{html.escape(self.error)}</p>")
             return
         self.error = ""
-        self.markdown_text = text
-        warnings = len(context.warnings)
+        self.markdown_text = result.markdown
+        warnings = result.warnings
         self.status.setText(f"{warnings} citation warning{'s' if warnings != 1 else ''}" if warnings else "")
-        self.view.setHtml(markdown_to_html(text))
+        scroll = self.view.verticalScrollBar().value()
+        self._adopt(result.document)
         self.view.verticalScrollBar().setValue(scroll)  # keep the reader's place across refreshes
+
+    def _adopt(self, document: QTextDocument) -> None:
+        # Parented like the view's own document (to its text control), so the
+        # view deletes the previous one on the swap.
+        document.setParent(self.view.document().parent())
+        self.view.setDocument(document)
+
+    def _fill_templates(self, result: PreviewResult) -> None:
+        current = self.template.currentData()  # the analyst may have chosen another one meanwhile
+        listed = [(self.template.itemData(i), self.template.itemText(i)) for i in range(self.template.count())]
+        names = [name for name, _label in result.templates]
+        wanted = current if current in names else result.template
+        self.template.blockSignals(True)
+        try:
+            if listed != result.templates:
+                self.template.clear()
+                for name, label in result.templates:
+                    self.template.addItem(label, name)
+            if wanted is not None and self.template.currentData() != wanted:
+                self.template.setCurrentIndex(max(self.template.findData(wanted), 0))
+        finally:
+            self.template.blockSignals(False)

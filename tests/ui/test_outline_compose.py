@@ -83,7 +83,7 @@ def test_preview_shows_a_dropped_quote(project: Project, qtbot) -> None:
     model.close()
 
 
-def test_preview_loads_nothing_remote(project: Project, qtbot) -> None:
+def test_preview_loads_nothing_remote(project: Project, qtbot, tmp_path: Path) -> None:
     preview = PreviewDock(project.service)
     qtbot.addWidget(preview)
     image = QTextDocument.ResourceType.ImageResource
@@ -91,6 +91,126 @@ def test_preview_loads_nothing_remote(project: Project, qtbot) -> None:
     assert preview.view.loadResource(image, QUrl("https://example.com/x.png")) is None
     assert preview.view.loadResource(image, QUrl("file:///etc/passwd")) is None
     assert not preview.view.openLinks() and not preview.view.openExternalLinks()
+    # The document itself would otherwise read a local file the browser declined.
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"not an image")
+    assert not preview.view.document().resource(image, QUrl.fromLocalFile(str(secret)))
+
+
+def test_preview_renders_in_a_worker_only_once_shown(project: Project, qtbot, monkeypatch, tmp_path: Path) -> None:
+    if not templates_available(project):
+        pytest.skip("the export engine has no templates installed yet")
+    import threading
+
+    import briefer.ui.preview_dock as P
+
+    threads: list[threading.Thread] = []
+    real = P.render_preview
+
+    def recording(*args, **kwargs):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(P, "render_preview", recording)
+    preview = PreviewDock(project.service)
+    qtbot.addWidget(preview)
+    preview.refresh()  # hidden: nothing starts
+    qtbot.wait(P.REFRESH_MS + 200)
+    assert threads == [] and preview.renders == 0 and not preview.rendering
+    preview.show()
+    qtbot.waitUntil(lambda: preview.renders == 1, timeout=5000)
+    assert threads and threads[0] is not threading.main_thread()
+    assert "Controls backfire" in preview.view.toPlainText()
+    assert preview.template.currentData() == "memo" and preview.template.count() >= 1
+    # The swapped-in document still asks the safe browser for resources.
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"not an image")
+    image = QTextDocument.ResourceType.ImageResource
+    assert not preview.view.document().resource(image, QUrl.fromLocalFile(str(secret)))
+
+
+def _tick() -> None:
+    """A Python call: where a cancelled render stops."""
+
+
+def test_an_edit_calls_off_a_running_render(project: Project, qtbot, monkeypatch) -> None:
+    if not templates_available(project):
+        pytest.skip("the export engine has no templates installed yet")
+    import threading
+    import time
+
+    import briefer.ui.preview_dock as P
+
+    started, outcome = threading.Event(), []
+    real = P.render_preview
+
+    def slow_first(*args, **kwargs):  # type: ignore[no-untyped-def]
+        if not started.is_set():
+            started.set()
+            deadline = time.monotonic() + 10
+            try:
+                while time.monotonic() < deadline:
+                    _tick()
+            except P.Cancelled:
+                outcome.append("called off")
+                raise
+            outcome.append("ran to the end")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(P, "render_preview", slow_first)
+    preview = PreviewDock(project.service)
+    qtbot.addWidget(preview)
+    preview.show()
+    qtbot.waitUntil(started.is_set, timeout=3000)
+    push(project.stack, project.service, PlacePassages(project.backfire_section, project.backfire[:1]))
+    qtbot.waitUntil(lambda: outcome == ["called off"], timeout=3000)
+    qtbot.waitUntil(lambda: preview.renders == 1, timeout=5000)  # a fresh render follows the pause
+    assert BACKFIRE[0][1] in preview.view.toPlainText()
+
+
+def test_preview_in_a_background_tab_waits_until_raised(project: Project, qtbot) -> None:
+    if not templates_available(project):
+        pytest.skip("the export engine has no templates installed yet")
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    preview = PreviewDock(project.service, window)
+    balance = BalanceDock(project.service, window)
+    for dock in (preview, balance):
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+    window.tabifyDockWidget(preview, balance)
+    balance.raise_()
+    window.show()
+    qtbot.waitExposed(window)
+    push(project.stack, project.service, PlacePassages(project.backfire_section, project.backfire))
+    qtbot.wait(600)  # past the preview's pause: it stays idle behind the balance tab
+    assert preview.renders == 0 and not preview.rendering
+    preview.raise_()
+    qtbot.waitUntil(lambda: preview.renders == 1, timeout=5000)
+    assert BACKFIRE[0][1] in preview.view.toPlainText()
+
+
+def test_balance_in_a_background_tab_is_not_computed_until_raised(project: Project, qtbot, monkeypatch) -> None:
+    import briefer.ui.balance_panel as B
+
+    calls: list[int] = []
+    real = B.stance_balance
+    monkeypatch.setattr(B, "stance_balance", lambda store: calls.append(1) or real(store))
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    balance = BalanceDock(project.service, window)
+    meta = MetaDock(project.service, project.stack, window)
+    for dock in (balance, meta):
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+    window.tabifyDockWidget(balance, meta)
+    meta.raise_()
+    window.show()
+    qtbot.waitExposed(window)
+    push(project.stack, project.service, PlacePassages(project.backfire_section, project.backfire))
+    qtbot.wait(400)  # past the balance's pause
+    assert calls == []
+    balance.raise_()
+    qtbot.waitUntil(lambda: bool(calls), timeout=2000)
+    assert "Controls work" in balance.summary.text()
 
 
 def test_export_dialog_writes_quotes_in_outline_order(project: Project, qtbot, tmp_path: Path) -> None:

@@ -10,9 +10,10 @@ from PySide6.QtCore import QModelIndex, Qt
 
 from briefer.core.outline_commands import PlacePassages
 from briefer.ui import mime as M
-from briefer.ui.outline_model import COUNT_ROLE, ID_ROLE, KIND_ROLE, PASSAGE_ROLE, OutlineModel
+from briefer.ui.outline_model import (COUNT_ROLE, ID_ROLE, KIND_ROLE, PASSAGE_ROLE, QUOTE_ROLE, SOURCE_ROLE,
+                                      TAGS_ROLE, OutlineModel)
 from briefer.ui.undo import push
-from outline_support import Project
+from outline_support import BACKFIRE, Project
 
 COPY, MOVE = Qt.DropAction.CopyAction, Qt.DropAction.MoveAction
 
@@ -212,3 +213,56 @@ def test_deleted_passage_leaves_the_outline(model: OutlineModel, project: Projec
     assert passages_in(model, project.backfire_section) == [project.backfire[0], project.backfire[2]]
     project.stack.undo()
     assert passages_in(model, project.backfire_section) == project.backfire
+
+
+def test_a_placed_passage_edit_repaints_only_its_own_rows(model: OutlineModel, project: Project, qtbot) -> None:
+    place(project, project.backfire_section, project.backfire[:2])
+    place(project, project.work_section, [project.backfire[0]])  # the same passage twice
+    section = model.section_index(project.backfire_section)
+    first, second = model.index(0, 0, section), model.index(1, 0, section)
+    assert first.data(TAGS_ROLE) == [("Controls backfire", "#c0392b")]
+    assert first.data(SOURCE_ROLE).startswith("Outlet ")
+    assert first.data(COUNT_ROLE) == 2
+    changed: list[int] = []
+    model.dataChanged.connect(lambda top, _bottom, _roles=None: changed.append(top.data(ID_ROLE)))
+    project.service.add_passage_tag(project.backfire[0], project.work_tag)
+    both = [model.index(0, 0, section).data(ID_ROLE),
+            model.index(0, 0, model.section_index(project.work_section)).data(ID_ROLE)]
+    assert sorted(changed) == sorted(both)  # both placements of the passage, nothing else
+    assert ("Controls work", "#2e86c1") in first.data(TAGS_ROLE)
+    assert second.data(TAGS_ROLE) == [("Controls backfire", "#c0392b")]
+    changed.clear()
+    project.service.add_passage_tag(project.work[1], project.backfire_tag)  # not in the outline
+    assert changed == []
+
+
+def test_the_outline_reads_only_placed_passages(project: Project, qtmodeltester, monkeypatch) -> None:
+    def every_passage(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the outline read every passage of the project")
+
+    monkeypatch.setattr(project.store, "list_passages", every_passage)
+    monkeypatch.setattr(project.store, "passage_documents", every_passage)
+    place(project, project.backfire_section, project.backfire)
+    m = OutlineModel(project.service, project.stack)
+    qtmodeltester.check(m, force_py=True)
+    section = m.section_index(project.backfire_section)
+    assert [m.index(r, 0, section).data(QUOTE_ROLE) for r in range(3)] == [q for _d, q in BACKFIRE]
+    project.service.update_passage(project.backfire[1], note="Key evidence")
+    place(project, project.work_section, project.work)
+    project.stack.undo()
+    m.close()
+
+
+def test_renaming_a_tag_or_document_repaints_the_rows_that_show_it(model: OutlineModel, project: Project) -> None:
+    from briefer.core.commands import EditDocumentMetadata, EditTag
+
+    place(project, project.backfire_section, project.backfire[:1])
+    row = model.index(0, 0, model.section_index(project.backfire_section))
+    assert row.data(TAGS_ROLE) == [("Controls backfire", "#c0392b")]
+    push(project.stack, project.service, EditTag(project.backfire_tag, {"name": "Backfire"}, "Rename tag"))
+    assert row.data(TAGS_ROLE) == [("Backfire", "#c0392b")]
+    doc = project.store.get_passage(project.backfire[0]).document
+    push(project.stack, project.service, EditDocumentMetadata(doc, {"publisher": "The Wire"}))
+    assert row.data(SOURCE_ROLE).startswith("The Wire")
+    project.stack.undo()
+    assert row.data(SOURCE_ROLE).startswith("Outlet ")

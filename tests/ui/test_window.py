@@ -344,3 +344,20 @@ def test_delete_key_is_not_ambiguous_with_the_outline(qtbot, window, project_fil
     qtbot.waitUntil(window.reader.hasFocus)
     qtbot.keyClick(window.reader, Qt.Key.Key_Delete)
     assert stored_passages(project_file) == []
+
+
+def test_codebook_uses_follow_tagging_and_undo(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    tags = window.service.store.list_tags()
+    book = window.codebook
+
+    def uses(tag_id: int) -> str:
+        item = book._items[tag_id]
+        return (item.parent() or book.model.invisibleRootItem()).child(item.row(), 2).text()
+
+    before = [uses(t.id) for t in tags]
+    open_doc(window, FIRST_DOC)
+    tag_passage(qtbot, window, 10, 30, Qt.Key.Key_1)
+    assert uses(tags[0].id) == str(int(before[0]) + 1)
+    assert [uses(t.id) for t in tags[1:]] == before[1:]
+    window.undo_stack.undo()
+    assert [uses(t.id) for t in tags] == before
