@@ -20,12 +20,16 @@ _META_KEYS = ("title", "publisher", "author", "date", "url", "language")
 class ReadDocument:
     text: str
     metadata: dict[str, str] = field(default_factory=dict)
+    # The file itself when it is exactly ``text`` in UTF-8 (a plain UTF-8 text
+    # file): normalising and hashing can use it instead of encoding the text again.
+    utf8: bytes | None = None
 
 
 def read_file(suffix: str, data: bytes) -> ReadDocument:
     suffix = suffix.lower()
     if suffix == ".txt":
-        return ReadDocument(decode_text(data)[0])
+        text, encoding = decode_text(data)
+        return ReadDocument(text, utf8=data if encoding == "utf-8" else None)
     if suffix in (".md", ".markdown"):
         return read_markdown(decode_text(data)[0])
     if suffix in (".html", ".htm"):

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import re
+import stat
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,9 +16,20 @@ from briefer.core.errors import BrieferError, ImportRejected, ImportSkipped
 from briefer.core.importing.formats import SUPPORTED_EXTENSIONS, read_file
 from briefer.core.language import detect_language
 from briefer.core.service import ProjectService
-from briefer.core.textnorm import normalise
+from briefer.core.textnorm import normalise, normalise_utf8
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
+
+# A batch of files shares one transaction: a commit per file (and the WAL
+# checkpoints those commits set off) took about a quarter of a big import. A
+# batch ends after this much text or time, so a crash loses at most about a
+# second of import, never part of a document, and the WAL stays small.
+BATCH_BYTES = 32 * 1024 * 1024
+BATCH_SECONDS = 1.0
+
+# What Path.exists() treats as "not there" rather than as an error.
+_MISSING = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)
+_LEADING_SPACE = re.compile(r"\s*")
 
 Progress = Callable[[int, int, Path], bool | None]
 """Called as (done, total, current file); returning False cancels the rest."""
@@ -33,9 +48,23 @@ class ImportOutcome:
         return f"{self.status} {self.path}: {self.reason}"
 
 
+@dataclass(frozen=True)
+class _Prepared:
+    """A file read, decoded and normalised: everything but storing it."""
+
+    text: str
+    sha256: str
+    metadata: dict[str, str]
+    size: int  # UTF-8 bytes of text, for sizing batches
+
+
 def import_paths(service: ProjectService, paths: Iterable[str | os.PathLike[str]],
                  progress: Progress | None = None) -> list[ImportOutcome]:
-    """Import files and folders (recursively); bad files never stop the batch."""
+    """Import files and folders (recursively); bad files never stop the batch.
+
+    Files are committed a batch at a time (see BATCH_BYTES); when this returns,
+    or raises, everything reported or done before the error is committed.
+    """
     outcomes: list[ImportOutcome] = []
     candidates: list[tuple[Path, bool]] = []
     for raw in paths:
@@ -44,13 +73,15 @@ def import_paths(service: ProjectService, paths: Iterable[str | os.PathLike[str]
             candidates.extend((p, False) for p in _walk(path))
         else:
             candidates.append((path, True))
-    for done, (path, explicit) in enumerate(candidates):
-        if progress is not None and progress(done, len(candidates), path) is False:
-            break
-        if not explicit and path.suffix.lower() not in SUPPORTED_EXTENSIONS:
-            outcomes.append(ImportOutcome(path, "skipped", f"not a supported file type ({path.suffix or 'no extension'})"))
-            continue
-        outcomes.append(import_file(service, path))
+    todo = iter(enumerate(candidates))
+    finished = not candidates
+    error: BaseException | None = None
+    while not finished:
+        with service.store.transaction():
+            finished, error = _import_batch(service, todo, len(candidates), progress, outcomes)
+    if error is not None:
+        # The files before it are committed, as when each file had its own transaction.
+        raise error
     if progress is not None:
         progress(len(candidates), len(candidates), Path())
     if any(o.status == "imported" for o in outcomes):
@@ -58,57 +89,111 @@ def import_paths(service: ProjectService, paths: Iterable[str | os.PathLike[str]
     return outcomes
 
 
+def _import_batch(service: ProjectService, todo: Iterator[tuple[int, tuple[Path, bool]]], total: int,
+                  progress: Progress | None,
+                  outcomes: list[ImportOutcome]) -> tuple[bool, BaseException | None]:
+    """Import from ``todo`` until the batch is full; return (no more to do, error to re-raise).
+
+    A file's failure touches nothing stored: a rejected file never reaches the
+    store, and its one write (an INSERT) is atomic on its own, so the batch's
+    other files keep their place in the transaction. An unexpected error (or
+    Ctrl-C) ends the batch, to be re-raised once the files before it are
+    committed, rather than escaping it, which would roll them back.
+    """
+    started = time.monotonic()
+    size = 0
+    for done, (path, explicit) in todo:
+        try:
+            if progress is not None and progress(done, total, path) is False:
+                return True, None
+            if not explicit and path.suffix.lower() not in SUPPORTED_EXTENSIONS:
+                outcomes.append(ImportOutcome(path, "skipped",
+                                              f"not a supported file type ({path.suffix or 'no extension'})"))
+                continue
+            outcome, stored = _import(service, path, {})
+        except BaseException as exc:  # handed back, to be re-raised after the commit
+            return True, exc
+        outcomes.append(outcome)
+        size += stored
+        if size >= BATCH_BYTES or time.monotonic() - started >= BATCH_SECONDS:
+            return False, None
+    return True, None
+
+
 def import_file(service: ProjectService, path: Path, **overrides: str) -> ImportOutcome:
     """Read, normalise and store one file; the outcome says what happened and why."""
+    return _import(service, path, overrides)[0]
+
+
+def _import(service: ProjectService, path: Path, overrides: dict[str, str]) -> tuple[ImportOutcome, int]:
+    """The outcome, and how many bytes of text were stored (0 unless imported)."""
     try:
-        doc_id = _import_one(service, path, overrides)
+        prepared = _prepare(path, overrides)
+        existing = service.store.document_with_sha(prepared.sha256)
+        if existing is not None:
+            raise ImportSkipped(f"same content as document {existing} already in the project")
+        doc_id = service.store.add_document(text=prepared.text, sha256=prepared.sha256,
+                                            source_file=path.name, **prepared.metadata)
     except ImportSkipped as exc:
-        return ImportOutcome(path, "skipped", str(exc))
+        return ImportOutcome(path, "skipped", str(exc)), 0
     except (ImportRejected, BrieferError) as exc:
-        return ImportOutcome(path, "rejected", str(exc))
+        return ImportOutcome(path, "rejected", str(exc)), 0
     except OSError as exc:
-        return ImportOutcome(path, "rejected", f"cannot read it: {exc.strerror or exc}")
-    return ImportOutcome(path, "imported", document_id=doc_id)
+        return ImportOutcome(path, "rejected", f"cannot read it: {exc.strerror or exc}"), 0
+    return ImportOutcome(path, "imported", document_id=doc_id), prepared.size
 
 
-def _import_one(service: ProjectService, path: Path, overrides: dict[str, str]) -> int:
-    if not path.exists():
-        raise ImportRejected("no such file")
-    if not path.is_file():
+def _prepare(path: Path, overrides: dict[str, str]) -> _Prepared:
+    """Everything about one file that needs no store: read, decode, normalise, hash, describe."""
+    try:
+        info = path.stat()  # one stat answers exists, is-a-file and size
+    except OSError as exc:
+        if exc.errno in _MISSING:
+            raise ImportRejected("no such file") from None
+        raise
+    except ValueError:  # a path the OS cannot take (a NUL in it): Path.exists() says False too
+        raise ImportRejected("no such file") from None
+    if not stat.S_ISREG(info.st_mode):
         raise ImportRejected("not a regular file")
-    if path.suffix.lower() not in SUPPORTED_EXTENSIONS:
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_EXTENSIONS:
         raise ImportRejected(f"unsupported file type '{path.suffix or '(none)'}' "
                              f"(supported: {', '.join(SUPPORTED_EXTENSIONS)})")
-    if path.stat().st_size > MAX_FILE_BYTES:
+    if info.st_size > MAX_FILE_BYTES:
         raise ImportRejected(f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
     data = path.read_bytes()
-    if not data.strip():
+    # isspace() instead of strip(): the same test without copying the file.
+    if not data or data.isspace():
         raise ImportRejected("empty file")
-    read = read_file(path.suffix, data)
-    text = normalise(read.text).strip("\n")
-    if not text.strip():
+    read = read_file(suffix, data)
+    text, encoded = normalise_utf8(read.text, read.utf8)
+    # "\n" is one byte in UTF-8 and never inside a longer sequence, so stripping
+    # it from both keeps ``encoded`` the encoding of ``text``.
+    text, encoded = text.strip("\n"), encoded.strip(b"\n")
+    if not text or text.isspace():
         raise ImportRejected("no text in it")
-    sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    existing = service.store.document_with_sha(sha)
-    if existing is not None:
-        raise ImportSkipped(f"same content as document {existing} already in the project")
+    sha = hashlib.sha256(encoded).hexdigest()
     meta = {**read.metadata, **{k: v for k, v in overrides.items() if v}}
     meta = {k: normalise(v).strip() for k, v in meta.items()}
     if not meta.get("language"):
         meta["language"] = detect_language(text)
     if not meta.get("title"):
         meta["title"] = _title_from(text) or path.stem
-    return service.store.add_document(text=text, sha256=sha, source_file=path.name, **meta)
+    return _Prepared(text, sha, meta, len(encoded))
 
 
 def _title_from(text: str) -> str:
-    first = text.strip().split("\n", 1)[0].strip()
+    # The first line, found without copying the (perhaps megabytes of) text after it.
+    start = _LEADING_SPACE.match(text).end()  # type: ignore[union-attr]  # \s* always matches
+    end = text.find("\n", start)
+    first = text[start:end if end != -1 else len(text)].strip()
     return first if len(first) <= 120 else first[:117].rstrip() + "…"
 
 
 def _walk(folder: Path) -> Iterator[Path]:
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        base = Path(root)  # once per folder: building a Path is not free
         for name in sorted(files):
             if not name.startswith("."):
-                yield Path(root) / name
+                yield base / name
