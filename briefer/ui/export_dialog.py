@@ -1,17 +1,22 @@
 """The Export dialog: template, format and path; checks first; the write runs off the GUI thread.
 
 The checks (citation warnings, quote checks, template errors with file and
-line) come from a dry render before anything is written. The export itself
-runs in a ``QThread`` with its own read-only connection to the project file,
-so a long .docx build never freezes the window.
+line) come from a dry render before anything is written; it runs in a
+background job with its own read-only connection, so opening the dialog on a
+big project never freezes the window, and choosing another template calls
+off the render for the previous one. The export itself runs in a ``QThread``
+with its own read-only connection too, and renders afresh: an error the
+checks have not caught yet (the project changed meanwhile) fails the export
+with the same message, before anything is written.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QThread, QUrl, Signal, Slot
+from PySide6.QtCore import QObject, QThread, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
                                QLabel, QLineEdit, QPlainTextEdit, QProgressBar, QPushButton, QVBoxLayout,
@@ -20,8 +25,35 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog
 from briefer.core.errors import BrieferError
 from briefer.core.service import ProjectService
 from briefer.core.store import Store
+from briefer.ui.background import BackgroundJob
 
 FORMATS = [("Word document (.docx)", ".docx"), ("Markdown (.md)", ".md")]
+POLL_MS = 25
+ALL_CLEAR = "✔ All quotes match their sources and every citation is complete."
+
+
+@dataclass
+class CheckResult:
+    warnings: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # these block writing
+
+
+def dry_run(project: Path, template_name: str) -> CheckResult:
+    """Render the briefing without writing it; runs in a worker thread with its own connection."""
+    from briefer.export import render_project
+    from briefer.export.templates import find_template
+
+    try:
+        with Store.open(project, readonly=True) as store:
+            _text, context = render_project(store, find_template(template_name, project))
+    except (BrieferError, OSError) as exc:  # quote mismatch, template error (file:line), missing template
+        return CheckResult(errors=[str(exc)])
+    return CheckResult(warnings=list(context.warnings))
+
+
+def _import_exporter() -> None:
+    import briefer.export  # noqa: F401
+    import briefer.export.templates  # noqa: F401
 
 
 class ExportWorker(QObject):
@@ -52,6 +84,7 @@ class ExportDialog(QDialog):
     """Choose how to export, see what is wrong first, then write without blocking."""
 
     finished_export = Signal(str)  # the written path ("" after a failure)
+    checks_finished = Signal(list)  # the lines shown under "Checks before writing"
 
     def __init__(self, service: ProjectService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -61,6 +94,13 @@ class ExportDialog(QDialog):
         self.written: Path | None = None
         self.blocking_errors: list[str] = []
         self._thread: QThread | None = None
+        self._checking: BackgroundJob[CheckResult] | None = None
+        jobs: list[BackgroundJob[CheckResult]] = []  # apart from self, for the destroyed() handler
+        self._check_jobs = jobs
+        self.destroyed.connect(lambda *_: [job.cancel() for job in jobs])
+        self._poll = QTimer(self)
+        self._poll.setInterval(POLL_MS)
+        self._poll.timeout.connect(self._collect_checks)
         self._worker: ExportWorker | None = None
 
         self.template = QComboBox()
@@ -154,37 +194,56 @@ class ExportDialog(QDialog):
             self.path.setText(chosen if chosen.endswith(suffix) else chosen + suffix)
 
     # -------------------------------------------------------------- checks
-    def run_checks(self) -> list[str]:
-        """Dry-render with the chosen template; list warnings, and errors that block writing."""
-        from briefer.export import render_project
-        from briefer.export.templates import find_template
+    @property
+    def checking(self) -> bool:
+        return self._checking is not None
 
-        lines: list[str] = []
-        self.blocking_errors = []
+    def run_checks(self) -> None:
+        """Dry-render with the chosen template in the background; ``checks_finished`` reports."""
+        if self._checking is not None:
+            self._checking.cancel()  # for a template no longer chosen
+            self._checking = None
         name = self.template.currentData()
         if name is None:
-            self.blocking_errors.append("No export templates are installed.")
-        else:
-            try:
-                template = find_template(name, self.service.store.path)
-                _text, context = render_project(self.service.store, template)
-                lines += [f"⚠ {w}" for w in context.warnings]
-            except BrieferError as exc:  # quote mismatch, template error (file:line), missing template
-                self.blocking_errors.append(str(exc))
-        lines = [f"✖ {e}" for e in self.blocking_errors] + lines
-        if not lines:
-            lines = ["✔ All quotes match their sources and every citation is complete."]
-        self.checks.setPlainText("\n".join(lines))
+            self._show_checks(CheckResult(errors=["No export templates are installed."]))
+            return
+        self.checks.setPlainText("Checking quotes and citations…")
+        self.export_button.setEnabled(False)
+        project = Path(self.service.store.path)
+        self._checking = BackgroundJob(lambda: dry_run(project, name), prepare=_import_exporter,
+                                       name="briefer-export-checks")
+        self._check_jobs[:] = [self._checking]
+        self._poll.start()
+
+    def _collect_checks(self) -> None:
+        job = self._checking
+        if job is None or not job.done():
+            return
+        self._checking = None
+        self._check_jobs.clear()
+        self._poll.stop()
+        result = job.result()  # re-raises a bug in the worker here
+        if result is not None:
+            self._show_checks(result)
+
+    def _show_checks(self, result: CheckResult) -> None:
+        self.blocking_errors = list(result.errors)
+        lines = [f"✖ {e}" for e in result.errors] + [f"⚠ {w}" for w in result.warnings]
+        self.checks.setPlainText("\n".join(lines or [ALL_CLEAR]))
         self.export_button.setEnabled(not self.blocking_errors and self._thread is None)
-        return lines
+        self.checks_finished.emit(lines or [ALL_CLEAR])
 
     # -------------------------------------------------------------- export
     def start_export(self) -> None:
         if self._thread is not None:
             return
-        self.run_checks()  # the project may have changed since the dialog opened
-        if self.blocking_errors:
+        if self.blocking_errors and self._checking is None:
+            self.run_checks()  # perhaps fixed since (a template file edited): look again first
             return
+        if self._checking is not None:  # the export renders afresh and fails with any error they would find
+            self._checking.cancel()
+            self._checking = None
+            self._poll.stop()
         output = Path(self.path.text().strip()).expanduser()
         if output.suffix.lower() not in (".md", ".docx"):
             output = output.with_suffix(self.format.currentData())
@@ -213,6 +272,7 @@ class ExportDialog(QDialog):
 
     def _succeeded(self, path: str, warnings: list[str]) -> None:
         self._finish_thread()
+        self._show_checks(CheckResult(warnings=warnings))  # as of the export, not of the dialog's opening
         self.written = Path(path)
         note = f" with {len(warnings)} citation warning{'s' if len(warnings) != 1 else ''}" if warnings else ""
         self.status.setText(f"Wrote {self.written}{note}.")
@@ -223,6 +283,7 @@ class ExportDialog(QDialog):
 
     def _failed(self, message: str) -> None:
         self._finish_thread()
+        self._show_checks(CheckResult(errors=[message]))
         self.status.setText(f"Export failed: {message}")
         self.finished_export.emit("")
 
@@ -234,4 +295,8 @@ class ExportDialog(QDialog):
         if self._thread is not None:  # closing mid-write would destroy a running thread
             self.status.setText("Still writing; the dialog closes when it is done.")
             return
+        if self._checking is not None:
+            self._checking.cancel()
+            self._checking = None
+            self._poll.stop()
         super().reject()

@@ -6,8 +6,9 @@ read-only connection to the project file, renders the Markdown, converts it to
 HTML and parses that into a ``QTextDocument``, which the GUI thread only swaps
 into the view. A render starts only while the dock is visible, after a pause
 in editing (a single-shot timer restarted by every change), and one at a time;
-changes made meanwhile are caught up by one more render. Nothing heavy is
-imported until the first render: opening the window costs the preview nothing.
+an edit or hiding the dock calls off a render in progress, and the next pause
+starts a fresh one. Nothing heavy is imported until the first render: opening
+the window costs the preview nothing.
 
 The browser loads nothing from outside: links do not navigate and every
 resource request other than an inline ``data:`` URL comes back empty.
@@ -16,11 +17,7 @@ resource request other than an inline ``data:`` URL comes back empty.
 from __future__ import annotations
 
 import html
-import sys
-import threading
 import time
-from collections.abc import Callable
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +28,7 @@ from PySide6.QtWidgets import QComboBox, QDockWidget, QHBoxLayout, QLabel, QText
 
 from briefer.core.errors import BrieferError
 from briefer.core.service import Change, ProjectService
+from briefer.ui.background import BackgroundJob
 from briefer.ui.outline_model import subscribe_while_alive
 
 REFRESH_MS = 400
@@ -124,64 +122,13 @@ def render_preview(project: Path, template_name: str | None, gui_thread: QThread
     return result
 
 
-class Cancelled(BaseException):
-    """Raised inside a worker whose render was called off (not an Exception: nothing swallows it)."""
-
-
 def _import_renderer() -> None:
-    # Imported before a job becomes cancellable, so a cancel never interrupts an import.
+    # Runs in the worker before the job becomes cancellable (see BackgroundJob).
     import markdown.extensions.extra  # noqa: F401
     import markdown.extensions.sane_lists  # noqa: F401
 
     import briefer.export  # noqa: F401
     import briefer.export.templates  # noqa: F401
-
-
-class RenderJob:
-    """One render in a daemon thread, polled from the GUI thread, and cancellable.
-
-    Polling rather than a cross-thread signal: a dock closed mid-render leaves
-    nothing behind that a finished worker could call into. ``cancel()`` makes
-    the worker raise ``Cancelled`` at its next Python call (a trace function of
-    that thread alone, called on calls only): a render made stale by an edit
-    stops at once instead of competing with the analyst's next edits for the
-    interpreter.
-    """
-
-    def __init__(self, work: Callable[[], PreviewResult]) -> None:
-        self._future: Future[PreviewResult | None] = Future()
-        self._cancel = threading.Event()
-        threading.Thread(target=self._run, args=(work,), name="briefer-preview", daemon=True).start()
-
-    def _run(self, work: Callable[[], PreviewResult]) -> None:
-        cancel, raised = self._cancel, [False]
-
-        def tracer(_frame: Any, _event: str, _arg: Any) -> None:
-            if cancel.is_set() and not raised[0]:
-                raised[0] = True  # once: clean-up on the way out runs normally
-                raise Cancelled()
-            return None  # no per-line tracing
-
-        try:
-            _import_renderer()
-            sys.settrace(tracer)
-            self._future.set_result(work())
-        except Cancelled:
-            self._future.set_result(None)
-        except BaseException as exc:  # an unexpected bug surfaces in the GUI thread, as before
-            self._future.set_exception(exc)
-        finally:
-            sys.settrace(None)
-
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    def done(self) -> bool:
-        return self._future.done()
-
-    def result(self) -> PreviewResult | None:
-        """The render, or None if it was cancelled; re-raises a bug in the worker."""
-        return self._future.result()
 
 
 class PreviewDock(QDockWidget):
@@ -195,9 +142,9 @@ class PreviewDock(QDockWidget):
         self.error = ""
         self.renders = 0  # finished renders, for tests and diagnostics
         self._stale = True
-        self._job: RenderJob | None = None
+        self._job: BackgroundJob[PreviewResult] | None = None
         # Held apart from the dock's attributes for the destroyed() handler.
-        self._running: list[RenderJob] = []
+        self._running: list[BackgroundJob[PreviewResult]] = []
         running = self._running
         self.destroyed.connect(lambda *_: [job.cancel() for job in running])
         self._again = False  # changes arrived while a render was running
@@ -280,7 +227,8 @@ class PreviewDock(QDockWidget):
         project = Path(self.service.store.path)
         template = self.template.currentData()
         gui_thread = QCoreApplication.instance().thread()
-        self._job = RenderJob(lambda: render_preview(project, template, gui_thread))
+        self._job = BackgroundJob(lambda: render_preview(project, template, gui_thread),
+                                  prepare=_import_renderer, name="briefer-preview")
         self._running[:] = [self._job]
         self._poll.start()
 

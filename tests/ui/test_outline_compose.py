@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QDockWidget, QMainWindow
 
 from briefer.core.outline_commands import PlacePassages
 from briefer.ui import mime as M
+from briefer.ui.background import Cancelled
 from briefer.ui.balance_panel import BalanceDock, stance_balance
 from briefer.ui.export_dialog import ExportDialog
 from briefer.ui.meta_dock import MetaDock
@@ -151,7 +152,7 @@ def test_an_edit_calls_off_a_running_render(project: Project, qtbot, monkeypatch
             try:
                 while time.monotonic() < deadline:
                     _tick()
-            except P.Cancelled:
+            except Cancelled:
                 outcome.append("called off")
                 raise
             outcome.append("ran to the end")
@@ -225,6 +226,8 @@ def test_export_dialog_writes_quotes_in_outline_order(project: Project, qtbot, t
                               Qt.DropAction.CopyAction, -1, 0, model.section_index(project.backfire_section))
     dialog = ExportDialog(project.service)
     qtbot.addWidget(dialog)
+    assert dialog.checking and not dialog.export_button.isEnabled()  # a dry render runs in the background
+    qtbot.waitUntil(lambda: not dialog.checking, timeout=10000)
     assert any("citation is incomplete" in line or "✔" in line for line in dialog.checks.toPlainText().splitlines())
     assert dialog.export_button.isEnabled()
     out = tmp_path / "briefing.md"
@@ -269,10 +272,17 @@ def test_export_dialog_shows_template_errors_with_file_and_line(project: Project
     (broken / "template.md.j2").write_text("# {{ meta.title }}\n\n{% for x in %}\n", encoding="utf-8")
     dialog = ExportDialog(project.service)
     qtbot.addWidget(dialog)
-    dialog.template.setCurrentIndex(dialog.template.findData("broken"))
+    with qtbot.waitSignal(dialog.checks_finished, timeout=10000):
+        dialog.template.setCurrentIndex(dialog.template.findData("broken"))
     checks = dialog.checks.toPlainText()
     assert "template.md.j2" in checks and "3" in checks, checks
     assert not dialog.export_button.isEnabled()
+    # Exporting anyway fails with the same message and writes nothing.
+    out = tmp_path / "broken.md"
+    dialog.path.setText(str(out))
+    with qtbot.waitSignal(dialog.checks_finished, timeout=10000):
+        dialog.start_export()  # looks again first (the file may have been fixed meanwhile)
+    assert dialog.blocking_errors and not out.exists()
 
 
 class FakeWindow(QMainWindow):
