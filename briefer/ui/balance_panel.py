@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from PySide6.QtCore import QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPalette
-from PySide6.QtWidgets import QDockWidget, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDockWidget, QFrame, QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
 from briefer.core.service import Change, ProjectService
 from briefer.core.store import Store
@@ -98,17 +98,38 @@ class BalanceChart(QWidget):
         self.setObjectName("balanceChart")
         self.setAccessibleName("Evidence per stance and source")
         self.balances: list[StanceBalance] = []
-        self.sources: list[str] = []
+        self.sources: list[str] = []  # legend order
+        self._group: dict[str, str] = {}  # outlet -> its legend entry
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
     def set_data(self, balances: list[StanceBalance]) -> None:
         self.balances = balances
-        sources: dict[str, None] = {}  # ordered and unique: a big corpus has hundreds of outlets
+        totals: Counter[str] = Counter()
         for b in balances:
-            sources.update(dict.fromkeys(sorted(b.tagged)))
-        self.sources = list(sources)
+            totals.update(b.tagged)
+            totals.update(b.placed)
+        sources = sorted(totals)
+        # One colour per outlet while the colours last; beyond that the
+        # smaller outlets share one grey bar and legend entry, so a corpus of
+        # hundreds of outlets neither repeats colours nor grows a legend
+        # taller than the screen.
+        if len(sources) > len(SOURCE_COLORS):
+            named = set(sorted(sources, key=lambda s: (-totals[s], s))[:len(SOURCE_COLORS) - 1])
+            rest = len(sources) - len(named)
+            other = f"{rest} other outlets"
+            self.sources = [s for s in sources if s in named] + [other]
+            self._group = {s: s if s in named else other for s in sources}
+        else:
+            self.sources = sources
+            self._group = {s: s for s in sources}
         self.updateGeometry()
         self.update()
+
+    def _grouped(self, counts: Counter[str]) -> Counter[str]:
+        grouped: Counter[str] = Counter()
+        for source, n in counts.items():
+            grouped[self._group.get(source, source)] += n
+        return grouped
 
     def _height(self) -> int:
         fm = self.fontMetrics()
@@ -147,7 +168,7 @@ class BalanceChart(QWidget):
             painter.drawText(8, y + fm.ascent(), b.name)
             painter.setFont(self.font())
             y += fm.height() + self.GAP
-            for caption, counts in (("Tagged", b.tagged), ("In outline", b.placed)):
+            for caption, counts in (("Tagged", self._grouped(b.tagged)), ("In outline", self._grouped(b.placed))):
                 painter.setPen(muted)
                 painter.drawText(QRectF(8, y, label_w, self.ROW), Qt.AlignmentFlag.AlignVCenter, caption)
                 x = float(left)
@@ -195,7 +216,12 @@ class BalanceDock(QDockWidget):
         layout.addWidget(self.chart)
         layout.addWidget(self.summary)
         layout.addStretch(1)
-        self.setWidget(body)
+        # Many stance tags make a tall chart: it scrolls rather than stretching the window.
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+        self.setWidget(scroll)
         # A burst of edits (a 20-passage drop) recomputes once.
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)

@@ -65,6 +65,23 @@ def test_balance_says_when_a_stance_section_is_empty_or_one_sided(project: Proje
     assert not dock.chart.grab().isNull()
 
 
+def test_balance_chart_of_many_outlets_groups_the_small_ones(qtbot) -> None:
+    from collections import Counter
+
+    from briefer.ui.balance_panel import SOURCE_COLORS, BalanceChart, StanceBalance
+
+    chart = BalanceChart()
+    qtbot.addWidget(chart)
+    tagged = Counter({f"Outlet {i:02}": 100 - i for i in range(20)})
+    balance = StanceBalance(1, "Controls backfire", "#c0392b", sections=1, tagged=tagged,
+                            placed=Counter({"Outlet 00": 3, "Outlet 19": 1}))
+    chart.set_data([balance])
+    named = [f"Outlet {i:02}" for i in range(len(SOURCE_COLORS) - 1)]  # the biggest ones
+    assert chart.sources == named + [f"{20 - len(named)} other outlets"]
+    assert chart.minimumSizeHint().height() < 300  # the legend does not grow with the corpus
+    assert not chart.grab().isNull()
+
+
 def test_preview_shows_a_dropped_quote(project: Project, qtbot) -> None:
     if not templates_available(project):
         pytest.skip("the export engine has no templates installed yet")
