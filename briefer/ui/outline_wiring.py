@@ -48,21 +48,12 @@ def install_outline(window: Any) -> None:
     # QMainWindow.restoreDockWidget() reports success (and leaves the dock hidden)
     # even when no saved layout mentions the dock; if every outline dock came
     # back hidden, that is a first run, not four docks the analyst closed.
-    if docks and all(d.isHidden() for d in docks.values()):
+    first_run = bool(docks) and all(d.isHidden() for d in docks.values())
+    if first_run:
         for dock in docks.values():
             dock.show()
-    # Outline on top; the briefing details, balance and preview share tabs beneath it.
-    try:
-        window.splitDockWidget(docks["outline"], docks["preview"], Qt.Orientation.Vertical)
-        window.tabifyDockWidget(docks["preview"], docks["meta"])
-        window.tabifyDockWidget(docks["meta"], docks["balance"])
-        # Tabifying raises the last tab; bring the preview forward now, so the
-        # balance is never shown (and computed) for nothing, and again once the
-        # layout settles.
-        docks["preview"].raise_()
-        QTimer.singleShot(0, docks["preview"].raise_)
-    except (AttributeError, KeyError):  # a window that lays out docks itself
-        pass
+    if first_run or _untouched(window, docks):
+        _arrange(window, docks)
 
     def open_export() -> None:
         dialog = ExportDialog(window.service, window)
@@ -75,3 +66,30 @@ def install_outline(window: Any) -> None:
     elif getattr(window, "export_action", None) is not None:
         window.export_action.triggered.connect(open_export)
     window.open_export_dialog = open_export
+
+
+def _untouched(window: Any, docks: dict[str, QDockWidget]) -> bool:
+    """Whether no saved layout placed the docks: freshly added, each sits alone in the right area.
+
+    A saved layout has them tabbed, or wherever the analyst moved them; that stays as it was.
+    """
+    try:
+        return all(window.dockWidgetArea(d) == RIGHT and not d.isFloating() and not window.tabifiedDockWidgets(d)
+                   for d in docks.values())
+    except AttributeError:  # a window that lays out docks itself
+        return False
+
+
+def _arrange(window: Any, docks: dict[str, QDockWidget]) -> None:
+    """Outline on top; the briefing details, balance and preview share tabs beneath it."""
+    try:
+        window.splitDockWidget(docks["outline"], docks["preview"], Qt.Orientation.Vertical)
+        window.tabifyDockWidget(docks["preview"], docks["meta"])
+        window.tabifyDockWidget(docks["meta"], docks["balance"])
+    except (AttributeError, KeyError):  # a window that lays out docks itself
+        return
+    # Tabifying raises the last tab; bring the preview forward now, so the
+    # balance is never shown (and computed) for nothing, and again once the
+    # layout settles.
+    docks["preview"].raise_()
+    QTimer.singleShot(0, docks["preview"].raise_)

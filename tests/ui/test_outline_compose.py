@@ -367,3 +367,24 @@ def test_outline_follows_the_window_to_another_project(window, qtbot, tmp_path: 
     assert dock.model.rowCount() == before + 1
     window.undo_stack.undo()
     assert dock.model.rowCount() == before
+
+
+def test_the_right_docks_stay_where_the_analyst_put_them(project_file: Path, qtbot, tmp_path: Path) -> None:
+    from PySide6.QtCore import QSettings
+
+    from briefer.ui import create_main_window
+
+    settings = QSettings(str(tmp_path / "layout.ini"), QSettings.Format.IniFormat)
+    first = create_main_window(project_file, settings)
+    qtbot.addWidget(first)
+    first.show()
+    preview = first.findChild(QDockWidget, "previewDock")
+    assert first.dockWidgetArea(preview) == Qt.DockWidgetArea.RightDockWidgetArea  # the default arrangement
+    assert {d.objectName() for d in first.tabifiedDockWidgets(preview)} == {"metaDock", "balanceDock"}
+    first.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, preview)
+    first.close()
+    again = create_main_window(project_file, settings)
+    qtbot.addWidget(again)
+    again.show()
+    assert again.dockWidgetArea(again.findChild(QDockWidget, "previewDock")) == Qt.DockWidgetArea.LeftDockWidgetArea
+    again.close()
