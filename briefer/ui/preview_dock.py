@@ -32,6 +32,10 @@ from briefer.ui.background import BackgroundJob
 from briefer.ui.outline_model import subscribe_while_alive
 
 REFRESH_MS = 400
+# The first render waits longer: the window has just opened and the analyst is
+# starting to work, and loading the export engine (its first step) cannot be
+# called off.
+FIRST_RENDER_MS = 1000
 POLL_MS = 25  # how often the GUI thread looks for a finished render
 RENDER_SECONDS = 3.0  # a runaway template must not run on for ever
 _STYLE = """
@@ -175,7 +179,7 @@ class PreviewDock(QDockWidget):
 
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
-        self.timer.setInterval(REFRESH_MS)
+        self.timer.setInterval(FIRST_RENDER_MS)
         self.timer.timeout.connect(self.refresh)
         self._poll = QTimer(self)
         self._poll.setInterval(POLL_MS)
@@ -224,6 +228,8 @@ class PreviewDock(QDockWidget):
             self._again = True
             return
         self._stale = False
+        if self.renders == 0:
+            self.timer.setInterval(REFRESH_MS)  # the first render has waited long enough
         project = Path(self.service.store.path)
         template = self.template.currentData()
         gui_thread = QCoreApplication.instance().thread()

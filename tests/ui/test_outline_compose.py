@@ -133,7 +133,7 @@ def test_preview_renders_in_a_worker_only_once_shown(project: Project, qtbot, mo
     preview = PreviewDock(project.service)
     qtbot.addWidget(preview)
     preview.refresh()  # hidden: nothing starts
-    qtbot.wait(P.REFRESH_MS + 200)
+    qtbot.wait(P.FIRST_RENDER_MS + 200)
     assert threads == [] and preview.renders == 0 and not preview.rendering
     preview.show()
     qtbot.waitUntil(lambda: preview.renders == 1, timeout=5000)
