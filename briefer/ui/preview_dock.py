@@ -163,6 +163,7 @@ class PreviewDock(QDockWidget):
         self.view.setAccessibleName("Briefing preview")
         self.view.setOpenLinks(False)
         self.view.setOpenExternalLinks(False)
+        self._document: SafeDocument | None = None
         self._adopt(SafeDocument())
         self.view.document().setDefaultStyleSheet(_STYLE)
 
@@ -272,11 +273,16 @@ class PreviewDock(QDockWidget):
         self._adopt(result.document)
         self.view.verticalScrollBar().setValue(scroll)  # keep the reader's place across refreshes
 
-    def _adopt(self, document: QTextDocument) -> None:
-        # Parented like the view's own document (to its text control), so the
-        # view deletes the previous one on the swap.
-        document.setParent(self.view.document().parent())
+    def _adopt(self, document: SafeDocument) -> None:
+        # The view deletes only documents its internal text control owns (the
+        # first one); later ones are ours to delete. (Parenting them to that
+        # control instead would need a wrapper for a private class, which costs
+        # PySide 40-130 ms the first time.)
+        previous, self._document = self._document, document
+        document.setParent(self.view)
         self.view.setDocument(document)
+        if previous is not None:
+            previous.deleteLater()
 
     def _fill_templates(self, result: PreviewResult) -> None:
         current = self.template.currentData()  # the analyst may have chosen another one meanwhile

@@ -98,6 +98,8 @@ def test_preview_shows_a_dropped_quote(project: Project, qtbot) -> None:
     assert preview.timer.isActive()  # refreshes after a pause, not at once
     qtbot.waitUntil(lambda: quote in preview.view.toPlainText(), timeout=3000)
     assert preview.error == ""
+    # Each render brings a new document; the ones it replaces are deleted.
+    qtbot.waitUntil(lambda: len(preview.view.findChildren(QTextDocument)) == 1, timeout=2000)
     model.close()
 
 
