@@ -11,7 +11,6 @@ from pathlib import Path
 import platformdirs
 
 from briefer.core.defaults import DEFAULT_OUTLINE, DEFAULT_TAGS
-from briefer.core.importing.importer import import_file
 from briefer.core.service import ProjectService
 from briefer.core.store import Store
 from briefer.resources import corpus_dir
@@ -79,6 +78,9 @@ def _populate(service: ProjectService, title: str, *, with_corpus: bool) -> None
     for section_title, notes, stance in DEFAULT_OUTLINE:
         store.add_section(title=section_title, notes=notes, stance=tag_ids.get(stance) if stance else None)
     if with_corpus:
+        # Imported here: opening a project (the window's start-up) needs no decoders.
+        from briefer.core.importing.importer import import_file
+
         for entry in bundled_manifest():
             outcome = import_file(service, corpus_dir() / entry["file"],
                                   **{k: v for k, v in entry.items() if k != "file"})

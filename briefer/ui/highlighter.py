@@ -12,33 +12,36 @@ reader before they arrive.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from typing import NamedTuple
 
 from PySide6.QtCore import QPoint
 from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit
 
+_UNTAGGED = "#b0b0b0"
 
-@dataclass(frozen=True)
-class Span:
-    """One passage as the reader paints it."""
 
-    passage: int
+class Span(NamedTuple):
+    """One passage as the reader paints it; tuples sort by position (the index's order)."""
+
     start: int  # UTF-16 positions in the reader's document
     end: int
-    color: str  # "#rrggbb"
+    passage: int
+
+
+ColorSource = Callable[[list[int]], dict[int, str]]
 
 
 class IntervalIndex:
-    """Spans sorted by start; answers "which spans touch [a, b)" without a full scan.
+    """Spans sorted by position; answers "which spans touch [a, b)" without a full scan.
 
     Spans are added and removed in place (a bisect and a list insert in C), so
     tagging one passage among thousands does not re-sort them all.
     """
 
-    def __init__(self, spans: list[Span] = ()) -> None:  # type: ignore[assignment]
-        self._spans = sorted(spans, key=_order)
-        self._keys = [_order(s) for s in self._spans]
+    def __init__(self, spans: Iterable[Span] = ()) -> None:
+        self._spans = sorted(spans)
         self._starts = [s.start for s in self._spans]
         # The longest span bounds how far left an overlapping span can start.
         # Removing a span never lowers it: a loose bound only widens a search.
@@ -48,16 +51,15 @@ class IntervalIndex:
         return len(self._spans)
 
     def add(self, span: Span) -> None:
-        i = bisect_left(self._keys, _order(span))
+        i = bisect_left(self._spans, span)
         self._spans.insert(i, span)
-        self._keys.insert(i, _order(span))
         self._starts.insert(i, span.start)
         self._longest = max(self._longest, span.end - span.start)
 
     def remove(self, span: Span) -> None:
-        i = bisect_left(self._keys, _order(span))
+        i = bisect_left(self._spans, span)
         if i < len(self._spans) and self._spans[i] == span:
-            del self._spans[i], self._keys[i], self._starts[i]
+            del self._spans[i], self._starts[i]
 
     def overlapping(self, a: int, b: int) -> list[Span]:
         lo = bisect_left(self._starts, a - self._longest)
@@ -68,10 +70,6 @@ class IntervalIndex:
         """Spans containing ``pos``, innermost (shortest) first."""
         hits = [s for s in self.overlapping(pos, pos + 1)]
         return sorted(hits, key=lambda s: s.end - s.start)
-
-
-def _order(span: Span) -> tuple[int, int, int]:
-    return (span.start, span.end, span.passage)
 
 
 def blend(names: tuple[str, ...]) -> QColor:
@@ -87,11 +85,16 @@ def blend(names: tuple[str, ...]) -> QColor:
 class PassageHighlighter:
     """Paints passages' tag colours in a plain-text view, blending where they overlap."""
 
-    def __init__(self, view: QPlainTextEdit) -> None:
+    def __init__(self, view: QPlainTextEdit, colors: ColorSource) -> None:
         self.view = view
         self.index = IntervalIndex()
         self.selected: int | None = None
         self._by_passage: dict[int, Span] = {}
+        # Colours are looked up only for the spans being painted, and kept until
+        # the passage or the codebook changes: opening a document with 3,000
+        # passages then needs positions alone.
+        self._colors_of = colors
+        self._colors: dict[int, str] = {}
         self._covered: tuple[int, int] | None = None  # UTF-16 range the current selections cover
         # Few distinct (colours, overlap, selected) combinations occur, so one
         # format per combination is built once instead of once per segment.
@@ -101,16 +104,19 @@ class PassageHighlighter:
     def set_spans(self, spans: list[Span]) -> None:
         """Replace every span (a document opened, or the tags recoloured)."""
         self._by_passage = {s.passage: s for s in spans}
+        self._colors = {}
         self.index = IntervalIndex(spans)
         self.repaint()
 
     def update_spans(self, removed: list[int], spans: list[Span]) -> None:
-        """Drop the passages in ``removed`` and add or replace ``spans``."""
+        """Drop the passages in ``removed`` and add or replace ``spans`` (their colours may have changed)."""
         for pid in removed:
+            self._colors.pop(pid, None)
             old = self._by_passage.pop(pid, None)
             if old is not None:
                 self.index.remove(old)
         for span in spans:
+            self._colors.pop(span.passage, None)
             self._by_passage[span.passage] = span
             self.index.add(span)
         self.repaint()
@@ -151,6 +157,10 @@ class PassageHighlighter:
         spans = self.index.overlapping(a, b)
         if not spans:
             return []
+        missing = [sp.passage for sp in spans if sp.passage not in self._colors]
+        if missing:
+            self._colors.update(self._colors_of(missing))
+        colors = self._colors
         document = self.view.document()
         end_of_text = max(0, document.characterCount() - 1)
         # Cut the range at every span edge and paint each piece with the blend
@@ -162,7 +172,7 @@ class PassageHighlighter:
             if not covering or left >= end_of_text:
                 continue
             selected = self.selected is not None and any(s.passage == self.selected for s in covering)
-            key = (tuple(s.color for s in covering), selected)
+            key = (tuple(colors.get(s.passage, _UNTAGGED) for s in covering), selected)
             fmt = self._formats.get(key)
             if fmt is None:
                 fmt = self._formats[key] = _format(key[0], selected)

@@ -51,7 +51,7 @@ class ReaderView(QPlainTextEdit):
         # notes are fetched only when a tooltip or a drag needs them.
         self._spans: dict[int, tuple[int, int]] = {}
         self._tag_colors: tuple[dict[int, str], dict[int, int]] | None = None
-        self.highlighter = PassageHighlighter(self)
+        self.highlighter = PassageHighlighter(self, self._passage_colors)
         service.subscribe(self._on_change)
 
     # ------------------------------------------------------------- documents
@@ -150,7 +150,7 @@ class ReaderView(QPlainTextEdit):
     def _on_change(self, change: Change) -> None:
         if change.area == "tags":
             self._tag_colors = None
-            self._reload_passages()
+            self._reload_passages()  # recolours: set_spans forgets every colour
         elif change.area == "passages":
             self._reload_passages(change.ids or None)
         elif change.area == "documents" and self.document_id is not None:
@@ -165,29 +165,31 @@ class ReaderView(QPlainTextEdit):
             self._spans = {}
             self.highlighter.set_spans([])
             return
-        store = self.service.store
-        rows = store.passage_spans(self.document_id, ids)
-        spans = [Span(pid, self._map.to_utf16(start), self._map.to_utf16(end), self._color(tags))
-                 for pid, start, end, tags in rows]
+        rows = self.service.store.passage_positions(self.document_id, ids)
+        to_utf16 = self._map.to_utf16
+        spans = [Span(to_utf16(start), to_utf16(end), pid) for pid, start, end in rows]
         if ids is None:
-            self._spans = {pid: (start, end) for pid, start, end, _tags in rows}
+            self._spans = {pid: (start, end) for pid, start, end in rows}
             self.highlighter.set_spans(spans)
         else:
             for pid in ids:
                 self._spans.pop(pid, None)
-            self._spans.update((pid, (start, end)) for pid, start, end, _tags in rows)
+            self._spans.update((pid, (start, end)) for pid, start, end in rows)
             self.highlighter.update_spans(list(ids), spans)
         if self.current_passage is not None and self.current_passage not in self._spans:
             self.current_passage = None
 
-    def _color(self, tag_ids: tuple[int, ...]) -> str:
-        """A passage shows the colour of its first tag in codebook order."""
+    def _passage_colors(self, ids: list[int]) -> dict[int, str]:
+        """Each passage shows the colour of its first tag in codebook order."""
         if self._tag_colors is None:
             tags = self.service.store.list_tags()
             self._tag_colors = ({t.id: t.color for t in tags}, {t.id: i for i, t in enumerate(tags)})
         colors, order = self._tag_colors
-        known = [t for t in tag_ids if t in colors]
-        return colors[min(known, key=order.__getitem__)] if known else _UNTAGGED
+        result = {}
+        for pid, tag_ids in self.service.store.passage_tags_of(ids).items():  # every id, tagged or not
+            known = [t for t in tag_ids if t in colors]
+            result[pid] = colors[min(known, key=order.__getitem__)] if known else _UNTAGGED
+        return result
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)

@@ -38,15 +38,15 @@ def test_passage_order_is_document_order_and_filters(tmp_path: Path) -> None:
         assert 999 not in store.passages_by_id([999])
 
 
-def test_passage_spans_carry_tags_without_quotes(tmp_path: Path) -> None:
+def test_passage_positions_and_tags_without_quotes(tmp_path: Path) -> None:
     store, doc, _other, ids = _project(tmp_path / "p.briefer")
     with store:
-        spans = {s[0]: s for s in store.passage_spans(doc)}
-        assert set(spans) == {ids[0], ids[1], ids[3]}
-        assert spans[ids[1]][1:3] == (2, 9)
-        assert set(spans[ids[1]][3]) == {1, 2}
-        assert spans[ids[3]][3] == ()
-        assert [s[0] for s in store.passage_spans(doc, [ids[0], ids[2]])] == [ids[0]]
+        positions = {row[0]: row[1:] for row in store.passage_positions(doc)}
+        assert positions == {ids[0]: (20, 30), ids[1]: (2, 9), ids[3]: (2, 5)}
+        assert [row[0] for row in store.passage_positions(doc, [ids[0], ids[2]])] == [ids[0]]
+        first, second = store.tag_named("Controls work").id, store.tag_named("Controls backfire").id
+        assert store.passage_tags_of([ids[1], ids[3], ids[2]]) == {
+            ids[1]: (first, second), ids[3]: (), ids[2]: (second,)}
 
 
 def test_text_filter_ignores_case_beyond_ascii(tmp_path: Path) -> None:
