@@ -235,6 +235,10 @@ class Store:
             raise NotFoundError(f"no document with id {doc_id}")
         return Document(*row)
 
+    def document_titles(self) -> dict[int, str]:
+        """Document id -> title, in import order (from the listing index, no text read)."""
+        return dict(self._q("SELECT id, title FROM documents ORDER BY id").fetchall())
+
     def document_info(self, doc_id: int) -> DocumentInfo:
         row = self._q(f"SELECT {_DOC_INFO_COLUMNS} FROM documents WHERE id = ?", (doc_id,)).fetchone()
         if row is None:
@@ -445,9 +449,8 @@ class Store:
             clauses.append("id IN (SELECT passage FROM passage_tags WHERE tag = ?)")
             params.append(tag)
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        rows = self._q(f"SELECT document, start, end, id FROM passages {where} ORDER BY document, start, end, id",
+        return self._q(f"SELECT document, start, end, id FROM passages {where} ORDER BY document, start, end, id",
                        params).fetchall()
-        return [tuple(r) for r in rows]
 
     def passages_by_id(self, ids: Iterable[int]) -> dict[int, Passage]:
         """The passages with these ids (missing ids are left out)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,9 +21,13 @@ def create_main_window(project_path: str | os.PathLike[str], settings: QSettings
     """
     from briefer.core.project import open_project
     from briefer.ui.main_window import MainWindow
-
-    service = open_project(Path(project_path))
     from briefer.ui.outline_wiring import install_outline
+
+    # Modules, classes and Qt wrappers loaded so far live as long as the process;
+    # frozen, they are not re-scanned by every full collection that building a
+    # large project's window triggers (one such pass cost ~20 ms at start-up).
+    gc.freeze()
+    service = open_project(Path(project_path))
 
     window = MainWindow(service, settings)
     install_outline(window)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import importlib.util
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,9 @@ from briefer.core.service import ProjectService
 
 
 def importer_available() -> bool:
-    return _import_paths() is not None
+    # Looked up, not imported: the decoders cost ~50 ms that start-up does not need.
+    return all(importlib.util.find_spec(name) is not None
+               for name in ("briefer.core.importing", "charset_normalizer"))
 
 
 def _import_paths() -> Callable[..., list[Any]] | None:

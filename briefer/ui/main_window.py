@@ -19,7 +19,6 @@ from briefer.core.service import Change, ProjectService
 from briefer.ui.codebook_dock import CodebookDock
 from briefer.ui.corpus_dock import CorpusDock
 from briefer.ui.import_files import import_with_progress, importer_available
-from briefer.ui.metadata_dialog import MetadataDialog
 from briefer.ui.passages_dock import PassagesDock
 from briefer.ui.reader_panel import ReaderPanel
 from briefer.ui.search_dock import SearchDock
@@ -218,6 +217,8 @@ class MainWindow(QMainWindow):
         doc_id = doc_id if doc_id is not None else self.reader.document_id
         if doc_id is None:
             return
+        from briefer.ui.metadata_dialog import MetadataDialog  # not needed to start up
+
         dialog = MetadataDialog(self.service.store.document_info(doc_id), self)
         if dialog.exec() and (fields := dialog.changed_fields()):
             push(self.undo_stack, self.service, EditDocumentMetadata(doc_id, fields))

@@ -65,7 +65,7 @@ class PassageModel(IdListModel):
         store = self.service.store
         self._tags = {t.id: t for t in store.list_tags()}
         self._tag_order = {tid: i for i, tid in enumerate(self._tags)}
-        self._titles = {d.id: d.title for d in store.list_documents()}
+        self._titles = store.document_titles()
         self._passages.clear()
         self._rows.clear()
         self._keys = self._load_keys()
@@ -245,8 +245,8 @@ class PassagesDock(QDockWidget):
         for t in self.service.store.list_tags():
             self.tag_box.addItem(swatch(t.color), t.name, t.id)
         self.doc_box.addItem("All documents", None)
-        for d in self.service.store.list_documents():
-            self.doc_box.addItem(d.title or f"Document {d.id}", d.id)
+        for doc_id, title in self.service.store.document_titles().items():
+            self.doc_box.addItem(title or f"Document {doc_id}", doc_id)
         for box, value in ((self.tag_box, tag), (self.doc_box, doc)):
             box.setCurrentIndex(max(0, box.findData(value)))
             box.blockSignals(False)
