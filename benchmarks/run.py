@@ -186,6 +186,9 @@ def bench_reader_worker(project: str, repeat: int) -> None:
 
     reader_time = timed(open_big, repeat)
     bare = QPlainTextEdit()
+    # The reader's size and font: the floor then lays out and paints as much text as the reader does.
+    bare.setFont(window.reader.font())
+    bare.resize(window.reader.size())
     bare.show()
 
     def floor() -> None:

@@ -108,6 +108,15 @@ class PassageHighlighter:
         self.index = IntervalIndex(spans)
         self.repaint()
 
+    def clear(self) -> None:
+        """Forget every span without looking at the text (it is about to be replaced)."""
+        self._by_passage = {}
+        self._colors = {}
+        self.index = IntervalIndex()
+        self.selected = None
+        self._covered = None
+        self.view.setExtraSelections([])
+
     def update_spans(self, removed: list[int], spans: list[Span]) -> None:
         """Drop the passages in ``removed`` and add or replace ``spans`` (their colours may have changed)."""
         for pid in removed:

@@ -47,9 +47,6 @@ class ReaderView(QPlainTextEdit):
         self.current_passage: int | None = None
         self._text = ""
         self._map = OffsetMap("")
-        # The open document's passages as (start, end) code points: quotes and
-        # notes are fetched only when a tooltip or a drag needs them.
-        self._spans: dict[int, tuple[int, int]] = {}
         self._tag_colors: tuple[dict[int, str], dict[int, int]] | None = None
         self.highlighter = PassageHighlighter(self, self._passage_colors)
         service.subscribe(self._on_change)
@@ -68,8 +65,7 @@ class ReaderView(QPlainTextEdit):
             self._text = doc.text
             font = reading_font(doc.language)
         self._map = OffsetMap(self._text)
-        self.highlighter.selected = None
-        self.highlighter.set_spans([])  # the old spans belong to the old text
+        self.highlighter.clear()  # the old spans belong to the old text
         if font is not None and font != self.font():
             self.setPlainText("")  # a new font would re-lay the old text first
             self.setFont(font)
@@ -130,7 +126,7 @@ class ReaderView(QPlainTextEdit):
         return self.apply_tag(tags[n - 1].id)
 
     def delete_current_passage(self) -> bool:
-        if self.current_passage is None or self.current_passage not in self._spans:
+        if self.current_passage is None or self.highlighter.span(self.current_passage) is None:
             return False
         push(self.undo_stack, self.service, DeletePassage(self.current_passage))
         return True
@@ -138,10 +134,10 @@ class ReaderView(QPlainTextEdit):
     def select_passage(self, passage_id: int | None, *, scroll: bool = False) -> None:
         """Mark a passage as the current one (underlined); optionally scroll to it."""
         self.current_passage = passage_id
-        span = self._spans.get(passage_id) if passage_id is not None else None
+        span = self.highlighter.span(passage_id) if passage_id is not None else None
         if span is not None and scroll:
             cursor = QTextCursor(self.document())
-            cursor.setPosition(self._map.to_utf16(span[0]))
+            cursor.setPosition(span.start)
             self.setTextCursor(cursor)
             self.centerCursor()
         self.highlighter.set_selected(passage_id)
@@ -162,21 +158,19 @@ class ReaderView(QPlainTextEdit):
     def _reload_passages(self, ids: tuple[int, ...] | None = None) -> None:
         """Re-read the open document's passages: all of them, or just ``ids`` after an edit."""
         if self.document_id is None:
-            self._spans = {}
             self.highlighter.set_spans([])
             return
         rows = self.service.store.passage_positions(self.document_id, ids)
-        to_utf16 = self._map.to_utf16
-        spans = [Span(to_utf16(start), to_utf16(end), pid) for pid, start, end in rows]
+        if self._map.identity:  # the usual case: 3,000 conversions would all be no-ops
+            spans = [Span(start, end, pid) for pid, start, end in rows]
+        else:
+            to_utf16 = self._map.to_utf16
+            spans = [Span(to_utf16(start), to_utf16(end), pid) for pid, start, end in rows]
         if ids is None:
-            self._spans = {pid: (start, end) for pid, start, end in rows}
             self.highlighter.set_spans(spans)
         else:
-            for pid in ids:
-                self._spans.pop(pid, None)
-            self._spans.update((pid, (start, end)) for pid, start, end in rows)
             self.highlighter.update_spans(list(ids), spans)
-        if self.current_passage is not None and self.current_passage not in self._spans:
+        if self.current_passage is not None and self.highlighter.span(self.current_passage) is None:
             self.current_passage = None
 
     def _passage_colors(self, ids: list[int]) -> dict[int, str]:
@@ -208,7 +202,7 @@ class ReaderView(QPlainTextEdit):
 
     def drag_mime(self) -> QMimeData | None:
         """What dragging the current passage carries (into the outline, or as text elsewhere)."""
-        if self.current_passage is None or self.current_passage not in self._spans:
+        if self.current_passage is None or self.highlighter.span(self.current_passage) is None:
             return None
         passage = self.service.store.get_passage(self.current_passage)
         return encode_passages([passage.id], [passage.quote])

@@ -36,3 +36,15 @@ def test_passage_after_astral_characters_slices_the_quote() -> None:
     m = OffsetMap(text)
     start, end = m.to_codepoint(qt_start), m.to_codepoint(qt_start + len(quote))
     assert text[start:end] == quote
+
+
+def test_long_texts_with_and_without_astral_characters() -> None:
+    """Long texts take the no-scan path only when no character is astral."""
+    plain = "中文 and ‘quotes’ " * 2000
+    m = OffsetMap(plain)
+    assert m.identity and m.to_utf16(30_000) == 30_000
+    late = plain + "𠀋 after"
+    m = OffsetMap(late)
+    assert not m.identity
+    assert m.to_utf16(len(late)) == utf16_index(late, len(late)) == len(late) + 1
+    assert m.to_codepoint(len(late) + 1) == len(late)
