@@ -18,6 +18,8 @@ from briefer.core.service import ProjectService
 
 HitRole = Qt.ItemDataRole.UserRole + 1
 ContextRole = Qt.ItemDataRole.UserRole + 2
+# Hits listed at most: a common word in a large corpus has tens of thousands.
+HIT_LIMIT = 500
 
 
 class HitDelegate(QStyledItemDelegate):
@@ -101,8 +103,8 @@ class SearchDock(QDockWidget):
         if not query:
             self.summary.clear()
             return 0
-        hits = self.service.store.search(query)
-        titles = {d.id: d.title or f"Document {d.id}" for d in self.service.store.list_documents()}
+        hits = self.service.store.search(query, limit=HIT_LIMIT)
+        titles = self.service.store.document_titles()
         groups: dict[int, QTreeWidgetItem] = {}
         for hit in hits:
             group = groups.get(hit.document)
@@ -118,13 +120,16 @@ class SearchDock(QDockWidget):
             item.setData(0, ContextRole, (_flat(hit.context_before), hit.match, _flat(hit.context_after)))
         for doc_id, group in groups.items():
             count = group.childCount()
-            group.setText(0, f"{titles.get(doc_id, '')}  ({count})")
+            group.setText(0, f"{titles.get(doc_id) or f'Document {doc_id}'}  ({count})")
             font = group.font(0)
             font.setBold(True)
             group.setFont(0, font)
             group.setExpanded(True)
-        self.summary.setText(f"{len(hits)} hit{'s' if len(hits) != 1 else ''} in {len(groups)} "
-                             f"document{'s' if len(groups) != 1 else ''}" if hits else "No hits")
+        where = f"in {len(groups)} document{'s' if len(groups) != 1 else ''}"
+        if len(hits) >= HIT_LIMIT:  # the store stopped looking: say so rather than imply a total
+            self.summary.setText(f"The first {HIT_LIMIT} hits, {where}; refine the search to see others")
+        else:
+            self.summary.setText(f"{len(hits)} hit{'s' if len(hits) != 1 else ''} {where}" if hits else "No hits")
         return len(hits)
 
     def hits(self) -> list[tuple[int, int, int]]:

@@ -361,3 +361,13 @@ def test_codebook_uses_follow_tagging_and_undo(qtbot, window) -> None:  # type: 
     assert [uses(t.id) for t in tags[1:]] == before[1:]
     window.undo_stack.undo()
     assert [uses(t.id) for t in tags] == before
+
+
+def test_search_says_when_it_stopped_at_the_limit(window, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from briefer.ui import search_dock
+
+    monkeypatch.setattr(search_dock, "HIT_LIMIT", 3)
+    assert window.search.search("the") == 3
+    assert window.search.summary.text().startswith("The first 3 hits")
+    assert 0 < window.search.search("Bali") < 3
+    assert "first" not in window.search.summary.text() and "hit" in window.search.summary.text()
