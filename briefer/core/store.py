@@ -235,6 +235,11 @@ class Store:
             raise NotFoundError(f"no document with id {doc_id}")
         return Document(*row)
 
+    def list_documents_with_text(self) -> list[Document]:
+        """Every document with its text, in one query (an export checks every quote against its text)."""
+        rows = self._q(f"SELECT {_DOC_INFO_COLUMNS}, text FROM documents ORDER BY id").fetchall()
+        return [Document(*row) for row in rows]
+
     def document_titles(self) -> dict[int, str]:
         """Document id -> title, in import order (from the listing index, no text read)."""
         return dict(self._q("SELECT id, title FROM documents ORDER BY id").fetchall())
