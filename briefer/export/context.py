@@ -3,21 +3,36 @@
 Everything here is frozen dataclasses of strings, numbers and lists, so a
 template cannot change the project and the sandbox has nothing dangerous to
 reach. ``templates/README.md`` documents every field; keep the two in step.
+
+Templates mostly print the placed passages, so only their views are built up
+front; ``passages`` (a view of every passage, 20,000 on a large project) is
+built the first time a template names it.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from briefer.core.model import Document, Passage, Section, Tag
 from briefer.core.store import Store
 from briefer.export.errors import QuoteMismatchError
 
-_SENTENCE_END = re.compile(r"[.!?。！？]+[\"'”’」』)）]*\s*|\n")
-_NONBLANK_LINE = re.compile(r"^[ \t]*\S", re.M)
+# The end of a sentence; searched for only within a paragraph (a line), so never across a line break.
+_SENTENCE_END = re.compile(r"[.!?。！？]+[\"'”’」』)）]*\s*")
+# A paragraph is a line whose first character after spaces and tabs is not
+# whitespace. Searching from the newline (a literal the regex engine scans
+# for quickly) is much faster than a multiline ``^``.
+_NONBLANK_START = re.compile(r"[ \t]*\S")
+_BLANK_AFTER_NEWLINE = re.compile(r"\n(?![ \t]*\S)")
+_CJK_QUOTE = re.compile(r"[\u3400-\u9fff]")
+# The names a template sees, in the order templates/README.md lists them.
+CONTEXT_NAMES = ("meta", "today", "outline", "sections", "cited", "passages", "documents", "sources", "tags",
+                 "stances", "stance_counts", "warnings")
 
 
 @dataclass(frozen=True)
@@ -84,23 +99,59 @@ class StanceCount:
     placed: int  # passages placed in sections with this stance
 
 
+# The views' fields are strings, numbers, lists and other views: safe for a template to read.
+VIEW_TYPES = frozenset({DocumentView, TagView, PassageView, SectionView, StanceCount})
+
+
 @dataclass(frozen=True)
 class ExportContext:
+    """Everything a template can use; ``passages`` is built on first use."""
+
     meta: dict[str, str]
     today: str
     outline: list[SectionView]
     sections: list[SectionView]  # the outline flattened, depth first
     cited: list[PassageView]  # passages placed in the outline, by citation number
-    passages: list[PassageView]  # every passage, by citation number
     documents: list[DocumentView]
     sources: list[DocumentView]  # cited documents, by source number
     tags: list[TagView]
     stances: list[StanceCount]
     stance_counts: dict[str, int]  # stance name -> passages tagged with it
     warnings: list[str]
+    build_passages: Callable[[], list[PassageView]] = field(repr=False, compare=False)
 
-    def as_template_vars(self) -> dict[str, object]:
-        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+    @cached_property
+    def passages(self) -> list[PassageView]:
+        """Every passage, by citation number (the placed ones are the objects in ``cited``)."""
+        return self.build_passages()
+
+    def as_template_vars(self) -> Mapping[str, object]:
+        return TemplateVars(self)
+
+
+class TemplateVars(Mapping[str, object]):
+    """The context's names for Jinja, each read from the context only when a template asks for it.
+
+    Jinja resolves exactly the names a template mentions, so a template that
+    never names ``passages`` never pays for 20,000 passage views.
+    """
+
+    def __init__(self, context: ExportContext) -> None:
+        self._context = context
+
+    def __getitem__(self, name: str) -> object:
+        if name not in CONTEXT_NAMES:
+            raise KeyError(name)
+        return getattr(self._context, name)
+
+    def __contains__(self, name: object) -> bool:
+        return name in CONTEXT_NAMES
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(CONTEXT_NAMES)
+
+    def __len__(self) -> int:
+        return len(CONTEXT_NAMES)
 
 
 def check_quote(passage: Passage, document: Document) -> None:
@@ -130,9 +181,10 @@ def build_context(store: Store) -> ExportContext:
     sections = store.list_sections()
     placements = store.list_placements()
     passages = {p.id: p for p in store.list_passages()}
-    docs = {d.id: store.get_document(d.id) for d in store.list_documents()}
+    docs = {d.id: d for d in store.list_documents_with_text()}
     for p in passages.values():
-        check_quote(p, docs[p.document])
+        if docs[p.document].text[p.start:p.end] != p.quote:
+            check_quote(p, docs[p.document])  # raises, naming the passage
 
     placed_in: dict[int, list[int]] = {}
     for pl in sorted(placements, key=lambda x: (x.section, x.position)):
@@ -144,16 +196,24 @@ def build_context(store: Store) -> ExportContext:
         order.update((pid, None) for pid in placed_in.get(sec.id, []))
     placed_ids = list(order)
     order.update((pid, None) for pid in passages)
-    citation = {pid: n for n, pid in enumerate(order, 1)}
     doc_number: dict[int, int] = {}
     for pid in order:
         doc_number.setdefault(passages[pid].document, len(doc_number) + 1)
 
     doc_views = {d.id: _document_view(d, doc_number.get(d.id, 0)) for d in docs.values()}
-    line_starts: dict[int, list[int]] = {}  # per document, built once: 20,000 passages share them
-    pviews = {pid: _passage_view(passages[pid], docs[passages[pid].document], citation[pid],
-                                 doc_views[passages[pid].document], tag_names, line_starts) for pid in order}
-    outline = _outline(sections, placed_in, pviews, tag_names)
+    paragraphs: dict[int, _Paragraphs] = {}  # per document, shared by its passages
+
+    def view(pid: int, citation: int) -> PassageView:
+        p = passages[pid]
+        return _passage_view(p, docs[p.document], citation, doc_views[p.document], tag_names, paragraphs)
+
+    cited = [view(pid, n) for n, pid in enumerate(placed_ids, 1)]
+    cited_by_id = {v.id: v for v in cited}
+
+    def every_passage() -> list[PassageView]:
+        return [cited_by_id.get(pid) or view(pid, n) for n, pid in enumerate(order, 1)]
+
+    outline = _outline(sections, placed_in, cited_by_id, tag_names)
     flat: list[SectionView] = []
 
     def walk(nodes: list[SectionView]) -> None:
@@ -162,24 +222,24 @@ def build_context(store: Store) -> ExportContext:
             walk(node.children)
 
     walk(outline)
-    counts = store.tag_counts()
+    counts = store.tag_counts()  # passage_tags holds each (passage, tag) once
     tag_views = [TagView(t.id, t.name, t.color, t.description, t.is_stance,
                          tag_names.get(t.parent, "") if t.parent else "", counts.get(t.id, 0)) for t in tags]
-    stances = _stance_counts(tags, sections, placed_in, passages)
+    stances = _stance_counts(tags, sections, placed_in, counts)
     sources = sorted((d for d in doc_views.values() if d.number), key=lambda d: d.number)
     return ExportContext(
         meta={name: getattr(meta, name) for name in meta.FIELDS},
         today=date.today().isoformat(),
         outline=outline,
         sections=flat,
-        cited=[pviews[pid] for pid in placed_ids],
-        passages=[pviews[pid] for pid in order],
+        cited=cited,
         documents=[doc_views[i] for i in sorted(doc_views)],
         sources=sources,
         tags=tag_views,
         stances=stances,
         stance_counts={s.name: s.tagged for s in stances},
         warnings=citation_warnings(sources),
+        build_passages=every_passage,
     )
 
 
@@ -191,10 +251,10 @@ def _document_view(doc: Document, number: int) -> DocumentView:
 
 
 def _passage_view(p: Passage, doc: Document, number: int, doc_view: DocumentView,
-                  tag_names: dict[int, str], line_starts: dict[int, list[int]]) -> PassageView:
+                  tag_names: dict[int, str], paragraphs: dict[int, _Paragraphs]) -> PassageView:
     text = doc.text
-    if doc.id not in line_starts:  # offsets where a non-blank line (a paragraph) begins
-        line_starts[doc.id] = [m.start() for m in _NONBLANK_LINE.finditer(text)]
+    if doc.id not in paragraphs:
+        paragraphs[doc.id] = _Paragraphs(text)
     para_start = text.rfind("\n", 0, p.start) + 1
     para_end = text.find("\n", p.end)
     para_end = len(text) if para_end == -1 else para_end
@@ -206,12 +266,45 @@ def _passage_view(p: Passage, doc: Document, number: int, doc_view: DocumentView
     return PassageView(
         id=p.id, citation=number, quote=p.quote, note=p.note, translation=p.translation,
         tags=[tag_names[t] for t in p.tags if t in tag_names], language=doc.language,
-        is_cjk=doc.language.startswith("zh") or bool(re.search(r"[\u3400-\u9fff]", p.quote)),
+        is_cjk=doc.language.startswith("zh") or bool(_CJK_QUOTE.search(p.quote)),
         document=doc_view, start=p.start, end=p.end,
         sentence=text[sent_start:sent_end].strip(), paragraph=text[para_start:para_end].strip(),
         paragraph_before=text[para_start:p.start].lstrip(), paragraph_after=text[p.end:para_end].rstrip(),
-        paragraph_number=bisect.bisect_left(line_starts[doc.id], para_start) + 1,
+        paragraph_number=paragraphs[doc.id].number(para_start),
     )
+
+
+class _Paragraphs:
+    """Paragraph numbers in one document: its non-blank lines, counted from the start, from 1.
+
+    A line is blank when its first character after spaces and tabs is
+    whitespace (or there is none). Blank lines are found once (they are
+    rare); lines are counted with ``str.count`` from the nearest offset
+    already counted to, so a document is scanned about once however many of
+    its passages are cited, instead of listing every line start of every
+    cited document up front.
+    """
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._blank_after_newline = [m.start() + 1 for m in _BLANK_AFTER_NEWLINE.finditer(text)]
+        self._first_line_blank = _NONBLANK_START.match(text) is None
+        self._counted = [0]  # offsets, sorted, with the number of newlines before each
+        self._newlines = [0]
+
+    def number(self, line_start: int) -> int:
+        """The paragraph number of the line that starts at ``line_start``."""
+        if line_start == 0:
+            return 1
+        # Lines starting before line_start: the first, and one after each newline before line_start - 1.
+        end = line_start - 1
+        i = bisect.bisect_right(self._counted, end) - 1
+        newlines = self._newlines[i] + self._text.count("\n", self._counted[i], end)
+        self._counted.insert(i + 1, end)
+        self._newlines.insert(i + 1, newlines)
+        lines_before = 1 + newlines
+        blank_before = int(self._first_line_blank) + bisect.bisect_left(self._blank_after_newline, line_start)
+        return lines_before - blank_before + 1
 
 
 def _outline(sections: list[Section], placed_in: dict[int, list[int]], pviews: dict[int, PassageView],
@@ -235,10 +328,10 @@ def _outline(sections: list[Section], placed_in: dict[int, list[int]], pviews: d
 
 
 def _stance_counts(tags: list[Tag], sections: list[Section], placed_in: dict[int, list[int]],
-                   passages: dict[int, Passage]) -> list[StanceCount]:
+                   tag_counts: dict[int, int]) -> list[StanceCount]:
     result = []
     for tag in (t for t in tags if t.is_stance):
-        tagged = sum(1 for p in passages.values() if tag.id in p.tags)
+        tagged = tag_counts.get(tag.id, 0)
         placed = {pid for sec in sections if sec.stance == tag.id for pid in placed_in.get(sec.id, [])}
         result.append(StanceCount(tag.name, tagged, len(placed)))
     return result

@@ -1,28 +1,31 @@
-"""Markdown -> Python-Markdown HTML -> Word, with named styles and real footnotes.
+"""Markdown -> Python-Markdown's HTML tree -> Word, with named styles and real footnotes.
 
-The HTML is only an intermediate tree: every block maps to a named style and
-every inline to runs, so the document carries no direct formatting beyond
-bold/italic that the Markdown asked for.
+The HTML is only an intermediate tree (read by mdtree, or by Python-Markdown
+and html.parser): every block maps to a named style and every inline to runs,
+so the document carries no direct formatting beyond bold/italic that the
+Markdown asked for. Paragraphs are written as WordprocessingML text and parsed
+in batches (see docx_xml).
 """
 
 from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import markdown
 from docx.document import Document
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
-from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu, Inches
+from lxml.etree import SubElement
 
+from briefer.export import docx_xml as xml
 from briefer.export.docx_footnotes import Footnotes
 from briefer.export.docx_styles import load_base
 from briefer.export.htmltree import Node, parse_html
+from briefer.export.mdtree import markdown_tree
 
 # python-docx (lxml) refuses XML-illegal characters: C0 controls except tab
 # and newline, lone surrogates, U+FFFE/U+FFFF.
@@ -31,7 +34,7 @@ _CJK = re.compile("[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]|[\U000
 _HEADING = {"h1": "Title", "h2": "Heading 1", "h3": "Heading 2", "h4": "Heading 3",
             "h5": "Heading 3", "h6": "Heading 3"}
 _LINK_SCHEMES = ("http://", "https://", "mailto:", "ftp://")
-_XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+_SECT_PR = qn("w:sectPr")
 
 
 def strip_control(text: str) -> str:
@@ -43,9 +46,15 @@ def markdown_to_html(text: str) -> str:
                              output_format="html")
 
 
+def markdown_to_tree(text: str) -> Node:
+    """The briefing as Python-Markdown's HTML tree: read directly when it can be, else converted and parsed."""
+    tree = markdown_tree(strip_control(text))
+    return tree if tree is not None else parse_html(markdown_to_html(text))
+
+
 def build_docx(text: str, *, reference: Path | None = None, title: str = "", author: str = "") -> bytes:
     """Build the Word file for a rendered Markdown briefing; returns its bytes."""
-    root = parse_html(markdown_to_html(text))
+    root = markdown_to_tree(text)
     notes: dict[str, Node] = {}
     for div in [c for c in root.children if c.tag == "div" and "footnote" in c.attrs.get("class", "")]:
         root.children.remove(div)
@@ -54,6 +63,7 @@ def build_docx(text: str, *, reference: Path | None = None, title: str = "", aut
     document, styles = load_base(reference)
     builder = _Builder(document, styles, notes)
     builder.blocks(root.children, builder.body, style=None)
+    builder.body.flush()
     builder.footnotes.finish()
     document.core_properties.title = strip_control(title)
     document.core_properties.author = strip_control(author)
@@ -65,9 +75,70 @@ def build_docx(text: str, *, reference: Path | None = None, title: str = "", aut
 class _Container:
     """Somewhere paragraphs go (body, table cell, footnote) and the part owning its links."""
 
-    def __init__(self, new_paragraph: Callable[[], Any], part: Any) -> None:
-        self.new_paragraph = new_paragraph
+    part: Any
+
+    def add(self, style: str | None, num_id: int | None, runs: str) -> Any:
+        """Add a paragraph with this style, numbering and runs (WordprocessingML text)."""
+        raise NotImplementedError
+
+
+class _Body(_Container):
+    """The document body: paragraphs are parsed in batches and go before the final section properties."""
+
+    def __init__(self, document: Document) -> None:
+        self.part = document.part
+        self._body = document.element.body
+        self._pending: list[str] = []
+
+    def add(self, style: str | None, num_id: int | None, runs: str) -> None:
+        self._pending.append(xml.paragraph(style, num_id, runs))
+        if len(self._pending) >= 2000:  # keep each parse moderate
+            self.flush()
+
+    def flush(self) -> None:
+        """Parse what is pending into the body (before a table is added, and at the end)."""
+        if not self._pending:
+            return
+        paragraphs = xml.parse_elements("".join(self._pending))
+        self._pending = []
+        section = self._body[-1] if len(self._body) and self._body[-1].tag == _SECT_PR else None
+        for p in paragraphs:
+            if section is not None:
+                section.addprevious(p)
+            else:
+                self._body.append(p)
+
+
+class _Cell(_Container):
+    """A table cell: its first paragraph replaces the empty one python-docx gave the cell."""
+
+    def __init__(self, cell: Any, part: Any) -> None:
         self.part = part
+        self._cell = cell
+        self._first = True
+
+    def add(self, style: str | None, num_id: int | None, runs: str) -> Any:
+        p = xml.parse_elements(xml.paragraph(style, num_id, runs))[0]
+        if self._first:
+            empty = self._cell.paragraphs[0]._p  # noqa: SLF001
+            empty.addnext(p)
+            empty.getparent().remove(empty)
+            self._first = False
+        else:
+            self._cell._tc.append(p)  # noqa: SLF001
+        return p
+
+
+class _Note(_Container):
+    """One footnote's paragraphs."""
+
+    def __init__(self, footnotes: Footnotes) -> None:
+        self.part = footnotes.part
+        self._footnotes = footnotes
+        self.paragraphs: list[str] = []
+
+    def add(self, style: str | None, num_id: int | None, runs: str) -> None:
+        self.paragraphs.append(self._footnotes.paragraph(style, num_id, runs, first=not self.paragraphs))
 
 
 class _Builder:
@@ -76,7 +147,8 @@ class _Builder:
         self.styles = styles
         self.notes = notes
         self.footnotes = Footnotes(document, styles["footnote text"], styles["footnote reference"])
-        self.body = _Container(lambda: document.add_paragraph()._p, document.part)
+        self.body = _Body(document)
+        self._links: dict[tuple[int, str], str] = {}  # (part, URL) -> relationship id
 
     # ----------------------------------------------------------------- blocks
     def blocks(self, nodes: list[Node], where: _Container, style: str | None, level: int = 0) -> None:
@@ -95,19 +167,17 @@ class _Builder:
             elif node.tag == "table":
                 self.table(node, where)
             elif node.tag == "pre":
-                p = self.paragraph([], where, style)
-                self.inline(node.children, p, frozenset({"code"}), where.part, keep_newlines=True)
+                self.paragraph(node.children, where, style, fmt=frozenset({"code"}), keep_newlines=True)
             elif node.tag == "hr":
                 continue  # a thematic break has no Word counterpart worth a style
             else:
                 self.blocks(node.children, where, style, level)
 
-    def paragraph(self, inlines: list[Node], where: _Container, style: str | None) -> Any:
-        p = where.new_paragraph()
-        if style:
-            p.style = style
-        self.inline(inlines, p, frozenset(), where.part)
-        return p
+    def paragraph(self, inlines: list[Node], where: _Container, style: str | None, num_id: int | None = None,
+                  fmt: frozenset[str] = frozenset(), keep_newlines: bool = False) -> Any:
+        runs: list[str] = []
+        self.inline(inlines, runs, fmt, where.part, keep_newlines)
+        return where.add(style or None, num_id, "".join(runs))
 
     def list(self, node: Node, where: _Container, level: int) -> None:
         ordered = node.tag == "ol"
@@ -118,11 +188,7 @@ class _Builder:
             inline = [c for c in li.children if c.tag not in ("p", "ul", "ol", "blockquote", "table", "pre")]
             paras = [c for c in li.children if c.tag == "p"]
             first = paras[0].children if paras and not any(n.plain_text().strip() for n in inline) else inline
-            p = self.paragraph(first, where, style)
-            if num_id is not None:
-                num_pr = p.get_or_add_pPr().get_or_add_numPr()
-                num_pr.get_or_add_ilvl().val = 0
-                num_pr.get_or_add_numId().val = num_id
+            self.paragraph(first, where, style, num_id)
             rest = [c for c in li.children if c.tag in ("p", "ul", "ol", "blockquote", "table", "pre")]
             if first is not inline and paras:
                 rest.remove(paras[0])
@@ -155,6 +221,7 @@ class _Builder:
         width = max((len([c for c in r.children if c.tag in ("td", "th")]) for r in rows), default=0)
         if not rows or not width:
             return
+        self.body.flush()  # the paragraphs before the table go in first
         table = self.document.add_table(rows=len(rows), cols=width)
         table.autofit = False
         widths = _column_widths(rows, width, self._text_width())
@@ -163,22 +230,17 @@ class _Builder:
         grid = self.document.styles.element.get_by_id(self.styles["Table Grid"])
         if grid is not None:
             table.style = grid.name_val
+        table_cells = table._cells  # noqa: SLF001 (table.cell() rebuilds this list on every call)
         for r, row in enumerate(rows):
             cells = [c for c in row.children if c.tag in ("td", "th")]
             for c, cell_node in enumerate(cells):
-                cell = table.cell(r, c)
+                cell = table_cells[r * width + c]
                 cell.width = widths[c]
-                paragraphs = iter([cell.paragraphs[0]._p])
-
-                def new_paragraph(cell: Any = cell, paragraphs: Any = paragraphs) -> Any:
-                    first = next(paragraphs, None)
-                    return first if first is not None else cell.add_paragraph()._p
-
-                p = self.paragraph(cell_node.children, _Container(new_paragraph, self.document.part), None)
+                p = self.paragraph(cell_node.children, _Cell(cell, self.document.part), None)
                 if cell_node.tag == "th":
                     for rpr_parent in p.findall(qn("w:r")):
                         self._format(rpr_parent, frozenset({"b"}))
-        self.document.add_paragraph()  # Word merges adjacent tables; keep them apart
+        self.body.add(None, None, "")  # Word merges adjacent tables; keep them apart
 
     def _text_width(self) -> int:
         section = self.document.sections[-1]
@@ -188,83 +250,108 @@ class _Builder:
             return int(Inches(6))
 
     # ---------------------------------------------------------------- inlines
-    def inline(self, nodes: list[Node], p: Any, fmt: frozenset[str], part: Any,
-               keep_newlines: bool = False, parent: Any = None) -> None:
-        target = p if parent is None else parent
+    def inline(self, nodes: list[Node], runs: list[str], fmt: frozenset[str], part: Any,
+               keep_newlines: bool = False, in_link: bool = False) -> None:
+        """Append the runs for ``nodes`` to ``runs`` (the paragraph's, or a hyperlink's)."""
         after_break = False
         for node in nodes:
-            if not node.tag:
+            tag = node.tag
+            if not tag:
                 # The source newline after a hard break is not a space.
-                self._text(node.text.lstrip("\n") if after_break else node.text, target, fmt, keep_newlines)
-            elif node.tag in ("strong", "b"):
-                self.inline(node.children, p, fmt | {"b"}, part, keep_newlines, parent)
-            elif node.tag in ("em", "i"):
-                self.inline(node.children, p, fmt | {"i"}, part, keep_newlines, parent)
-            elif node.tag in ("del", "s"):
-                self.inline(node.children, p, fmt | {"strike"}, part, keep_newlines, parent)
-            elif node.tag == "code":
-                self.inline(node.children, p, fmt | {"code"}, part, keep_newlines, parent)
-            elif node.tag == "br":
-                run = OxmlElement("w:r")
-                run.append(OxmlElement("w:br"))
-                target.append(run)
+                self._text(node.text.lstrip("\n") if after_break else node.text, runs, fmt, keep_newlines)
+            elif tag in ("strong", "b"):
+                self.inline(node.children, runs, fmt | {"b"}, part, keep_newlines, in_link)
+            elif tag in ("em", "i"):
+                self.inline(node.children, runs, fmt | {"i"}, part, keep_newlines, in_link)
+            elif tag in ("del", "s"):
+                self.inline(node.children, runs, fmt | {"strike"}, part, keep_newlines, in_link)
+            elif tag == "code":
+                self.inline(node.children, runs, fmt | {"code"}, part, keep_newlines, in_link)
+            elif tag == "br":
+                runs.append(xml.BREAK_RUN)
                 after_break = True
                 continue
-            elif node.tag == "sup" and any("footnote-ref" in c.attrs.get("class", "") for c in node.children):
-                self._footnote(node, target)
-            elif node.tag == "sup":
-                self.inline(node.children, p, fmt | {"sup"}, part, keep_newlines, parent)
-            elif node.tag == "a" and node.attrs.get("href", "").startswith(_LINK_SCHEMES) and parent is None:
-                link = OxmlElement("w:hyperlink")
-                link.set(qn("r:id"), part.relate_to(node.attrs["href"], RT.HYPERLINK, is_external=True))
-                link.set(qn("w:history"), "1")
-                p.append(link)
-                self.inline(node.children, p, fmt | {"link"}, part, keep_newlines, link)
-            elif node.tag == "img":
-                self._text(node.attrs.get("alt", ""), target, fmt, keep_newlines)
+            elif tag == "sup" and any("footnote-ref" in c.attrs.get("class", "") for c in node.children):
+                self._footnote(node, runs)
+            elif tag == "sup":
+                self.inline(node.children, runs, fmt | {"sup"}, part, keep_newlines, in_link)
+            elif tag == "a" and node.attrs.get("href", "").startswith(_LINK_SCHEMES) and not in_link:
+                rel_id = self._relate(part, node.attrs["href"])
+                link_runs: list[str] = []
+                self.inline(node.children, link_runs, fmt | {"link"}, part, keep_newlines, True)
+                runs.append(f'<w:hyperlink r:id="{xml.attr(rel_id)}" w:history="1">{"".join(link_runs)}'
+                            "</w:hyperlink>")
+            elif tag == "img":
+                self._text(node.attrs.get("alt", ""), runs, fmt, keep_newlines)
             else:
-                self.inline(node.children, p, fmt, part, keep_newlines, parent)
+                self.inline(node.children, runs, fmt, part, keep_newlines, in_link)
             after_break = False
 
-    def _footnote(self, sup: Node, target: Any) -> None:
+    def _relate(self, part: Any, url: str) -> str:
+        """``part.relate_to(url)``, which searches every relationship of the part each time."""
+        key = (id(part), url)
+        if key not in self._links:
+            self._links[key] = part.relate_to(url, RT.HYPERLINK, is_external=True)
+        return self._links[key]
+
+    def _footnote(self, sup: Node, runs: list[str]) -> None:
         anchor = next(c for c in sup.children if c.tag == "a")
         note = self.notes.get(anchor.attrs.get("href", "").lstrip("#"))
         if note is None:
             return
-        note_id, body = self.footnotes.add()
-        where = _Container(body.new_paragraph, self.footnotes.part)
+        note_id = self.footnotes.add()
+        where = _Note(self.footnotes)
         content = [_drop_backrefs(c) for c in note.children]
         if not any(c.tag == "p" for c in content):
             content = [Node("p", children=content)]
         self.blocks(content, where, None)
-        target.append(self.footnotes.reference_run(note_id))
+        self.footnotes.fill(note_id, where.paragraphs)
+        runs.append(self.footnotes.reference(note_id))
 
-    def _text(self, text: str, target: Any, fmt: frozenset[str], keep_newlines: bool) -> None:
+    def _text(self, text: str, runs: list[str], fmt: frozenset[str], keep_newlines: bool) -> None:
         text = strip_control(text)
         if not keep_newlines:
             text = text.replace("\n", " ")
         if not text:
             return
-        run = OxmlElement("w:r")
-        self._format(run, fmt, cjk=bool(_CJK.search(text)))
+        cjk = _CJK.search(text) is not None
+        props = self._run_properties(fmt, cjk) if fmt or cjk else ""
+        if "\n" not in text and "\t" not in text:
+            runs.append(f'<w:r>{props}<w:t xml:space="preserve">{xml.text(text)}</w:t></w:r>')
+            return
+        content = []
         for i, line in enumerate(text.split("\n")):
             if i:
-                run.append(OxmlElement("w:br"))
+                content.append("<w:br/>")
             for j, chunk in enumerate(line.split("\t")):
                 if j:
-                    run.append(OxmlElement("w:tab"))
+                    content.append("<w:tab/>")
                 if chunk:
-                    t = OxmlElement("w:t")
-                    t.set(_XML_SPACE, "preserve")
-                    t.text = chunk
-                    run.append(t)
-        target.append(run)
+                    content.append(f'<w:t xml:space="preserve">{xml.text(chunk)}</w:t>')
+        runs.append(f'<w:r>{props}{"".join(content)}</w:r>')
+
+    def _run_properties(self, fmt: frozenset[str], cjk: bool) -> str:
+        """``rPr`` in the schema's order (rStyle, rFonts, b, i, strike, vertAlign), as _format builds it."""
+        props = []
+        if "link" in fmt:
+            props.append(f'<w:rStyle w:val="{xml.attr(self.styles["Hyperlink"])}"/>')
+        if "code" in fmt or cjk:
+            fonts = ' w:ascii="Courier New" w:hAnsi="Courier New"' if "code" in fmt else ""
+            if cjk:
+                fonts += ' w:hint="eastAsia"'  # CJK punctuation then uses the East Asian font
+            props.append(f"<w:rFonts{fonts}/>")
+        for flag in ("b", "i", "strike"):
+            if flag in fmt:
+                props.append(f"<w:{flag}/>")
+        if "sup" in fmt:
+            props.append('<w:vertAlign w:val="superscript"/>')
+        return f"<w:rPr>{''.join(props)}</w:rPr>" if props else ""
 
     def _format(self, run: Any, fmt: frozenset[str], cjk: bool = False) -> None:
-        """Add run properties in the schema's order (rStyle, rFonts, b, i, strike, vertAlign)."""
-        rpr = run.find(qn("w:rPr"))
+        """Add run properties to an existing run in the schema's order (rStyle, rFonts, b, i, strike, vertAlign)."""
+        rpr = run.find(xml.W_RPR)
         if rpr is None:
-            rpr = OxmlElement("w:rPr")
+            rpr = SubElement(run, xml.W_RPR)
             run.insert(0, rpr)
         order = ["rStyle", "rFonts", "b", "i", "strike", "vertAlign"]
         wanted: dict[str, dict[str, str]] = {}
@@ -273,7 +360,7 @@ class _Builder:
         if "code" in fmt or cjk:
             fonts = {"w:ascii": "Courier New", "w:hAnsi": "Courier New"} if "code" in fmt else {}
             if cjk:
-                fonts["w:hint"] = "eastAsia"  # CJK punctuation then uses the East Asian font
+                fonts["w:hint"] = "eastAsia"
             wanted["rFonts"] = fonts
         for flag in ("b", "i", "strike"):
             if flag in fmt:
@@ -283,16 +370,12 @@ class _Builder:
         for name, attrs in wanted.items():
             if rpr.find(qn(f"w:{name}")) is not None:
                 continue
-            element = OxmlElement(f"w:{name}")
-            for key, value in attrs.items():
-                element.set(qn(key), value)
+            element = SubElement(rpr, qn(f"w:{name}"), {qn(key): value for key, value in attrs.items()})
             index = order.index(name)
             before = [c for c in rpr if c.tag.split("}")[1] in order
                       and order.index(c.tag.split("}")[1]) > index]
             if before:
                 before[0].addprevious(element)
-            else:
-                rpr.append(element)
         if not len(rpr):
             run.remove(rpr)
 

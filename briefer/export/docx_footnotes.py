@@ -14,11 +14,15 @@ from docx.document import Document
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part, XmlPart
-from docx.oxml import OxmlElement, parse_xml
+from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from lxml import etree
 
+from briefer.export import docx_xml
+from briefer.export.docx_xml import parse_elements, styled_run
+
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+_SPACE_RUN = '<w:r><w:t xml:space="preserve"> </w:t></w:r>'  # between the mark and the note
 
 _EMPTY_PART = (
     f'<w:footnotes {nsdecls("w", "r")}>'
@@ -40,6 +44,8 @@ class Footnotes:
         self._part: Part | None = None
         self._root: Any = None
         self._next_id = 1
+        self._first_id = 1  # the id of _notes[0]
+        self._notes: list[str] = []  # each added note's XML, in order
 
     @property
     def part(self) -> Part:
@@ -63,72 +69,44 @@ class Footnotes:
                     if note.get(qn("w:type")) not in ("separator", "continuationSeparator"):
                         self._root.remove(note)
                 ids = [int(n.get(qn("w:id"))) for n in self._root.findall(qn("w:footnote"))]
-                self._next_id = max([0, *ids]) + 1
+                self._next_id = self._first_id = max([0, *ids]) + 1
                 return
         element = parse_xml(_EMPTY_PART)
         self._part = XmlPart(PackURI("/word/footnotes.xml"), CONTENT_TYPE, element, doc_part.package)
         self._root = element
         doc_part.relate_to(self._part, RT.FOOTNOTES)
 
-    def add(self) -> tuple[int, list[Any]]:
-        """A new footnote; returns its id and a list to which paragraphs are appended.
+    def add(self) -> int:
+        """A new footnote's id; its place in the part is kept until ``fill`` gives its paragraphs.
 
-        The first paragraph the caller appends gets the footnote mark.
+        A note referred to inside another note is added while the outer one is
+        being written, so the places keep the notes in the order they were added.
         """
         self._ensure()
         note_id = self._next_id
         self._next_id += 1
-        note = OxmlElement("w:footnote")
-        note.set(qn("w:id"), str(note_id))
-        self._root.append(note)
-        return note_id, _NoteBody(note, self)
+        self._notes.append("")
+        return note_id
 
-    def new_paragraph(self, note: Any, first: bool) -> Any:
-        p = OxmlElement("w:p")
-        p.style = self._text_style
-        note.append(p)
+    def fill(self, note_id: int, paragraphs: list[str]) -> None:
+        """The note's paragraphs (``docx_xml.paragraph``); the first one gets the footnote mark."""
+        self._notes[note_id - self._first_id] = f'<w:footnote w:id="{note_id}">{"".join(paragraphs)}</w:footnote>'
+
+    def paragraph(self, style: str | None, num_id: int | None, runs: str, first: bool) -> str:
+        """A paragraph of a note: FootnoteText unless the Markdown chose a style, the mark first."""
         if first:
-            p.append(self._reference_styled_run(OxmlElement("w:footnoteRef")))
-            space = OxmlElement("w:r")
-            text = OxmlElement("w:t")
-            text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-            text.text = " "
-            space.append(text)
-            p.append(space)
-        return p
+            runs = styled_run(self._reference_style, "<w:footnoteRef/>") + _SPACE_RUN + runs
+        return docx_xml.paragraph(style or self._text_style, num_id, runs)
 
-    def reference_run(self, note_id: int) -> Any:
-        ref = OxmlElement("w:footnoteReference")
-        ref.set(qn("w:id"), str(note_id))
-        return self._reference_styled_run(ref)
-
-    def _reference_styled_run(self, child: Any) -> Any:
-        """A run in the footnote-reference style holding ``child`` (the mark in text or in the note)."""
-        run = OxmlElement("w:r")
-        rpr = OxmlElement("w:rPr")
-        style = OxmlElement("w:rStyle")
-        style.set(qn("w:val"), self._reference_style)
-        rpr.append(style)
-        run.append(rpr)
-        run.append(child)
-        return run
+    def reference(self, note_id: int) -> str:
+        """The footnote mark in the text: a run in the reference style."""
+        return styled_run(self._reference_style, f'<w:footnoteReference w:id="{note_id}"/>')
 
     def finish(self) -> None:
-        """Write an existing, generically loaded part's XML back to its blob."""
+        """Put the notes into the part; write an existing, generically loaded part's XML back to its blob."""
+        if self._notes:
+            self._root.extend(parse_elements("".join(self._notes)))
+            self._notes = []
         if self._part is not None and not isinstance(self._part, XmlPart):
             self._part._blob = etree.tostring(self._root, xml_declaration=True,  # noqa: SLF001
                                               encoding="UTF-8", standalone=True)
-
-
-class _NoteBody(list):  # type: ignore[type-arg]
-    """Where a footnote's paragraphs go; marks the first one."""
-
-    def __init__(self, note: Any, owner: Footnotes) -> None:
-        super().__init__()
-        self._note = note
-        self._owner = owner
-
-    def new_paragraph(self) -> Any:
-        p = self._owner.new_paragraph(self._note, first=not self)
-        self.append(p)
-        return p

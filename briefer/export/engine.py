@@ -6,6 +6,9 @@ output path, so a failure never leaves a partial or clobbered file.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,6 +45,26 @@ def render_project(store: Store, template: TemplateInfo, *,
     return text, context
 
 
+@contextmanager
+def _cycle_collection_paused() -> Iterator[None]:
+    """No cyclic garbage collection while an export builds its trees.
+
+    A large export creates some 100,000 objects (views, the Markdown tree,
+    Word elements) that all live until it ends; each time enough of them
+    survive, Python's collector walks every object the process holds (the
+    store's passage cache, the window) and finds next to nothing to free: a
+    fifth of a 1,000-passage export. Reference counting still frees everything as
+    usual; the collector resumes, as it was, once the export's objects are gone.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def export_project(store: Store, output: str | Path, *, template_name: str = DEFAULT_TEMPLATE,
                    project_path: str | Path | None = None,
                    roots: list[tuple[str, Path]] | None = None,
@@ -50,13 +73,19 @@ def export_project(store: Store, output: str | Path, *, template_name: str = DEF
     out = Path(output)
     fmt = format_for(out)
     template = find_template(template_name, project_path if project_path is not None else store.path, roots)
+    with _cycle_collection_paused():
+        data, warnings = _export_bytes(store, template, fmt, seconds)
+    write_atomically(out, data)
+    return ExportResult(out, fmt, template, warnings)
+
+
+def _export_bytes(store: Store, template: TemplateInfo, fmt: str, seconds: float) -> tuple[bytes, list[str]]:
+    """The file's bytes and the warnings; the context and trees are freed on return."""
     text, context = render_project(store, template, seconds=seconds)
     if fmt == "md":
-        data = text.encode("utf-8")
-    else:
-        from briefer.export.docx_build import build_docx  # python-docx is only needed here
+        return text.encode("utf-8"), list(context.warnings)
+    from briefer.export.docx_build import build_docx  # python-docx is only needed here
 
-        data = build_docx(text, reference=template.reference_docx,
-                          title=context.meta.get("title", ""), author=context.meta.get("author", ""))
-    write_atomically(out, data)
-    return ExportResult(out, fmt, template, list(context.warnings))
+    data = build_docx(text, reference=template.reference_docx,
+                      title=context.meta.get("title", ""), author=context.meta.get("author", ""))
+    return data, list(context.warnings)

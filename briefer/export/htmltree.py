@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-_VOID = {"br", "hr", "img", "input", "meta", "link", "col", "area", "base", "wbr", "source"}
+VOID = frozenset({"br", "hr", "img", "input", "meta", "link", "col", "area", "base", "wbr", "source"})
 
 
 @dataclass
@@ -32,34 +32,53 @@ class Node:
         return self.text if not self.tag else "".join(c.plain_text() for c in self.children)
 
 
-class _Builder(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.root = Node("root")
-        self.stack = [self.root]
+class TreeBuilder:
+    """Builds Nodes from start tags, end tags and text, as html.parser reports them."""
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        node = Node(tag, {k: v or "" for k, v in attrs})
+    def __init__(self, root: Node) -> None:
+        self.root = root
+        self.stack = [root]
+
+    def start(self, tag: str, attrs: dict[str, str]) -> None:
+        node = Node(tag, attrs)
         self.stack[-1].children.append(node)
-        if tag not in _VOID:
+        if tag not in VOID:
             self.stack.append(node)
 
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.stack[-1].children.append(Node(tag, {k: v or "" for k, v in attrs}))
+    def start_end(self, tag: str, attrs: dict[str, str]) -> None:
+        self.stack[-1].children.append(Node(tag, attrs))
 
-    def handle_endtag(self, tag: str) -> None:
+    def end(self, tag: str) -> None:
         # Close up to the matching open element; ignore stray end tags.
         for i in range(len(self.stack) - 1, 0, -1):
             if self.stack[i].tag == tag:
                 del self.stack[i:]
                 return
 
+    def data(self, text: str) -> None:
+        self.stack[-1].children.append(Node("", text=text))
+
+
+class _Parser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tree = TreeBuilder(Node("root"))
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tree.start(tag, {k: v or "" for k, v in attrs})
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tree.start_end(tag, {k: v or "" for k, v in attrs})
+
+    def handle_endtag(self, tag: str) -> None:
+        self.tree.end(tag)
+
     def handle_data(self, data: str) -> None:
-        self.stack[-1].children.append(Node("", text=data))
+        self.tree.data(data)
 
 
 def parse_html(html: str) -> Node:
-    builder = _Builder()
-    builder.feed(html)
-    builder.close()
-    return builder.root
+    parser = _Parser()
+    parser.feed(html)
+    parser.close()
+    return parser.tree.root

@@ -34,10 +34,13 @@ _INLINE = {
     "$": "&#36;",  # math extensions some renderers enable
 }
 _INLINE_RE = re.compile("[" + re.escape("".join(_INLINE)) + "]")
+_INLINE_TABLE = str.maketrans(_INLINE)
 # Block syntax at the start of a line (after the indentation we also protect).
 _LINE_START_RE = re.compile(r"^([ \t]*)(?:([#+\-=])|(\d{1,9})([.)]))?", re.MULTILINE)
 _LEADING_WS = {" ": "&#32;", "\t": "&#9;"}
 _NEWLINES_RE = re.compile(r"\r\n|\r|\n")
+# A line start _LINE_START_RE would change; most values have none.
+_LINE_START_WORK_RE = re.compile(r"^(?:[ \t]|[#+\-=]|\d{1,9}[.)])", re.MULTILINE)
 
 
 class Trusted(Markup):
@@ -70,12 +73,20 @@ def escape_markdown(text: str, *, at_line_start: bool = True) -> str:
     """
     if not text:
         return ""
-    escaped = _NEWLINES_RE.sub("\n", _INLINE_RE.sub(lambda m: _INLINE[m.group(0)], str(text)))
+    escaped = str(text)
+    if _INLINE_RE.search(escaped):  # most values have none; translate() looks up every character
+        escaped = escaped.translate(_INLINE_TABLE)
+    if "\r" in escaped:
+        escaped = _NEWLINES_RE.sub("\n", escaped)
     if at_line_start:
-        escaped = _LINE_START_RE.sub(_line_start, escaped)
+        if _LINE_START_WORK_RE.search(escaped):
+            escaped = _LINE_START_RE.sub(_line_start, escaped)
     else:
         head, sep, tail = escaped.partition("\n")
-        escaped = head + sep + _LINE_START_RE.sub(_line_start, tail)
+        if _LINE_START_WORK_RE.search(tail):
+            escaped = head + sep + _LINE_START_RE.sub(_line_start, tail)
+    if "\n" not in escaped:
+        return escaped if escaped.strip() else ""
     lines = escaped.split("\n")
     # Blank lines would end the paragraph (and a blockquote): drop them, the
     # hard break keeps the line structure visible.

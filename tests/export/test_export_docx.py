@@ -130,3 +130,33 @@ def test_reference_docx_is_used(tmp_path: Path) -> None:
     assert "sample text" not in docx_all_text(out)
     assert document.styles["Normal"].font.name == "Marker Felt"
     assert "w:footnoteReference" in docx_part(out, "word/document.xml")
+
+
+def test_tables_sit_between_their_headings(store: Store, tmp_path: Path) -> None:
+    """Paragraphs are written in batches; each table still comes right after its heading, header row bold."""
+    out = tmp_path / "annex.docx"
+    export_project(store, out, template_name="evidence-annex")
+    document = docx.Document(str(out))
+    body = document.element.body
+    order = [("table" if child.tag == f"{W}tbl" else "".join(t.text or "" for t in child.iter(f"{W}t")))
+             for child in body if child.tag in (f"{W}p", f"{W}tbl")]
+    for tag in ("Controls backfire", "Controls work", "Semiconductors"):
+        assert order[order.index(tag) + 1] == "table", tag
+    assert body[-1].tag == f"{W}sectPr"  # the section properties stay last
+    header = document.tables[0].rows[0].cells[0].paragraphs[0]
+    assert header.runs and all(run.bold for run in header.runs)
+
+
+def test_one_relationship_per_link_target(tmp_path: Path) -> None:
+    text = ("[a](https://example.org/x) [b](https://example.org/x) [c](https://example.org/y)[^1]\n\n"
+            "[^1]: [d](https://example.org/x) and [e](https://example.org/x)\n")
+    out = tmp_path / "links.docx"
+    out.write_bytes(build_docx(text))
+    body = docx_part(out, "word/document.xml")
+    rels = docx_part(out, "word/_rels/document.xml.rels")
+    ids = re.findall(r'<w:hyperlink r:id="(rId\d+)"', body)
+    assert len(ids) == 3 and ids[0] == ids[1] != ids[2]
+    assert rels.count('Target="https://example.org/x"') == 1
+    notes_rels = docx_part(out, "word/_rels/footnotes.xml.rels")
+    assert notes_rels.count('Target="https://example.org/x"') == 1
+    assert len(set(re.findall(r'<w:hyperlink r:id="(rId\d+)"', docx_part(out, "word/footnotes.xml")))) == 1

@@ -11,7 +11,9 @@ from briefer.export.mdescape import escape_cell, escape_markdown, markdown_link,
 from export_helpers import CHINESE_QUOTE, MULTILINE_QUOTE, TRICKY_QUOTES, rendered_text
 
 SAMPLES = TRICKY_QUOTES + [CHINESE_QUOTE, "    four leading spaces", "\ttab first", "&#42; entity-looking",
-                           "trailing backslash \\", "12. twelve", "#hashtag", "> > nested"]
+                           "trailing backslash \\", "12. twelve", "#hashtag", "> > nested", "1) paren",
+                           "１. full-width digit", "  two leading spaces", "= setext?",
+                           "plain words only"]
 
 
 def _python_markdown_text(md: str) -> str:

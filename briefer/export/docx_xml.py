@@ -1,0 +1,59 @@
+"""WordprocessingML written as text, and parsed into python-docx elements in batches.
+
+A 1,000-passage briefing has some 40,000 Word elements. Creating them one at
+a time from Python (``OxmlElement``, python-docx's property setters, which
+search the children for the schema position on every call, or even lxml's
+``SubElement``) costs several microseconds each; writing the same XML as text
+and letting lxml parse a batch of paragraphs costs a fraction of that. The
+elements come out exactly as the one-at-a-time build made them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from docx.oxml.ns import nsdecls, qn
+from docx.oxml.parser import element_class_lookup
+from lxml import etree
+
+W_RPR = qn("w:rPr")
+# python-docx's parser also drops blank text; this one keeps a run's " " as it is.
+_PARSER = etree.XMLParser(resolve_entities=False)
+_PARSER.set_element_class_lookup(element_class_lookup)
+_WRAPPER = f"<w:body {nsdecls('w', 'r')}>", "</w:body>"
+BREAK_RUN = "<w:r><w:br/></w:r>"
+
+
+def parse_elements(xml: str) -> list[Any]:
+    """The elements of a run of sibling elements written with the ``w:`` and ``r:`` prefixes."""
+    return list(etree.fromstring(f"{_WRAPPER[0]}{xml}{_WRAPPER[1]}", _PARSER))
+
+
+def text(value: str) -> str:
+    """``value`` escaped for element content."""
+    if "&" in value:
+        value = value.replace("&", "&amp;")
+    if "<" in value:
+        value = value.replace("<", "&lt;")
+    return value.replace(">", "&gt;") if ">" in value else value
+
+
+def attr(value: str) -> str:
+    """``value`` escaped for a double-quoted attribute."""
+    value = text(value)
+    return value.replace('"', "&quot;") if '"' in value else value
+
+
+def paragraph(style: str | None, num_id: int | None, runs: str) -> str:
+    """A paragraph: ``pPr`` (style, then numbering) and its runs."""
+    if style is None and num_id is None:
+        return f"<w:p>{runs}</w:p>"
+    props = f'<w:pStyle w:val="{attr(style)}"/>' if style else ""
+    if num_id is not None:
+        props += f'<w:numPr><w:ilvl w:val="0"/><w:numId w:val="{num_id}"/></w:numPr>'
+    return f"<w:p><w:pPr>{props}</w:pPr>{runs}</w:p>"
+
+
+def styled_run(style: str, content: str) -> str:
+    """A run in a character style holding ``content`` (a footnote mark)."""
+    return f'<w:r><w:rPr><w:rStyle w:val="{attr(style)}"/></w:rPr>{content}</w:r>'
