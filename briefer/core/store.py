@@ -477,6 +477,11 @@ class Store:
             params += id_list
         return self._q(f"SELECT id, start, end FROM passages {where}", params).fetchall()
 
+    def passages_overlapping(self, document: int, start: int, end: int) -> list[tuple[int, int, int]]:
+        """``(id, start, end)`` of a document's passages that overlap ``[start, end)``, from the index."""
+        return self._q("SELECT id, start, end FROM passages WHERE document = ? AND start < ? AND end > ?",
+                       (document, max(end, start + 1), start)).fetchall()
+
     def passage_tags_of(self, ids: Iterable[int]) -> dict[int, tuple[int, ...]]:
         """The tag ids of each of these passages (every id is present; untagged ones map to ``()``)."""
         wanted = list(dict.fromkeys(ids))

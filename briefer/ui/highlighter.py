@@ -1,17 +1,16 @@
-"""Passage highlighting in the reader: an interval index painted as extra selections.
+"""Passage highlighting in the reader: the passages in view, painted as extra selections.
 
 Highlights are extra selections, not edits to the document, so they never enter
 the text's own undo history. They are built only for the text in view (plus a
-screen either side) and rebuilt when the view scrolls past that: a
-``QSyntaxHighlighter`` formats every block of a document when it is loaded,
-which on a 2 MB text with 3,000 passages is 8,000 Python calls before the
-reader can show anything. Positions here are UTF-16 (Qt's), converted by the
-reader before they arrive.
+screen either side), from the passages the store finds overlapping that range,
+and rebuilt when the view scrolls past it: a ``QSyntaxHighlighter`` formats
+every block of a document when it is loaded, and even an index of all of a
+document's passages costs a read of all 3,000 of them before the first paint.
+Positions here are UTF-16 (Qt's); the reader converts before they arrive.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
@@ -23,53 +22,15 @@ _UNTAGGED = "#b0b0b0"
 
 
 class Span(NamedTuple):
-    """One passage as the reader paints it; tuples sort by position (the index's order)."""
+    """One passage as the reader paints it."""
 
     start: int  # UTF-16 positions in the reader's document
     end: int
     passage: int
 
 
-ColorSource = Callable[[list[int]], dict[int, str]]
-
-
-class IntervalIndex:
-    """Spans sorted by position; answers "which spans touch [a, b)" without a full scan.
-
-    Spans are added and removed in place (a bisect and a list insert in C), so
-    tagging one passage among thousands does not re-sort them all.
-    """
-
-    def __init__(self, spans: Iterable[Span] = ()) -> None:
-        self._spans = sorted(spans)
-        self._starts = [s.start for s in self._spans]
-        # The longest span bounds how far left an overlapping span can start.
-        # Removing a span never lowers it: a loose bound only widens a search.
-        self._longest = max((s.end - s.start for s in self._spans), default=0)
-
-    def __len__(self) -> int:
-        return len(self._spans)
-
-    def add(self, span: Span) -> None:
-        i = bisect_left(self._spans, span)
-        self._spans.insert(i, span)
-        self._starts.insert(i, span.start)
-        self._longest = max(self._longest, span.end - span.start)
-
-    def remove(self, span: Span) -> None:
-        i = bisect_left(self._spans, span)
-        if i < len(self._spans) and self._spans[i] == span:
-            del self._spans[i], self._starts[i]
-
-    def overlapping(self, a: int, b: int) -> list[Span]:
-        lo = bisect_left(self._starts, a - self._longest)
-        hi = bisect_right(self._starts, b - 1) if b > a else bisect_right(self._starts, a)
-        return [s for s in self._spans[lo:hi] if s.end > a and s.start < b]
-
-    def at(self, pos: int) -> list[Span]:
-        """Spans containing ``pos``, innermost (shortest) first."""
-        hits = [s for s in self.overlapping(pos, pos + 1)]
-        return sorted(hits, key=lambda s: s.end - s.start)
+SpanSource = Callable[[int, int], list[Span]]  # UTF-16 range -> the spans that touch it
+ColorSource = Callable[[list[int]], dict[int, str]]  # passage ids -> "#rrggbb"
 
 
 def blend(names: tuple[str, ...]) -> QColor:
@@ -85,14 +46,12 @@ def blend(names: tuple[str, ...]) -> QColor:
 class PassageHighlighter:
     """Paints passages' tag colours in a plain-text view, blending where they overlap."""
 
-    def __init__(self, view: QPlainTextEdit, colors: ColorSource) -> None:
+    def __init__(self, view: QPlainTextEdit, spans: SpanSource, colors: ColorSource) -> None:
         self.view = view
-        self.index = IntervalIndex()
         self.selected: int | None = None
-        self._by_passage: dict[int, Span] = {}
+        self._spans_in = spans
         # Colours are looked up only for the spans being painted, and kept until
-        # the passage or the codebook changes: opening a document with 3,000
-        # passages then needs positions alone.
+        # the passage or the codebook changes.
         self._colors_of = colors
         self._colors: dict[int, str] = {}
         self._covered: tuple[int, int] | None = None  # UTF-16 range the current selections cover
@@ -101,37 +60,21 @@ class PassageHighlighter:
         self._formats: dict[tuple[tuple[str, ...], bool], QTextCharFormat] = {}
         view.verticalScrollBar().valueChanged.connect(lambda _value: self.follow_view())
 
-    def set_spans(self, spans: list[Span]) -> None:
-        """Replace every span (a document opened, or the tags recoloured)."""
-        self._by_passage = {s.passage: s for s in spans}
-        self._colors = {}
-        self.index = IntervalIndex(spans)
-        self.repaint()
-
     def clear(self) -> None:
-        """Forget every span without looking at the text (it is about to be replaced)."""
-        self._by_passage = {}
+        """Forget everything without looking at the text (it is about to be replaced)."""
         self._colors = {}
-        self.index = IntervalIndex()
         self.selected = None
         self._covered = None
         self.view.setExtraSelections([])
 
-    def update_spans(self, removed: list[int], spans: list[Span]) -> None:
-        """Drop the passages in ``removed`` and add or replace ``spans`` (their colours may have changed)."""
-        for pid in removed:
-            self._colors.pop(pid, None)
-            old = self._by_passage.pop(pid, None)
-            if old is not None:
-                self.index.remove(old)
-        for span in spans:
-            self._colors.pop(span.passage, None)
-            self._by_passage[span.passage] = span
-            self.index.add(span)
+    def forget(self, passages: Iterable[int] | None = None) -> None:
+        """These passages (or all) changed: drop their colours and repaint what is in view."""
+        if passages is None:
+            self._colors = {}
+        else:
+            for pid in passages:
+                self._colors.pop(pid, None)
         self.repaint()
-
-    def span(self, passage: int) -> Span | None:
-        return self._by_passage.get(passage)
 
     def set_selected(self, passage: int | None) -> None:
         if passage != self.selected:
@@ -163,7 +106,7 @@ class PassageHighlighter:
         return first, bottom.position() + bottom.length()
 
     def _selections(self, a: int, b: int) -> list[QTextEdit.ExtraSelection]:
-        spans = self.index.overlapping(a, b)
+        spans = self._spans_in(a, b)
         if not spans:
             return []
         missing = [sp.passage for sp in spans if sp.passage not in self._colors]

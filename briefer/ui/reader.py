@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QMenu, QPlainTextEdit, QToolTip, QWi
 
 from briefer.core.commands import CreatePassage, DeletePassage
 from briefer.core.errors import BrieferError, NotFoundError
+from briefer.core.model import DocumentInfo
 from briefer.core.service import Change, ProjectService
 from briefer.ui.highlighter import PassageHighlighter, Span
 from briefer.ui.mime import encode_passages
@@ -44,11 +45,12 @@ class ReaderView(QPlainTextEdit):
         self.service = service
         self.undo_stack = undo_stack
         self.document_id: int | None = None
+        self.document_info: DocumentInfo | None = None
         self.current_passage: int | None = None
         self._text = ""
         self._map = OffsetMap("")
         self._tag_colors: tuple[dict[int, str], dict[int, int]] | None = None
-        self.highlighter = PassageHighlighter(self, self._passage_colors)
+        self.highlighter = PassageHighlighter(self, self._spans_in, self._passage_colors)
         service.subscribe(self._on_change)
 
     # ------------------------------------------------------------- documents
@@ -58,11 +60,13 @@ class ReaderView(QPlainTextEdit):
         self.document_id = doc_id
         self.current_passage = None
         font = None
+        self.document_info = None
         if doc_id is None:
             self._text = ""
         else:
             doc = self.service.store.get_document(doc_id)
             self._text = doc.text
+            self.document_info = doc  # its details, for the panel's header
             font = reading_font(doc.language)
         self._map = OffsetMap(self._text)
         self.highlighter.clear()  # the old spans belong to the old text
@@ -70,7 +74,7 @@ class ReaderView(QPlainTextEdit):
             self.setPlainText("")  # a new font would re-lay the old text first
             self.setFont(font)
         self.setPlainText(self._text)
-        self._reload_passages()
+        self.highlighter.repaint()
 
     def text(self) -> str:
         return self._text
@@ -99,7 +103,29 @@ class ReaderView(QPlainTextEdit):
         self.centerCursor()
 
     def passages_at(self, u16: int) -> list[int]:
-        return [s.passage for s in self.highlighter.index.at(u16)]
+        """Passages containing UTF-16 position ``u16``, innermost (shortest) first."""
+        if self.document_id is None:
+            return []
+        cp = self._map.to_codepoint(u16)
+        rows = self.service.store.passages_overlapping(self.document_id, cp, cp + 1)
+        return [pid for pid, start, end in sorted(rows, key=lambda r: (r[2] - r[1], r[1], r[0]))]
+
+    def _spans_in(self, a: int, b: int) -> list[Span]:
+        """The open document's passages touching UTF-16 range ``[a, b)``."""
+        if self.document_id is None:
+            return []
+        m = self._map
+        rows = self.service.store.passages_overlapping(self.document_id, m.to_codepoint(a), m.to_codepoint(b) + 1)
+        if m.identity:  # the usual case: every conversion would be a no-op
+            return [Span(start, end, pid) for pid, start, end in rows]
+        return [Span(m.to_utf16(start), m.to_utf16(end), pid) for pid, start, end in rows]
+
+    def _position(self, passage_id: int | None) -> tuple[int, int] | None:
+        """Code-point span of a passage of the open document, or None."""
+        if passage_id is None or self.document_id is None:
+            return None
+        rows = self.service.store.passage_positions(self.document_id, [passage_id])
+        return (rows[0][1], rows[0][2]) if rows else None
 
     # --------------------------------------------------------------- tagging
     def apply_tag(self, tag_id: int) -> int | None:
@@ -126,7 +152,7 @@ class ReaderView(QPlainTextEdit):
         return self.apply_tag(tags[n - 1].id)
 
     def delete_current_passage(self) -> bool:
-        if self.current_passage is None or self.highlighter.span(self.current_passage) is None:
+        if self._position(self.current_passage) is None:
             return False
         push(self.undo_stack, self.service, DeletePassage(self.current_passage))
         return True
@@ -134,10 +160,10 @@ class ReaderView(QPlainTextEdit):
     def select_passage(self, passage_id: int | None, *, scroll: bool = False) -> None:
         """Mark a passage as the current one (underlined); optionally scroll to it."""
         self.current_passage = passage_id
-        span = self.highlighter.span(passage_id) if passage_id is not None else None
-        if span is not None and scroll:
+        span = self._position(passage_id) if scroll else None
+        if span is not None:
             cursor = QTextCursor(self.document())
-            cursor.setPosition(span.start)
+            cursor.setPosition(self._map.to_utf16(span[0]))
             self.setTextCursor(cursor)
             self.centerCursor()
         self.highlighter.set_selected(passage_id)
@@ -146,7 +172,7 @@ class ReaderView(QPlainTextEdit):
     def _on_change(self, change: Change) -> None:
         if change.area == "tags":
             self._tag_colors = None
-            self._reload_passages()  # recolours: set_spans forgets every colour
+            self._reload_passages()  # recolours: every cached colour is dropped
         elif change.area == "passages":
             self._reload_passages(change.ids or None)
         elif change.area == "documents" and self.document_id is not None:
@@ -156,21 +182,10 @@ class ReaderView(QPlainTextEdit):
                 self.open_document(None)
 
     def _reload_passages(self, ids: tuple[int, ...] | None = None) -> None:
-        """Re-read the open document's passages: all of them, or just ``ids`` after an edit."""
-        if self.document_id is None:
-            self.highlighter.set_spans([])
-            return
-        rows = self.service.store.passage_positions(self.document_id, ids)
-        if self._map.identity:  # the usual case: 3,000 conversions would all be no-ops
-            spans = [Span(start, end, pid) for pid, start, end in rows]
-        else:
-            to_utf16 = self._map.to_utf16
-            spans = [Span(to_utf16(start), to_utf16(end), pid) for pid, start, end in rows]
-        if ids is None:
-            self.highlighter.set_spans(spans)
-        else:
-            self.highlighter.update_spans(list(ids), spans)
-        if self.current_passage is not None and self.highlighter.span(self.current_passage) is None:
+        """Passages changed (all, or just ``ids``): repaint what is in view from the store."""
+        self.highlighter.forget(ids)
+        current = self.current_passage
+        if current is not None and (ids is None or current in ids) and self._position(current) is None:
             self.current_passage = None
 
     def _passage_colors(self, ids: list[int]) -> dict[int, str]:
@@ -202,7 +217,7 @@ class ReaderView(QPlainTextEdit):
 
     def drag_mime(self) -> QMimeData | None:
         """What dragging the current passage carries (into the outline, or as text elsewhere)."""
-        if self.current_passage is None or self.highlighter.span(self.current_passage) is None:
+        if self._position(self.current_passage) is None:
             return None
         passage = self.service.store.get_passage(self.current_passage)
         return encode_passages([passage.id], [passage.quote])

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
+from briefer.core.model import DocumentInfo
 from briefer.core.service import Change, ProjectService
 from briefer.ui.find_bar import FindBar
 from briefer.ui.passage_editor import PassageEditor
@@ -57,18 +58,19 @@ class ReaderPanel(QWidget):
     def open_document(self, doc_id: int | None) -> None:
         self.reader.open_document(doc_id)
         self.editor.show_passage(None)
-        self._update_header()
+        self._update_header(self.reader.document_info)
 
     def _on_change(self, change: Change) -> None:
         if change.area == "documents" and (not change.ids or self.reader.document_id in change.ids):
             self._update_header()
 
-    def _update_header(self) -> None:
+    def _update_header(self, info: DocumentInfo | None = None) -> None:
         doc_id = self.reader.document_id
         if doc_id is None:
             self.header.setText("<p style='color:#777'>Choose a document in the Corpus to start reading.</p>")
             return
-        info = self.service.store.document_info(doc_id)
+        if info is None or info.id != doc_id:  # details edited since the reader loaded them
+            info = self.service.store.document_info(doc_id)
         bits = [info.publisher, info.author, info.date, _LANGUAGE_NAMES.get(info.language, info.language),
                 f"{info.length:,} characters"]
         meta = " · ".join(html.escape(b) for b in bits if b)
