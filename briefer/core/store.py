@@ -439,12 +439,11 @@ class Store:
             return list(self._all_passages[1])
         return self._passages_where("WHERE document = ?", (document,))
 
-    def passage_order(self, *, tag: int | None = None,
-                      document: int | None = None) -> list[tuple[int, int, int, int]]:
-        """``(document, start, end, id)`` of passages in document order, from an index.
+    def passage_order(self, *, tag: int | None = None, document: int | None = None) -> list[int]:
+        """Passage ids in document order, from an index; optionally one tag's or one document's.
 
-        Optionally only one tag's or one document's. Lists that show passages
-        hold these keys and fetch the rows they paint with ``passages_by_id``.
+        Lists that show passages hold these and fetch the rows they paint with
+        ``passages_by_id`` (ids alone: 20,000 order keys as tuples cost 4x more to read).
         """
         clauses, params = [], []
         if document is not None:
@@ -454,8 +453,18 @@ class Store:
             clauses.append("id IN (SELECT passage FROM passage_tags WHERE tag = ?)")
             params.append(tag)
         where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        return self._q(f"SELECT document, start, end, id FROM passages {where} ORDER BY document, start, end, id",
-                       params).fetchall()
+        rows = self._q(f"SELECT id FROM passages {where} ORDER BY document, start, end, id", params).fetchall()
+        return [r[0] for r in rows]
+
+    def passage_keys(self, ids: Iterable[int]) -> dict[int, tuple[int, int, int, int]]:
+        """``(document, start, end, id)``, the document-order key, of each of these passages."""
+        wanted = list(dict.fromkeys(ids))
+        keys: dict[int, tuple[int, int, int, int]] = {}
+        for chunk in range(0, len(wanted), 500):  # stay well under SQLite's variable limit
+            part = wanted[chunk:chunk + 500]
+            keys.update((r[3], tuple(r)) for r in self._q(
+                f"SELECT document, start, end, id FROM passages WHERE id IN ({','.join('?' * len(part))})", part))
+        return keys
 
     def passages_by_id(self, ids: Iterable[int]) -> dict[int, Passage]:
         """The passages with these ids (missing ids are left out)."""

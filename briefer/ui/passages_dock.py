@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 from typing import Any
 
 from PySide6.QtCore import QMimeData, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -21,9 +20,10 @@ from briefer.ui.style import swatch
 class PassageModel(IdListModel):
     """One row per passage that passes the filters, in document order.
 
-    It holds only each row's order key ``(document, start, end, id)``, read from
-    an index; the quote, tags and note of a row are fetched when a view paints
-    it, in batches around that row, and kept in a bounded cache. Filtering is a
+    It holds only the ids, in document order, read from an index; the quote,
+    tags and note of a row are fetched when a view paints it, in batches around
+    that row, and kept in a bounded cache. A new passage finds its row by a
+    binary search that reads the order keys of the ~15 rows it compares with. Filtering is a
     query, not a proxy over every passage, so a 20,000-passage project costs one
     index scan to list and nothing per passage it does not show.
     """
@@ -35,7 +35,6 @@ class PassageModel(IdListModel):
     def __init__(self, service: ProjectService, parent: Any = None) -> None:
         super().__init__(parent)
         self.service = service
-        self._keys: list[tuple[int, int, int, int]] = []
         self._passages: dict[int, Passage] = {}
         self._rows: dict[int, PassageRow] = {}
         self.tag: int | None = None
@@ -50,16 +49,15 @@ class PassageModel(IdListModel):
             return
         self.tag, self.document, self.text = tag, document, text.casefold()
         self.beginResetModel()
-        self._keys = self._load_keys()
-        self._ids = [k[3] for k in self._keys]
+        self._ids = self._load_order()
         self.endResetModel()
 
-    def _load_keys(self) -> list[tuple[int, int, int, int]]:
-        keys = self.service.store.passage_order(tag=self.tag, document=self.document)
+    def _load_order(self) -> list[int]:
+        ids = self.service.store.passage_order(tag=self.tag, document=self.document)
         if self.text:
             matching = self.service.store.passage_ids_containing(self.text)
-            keys = [k for k in keys if k[3] in matching]
-        return keys
+            ids = [i for i in ids if i in matching]
+        return ids
 
     def load_ids(self) -> list[int]:
         store = self.service.store
@@ -68,8 +66,7 @@ class PassageModel(IdListModel):
         self._titles = store.document_titles()
         self._passages.clear()
         self._rows.clear()
-        self._keys = self._load_keys()
-        return [k[3] for k in self._keys]
+        return self._load_order()
 
     def _row_for(self, p: Passage) -> PassageRow:
         tags = self._tags
@@ -108,19 +105,29 @@ class PassageModel(IdListModel):
                 self._rows.pop(pid, None)
                 if row >= 0:
                     self.beginRemoveRows(QModelIndex(), row, row)
-                    del self._ids[row], self._keys[row]
+                    del self._ids[row]
                     self.endRemoveRows()
                 continue
             self._cache({pid: p})
             if row >= 0:
                 self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
                 continue
-            key = (p.document, p.start, p.end, p.id)
-            row = bisect.bisect(self._keys, key)
+            row = self._row_for_key((p.document, p.start, p.end, p.id))
             self.beginInsertRows(QModelIndex(), row, row)
-            self._keys.insert(row, key)
             self._ids.insert(row, pid)
             self.endInsertRows()
+
+    def _row_for_key(self, key: tuple[int, int, int, int]) -> int:
+        """Where a passage with this order key goes among the rows (they are in key order)."""
+        keys = self.service.store.passage_keys
+        lo, hi = 0, len(self._ids)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if keys([self._ids[mid]])[self._ids[mid]] < key:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo
 
     def passage(self, passage_id: int) -> Passage | None:
         if passage_id not in self._passages:

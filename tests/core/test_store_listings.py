@@ -30,10 +30,11 @@ def _project(path: Path) -> tuple[Store, int, int, list[int]]:
 def test_passage_order_is_document_order_and_filters(tmp_path: Path) -> None:
     store, doc, other, ids = _project(tmp_path / "p.briefer")
     with store:
-        assert [k[3] for k in store.passage_order()] == [ids[3], ids[1], ids[0], ids[2]]
+        assert store.passage_order() == [ids[3], ids[1], ids[0], ids[2]]
         tag = store.tag_named("Controls backfire").id
-        assert [k[3] for k in store.passage_order(tag=tag)] == [ids[1], ids[2]]
-        assert [k[3] for k in store.passage_order(document=other)] == [ids[2]]
+        assert store.passage_order(tag=tag) == [ids[1], ids[2]]
+        assert store.passage_order(document=other) == [ids[2]]
+        assert store.passage_keys([ids[1], 999]) == {ids[1]: (doc, 2, 9, ids[1])}
         assert store.passages_by_id([ids[2], 999])[ids[2]].quote == "Other"
         assert 999 not in store.passages_by_id([999])
 
@@ -89,4 +90,4 @@ def test_schema_1_project_is_migrated_with_its_data(tmp_path: Path) -> None:
     with Store.open(path) as store:
         assert store.schema_version == SCHEMA_VERSION
         assert [d.title for d in store.list_documents()] == ["Old"]
-        assert [k[3] for k in store.passage_order(document=1)] == [1]
+        assert store.passage_order(document=1) == [1]

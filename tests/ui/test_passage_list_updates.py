@@ -34,3 +34,16 @@ def test_tag_note_and_undo_update_the_list_in_place(window) -> None:  # type: ig
     assert _ids(view) == [later]
     window.undo_stack.redo()
     assert _ids(view) == [earlier, later]
+
+
+def test_new_passages_land_in_document_order_under_a_tag_filter(window) -> None:  # type: ignore[no-untyped-def]
+    service = window.service
+    dock = window.passages
+    work = service.resolve_tag("Controls work")
+    dock.filter_by_tag(work.id)
+    text = service.store.get_document(5).text
+    spots = [text.find("Huawei", 0), text.find("Huawei", 500), text.find("the", 100), text.find("and", 50)]
+    made = [service.create_passage(document=5, start=s, end=s + 6, tags=[work.id]) for s in spots]
+    service.create_passage(document=5, start=10, end=20, tags=[service.resolve_tag("Controls backfire").id])
+    by_start = [pid for _, pid in sorted(zip(spots, made))]
+    assert _ids(dock.view) == by_start  # the other tag's passage is filtered out
