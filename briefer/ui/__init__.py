@@ -23,10 +23,12 @@ def create_main_window(project_path: str | os.PathLike[str], settings: QSettings
     from briefer.ui.main_window import MainWindow
     from briefer.ui.outline_wiring import install_outline
 
-    # Modules, classes and Qt wrappers loaded so far live as long as the process;
+    # Modules, classes and Qt wrappers loaded by now live as long as the process;
     # frozen, they are not re-scanned by every full collection that building a
     # large project's window triggers (one such pass cost ~20 ms at start-up).
-    gc.freeze()
+    # Once: a later window (a test's, say) must not freeze an earlier one's garbage.
+    if not gc.get_freeze_count():
+        gc.freeze()
     service = open_project(Path(project_path))
 
     window = MainWindow(service, settings)

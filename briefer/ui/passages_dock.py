@@ -23,9 +23,9 @@ class PassageModel(IdListModel):
     It holds only the ids, in document order, read from an index; the quote,
     tags and note of a row are fetched when a view paints it, in batches around
     that row, and kept in a bounded cache. A new passage finds its row by a
-    binary search that reads the order keys of the ~15 rows it compares with. Filtering is a
-    query, not a proxy over every passage, so a 20,000-passage project costs one
-    index scan to list and nothing per passage it does not show.
+    binary search that reads the order keys of the ~15 rows it compares with.
+    Filtering is a query, not a proxy over every passage, so a 20,000-passage
+    project costs one index scan to list and nothing per passage it does not show.
     """
 
     headers = ("Passage",)
