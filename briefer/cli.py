@@ -14,7 +14,6 @@ from typing import Any
 
 from briefer import __version__
 from briefer.core.errors import BrieferError
-from briefer.core.importing import import_paths
 from briefer.core.project import create_project, ensure_default_project, open_project
 from briefer.core.service import ProjectService
 
@@ -110,6 +109,8 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     with _opened(args.project) as service:
+        from briefer.core.importing import import_paths  # the decoders: not needed to open the window
+
         outcomes = import_paths(service, args.paths)
     for outcome in outcomes:
         print(outcome.line())
