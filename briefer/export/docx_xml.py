@@ -18,7 +18,8 @@ from lxml import etree
 
 W_RPR = qn("w:rPr")
 # python-docx's parser also drops blank text; this one keeps a run's " " as it is.
-_PARSER = etree.XMLParser(resolve_entities=False)
+# huge_tree: a paragraph may hold more than libxml2's default 10 MB text-node limit.
+_PARSER = etree.XMLParser(resolve_entities=False, huge_tree=True)
 _PARSER.set_element_class_lookup(element_class_lookup)
 _WRAPPER = f"<w:body {nsdecls('w', 'r')}>", "</w:body>"
 BREAK_RUN = "<w:r><w:br/></w:r>"

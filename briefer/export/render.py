@@ -81,24 +81,38 @@ class BrieferSandbox(SandboxedEnvironment):
 
 
 class _DeadlineChecks(ast.NodeTransformer):
-    """Start every loop body and function body with ``environment.check_deadline()``.
+    """Put ``environment.check_deadline()`` at the start of every loop and function
+    body, and before every other statement that calls something.
 
-    Every compiled template module and function can see ``environment``. The
-    check takes the line of the statement it precedes, so tracebacks still
-    point at the right template line.
+    Loops and recursion are the usual runaways; a straight run of slow filters
+    (``{% set a = a|wordwrap(1) %}`` twelve times) is the other, and each of its
+    statements is a call. Every compiled template module and function can see
+    ``environment``. A check takes the line of the statement it precedes, so
+    tracebacks still point at the right template line.
     """
 
-    def _prepend(self, body: list[ast.stmt]) -> None:
-        call = ast.Expr(ast.Call(ast.Attribute(ast.Name("environment", ast.Load()), "check_deadline", ast.Load()),
-                                 [], []))
-        body.insert(0, ast.copy_location(call, body[0]))
-
-    def _visit_block(self, node: Any) -> Any:
-        self.generic_visit(node)
-        self._prepend(node.body)
+    def generic_visit(self, node: ast.AST) -> ast.AST:
+        super().generic_visit(node)
+        starts_pass = isinstance(node, (ast.For, ast.While, ast.FunctionDef))
+        for name in ("body", "orelse", "finalbody"):
+            stmts = getattr(node, name, None)
+            if isinstance(stmts, list) and stmts and isinstance(stmts[0], ast.stmt):
+                setattr(node, name, self._checked(stmts, first=starts_pass and name == "body"))
         return node
 
-    visit_For = visit_While = visit_FunctionDef = _visit_block
+    @staticmethod
+    def _checked(stmts: list[ast.stmt], *, first: bool) -> list[ast.stmt]:
+        out: list[ast.stmt] = []
+        for i, stmt in enumerate(stmts):
+            simple = not isinstance(stmt, (ast.For, ast.While, ast.If, ast.With, ast.Try, ast.FunctionDef,
+                                           ast.AsyncFunctionDef, ast.ClassDef))
+            calls = simple and any(isinstance(n, ast.Call) for n in ast.walk(stmt))
+            if (first and i == 0) or calls:
+                call = ast.Call(ast.Attribute(ast.Name("environment", ast.Load()), "check_deadline", ast.Load()),
+                                [], [])
+                out.append(ast.copy_location(ast.Expr(call), stmt))
+            out.append(stmt)
+        return out
 
 
 def _finalize(value: Any) -> Markup:

@@ -77,6 +77,9 @@ class ExportWorker(QObject):
         except (BrieferError, OSError) as exc:
             self.failed.emit(str(exc))
             return
+        except Exception as exc:  # noqa: BLE001 - a bug must still end the export with a message, not a hang
+            self.failed.emit(f"the export failed unexpectedly ({type(exc).__name__}: {exc})")
+            return
         self.succeeded.emit(str(result.path), list(result.warnings))
 
 

@@ -137,3 +137,10 @@ def test_paragraph_numbers_count_non_blank_lines(tmp_path: Path) -> None:
     with Store.open(path, readonly=True) as store:
         numbers = {p.quote: p.paragraph_number for p in build_context(store).cited}
     assert numbers == {"Fourth.": 4, "the quote": 3, "First": 1, "Second": 2}
+
+
+def test_a_straight_run_of_slow_filters_is_stopped(store: Store, tmp_path: Path) -> None:
+    # No loop, no macro: each statement is one slow filter call.
+    body = '{% set a = "a " * 200000 %}' + "{% set a = a|wordwrap(1) %}" * 40 + "{{ a|length }}"
+    with pytest.raises(TemplateError, match="longer than 0.5 seconds"):
+        export_project(store, tmp_path / "out.md", template_name="t", roots=_template(tmp_path, body), seconds=0.5)
