@@ -239,7 +239,7 @@ class _Builder:
                 p = self.paragraph(cell_node.children, _Cell(cell, self.document.part), None)
                 if cell_node.tag == "th":
                     for rpr_parent in p.findall(qn("w:r")):
-                        self._format(rpr_parent, frozenset({"b"}))
+                        self._embolden(rpr_parent)
         self.body.add(None, None, "")  # Word merges adjacent tables; keep them apart
 
     def _text_width(self) -> int:
@@ -331,7 +331,7 @@ class _Builder:
         runs.append(f'<w:r>{props}{"".join(content)}</w:r>')
 
     def _run_properties(self, fmt: frozenset[str], cjk: bool) -> str:
-        """``rPr`` in the schema's order (rStyle, rFonts, b, i, strike, vertAlign), as _format builds it."""
+        """``rPr`` in the schema's order (rStyle, rFonts, b, i, strike, vertAlign)."""
         props = []
         if "link" in fmt:
             props.append(f'<w:rStyle w:val="{xml.attr(self.styles["Hyperlink"])}"/>')
@@ -347,37 +347,19 @@ class _Builder:
             props.append('<w:vertAlign w:val="superscript"/>')
         return f"<w:rPr>{''.join(props)}</w:rPr>" if props else ""
 
-    def _format(self, run: Any, fmt: frozenset[str], cjk: bool = False) -> None:
-        """Add run properties to an existing run in the schema's order (rStyle, rFonts, b, i, strike, vertAlign)."""
+    @staticmethod
+    def _embolden(run: Any) -> None:
+        """Make a run bold (a table header cell's): ``w:b`` after rStyle and rFonts, before the rest."""
         rpr = run.find(xml.W_RPR)
         if rpr is None:
             rpr = SubElement(run, xml.W_RPR)
             run.insert(0, rpr)
-        order = ["rStyle", "rFonts", "b", "i", "strike", "vertAlign"]
-        wanted: dict[str, dict[str, str]] = {}
-        if "link" in fmt:
-            wanted["rStyle"] = {"w:val": self.styles["Hyperlink"]}
-        if "code" in fmt or cjk:
-            fonts = {"w:ascii": "Courier New", "w:hAnsi": "Courier New"} if "code" in fmt else {}
-            if cjk:
-                fonts["w:hint"] = "eastAsia"
-            wanted["rFonts"] = fonts
-        for flag in ("b", "i", "strike"):
-            if flag in fmt:
-                wanted[flag] = {}
-        if "sup" in fmt:
-            wanted["vertAlign"] = {"w:val": "superscript"}
-        for name, attrs in wanted.items():
-            if rpr.find(qn(f"w:{name}")) is not None:
-                continue
-            element = SubElement(rpr, qn(f"w:{name}"), {qn(key): value for key, value in attrs.items()})
-            index = order.index(name)
-            before = [c for c in rpr if c.tag.split("}")[1] in order
-                      and order.index(c.tag.split("}")[1]) > index]
-            if before:
-                before[0].addprevious(element)
-        if not len(rpr):
-            run.remove(rpr)
+        if rpr.find(qn("w:b")) is not None:
+            return
+        bold = SubElement(rpr, qn("w:b"))
+        later = [c for c in rpr if c.tag in (qn("w:i"), qn("w:strike"), qn("w:vertAlign"))]
+        if later:
+            later[0].addprevious(bold)
 
 
 def _column_widths(rows: list[Node], count: int, total: int) -> list[Emu]:

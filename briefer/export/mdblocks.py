@@ -18,6 +18,8 @@ from xml.etree.ElementTree import Element, SubElement
 
 from markdown.blockprocessors import (BlockQuoteProcessor, HashHeaderProcessor, HRProcessor, ReferenceProcessor,
                                       SetextHeaderProcessor)
+from markdown.extensions.footnotes import FN_BACKLINK_TEXT as BACKLINK  # placeholders, replaced by entities
+from markdown.extensions.footnotes import NBSP_PLACEHOLDER as NBSP  # after serialising
 from markdown.extensions.footnotes import FootnoteBlockProcessor
 from markdown.extensions.tables import TableProcessor
 
@@ -51,7 +53,7 @@ def _last(parent: Element) -> Element | None:
     return parent[-1] if len(parent) else None
 
 
-def _loose_detab(text: str) -> str:
+def _detab(text: str) -> str:
     return "\n".join(line[TAB:] if line.startswith(" " * TAB) else line for line in text.split("\n"))
 
 
@@ -112,7 +114,7 @@ class BlockParser:
             self.parse_blocks(parent, [before])
         SubElement(parent, f"h{len(m.group('level'))}").text = m.group("header").strip()
         if after:
-            blocks.insert(0, _loose_detab(after) if self.state[-1:] == ["looselist"] else after)
+            blocks.insert(0, _detab(after) if self.state[-1:] == ["looselist"] else after)
 
     def _list(self, parent: Element, blocks: list[str], tag: str) -> None:
         items, start = self._items(blocks.pop(0), tag)
@@ -196,18 +198,18 @@ class BlockParser:
         rest = block[m.end():].lstrip("\n")
         m2 = _FOOTNOTE.search(rest)
         if m2:
-            fn_blocks[0] = "\n".join([fn_blocks[0], _fn_detab(rest[:m2.start()].rstrip("\n"))]).lstrip("\n")
+            fn_blocks[0] = "\n".join([fn_blocks[0], _detab(rest[:m2.start()].rstrip("\n"))]).lstrip("\n")
             blocks.insert(0, rest[m2.start():])
         else:
-            fn_blocks[0] = "\n".join([fn_blocks[0], _fn_detab(rest)]).strip("\n")
+            fn_blocks[0] = "\n".join([fn_blocks[0], _detab(rest)]).strip("\n")
             while blocks and blocks[0].startswith(" " * TAB):  # detectTabbed: indented blocks belong to the note
                 tabbed = blocks.pop(0)
                 m3 = _FOOTNOTE.search(tabbed)
                 if m3:
-                    fn_blocks.append(_fn_detab(tabbed[:m3.start()].rstrip("\n")))
+                    fn_blocks.append(_detab(tabbed[:m3.start()].rstrip("\n")))
                     blocks.insert(0, tabbed[m3.start():])
                     break
-                fn_blocks.append(_fn_detab(tabbed))
+                fn_blocks.append(_detab(tabbed))
         self.footnotes[note_id] = "\n\n".join(fn_blocks).rstrip()
         if preceding.strip():
             blocks.insert(0, preceding.rstrip("\n"))
@@ -301,10 +303,6 @@ def _split_row(row: str, border: bool) -> list[str]:
     return cells
 
 
-def _fn_detab(block: str) -> str:
-    return "\n".join(line[TAB:] if line.startswith(" " * TAB) else line for line in block.split("\n"))
-
-
 def footnotes_div(parser: BlockParser) -> Element | None:
     """FootnoteExtension.makeFootnotesDiv: the notes parsed into ``<div class="footnote">``, with back-links."""
     if not parser.footnotes:
@@ -333,8 +331,4 @@ def footnotes_div(parser: BlockParser) -> Element | None:
     return div
 
 
-# Python-Markdown's placeholders for the back-link arrow and the space before it,
-# replaced by entities after serialising; they are text the inline pass passes over.
-BACKLINK = "\x02zz1337820767766393qq\x03"
-NBSP = "\x02qq3936677670287331zz\x03"
 
