@@ -508,16 +508,6 @@ class Store:
         return {pid for pid, quote, note in self._q("SELECT id, quote, note FROM passages")
                 if folded in quote.casefold() or (note and folded in note.casefold())}
 
-    def passage_documents(self) -> dict[int, int]:
-        """Passage id -> document id, without loading quotes (for counts and charts)."""
-        return dict(self._q("SELECT id, document FROM passages").fetchall())
-
-    def passage_tag_links(self) -> list[tuple[int, int]]:
-        """Every (passage, tag) link."""
-        return [tuple(r) for r in self._q("SELECT passage, tag FROM passage_tags").fetchall()]
-
-    # Aggregates for the outline and balance docks: they read what they show,
-    # not every passage.
     def document_sources(self, ids: Iterable[int]) -> dict[int, tuple[str, str, str]]:
         """``(title, publisher, date)`` of these documents (missing ids are left out).
 

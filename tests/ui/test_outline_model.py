@@ -241,7 +241,6 @@ def test_the_outline_reads_only_placed_passages(project: Project, qtmodeltester,
         raise AssertionError("the outline read every passage of the project")
 
     monkeypatch.setattr(project.store, "list_passages", every_passage)
-    monkeypatch.setattr(project.store, "passage_documents", every_passage)
     place(project, project.backfire_section, project.backfire)
     m = OutlineModel(project.service, project.stack)
     qtmodeltester.check(m, force_py=True)
