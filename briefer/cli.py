@@ -18,6 +18,8 @@ from briefer.core.project import create_project, ensure_default_project, open_pr
 from briefer.core.service import ProjectService
 
 Handler = Callable[[argparse.Namespace], int]
+# Every sub-command ``build_parser`` adds; anything else as the first argument is a project to open.
+COMMANDS = frozenset({"new", "import", "show", "tag", "autotag", "section", "place", "export", "templates"})
 
 
 class _Parser(argparse.ArgumentParser):
@@ -192,10 +194,11 @@ def project_as_json(service: ProjectService, *, with_text: bool = False) -> dict
 # ---------------------------------------------------------------------- main
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
-    commands = set(parser._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
-    if not args_list or (args_list[0] not in commands and not args_list[0].startswith("-")):
+    # Decided before the parser is built: opening the window is the common case,
+    # and building every sub-command's parser would only delay it.
+    if not args_list or (args_list[0] not in COMMANDS and not args_list[0].startswith("-")):
         return launch(args_list[0] if args_list else None)
+    parser = build_parser()
     args = parser.parse_args(args_list)
     if not getattr(args, "func", None):
         parser.print_help()

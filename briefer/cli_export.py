@@ -12,7 +12,6 @@ import sys
 
 from briefer.core.errors import BrieferError
 from briefer.core.store import Store
-from briefer.export.engine import export_project
 from briefer.export.templates import DEFAULT_TEMPLATE, discover_templates
 
 
@@ -37,6 +36,10 @@ def _fail(message: str) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
+    # Here, not at the top: the parser is built on every command and the engine
+    # brings in Jinja2 and Markdown, which only this command needs.
+    from briefer.export.engine import export_project
+
     try:
         with Store.open(args.project, readonly=True) as store:
             result = export_project(store, args.output, template_name=args.template,

@@ -156,3 +156,34 @@ def test_launching_a_missing_project_says_so_without_a_window(tmp_path: Path) ->
     result = run(tmp_path / "nope.briefer")
     assert result.returncode == 1
     assert "no such project file" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_every_sub_command_is_known_before_the_parser_is_built() -> None:
+    # main() tells a command from a project path without building the parser;
+    # a command missing from COMMANDS would be opened as a project instead.
+    from briefer.cli import COMMANDS, build_parser
+
+    parser = build_parser()
+    assert set(parser._subparsers._group_actions[0].choices) == COMMANDS  # type: ignore[union-attr]
+
+
+_LAUNCH_IMPORTS = """
+import sys
+import briefer.cli, briefer.app
+calls = []
+briefer.app.run_app = lambda path: calls.append(path) or 0
+briefer.cli.main([sys.argv[1]])
+heavy = sorted(m for m in ("jinja2", "markdown", "docx", "lxml", "briefer.export.engine") if m in sys.modules)
+print(len(calls), heavy)
+"""
+
+
+def test_opening_the_window_does_not_load_the_export_engine(tmp_path: Path) -> None:
+    # Jinja2, Markdown and python-docx cost ~0.1 s to import; the window loads
+    # them on its first preview or export, never on the way to being shown.
+    project = tmp_path / "p.briefer"
+    assert run("new", project, "--empty").returncode == 0
+    result = subprocess.run([sys.executable, "-c", _LAUNCH_IMPORTS, str(project)], capture_output=True,
+                            text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "1 []"
