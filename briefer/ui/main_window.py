@@ -136,23 +136,29 @@ class MainWindow(QMainWindow):
         when another project is opened in this window; a dock instance is bound
         to the current project and is removed when the project changes.
         """
-        if isinstance(dock, QDockWidget):
-            return self._add_project_dock(dock, area)
-        self._dock_factories.append((dock, area))
-        built = self._add_project_dock(dock(self), area)
+        return self.add_docks([(dock, area)])[0]
+
+    def add_docks(self, docks: list[tuple[QDockWidget | DockFactory, Qt.DockWidgetArea]]) -> list[QDockWidget]:
+        """``add_dock`` for several at once: the saved layout is restored once, not per dock."""
+        built = []
+        for dock, area in docks:
+            if not isinstance(dock, QDockWidget):
+                self._dock_factories.append((dock, area))
+                dock = dock(self)
+            built.append(self._add_project_dock(dock, area))
         self.menus.fill_view_menu(self._project_docks)
+        # Then the saved layout, if any, places the new docks (and hides those
+        # the analyst had closed).
+        state = self.settings.value("window/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
         return built
 
     def _add_project_dock(self, dock: QDockWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         self.addDockWidget(area, dock)
         self._project_docks.append(dock)
-        self.menus.fill_view_menu(self._project_docks)
-        # A dock added after the window is shown stays hidden unless shown here;
-        # then the saved layout, if any, places it (and hides it if it was closed).
+        # A dock added after the window is shown stays hidden unless shown here.
         dock.show()
-        state = self.settings.value("window/state")
-        if isinstance(state, QByteArray):
-            self.restoreState(state)
         return dock
 
     # ---------------------------------------------------------------- projects

@@ -19,10 +19,13 @@ class OutlineDelegate(QStyledItemDelegate):
     """Two-line passage rows; sections keep the standard (editable) look."""
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        line = option.fontMetrics.height()
+        if index.data(KIND_ROLE) == "placement":
+            # Not the base class's hint: that lays out the whole quote (~1 ms for
+            # a long one) to measure a width the painter elides to the row anyway.
+            return QSize(40 * option.fontMetrics.averageCharWidth(), 2 * line + 3 * _PAD)
         base = super().sizeHint(option, index)
-        if index.data(KIND_ROLE) != "placement":
-            return QSize(base.width(), max(base.height(), option.fontMetrics.height() + 2 * _PAD + 2))
-        return QSize(base.width(), 2 * option.fontMetrics.height() + 3 * _PAD)
+        return QSize(base.width(), max(base.height(), line + 2 * _PAD + 2))
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem,
               index: QModelIndex | QPersistentModelIndex) -> None:

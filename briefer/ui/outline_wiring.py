@@ -38,13 +38,17 @@ def install_outline(window: Any) -> None:
             return dock
         return build
 
-    for name, make in (
+    factories = [factory(name, make) for name, make in (
         ("outline", lambda w: OutlineDock(w.service, w.undo_stack, w)),
         ("meta", lambda w: MetaDock(w.service, w.undo_stack, w)),
         ("balance", lambda w: BalanceDock(w.service, w)),
         ("preview", lambda w: PreviewDock(w.service, w)),
-    ):
-        window.add_dock(factory(name, make), RIGHT)
+    )]
+    if hasattr(window, "add_docks"):  # restores the saved layout once for all four
+        window.add_docks([(make, RIGHT) for make in factories])
+    else:
+        for make in factories:
+            window.add_dock(make, RIGHT)
     # QMainWindow.restoreDockWidget() reports success (and leaves the dock hidden)
     # even when no saved layout mentions the dock; if every outline dock came
     # back hidden, that is a first run, not four docks the analyst closed.
