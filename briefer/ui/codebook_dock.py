@@ -7,19 +7,26 @@ selection restored by tag id, and only its counts are touched when passages chan
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QMimeData, QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QFont, QKeySequence, QStandardItem, QStandardItemModel, QUndoStack
 from PySide6.QtWidgets import (QAbstractItemView, QColorDialog, QDockWidget, QHeaderView, QInputDialog, QMenu,
                                QMessageBox, QToolBar, QToolButton, QTreeView, QVBoxLayout, QWidget)
 
-from briefer.core.commands import AddTag, Command, DeleteTag, EditTag, MergeTags, MoveTag, tag_subtree
 from briefer.core.errors import BrieferError
 from briefer.core.model import Tag
 from briefer.core.service import Change, ProjectService
+from briefer.ui.lazy import lazy_module
 from briefer.ui.mime import TAGS_MIME, encode_tags
 from briefer.ui.outline_model import subscribe_while_alive
 from briefer.ui.style import swatch
 from briefer.ui.undo import push
+
+if TYPE_CHECKING:
+    from briefer.core.commands import Command
+
+commands = lazy_module("briefer.core.commands")  # loaded on the first edit, not at start-up
 
 TagIdRole = Qt.ItemDataRole.UserRole + 1
 _PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
@@ -169,7 +176,7 @@ class CodebookDock(QDockWidget):
     def add_tag(self, *, parent: int | None = None) -> None:
         name, ok = QInputDialog.getText(self, "New tag", "Tag name:")
         if ok and name.strip():
-            command = AddTag(name.strip(), self._next_color(), parent=parent)
+            command = commands.AddTag(name.strip(), self._next_color(), parent=parent)
             if self._run(command) and command.tag_id is not None:
                 self.select_tag(command.tag_id)
 
@@ -183,7 +190,7 @@ class CodebookDock(QDockWidget):
             return
         name, ok = QInputDialog.getText(self, "Rename tag", "Tag name:", text=tag.name)
         if ok and name.strip() and name.strip() != tag.name:
-            self._run(EditTag(tag.id, {"name": name.strip()}, "Rename tag"))
+            self._run(commands.EditTag(tag.id, {"name": name.strip()}, "Rename tag"))
 
     def recolour_tag(self) -> None:
         tag = self.selected_tag()
@@ -191,13 +198,13 @@ class CodebookDock(QDockWidget):
             return
         color = QColorDialog.getColor(QColor(tag.color), self, f"Colour for {tag.name}")
         if color.isValid() and color.name() != tag.color:
-            self._run(EditTag(tag.id, {"color": color.name()}, "Recolour tag"))
+            self._run(commands.EditTag(tag.id, {"color": color.name()}, "Recolour tag"))
 
     def toggle_stance(self) -> None:
         tag = self.selected_tag()
         if tag is not None:
             label = "Unmark stance tag" if tag.is_stance else "Mark as stance tag"
-            self._run(EditTag(tag.id, {"is_stance": not tag.is_stance}, label))
+            self._run(commands.EditTag(tag.id, {"is_stance": not tag.is_stance}, label))
 
     def _siblings(self, parent: int | None) -> list[Tag]:
         return [t for t in self.service.store.list_tags() if t.parent == parent]
@@ -208,7 +215,7 @@ class CodebookDock(QDockWidget):
             return
         position = tag.position + step
         if 0 <= position < len(self._siblings(tag.parent)):
-            self._run(MoveTag(tag.id, tag.parent, position, "Reorder tag"))
+            self._run(commands.MoveTag(tag.id, tag.parent, position, "Reorder tag"))
             self.select_tag(tag.id)
 
     def indent_selected(self) -> None:
@@ -216,7 +223,7 @@ class CodebookDock(QDockWidget):
         if tag is None or tag.position == 0:
             return
         above = next(t for t in self._siblings(tag.parent) if t.position == tag.position - 1)
-        self._run(MoveTag(tag.id, above.id, len(self._siblings(above.id)), "Nest tag"))
+        self._run(commands.MoveTag(tag.id, above.id, len(self._siblings(above.id)), "Nest tag"))
         self.view.expand(self._items[above.id].index())
         self.select_tag(tag.id)
 
@@ -225,14 +232,14 @@ class CodebookDock(QDockWidget):
         if tag is None or tag.parent is None:
             return
         parent = self.service.store.get_tag(tag.parent)
-        self._run(MoveTag(tag.id, parent.parent, parent.position + 1, "Un-nest tag"))
+        self._run(commands.MoveTag(tag.id, parent.parent, parent.position + 1, "Un-nest tag"))
         self.select_tag(tag.id)
 
     def merge_selected(self) -> None:
         tag = self.selected_tag()
         if tag is None:
             return
-        excluded = tag_subtree(self.service, tag.id)
+        excluded = commands.tag_subtree(self.service, tag.id)
         targets = [t for t in self.service.store.list_tags() if t.id not in excluded]
         if not targets:
             return
@@ -240,7 +247,7 @@ class CodebookDock(QDockWidget):
                                         [t.name for t in targets], 0, False)
         if ok:
             target = next(t for t in targets if t.name == name)
-            if self._run(MergeTags(tag.id, target.id, f"Merge {tag.name} into {target.name}")):
+            if self._run(commands.MergeTags(tag.id, target.id, f"Merge {tag.name} into {target.name}")):
                 self.select_tag(target.id)
 
     def delete_selected(self) -> None:
@@ -248,7 +255,7 @@ class CodebookDock(QDockWidget):
         if tag is None:
             return
         used = self.service.store.tag_usage(tag.id)
-        children = len(tag_subtree(self.service, tag.id)) - 1
+        children = len(commands.tag_subtree(self.service, tag.id)) - 1
         if used or children:
             what = f"{used} passage{'s' if used != 1 else ''}" + (
                 f" and its {children} sub-tag{'s' if children != 1 else ''}" if children else "")
@@ -260,7 +267,7 @@ class CodebookDock(QDockWidget):
                 QMessageBox.StandardButton.Cancel)
             if answer != QMessageBox.StandardButton.Yes:
                 return
-        self._run(DeleteTag(tag.id, f"Delete tag {tag.name}"))
+        self._run(commands.DeleteTag(tag.id, f"Delete tag {tag.name}"))
 
     # ------------------------------------------------------------- display
     def _on_change(self, change: Change) -> None:

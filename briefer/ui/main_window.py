@@ -13,18 +13,20 @@ from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QWidget
 
-from briefer.core.commands import DeletePassage, EditDocumentMetadata
 from briefer.core.errors import BrieferError
 from briefer.core.service import Change, ProjectService
 from briefer.ui.codebook_dock import CodebookDock
 from briefer.ui.corpus_dock import CorpusDock
 from briefer.ui.import_files import import_with_progress, importer_available
+from briefer.ui.lazy import lazy_module
 from briefer.ui.passages_dock import PassagesDock
 from briefer.ui.reader_panel import ReaderPanel
 from briefer.ui.search_dock import SearchDock
 from briefer.ui.style import load_stylesheet
 from briefer.ui.undo import push
 from briefer.ui.window_menus import build_menus
+
+commands = lazy_module("briefer.core.commands")  # loaded on the first edit, not at start-up
 
 DockFactory = Callable[["MainWindow"], QDockWidget]
 MAX_RECENT = 8
@@ -217,7 +219,7 @@ class MainWindow(QMainWindow):
         if self.passages.view.hasFocus() or passage is None:
             passage = self.passages.current_passage() or passage
         if passage is not None:
-            push(self.undo_stack, self.service, DeletePassage(passage))
+            push(self.undo_stack, self.service, commands.DeletePassage(passage))
 
     def edit_document_metadata(self, doc_id: int | None = None) -> None:
         doc_id = doc_id if doc_id is not None else self.reader.document_id
@@ -227,7 +229,7 @@ class MainWindow(QMainWindow):
 
         dialog = MetadataDialog(self.service.store.document_info(doc_id), self)
         if dialog.exec() and (fields := dialog.changed_fields()):
-            push(self.undo_stack, self.service, EditDocumentMetadata(doc_id, fields))
+            push(self.undo_stack, self.service, commands.EditDocumentMetadata(doc_id, fields))
 
     def import_paths(self, paths: list[Path]) -> None:
         if not importer_available():

@@ -10,10 +10,12 @@ from __future__ import annotations
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QDockWidget, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 
-from briefer.core.outline_commands import SetProjectMeta
 from briefer.core.service import Change, ProjectService
+from briefer.ui.lazy import lazy_module
 from briefer.ui.outline_model import subscribe_while_alive
 from briefer.ui.undo import push
+
+outline_commands = lazy_module("briefer.core.outline_commands")  # loaded on the first edit
 
 _LABELS = {"title": "Title", "author": "Author", "date": "Date", "marking": "Marking",
            "bottom_line": "Bottom line"}
@@ -89,6 +91,6 @@ class MetaDock(QDockWidget):
             return
         self._pushing = True
         try:
-            push(self.undo_stack, self.service, SetProjectMeta(name, value, label=f"Edit {_LABELS[name].lower()}"))
+            push(self.undo_stack, self.service, outline_commands.SetProjectMeta(name, value, label=f"Edit {_LABELS[name].lower()}"))
         finally:
             self._pushing = False

@@ -8,21 +8,25 @@ Remove from outline, Add/Rename/Delete section.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QMainWindow, QMenu, QSplitter, QToolBar, QTreeView,
                                QVBoxLayout, QWidget)
 
-from briefer.core.commands import Command
 from briefer.core.errors import BrieferError
-from briefer.core.outline_commands import (AddSection, DeleteSection, MovePlacements, MoveSections,
-                                           PlacePassages, RemovePlacements)
 from briefer.core.service import ProjectService
+from briefer.ui.lazy import lazy_module
 from briefer.ui.outline_delegate import OutlineDelegate
 from briefer.ui.outline_model import ID_ROLE, KIND_ROLE, PASSAGE_ROLE, OutlineModel
 from briefer.ui.section_editor import SectionEditor
 from briefer.ui.undo import push
+
+if TYPE_CHECKING:
+    from briefer.core.commands import Command
+
+outline_commands = lazy_module("briefer.core.outline_commands")  # loaded on the first edit
 
 
 def build_send_menu(parent: QWidget, service: ProjectService, undo_stack: QUndoStack,
@@ -51,7 +55,7 @@ def build_send_menu(parent: QWidget, service: ProjectService, undo_stack: QUndoS
         if action.data() is None or not ids:
             return
         label = "Send passage to section" if len(ids) == 1 else f"Send {len(ids)} passages to section"
-        push(undo_stack, service, PlacePassages(int(action.data()), ids, None, label=label))
+        push(undo_stack, service, outline_commands.PlacePassages(int(action.data()), ids, None, label=label))
 
     menu.aboutToShow.connect(fill)
     menu.triggered.connect(chosen)
@@ -216,13 +220,13 @@ class OutlineDock(QDockWidget):
         if current is not None:
             s = self.service.store.get_section(current)
             parent, position = s.parent, s.position + 1
-        command = AddSection("New section", parent=parent, position=position)
+        command = outline_commands.AddSection("New section", parent=parent, position=position)
         if self._push(command) and command.section_id is not None:
             self._start_rename(command.section_id)
 
     def add_subsection(self) -> None:
         current = self._current_section()
-        command = AddSection("New subsection", parent=current)
+        command = outline_commands.AddSection("New subsection", parent=current)
         if self._push(command) and command.section_id is not None:
             self._start_rename(command.section_id)
 
@@ -238,7 +242,7 @@ class OutlineDock(QDockWidget):
 
     def delete_section(self) -> None:
         for index in self._selected("section")[:1]:
-            self._push(DeleteSection(index.data(ID_ROLE)))
+            self._push(outline_commands.DeleteSection(index.data(ID_ROLE)))
 
     def nest_section(self) -> None:
         index = self.view.currentIndex()
@@ -251,7 +255,7 @@ class OutlineDock(QDockWidget):
             return
         new_parent = max(above, key=lambda x: x.position).id
         count = sum(1 for x in self.service.store.list_sections() if x.parent == new_parent)
-        if self._push(MoveSections([s.id], new_parent, count, label="Nest section")):
+        if self._push(outline_commands.MoveSections([s.id], new_parent, count, label="Nest section")):
             self.select(self.model.section_index(s.id))
 
     def unnest_section(self) -> None:
@@ -262,7 +266,7 @@ class OutlineDock(QDockWidget):
         if s.parent is None:
             return
         parent = self.service.store.get_section(s.parent)
-        if self._push(MoveSections([s.id], parent.parent, parent.position + 1, label="Un-nest section")):
+        if self._push(outline_commands.MoveSections([s.id], parent.parent, parent.position + 1, label="Un-nest section")):
             self.select(self.model.section_index(s.id))
 
     # ---------------------------------------------------------- moving rows
@@ -274,14 +278,14 @@ class OutlineDock(QDockWidget):
             count = len(self.service.store.list_placements(pl.section))
             target = pl.position + step
             if 0 <= target < count:
-                self._push(MovePlacements([pl.id], pl.section, target, label="Move passage"))
+                self._push(outline_commands.MovePlacements([pl.id], pl.section, target, label="Move passage"))
                 self.select(self.model.placement_index(pl.id))
         elif kind == "section":
             s = self.service.store.get_section(index.data(ID_ROLE))
             count = sum(1 for x in self.service.store.list_sections() if x.parent == s.parent)
             target = s.position + step
             if 0 <= target < count:
-                self._push(MoveSections([s.id], s.parent, target))
+                self._push(outline_commands.MoveSections([s.id], s.parent, target))
                 self.select(self.model.section_index(s.id))
 
     def remove_selected(self) -> None:
@@ -289,4 +293,4 @@ class OutlineDock(QDockWidget):
         if rows:
             ids = [i.data(ID_ROLE) for i in rows]
             label = "Remove passage from outline" if len(ids) == 1 else f"Remove {len(ids)} passages from outline"
-            self._push(RemovePlacements(ids, label=label))
+            self._push(outline_commands.RemovePlacements(ids, label=label))

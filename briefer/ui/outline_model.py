@@ -19,19 +19,24 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import QAbstractItemModel, QMimeData, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont, QUndoStack
 
-from briefer.core.commands import Command, CompositeCommand
 from briefer.core.errors import BrieferError
 from briefer.core.model import Tag
-from briefer.core.outline_commands import MovePlacements, MoveSections, PlacePassages, RenameSection, SectionFromTag
 from briefer.core.service import Change, ProjectService
 from briefer.ui import mime as M
+from briefer.ui.lazy import lazy_module
 from briefer.ui.undo import push
+
+if TYPE_CHECKING:
+    from briefer.core.commands import Command
+
+commands = lazy_module("briefer.core.commands")  # loaded on the first edit, not at start-up
+outline_commands = lazy_module("briefer.core.outline_commands")
 
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1  # "section" or "placement"
 ID_ROLE = Qt.ItemDataRole.UserRole + 2  # section id or placement id
@@ -375,7 +380,7 @@ class OutlineModel(QAbstractItemModel):
         title = str(value).strip()
         if not title or title == node.payload["title"]:
             return False
-        return self._push(RenameSection(node.key[1], title))
+        return self._push(outline_commands.RenameSection(node.key[1], title))
 
     def flags(self, index: AnyIndex) -> Qt.ItemFlag:
         # Asked for every row at each layout of the view: constants, no enum arithmetic.
@@ -476,9 +481,9 @@ class OutlineModel(QAbstractItemModel):
         tags = M.decode_tags(data)
         if tags:
             at = None if row < 0 else max(row - n_placed, 0)
-            made: list[Command] = [SectionFromTag(t, parent=section, position=None if at is None else at + i)
+            made: list[Command] = [outline_commands.SectionFromTag(t, parent=section, position=None if at is None else at + i)
                                    for i, t in enumerate(tags)]
-            return made[0] if len(made) == 1 else CompositeCommand(made, "Sections from tags")
+            return made[0] if len(made) == 1 else commands.CompositeCommand(made, "Sections from tags")
         moving = M.decode_sections(data)
         if moving:
             subs = [c for c in parent_node.children if c.key and c.key[0] == "s"]
@@ -486,7 +491,7 @@ class OutlineModel(QAbstractItemModel):
             # Positions count siblings without the moved ones.
             before = sum(1 for c in subs[:at] if c.key[1] in moving)  # type: ignore[index]
             label = "Move section" if len(moving) == 1 else "Move sections"
-            return MoveSections(moving, section, at - before, label=label)
+            return outline_commands.MoveSections(moving, section, at - before, label=label)
         if section is None:
             return None
         at = n_placed if row < 0 else min(row, n_placed)
@@ -494,8 +499,8 @@ class OutlineModel(QAbstractItemModel):
         if placements and action == Qt.DropAction.MoveAction and all(
                 ("p", p) in self._by_key for p in placements):
             before = sum(1 for c in parent_node.children[:at] if c.key and c.key[0] == "p" and c.key[1] in placements)
-            return MovePlacements(placements, section, at - before,
+            return outline_commands.MovePlacements(placements, section, at - before,
                                   label="Move passage" if len(placements) == 1 else "Move passages")
         passages = M.decode_passages(data)
-        return PlacePassages(section, passages, at,
+        return outline_commands.PlacePassages(section, passages, at,
                              label="Place passage" if len(passages) == 1 else f"Place {len(passages)} passages")

@@ -13,12 +13,14 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListView, QListWidget, QListWidgetItem, QPlainTextEdit,
                                QVBoxLayout, QWidget)
 
-from briefer.core.commands import SetPassageField, TogglePassageTag
 from briefer.core.errors import NotFoundError
 from briefer.core.model import Passage
 from briefer.core.service import Change, ProjectService
+from briefer.ui.lazy import lazy_module
 from briefer.ui.style import swatch
 from briefer.ui.undo import push
+
+commands = lazy_module("briefer.core.commands")  # loaded on the first edit, not at start-up
 
 
 class PassageEditor(QWidget):
@@ -124,7 +126,7 @@ class PassageEditor(QWidget):
         label = "Edit note" if name == "note" else "Edit translation"
         self._loading = True  # our own change event must not reload the edit being typed in
         try:
-            push(self.undo_stack, self.service, SetPassageField(self.passage_id, name, edit.toPlainText(), label))
+            push(self.undo_stack, self.service, commands.SetPassageField(self.passage_id, name, edit.toPlainText(), label))
         finally:
             self._loading = False
 
@@ -133,5 +135,5 @@ class PassageEditor(QWidget):
             return
         add = item.checkState() == Qt.CheckState.Checked
         tag_id = item.data(Qt.ItemDataRole.UserRole)
-        push(self.undo_stack, self.service, TogglePassageTag(self.passage_id, tag_id, add,
+        push(self.undo_stack, self.service, commands.TogglePassageTag(self.passage_id, tag_id, add,
                                                                "Add tag to passage" if add else "Remove tag from passage"))

@@ -12,15 +12,17 @@ from PySide6.QtGui import (QAction, QContextMenuEvent, QDrag, QHelpEvent, QKeyEv
                            QTextCursor, QUndoStack)
 from PySide6.QtWidgets import QApplication, QMenu, QPlainTextEdit, QToolTip, QWidget
 
-from briefer.core.commands import CreatePassage, DeletePassage
 from briefer.core.errors import BrieferError, NotFoundError
 from briefer.core.model import DocumentInfo
 from briefer.core.service import Change, ProjectService
 from briefer.ui.highlighter import PassageHighlighter, Span
+from briefer.ui.lazy import lazy_module
 from briefer.ui.mime import encode_passages
 from briefer.ui.offsets import OffsetMap
 from briefer.ui.style import reading_font, swatch
 from briefer.ui.undo import push
+
+commands = lazy_module("briefer.core.commands")  # loaded on the first edit, not at start-up
 
 _UNTAGGED = "#b0b0b0"
 
@@ -134,7 +136,7 @@ class ReaderView(QPlainTextEdit):
         if self.document_id is None or span is None:
             self.message.emit("Select some text first, then apply a tag.")
             return None
-        command = CreatePassage(self.document_id, span[0], span[1], (tag_id,))
+        command = commands.CreatePassage(self.document_id, span[0], span[1], (tag_id,))
         try:
             push(self.undo_stack, self.service, command)
         except BrieferError as exc:
@@ -154,7 +156,7 @@ class ReaderView(QPlainTextEdit):
     def delete_current_passage(self) -> bool:
         if self._position(self.current_passage) is None:
             return False
-        push(self.undo_stack, self.service, DeletePassage(self.current_passage))
+        push(self.undo_stack, self.service, commands.DeletePassage(self.current_passage))
         return True
 
     def select_passage(self, passage_id: int | None, *, scroll: bool = False) -> None:

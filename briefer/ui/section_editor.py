@@ -11,10 +11,12 @@ from PySide6.QtGui import QFont, QUndoStack
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from briefer.core.errors import BrieferError
-from briefer.core.outline_commands import SetSectionNotes, SetSectionStance
 from briefer.core.service import Change, ProjectService
+from briefer.ui.lazy import lazy_module
 from briefer.ui.outline_model import subscribe_while_alive
 from briefer.ui.undo import push
+
+outline_commands = lazy_module("briefer.core.outline_commands")  # loaded on the first edit
 
 
 class SectionEditor(QWidget):
@@ -105,7 +107,7 @@ class SectionEditor(QWidget):
             return
         self._pushing = True
         try:
-            push(self.undo_stack, self.service, SetSectionNotes(self.section_id, text))
+            push(self.undo_stack, self.service, outline_commands.SetSectionNotes(self.section_id, text))
         finally:
             self._pushing = False
 
@@ -114,4 +116,4 @@ class SectionEditor(QWidget):
             return
         stance = self.stance.itemData(row)
         if stance != self.service.store.get_section(self.section_id).stance:
-            push(self.undo_stack, self.service, SetSectionStance(self.section_id, stance))
+            push(self.undo_stack, self.service, outline_commands.SetSectionStance(self.section_id, stance))

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
-from briefer.core.commands import Command
 from briefer.core.service import ProjectService
+
+if TYPE_CHECKING:
+    from briefer.core.commands import Command
 
 _MERGE_IDS: dict[tuple[object, ...], int] = {}
 
