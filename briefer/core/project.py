@@ -8,8 +8,6 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-import platformdirs
-
 from briefer.core.defaults import DEFAULT_OUTLINE, DEFAULT_TAGS
 from briefer.core.service import ProjectService
 from briefer.core.store import Store
@@ -20,6 +18,8 @@ DEFAULT_TITLE = "US export controls on Chinese technology: do they backfire or w
 
 
 def user_data_dir() -> Path:
+    import platformdirs  # here: opening a named project, the usual launch, never needs it
+
     return Path(platformdirs.user_data_dir("briefer", appauthor=False))
 
 

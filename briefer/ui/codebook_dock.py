@@ -72,9 +72,14 @@ class CodebookDock(QDockWidget):
         self.view.doubleClicked.connect(self._double_clicked)
         header = self.view.header()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(False)
+        # Widths from the font, as in the corpus: ResizeToContents measures every
+        # row of the column again each time a count changes (every tag applied).
+        metrics = self.view.fontMetrics()
+        pad = 3 * metrics.averageCharWidth()
+        for col, sample in ((1, "Key"), (2, "Uses 00000")):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(col, metrics.horizontalAdvance(sample) + pad)
         self._build_actions()
         body = QWidget()
         layout = QVBoxLayout(body)
