@@ -174,6 +174,58 @@ sys.exit(main([sys.argv[1]]))
 """
 
 
+# A reference, not a target: the same window as Qt widgets alone, empty. It
+# touches the Qt classes Briefer's window modules use (PySide6 builds a class's
+# Python type and enums on first use) and shows a main window of the same shape,
+# with no Briefer code and no data. What it costs over the floor is PySide6's
+# share of the window, which any implementation of this window pays.
+_QT_CLASSES = """
+import sys
+import briefer.ui.main_window, briefer.ui.outline_wiring
+names = set()
+for name, module in list(sys.modules.items()):
+    if name.startswith("briefer.ui"):
+        for value in vars(module).values():
+            if isinstance(value, type) and value.__module__.startswith("PySide6."):
+                names.add(value.__module__ + "." + value.__name__)
+print(",".join(sorted(names)))
+"""
+
+_SKELETON_WINDOW = """
+import importlib, sys, time
+from PySide6.QtWidgets import (QApplication, QDockWidget, QLabel, QLineEdit, QMainWindow, QPlainTextEdit,
+                               QTableView, QTextBrowser, QTreeView, QTreeWidget)
+from PySide6.QtGui import QAction
+from PySide6.QtCore import Qt
+app = QApplication([])
+for qualified in sys.argv[1].split(","):
+    module, _, name = qualified.rpartition(".")
+    getattr(importlib.import_module(module), name)
+w = QMainWindow()
+w.resize(1400, 900)
+w.setCentralWidget(QPlainTextEdit())
+A = Qt.DockWidgetArea
+for title, area, widget in (("Corpus", A.LeftDockWidgetArea, QTableView()), ("Codebook", A.LeftDockWidgetArea, QTreeView()),
+                            ("Passages", A.BottomDockWidgetArea, QTableView()), ("Search", A.BottomDockWidgetArea, QTreeWidget()),
+                            ("Outline", A.RightDockWidgetArea, QTreeView()), ("Preview", A.RightDockWidgetArea, QTextBrowser()),
+                            ("Briefing", A.RightDockWidgetArea, QLineEdit()), ("Balance", A.RightDockWidgetArea, QLabel())):
+    dock = QDockWidget(title)
+    dock.setObjectName(title)
+    dock.setWidget(widget)
+    w.addDockWidget(area, dock)
+for title in ("File", "Edit", "View", "Help"):
+    menu = w.menuBar().addMenu(title)
+    for i in range(10):
+        menu.addAction(QAction(f"{title} {i}", w))
+w.statusBar().showMessage("ready")
+w.show(); app.processEvents()
+print(time.monotonic())
+"""
+
+# Lines printed under the table: measurements that explain a case but are not targets.
+NOTES: list[str] = []
+
+
 def _time_to_window(code: str, *args: str, env: dict[str, str] | None = None) -> float:
     """Seconds from launching ``code`` to the moment it reports its window shown."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT), **(env or {})}
@@ -202,12 +254,19 @@ def bench_open_window(project: Path, repeat: int) -> Case:
     # Settings of its own (Qt reads them under XDG_CONFIG_HOME): the benchmark must
     # not touch the analyst's recent projects or window layout.
     config = {"XDG_CONFIG_HOME": str(work / "config")}
-    samples: dict[str, list[float]] = {"ours": [], "floor": []}
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
+    classes = subprocess.run([sys.executable, "-c", _QT_CLASSES], check=True, env=env, cwd=ROOT,
+                             capture_output=True, text=True).stdout.strip()
+    samples: dict[str, list[float]] = {"ours": [], "floor": [], "skeleton": []}
     for _ in range(repeat):  # alternately, as timed_pair does
         samples["ours"].append(_time_to_window(_BRIEFER_WINDOW, str(work / "copy.briefer"), env=config))
         samples["floor"].append(_time_to_window(_FLOOR_WINDOW))
-    ours, floor = statistics.median(samples["ours"]), statistics.median(samples["floor"])
+        samples["skeleton"].append(_time_to_window(_SKELETON_WINDOW, classes))
+    ours, floor, skeleton = (statistics.median(samples[k]) for k in ("ours", "floor", "skeleton"))
     shutil.rmtree(work, ignore_errors=True)
+    NOTES.append(f"window reference: the same window's Qt widgets alone, empty ({classes.count(',') + 1} Qt "
+                 f"classes touched), {skeleton:.3f}s = {skeleton / floor:.2f}x the floor; Briefer adds "
+                 f"{ours - skeleton:.3f}s to it ({ours / skeleton:.2f}x)")
     return Case("open the project until the window is shown", ours, 1.5, floor=floor, max_ratio=2)
 
 
@@ -322,6 +381,8 @@ def main() -> int:
         limit = f" (<{c.max_ratio})" if c.max_ratio else ""
         print(f"{c.name:58} {c.median:>9.3f}{c.unit} {c.target:>8}{c.unit} {floor:>9} {ratio:>7}{limit:6} "
               f"{'met' if c.passed else 'MISSED'}")
+    for note in NOTES:
+        print(note)
     passed = sum(c.passed for c in cases)
     print(f"{passed} passed, {len(cases) - passed} failed")
     return 0
