@@ -91,3 +91,18 @@ def test_schema_1_project_is_migrated_with_its_data(tmp_path: Path) -> None:
         assert store.schema_version == SCHEMA_VERSION
         assert [d.title for d in store.list_documents()] == ["Old"]
         assert store.passage_order(document=1) == [1]
+
+
+def test_search_offsets_stay_exact_after_characters_whose_lower_case_is_longer(tmp_path: Path) -> None:
+    # 'İ'.lower() is two code points; offsets taken in a lowered copy would point
+    # one character early for every 'İ' before the hit.
+    text = "İstanbul İzmir: export controls, Export again. Über die Kontrollen; über alles."
+    with Store.create(tmp_path / "p.briefer") as store:
+        doc = store.add_document(text=text, sha256="t", title="T")
+        hits = store.search("export")
+        assert [(h.document, h.match) for h in hits] == [(doc, "export"), (doc, "Export")]
+        assert all(text[h.start:h.end] == h.match for h in hits)
+        assert hits[0].context_before.endswith("İzmir: ")
+        # Case beyond ASCII: LIKE (ASCII-only) must not be what decides the documents.
+        assert [text[h.start:h.end] for h in store.search("über")] == ["Über", "über"]
+        assert [h.match for h in store.search("İZMİR")] == ["İzmir"]
