@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -205,12 +206,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return int(args.func(args))
+    except BrokenPipeError:
+        # The reader of our output went away (`briefer show ... | head`): not an
+        # error worth a message. Point stdout at nothing so the exit flush is quiet.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except (BrieferError, OSError, ValueError, sqlite3.Error) as exc:
         print(f"briefer: error: {_one_line(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("briefer: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug: one line for the user, the traceback kept for the report
+        report = _save_traceback()
+        print(f"briefer: internal error: {exc.__class__.__name__}: {_one_line(exc)} "
+              f"(details in {report}; please report it)", file=sys.stderr)
+        return 70
 
 
 def launch(project: str | None) -> int:
@@ -225,6 +236,17 @@ def launch(project: str | None) -> int:
     from briefer.app import run_app
 
     return run_app(path)
+
+
+def _save_traceback() -> str:
+    """Write the exception being handled to a file in the temporary folder; returns its path."""
+    import tempfile
+    import traceback
+
+    with tempfile.NamedTemporaryFile("w", prefix="briefer-error-", suffix=".txt", delete=False,
+                                     encoding="utf-8") as out:
+        traceback.print_exc(file=out)
+    return out.name
 
 
 def _one_line(exc: BaseException) -> str:

@@ -149,6 +149,7 @@ class _Builder:
         self.footnotes = Footnotes(document, styles["footnote text"], styles["footnote reference"])
         self.body = _Body(document)
         self._links: dict[tuple[int, str], str] = {}  # (part, URL) -> relationship id
+        self._open_notes: set[str] = set()  # footnotes being written, innermost last
 
     # ----------------------------------------------------------------- blocks
     def blocks(self, nodes: list[Node], where: _Container, style: str | None, level: int = 0) -> None:
@@ -271,8 +272,8 @@ class _Builder:
                 runs.append(xml.BREAK_RUN)
                 after_break = True
                 continue
-            elif tag == "sup" and any("footnote-ref" in c.attrs.get("class", "") for c in node.children):
-                self._footnote(node, runs)
+            elif tag == "sup" and (key := _note_key(node)) is not None and key not in self._open_notes:
+                self._footnote(key, runs)
             elif tag == "sup":
                 self.inline(node.children, runs, fmt | {"sup"}, part, keep_newlines, in_link)
             elif tag == "a" and node.attrs.get("href", "").startswith(_LINK_SCHEMES) and not in_link:
@@ -294,9 +295,8 @@ class _Builder:
             self._links[key] = part.relate_to(url, RT.HYPERLINK, is_external=True)
         return self._links[key]
 
-    def _footnote(self, sup: Node, runs: list[str]) -> None:
-        anchor = next(c for c in sup.children if c.tag == "a")
-        note = self.notes.get(anchor.attrs.get("href", "").lstrip("#"))
+    def _footnote(self, key: str, runs: list[str]) -> None:
+        note = self.notes.get(key)
         if note is None:
             return
         note_id = self.footnotes.add()
@@ -304,7 +304,13 @@ class _Builder:
         content = [_drop_backrefs(c) for c in note.children]
         if not any(c.tag == "p" for c in content):
             content = [Node("p", children=content)]
-        self.blocks(content, where, None)
+        # A note that refers to itself (or to a note that refers back) would be
+        # written inside itself forever; inside it, that reference stays its number.
+        self._open_notes.add(key)
+        try:
+            self.blocks(content, where, None)
+        finally:
+            self._open_notes.discard(key)
         self.footnotes.fill(note_id, where.paragraphs)
         runs.append(self.footnotes.reference(note_id))
 
@@ -370,6 +376,14 @@ def _column_widths(rows: list[Node], count: int, total: int) -> list[Emu]:
             weights[c] = max(weights[c], min(len(cell.plain_text()), 80))
     weights = [max(w, 18.0) for w in weights]  # room for short columns such as "para. 12"
     return [Emu(int(total * w / sum(weights))) for w in weights]
+
+
+def _note_key(sup: Node) -> str | None:
+    """The footnote a ``<sup>`` refers to, or None if it is an ordinary superscript."""
+    for child in sup.children:
+        if child.tag == "a" and "footnote-ref" in child.attrs.get("class", ""):
+            return child.attrs.get("href", "").lstrip("#")
+    return None
 
 
 def _drop_backrefs(node: Node) -> Node:

@@ -187,3 +187,39 @@ def test_opening_the_window_does_not_load_the_export_engine(tmp_path: Path) -> N
                             text=True, cwd=ROOT)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "1 []"
+
+
+def test_output_cut_short_by_the_reader_is_not_an_error_message(tmp_path: Path) -> None:
+    # `briefer show ... | head`: the pipe closes early; the shell tool reports nothing.
+    project = tmp_path / "p.briefer"
+    assert run("new", project).returncode == 0
+    long_source = tmp_path / "long.txt"  # output well past any pipe buffer, so the write must fail
+    long_source.write_text("Export controls and their effects. " * 20_000, encoding="utf-8")
+    assert run("import", project, long_source).returncode == 0
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "briefer", "show", str(project), "--json", "--with-text"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, env=env)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.read(10)
+    proc.stdout.close()  # the reader goes away after ten bytes
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 1
+    assert stderr == ""
+
+
+def test_an_unexpected_failure_is_one_line_and_keeps_the_traceback(monkeypatch: pytest.MonkeyPatch,
+                                                                    capsys: pytest.CaptureFixture[str],
+                                                                    tmp_path: Path) -> None:
+    import briefer.cli as cli
+
+    def broken(_args: object) -> int:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(cli, "cmd_show", broken)
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    assert cli.main(["show", str(tmp_path / "p.briefer"), "--json"]) == 70
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+    assert err.startswith("briefer: internal error: RecursionError: maximum recursion depth exceeded")
+    report = Path(err.split("details in ")[1].split(";")[0])
+    assert report.parent == tmp_path and "Traceback" in report.read_text()

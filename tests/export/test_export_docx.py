@@ -160,3 +160,19 @@ def test_one_relationship_per_link_target(tmp_path: Path) -> None:
     notes_rels = docx_part(out, "word/_rels/footnotes.xml.rels")
     assert notes_rels.count('Target="https://example.org/x"') == 1
     assert len(set(re.findall(r'<w:hyperlink r:id="(rId\d+)"', docx_part(out, "word/footnotes.xml")))) == 1
+
+
+def test_a_footnote_that_refers_to_itself_is_written_once(tmp_path: Path) -> None:
+    # Written inside itself, it recursed until Python gave up (RecursionError).
+    text = ("Claim.[^a] Other.[^b]\n\n"
+            "[^a]: See also [^a].\n"
+            "[^b]: Compare [^c].\n"
+            "[^c]: Which cites [^b] back.\n")
+    out = tmp_path / "self.docx"
+    out.write_bytes(build_docx(text))
+    notes = docx_part(out, "word/footnotes.xml")
+    body = docx_part(out, "word/document.xml")
+    assert len(re.findall(r"<w:footnoteReference ", body)) == 2
+    texts = "".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", notes))
+    assert "See also 1." in texts  # the self-reference stays its number
+    assert "Compare" in texts and "Which cites 2 back." in texts
