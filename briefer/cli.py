@@ -218,9 +218,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("briefer: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # a bug: one line for the user, the traceback kept for the report
-        report = _save_traceback()
-        print(f"briefer: internal error: {exc.__class__.__name__}: {_one_line(exc)} "
-              f"(details in {report}; please report it)", file=sys.stderr)
+        from briefer.crash_report import save_traceback, summary
+
+        report = save_traceback(type(exc), exc, exc.__traceback__)
+        print(f"briefer: internal error: {summary(exc)} (details in {report}; please report it)", file=sys.stderr)
         return 70
 
 
@@ -236,17 +237,6 @@ def launch(project: str | None) -> int:
     from briefer.app import run_app
 
     return run_app(path)
-
-
-def _save_traceback() -> str:
-    """Write the exception being handled to a file in the temporary folder; returns its path."""
-    import tempfile
-    import traceback
-
-    with tempfile.NamedTemporaryFile("w", prefix="briefer-error-", suffix=".txt", delete=False,
-                                     encoding="utf-8") as out:
-        traceback.print_exc(file=out)
-    return out.name
 
 
 def _one_line(exc: BaseException) -> str:

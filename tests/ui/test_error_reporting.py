@@ -1,0 +1,50 @@
+"""A bug in a slot reaches the analyst as one sentence, once, with the traceback kept in a file."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+_FAILING_SLOT = """
+import json, sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from briefer.app import report_unexpected_errors
+
+app = QApplication([])
+boxes = []
+report_unexpected_errors(lambda title, text: boxes.append([title, text]))
+
+def paint_that_fails():
+    raise ValueError("chart data missing")
+
+for _ in range(3):  # as a broken paint handler would, on every repaint
+    QTimer.singleShot(0, paint_that_fails)
+QTimer.singleShot(0, lambda: 1 / 0)
+QTimer.singleShot(100, app.quit)
+app.exec()
+print(json.dumps(boxes))
+"""
+
+
+def test_each_distinct_failure_is_shown_once_and_kept_with_its_traceback(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen", "TMPDIR": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", _FAILING_SLOT], capture_output=True, text=True, env=env,
+                            cwd=ROOT, timeout=60)
+    assert result.returncode == 0, result.stderr
+    boxes = json.loads(result.stdout.strip().splitlines()[-1])
+    assert [title for title, _text in boxes] == ["Briefer ran into a problem"] * 2
+    assert boxes[0][1].startswith("Something went wrong: ValueError: chart data missing")
+    assert boxes[1][1].startswith("Something went wrong: ZeroDivisionError: division by zero")
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 4 and all(line.startswith("briefer: internal error: ") for line in lines)
+    reports = sorted(tmp_path.glob("briefer-error-*.txt"))
+    assert len(reports) == 4
+    assert all("Traceback" in r.read_text() for r in reports)
+    assert any("paint_that_fails" in r.read_text() for r in reports)
