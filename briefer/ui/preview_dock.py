@@ -152,6 +152,7 @@ class PreviewDock(QDockWidget):
         running = self._running
         self.destroyed.connect(lambda *_: [job.cancel() for job in running])
         self._again = False  # changes arrived while a render was running
+        self._settled_status = ""  # the status line of the render on show
 
         self.template = QComboBox()
         self.template.setObjectName("previewTemplate")
@@ -238,6 +239,11 @@ class PreviewDock(QDockWidget):
                                   prepare=_import_renderer, name="briefer-preview")
         self._running[:] = [self._job]
         self._poll.start()
+        # A large briefing takes seconds: say so, rather than show a blank page.
+        self._settled_status = self.status.text()
+        self.status.setText("Rendering…" if self.renders == 0 else "Updating…")
+        if self.renders == 0:
+            self.view.setHtml("<p class='muted'>Rendering the briefing…</p>")
 
     def _collect(self) -> None:
         job = self._job
@@ -250,6 +256,8 @@ class PreviewDock(QDockWidget):
         if result is not None:
             self.renders += 1
             self._show(result)
+        else:  # called off: the last render still stands
+            self.status.setText(self._settled_status)
         if self._again:
             self._again = False
             self.schedule()

@@ -138,7 +138,12 @@ def test_preview_renders_in_a_worker_only_once_shown(project: Project, qtbot, mo
     qtbot.wait(P.FIRST_RENDER_MS + 200)
     assert threads == [] and preview.renders == 0 and not preview.rendering
     preview.show()
+    qtbot.waitUntil(lambda: preview.rendering, timeout=5000)
+    # While the first render runs the dock says so instead of showing a blank page.
+    assert preview.status.text() == "Rendering…"
+    assert "Rendering the briefing" in preview.view.toPlainText()
     qtbot.waitUntil(lambda: preview.renders == 1, timeout=5000)
+    assert "Rendering" not in preview.status.text()
     assert threads and threads[0] is not threading.main_thread()
     assert "Controls backfire" in preview.view.toPlainText()
     assert preview.template.currentData() == "memo" and preview.template.count() >= 1
