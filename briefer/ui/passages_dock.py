@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QMimeData, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QFocusEvent, QWheelEvent
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDockWidget, QHBoxLayout, QHeaderView, QLineEdit,
                                QStyleOptionViewItem, QTableView,
                                QVBoxLayout, QWidget)
@@ -196,6 +198,59 @@ class PassageListView(QTableView):
         self.verticalHeader().setDefaultSectionSize(delegate.sizeHint(option, QModelIndex()).height())
 
 
+class DocumentFilterBox(QComboBox):
+    """"All documents" and every document's title, listed the first time it is needed.
+
+    A thousand titles took ~5 ms to add at start-up, for a list most sessions
+    never open; it is built when the box is opened, focused or scrolled.
+    """
+
+    def __init__(self, titles: Callable[[], dict[int, str]]) -> None:
+        super().__init__(objectName="passageDocumentFilter")
+        self._titles = titles
+        self._listed = False
+        self.addItem("All documents", None)
+
+    def invalidate(self) -> None:
+        """The documents changed: list them again when next needed (now, if one is chosen)."""
+        self._listed = False
+        if self.currentData() is not None:
+            self.ensure_listed()
+
+    def ensure_listed(self) -> None:
+        if self._listed:
+            return
+        self._listed = True
+        chosen = self.currentData()
+        self.blockSignals(True)
+        try:
+            self.clear()
+            self.addItem("All documents", None)
+            for doc_id, title in self._titles().items():
+                self.addItem(title or f"Document {doc_id}", doc_id)
+            self.setCurrentIndex(max(0, self.findData(chosen)))
+        finally:
+            self.blockSignals(False)
+        if self.currentData() != chosen:  # the chosen document is gone
+            self.currentIndexChanged.emit(self.currentIndex())
+
+    def showPopup(self) -> None:  # noqa: N802
+        self.ensure_listed()
+        super().showPopup()
+
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802
+        self.ensure_listed()  # before the arrow keys step through it
+        super().focusInEvent(event)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802
+        self.ensure_listed()
+        super().wheelEvent(event)
+
+    def choose(self, doc_id: int | None) -> None:
+        self.ensure_listed()
+        self.setCurrentIndex(max(0, self.findData(doc_id)))
+
+
 class PassagesDock(QDockWidget):
     """Lists passages; choosing one opens it in the reader."""
 
@@ -221,7 +276,7 @@ class PassagesDock(QDockWidget):
         self._syncing = False
 
         self.tag_box = QComboBox(objectName="passageTagFilter")
-        self.doc_box = QComboBox(objectName="passageDocumentFilter")
+        self.doc_box = DocumentFilterBox(service.store.document_titles)
         self.text_box = QLineEdit(objectName="passageTextFilter", placeholderText="Filter quotes and notes")
         self.text_box.setClearButtonEnabled(True)
         for box in (self.tag_box, self.doc_box):
@@ -244,19 +299,15 @@ class PassagesDock(QDockWidget):
 
     def _fill_boxes(self) -> None:
         """Refill the filter choices, keeping what was chosen."""
-        tag, doc = self.tag_box.currentData(), self.doc_box.currentData()
-        for box in (self.tag_box, self.doc_box):
-            box.blockSignals(True)
-            box.clear()
+        tag = self.tag_box.currentData()
+        self.tag_box.blockSignals(True)
+        self.tag_box.clear()
         self.tag_box.addItem("All tags", None)
         for t in self.service.store.list_tags():
             self.tag_box.addItem(swatch(t.color), t.name, t.id)
-        self.doc_box.addItem("All documents", None)
-        for doc_id, title in self.service.store.document_titles().items():
-            self.doc_box.addItem(title or f"Document {doc_id}", doc_id)
-        for box, value in ((self.tag_box, tag), (self.doc_box, doc)):
-            box.setCurrentIndex(max(0, box.findData(value)))
-            box.blockSignals(False)
+        self.tag_box.setCurrentIndex(max(0, self.tag_box.findData(tag)))
+        self.tag_box.blockSignals(False)
+        self.doc_box.invalidate()
         self._apply_filter()
 
     def _on_change(self, change: Change) -> None:

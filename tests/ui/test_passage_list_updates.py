@@ -47,3 +47,25 @@ def test_new_passages_land_in_document_order_under_a_tag_filter(window) -> None:
     service.create_passage(document=5, start=10, end=20, tags=[service.resolve_tag("Controls backfire").id])
     by_start = [pid for _, pid in sorted(zip(spots, made))]
     assert _ids(dock.view) == by_start  # the other tag's passage is filtered out
+
+
+def test_document_filter_lists_titles_when_opened_and_filters(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    service = window.service
+    dock = window.passages
+    box = dock.doc_box
+    first = service.tag_quote(document=5, quote="Huawei", tags=["Controls backfire"], occurrence=1)
+    other = service.tag_quote(document=1, quote="export", tags=["Controls work"], occurrence=1)
+    titles = service.store.document_titles()
+    box.showPopup()
+    assert [box.itemText(i) for i in range(box.count())] == ["All documents", *titles.values()]
+    box.hidePopup()
+    box.setCurrentIndex(box.findData(5))
+    assert _ids(dock.view) == [first]
+    # A document imported or retitled: the list is rebuilt and the choice kept.
+    service.update_document(1, title="Renamed source")
+    assert box.currentData() == 5 and _ids(dock.view) == [first]
+    box.showPopup()
+    assert box.itemText(box.findData(1)) == "Renamed source"
+    box.hidePopup()
+    box.setCurrentIndex(0)
+    assert set(_ids(dock.view)) == {first, other}
