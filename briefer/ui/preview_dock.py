@@ -20,7 +20,7 @@ import html
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QThread, QTimer, QUrl
 from PySide6.QtGui import QTextDocument
@@ -28,8 +28,10 @@ from PySide6.QtWidgets import QComboBox, QDockWidget, QHBoxLayout, QLabel, QText
 
 from briefer.core.errors import BrieferError
 from briefer.core.service import Change, ProjectService
-from briefer.ui.background import BackgroundJob
 from briefer.ui.outline_model import subscribe_while_alive
+
+if TYPE_CHECKING:
+    from briefer.ui.background import BackgroundJob
 
 REFRESH_MS = 400
 # The first render waits longer: the window has just opened and the analyst is
@@ -235,6 +237,8 @@ class PreviewDock(QDockWidget):
         project = Path(self.service.store.path)
         template = self.template.currentData()
         gui_thread = QCoreApplication.instance().thread()
+        from briefer.ui.background import BackgroundJob  # with concurrent.futures: not needed at start-up
+
         self._job = BackgroundJob(lambda: render_preview(project, template, gui_thread),
                                   prepare=_import_renderer, name="briefer-preview")
         self._running[:] = [self._job]

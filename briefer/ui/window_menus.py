@@ -6,7 +6,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QApplication, QDockWidget, QFileDialog, QMenu, QMessageBox
+# Dialogs are imported where they open: PySide6 builds a class's Python type and
+# enums on its first use (1-3 ms for each dialog class) and start-up needs none.
+from PySide6.QtWidgets import QApplication, QDockWidget, QMenu
 
 from briefer.core.errors import BrieferError
 from briefer.ui.import_files import importer_available
@@ -77,6 +79,7 @@ class WindowMenus:
 
     # ----------------------------------------------------------------- slots
     def new_project(self) -> None:
+        from PySide6.QtWidgets import QFileDialog, QMessageBox
         from briefer.core.project import PROJECT_SUFFIX, create_project
 
         name, _ = QFileDialog.getSaveFileName(self.window, "New project", "", PROJECT_FILTER)
@@ -93,6 +96,8 @@ class WindowMenus:
         self.window.open_project(path)
 
     def open_project(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         name, _ = QFileDialog.getOpenFileName(self.window, "Open project", "", PROJECT_FILTER)
         if name:
             self.window.open_project(Path(name))
@@ -109,6 +114,8 @@ class WindowMenus:
             self.recent_menu.addAction("No recent projects").setEnabled(False)
 
     def import_documents(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
         names, _ = QFileDialog.getOpenFileNames(self.window, "Import documents", "", IMPORT_FILTER)
         if names:
             self.window.import_paths([Path(n) for n in names])
@@ -133,6 +140,8 @@ class WindowMenus:
         QApplication.quit()
 
     def _about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.about(self.window, "About Briefer",
                           "<b>Briefer</b><br>Turn a pile of sources into a cited policy briefing.")
 

@@ -29,7 +29,8 @@ def first_frame(app):
     app.processEvents()
     window = next(w for w in app.topLevelWidgets() if w.objectName() == "mainWindow")
     report = {name: loaded(name) for name in ("jinja2", "markdown", "docx", "briefer.export.engine",
-                                               "briefer.core.commands", "briefer.core.outline_commands")}
+                                               "briefer.core.commands", "briefer.core.outline_commands",
+                                               "briefer.ui.export_dialog", "briefer.ui.background")}
     tags_before = len(window.service.store.list_tags())
     from briefer.ui.undo import push
     from briefer.ui.codebook_dock import commands
@@ -47,7 +48,7 @@ sys.exit(main([sys.argv[1]]))
 """
 
 
-def test_window_opens_without_the_export_engine_or_the_edit_commands(tmp_path: Path) -> None:
+def test_window_opens_without_the_export_engine_dialogs_or_edit_commands(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
     project = tmp_path / "p.briefer"
     made = subprocess.run([sys.executable, "-m", "briefer", "new", str(project)], capture_output=True, text=True,
@@ -59,6 +60,7 @@ def test_window_opens_without_the_export_engine_or_the_edit_commands(tmp_path: P
     report = json.loads(result.stdout.strip().splitlines()[-1])
     assert report == {"jinja2": False, "markdown": False, "docx": False, "briefer.export.engine": False,
                       "briefer.core.commands": False, "briefer.core.outline_commands": False,
+                      "briefer.ui.export_dialog": False, "briefer.ui.background": False,
                       "tags_added": 1, "tags_after_undo": 0, "commands_loaded_after_edit": True}
 
 
