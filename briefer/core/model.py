@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class ProjectMeta:
+    """The briefing's own details: what the export puts above the outline."""
+
     title: str = ""
     author: str = ""
     date: str = ""
@@ -42,11 +44,15 @@ class DocumentInfo:
 
 @dataclass(frozen=True)
 class Document(DocumentInfo):
+    """A document with its text."""
+
     text: str = ""
 
 
 @dataclass(frozen=True)
 class Tag:
+    """A codebook entry; a stance tag marks a position the briefing weighs."""
+
     id: int
     name: str
     color: str  # "#rrggbb"
@@ -58,6 +64,8 @@ class Tag:
 
 @dataclass(frozen=True)
 class Passage:
+    """A tagged span of a document: its quote, context, note and translation."""
+
     id: int
     document: int
     start: int  # code-point offset into the document text (see module doc)
@@ -74,6 +82,8 @@ class Passage:
 
 @dataclass(frozen=True)
 class Section:
+    """A section of the outline (sections nest through ``parent``)."""
+
     id: int
     title: str
     parent: int | None = None
@@ -84,6 +94,8 @@ class Section:
 
 @dataclass(frozen=True)
 class Placement:
+    """A passage placed in a section, at a position among its siblings."""
+
     id: int
     section: int
     passage: int
@@ -117,6 +129,8 @@ class TagSnapshot:
 
 @dataclass(frozen=True)
 class SearchHit:
+    """One match of a corpus search, with the text around it."""
+
     document: int
     start: int
     end: int
