@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from briefer.core.errors import BrieferError
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QObject
 
 _HEADLESS_PLATFORMS = ("offscreen", "minimal")
 
@@ -25,37 +30,49 @@ def _initial_project(settings: object) -> Path:
 def report_unexpected_errors(show: Callable[[str, str], None] | None) -> None:
     """Route exceptions nothing caught (a slot that failed, say) to the analyst, not to a console.
 
-    Each one is kept in a file for the bug report and described in one sentence,
-    in a message box when ``show(title, text)`` is given. The window goes on:
-    every edit is its own transaction, so the project holds everything up to the
-    last action that completed.
+    Each distinct problem is kept in a file for the bug report and described in
+    one sentence, through ``show(title, text)`` when given. The window goes on:
+    every edit is its own transaction, so the project holds everything up to
+    the last action that completed.
     """
-    from briefer.crash_report import save_traceback, summary
+    from briefer.crash_report import problem_key, save_traceback, summary
 
-    # A failing paint handler fails on every repaint: each distinct problem is
-    # shown once, and never while its box is open (the box runs its own loop).
-    shown: set[str] = set()
-    showing = False
+    # A failing paint handler fails on every repaint: each problem is reported
+    # once (its first traceback kept), however often it recurs.
+    seen: set[tuple[str, str]] = set()
 
     def hook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
-        nonlocal showing
         if issubclass(exc_type, KeyboardInterrupt):
             sys.__excepthook__(exc_type, exc, tb)
             return
+        key = problem_key(exc, tb)
+        if key in seen:
+            return
+        seen.add(key)
         report = save_traceback(exc_type, exc, tb)
         print(f"briefer: internal error: {summary(exc)} (details in {report})", file=sys.stderr)
-        if show is None or showing or summary(exc) in shown:
-            return
-        shown.add(summary(exc))
-        showing = True
-        try:
+        if show is not None:
             show("Briefer ran into a problem",
                  f"Something went wrong: {summary(exc)}\n\nYour project holds everything up to your last "
                  f"completed action. The details, for a bug report, are in {report}.")
-        finally:
-            showing = False
+
+    def thread_hook(args: threading.ExceptHookArgs) -> None:
+        if args.exc_type is not SystemExit and args.exc_value is not None:
+            hook(args.exc_type, args.exc_value, args.exc_traceback)
 
     sys.excepthook = hook
+    threading.excepthook = thread_hook
+
+
+def error_box_later(app: QObject) -> Callable[[str, str], None]:
+    """``show(title, text)`` for ``report_unexpected_errors``: an error box opened from the event loop.
+
+    In the GUI thread, whichever thread failed, and never in the middle of the
+    paint or slot that failed.
+    """
+    from PySide6.QtCore import QTimer
+
+    return lambda title, text: QTimer.singleShot(0, app, lambda: _message(title, text, error=True))
 
 
 def _message(title: str, text: str, *, error: bool = False) -> None:
@@ -79,7 +96,7 @@ def run_app(project_path: Path | None = None, argv: list[str] | None = None) -> 
     settings = QSettings()
     # A modal box on a headless platform would wait forever for a click.
     headless = app.platformName() in _HEADLESS_PLATFORMS
-    report_unexpected_errors(None if headless else lambda title, text: _message(title, text, error=True))
+    report_unexpected_errors(None if headless else error_box_later(app))
     try:
         path = project_path if project_path is not None else _initial_project(settings)
         window = create_main_window(path, settings)

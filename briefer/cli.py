@@ -208,9 +208,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     except BrokenPipeError:
         # The reader of our output went away (`briefer show ... | head`): not an
-        # error worth a message. Point stdout at nothing so the exit flush is quiet.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 1
+        # error worth a message. Point stdout at nothing so the exit flush is
+        # quiet, and exit as a process ended by SIGPIPE would (128 + 13).
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+        except (OSError, ValueError):  # stdout is not a file (captured, embedded)
+            pass
+        return 141
     except (BrieferError, OSError, ValueError, sqlite3.Error) as exc:
         print(f"briefer: error: {_one_line(exc)}", file=sys.stderr)
         return 1

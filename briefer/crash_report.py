@@ -22,3 +22,14 @@ def summary(exc: BaseException) -> str:
     """``Type: message`` on one line."""
     message = " ".join(str(exc).split())
     return f"{exc.__class__.__name__}: {message}" if message else exc.__class__.__name__
+
+
+def problem_key(exc: BaseException, tb: TracebackType | None) -> tuple[str, str]:
+    """Where a problem comes from: its type and the line that raised it.
+
+    The same failure recurring (a paint handler on every repaint) has one key,
+    even when PySide words the message differently on the way out.
+    """
+    frames = traceback.extract_tb(tb) if tb is not None else []
+    where = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else summary(exc)
+    return exc.__class__.__name__, where

@@ -632,9 +632,11 @@ def _find_all(text: str, query: str, lowered: str, cased: bool) -> Iterator[tupl
         haystack, needle = text, query
     else:
         haystack, needle = text.lower(), lowered
-        if len(haystack) != len(text) or len(needle) != len(query):
-            # "İ" lowers to two code points, so offsets into the lowered copy would
+        if not query.isascii() or len(haystack) != len(text):
+            # "İ" lowers to two code points, so offsets into a lowered copy would
             # drift; the regex engine folds case one character at a time instead.
+            # A query beyond ASCII always goes this way, so every document
+            # matches it alike ("σ" finds "ς" everywhere or nowhere).
             for m in re.finditer(re.escape(query), text, re.IGNORECASE):
                 yield m.start(), m.end()
             return

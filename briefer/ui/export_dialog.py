@@ -52,7 +52,7 @@ def dry_run(project: Path, template_name: str) -> CheckResult:
 
 
 def _import_exporter() -> None:
-    import briefer.export  # noqa: F401
+    import briefer.export.engine  # noqa: F401  (the package loads it lazily; here it must be loaded now)
     import briefer.export.templates  # noqa: F401
 
 

@@ -214,8 +214,8 @@ class DocumentFilterBox(QComboBox):
     def invalidate(self) -> None:
         """The documents changed: list them again when next needed (now, if one is chosen)."""
         self._listed = False
-        if self.currentData() is not None:
-            self.ensure_listed()
+        if self.currentData() is not None or self.hasFocus() or self.view().isVisible():
+            self.ensure_listed()  # in use now: it must not offer the old titles
 
     def ensure_listed(self) -> None:
         if self._listed:

@@ -133,7 +133,7 @@ def _import_renderer() -> None:
     import markdown.extensions.extra  # noqa: F401
     import markdown.extensions.sane_lists  # noqa: F401
 
-    import briefer.export  # noqa: F401
+    import briefer.export.engine  # noqa: F401  (the package loads it lazily; here it must be loaded now)
     import briefer.export.templates  # noqa: F401
 
 
@@ -256,7 +256,12 @@ class PreviewDock(QDockWidget):
         self._job = None
         self._running.clear()
         self._poll.stop()
-        result = job.result()  # re-raises a bug in the worker here
+        try:
+            result = job.result()  # re-raises a bug in the worker here
+        except BaseException:
+            self.status.setText("⚠ not rendered")
+            self.view.setHtml("<p class='error'><b>The preview could not be rendered.</b></p>")
+            raise
         if result is not None:
             self.renders += 1
             self._show(result)

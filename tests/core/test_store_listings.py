@@ -106,3 +106,7 @@ def test_search_offsets_stay_exact_after_characters_whose_lower_case_is_longer(t
         # Case beyond ASCII: LIKE (ASCII-only) must not be what decides the documents.
         assert [text[h.start:h.end] for h in store.search("über")] == ["Über", "über"]
         assert [h.match for h in store.search("İZMİR")] == ["İzmir"]
+        # A query beyond ASCII matches alike in a document without any "İ".
+        plain = store.add_document(text="über alles, Über", sha256="u", title="U")
+        assert [(h.document, h.match) for h in store.search("ÜBER")] == [
+            (doc, "Über"), (doc, "über"), (plain, "über"), (plain, "Über")]

@@ -42,9 +42,42 @@ def test_each_distinct_failure_is_shown_once_and_kept_with_its_traceback(tmp_pat
     assert boxes[0][1].startswith("Something went wrong: ValueError: chart data missing")
     assert boxes[1][1].startswith("Something went wrong: ZeroDivisionError: division by zero")
     assert "Traceback" not in result.stderr
+    # Recurring, it is still reported (and its traceback kept) once.
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 4 and all(line.startswith("briefer: internal error: ") for line in lines)
+    assert len(lines) == 2 and all(line.startswith("briefer: internal error: ") for line in lines)
     reports = sorted(tmp_path.glob("briefer-error-*.txt"))
-    assert len(reports) == 4
+    assert len(reports) == 2
     assert all("Traceback" in r.read_text() for r in reports)
     assert any("paint_that_fails" in r.read_text() for r in reports)
+
+
+_FAILING_THREAD = """
+import json, sys, threading
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+from briefer.app import error_box_later, report_unexpected_errors
+
+app = QApplication([])
+opened = []
+QMessageBox.critical = staticmethod(lambda parent, title, text, *a: opened.append(threading.current_thread().name))
+report_unexpected_errors(error_box_later(app))
+
+def work():
+    raise OSError("disk vanished")
+
+worker = threading.Thread(target=work, name="worker")
+worker.start()
+worker.join()
+QTimer.singleShot(100, app.quit)
+app.exec()
+print(json.dumps(opened))
+"""
+
+
+def test_a_failure_in_a_worker_thread_opens_its_box_in_the_gui_thread(tmp_path: Path) -> None:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen", "TMPDIR": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", _FAILING_THREAD], capture_output=True, text=True, env=env,
+                            cwd=ROOT, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == ["MainThread"]
+    assert result.stderr.startswith("briefer: internal error: OSError: disk vanished")
