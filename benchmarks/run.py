@@ -261,16 +261,22 @@ def bench_open_window(project: Path, repeat: int) -> Case | None:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
     classes = subprocess.run([sys.executable, "-c", _QT_CLASSES], check=True, env=env, cwd=ROOT,
                              capture_output=True, text=True).stdout.strip()
-    samples: dict[str, list[float]] = {"ours": [], "floor": [], "skeleton": []}
+    from briefer.core.project import create_project
+
+    small = create_project(work / "bundled.briefer")  # the five bundled sources: what does not scale
+    samples: dict[str, list[float]] = {"ours": [], "floor": [], "skeleton": [], "small": []}
     for _ in range(repeat):  # alternately, as timed_pair does
         samples["ours"].append(_time_to_window(_BRIEFER_WINDOW, str(work / "copy.briefer"), env=config))
         samples["floor"].append(_time_to_window(_FLOOR_WINDOW))
         samples["skeleton"].append(_time_to_window(_SKELETON_WINDOW, classes))
-    ours, floor, skeleton = (statistics.median(samples[k]) for k in ("ours", "floor", "skeleton"))
+        samples["small"].append(_time_to_window(_BRIEFER_WINDOW, str(small), env=config))
+    ours, floor, skeleton, bundled = (statistics.median(samples[k]) for k in ("ours", "floor", "skeleton", "small"))
     shutil.rmtree(work, ignore_errors=True)
     NOTES.append(f"window reference: the same window's Qt widgets alone, empty ({classes.count(',') + 1} Qt "
                  f"classes touched), {skeleton:.3f}s = {skeleton / floor:.2f}x the floor; Briefer adds "
                  f"{ours - skeleton:.3f}s to it ({ours / skeleton:.2f}x)")
+    NOTES.append(f"window reference: the bundled 5-document project opens in {bundled:.3f}s "
+                 f"({bundled / floor:.2f}x the floor); this project's size adds {ours - bundled:.3f}s")
     return Case("open the project until the window is shown", ours, 1.5, floor=floor, max_ratio=2)
 
 
