@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QMimeData, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QFocusEvent, QWheelEvent
+from PySide6.QtGui import QFocusEvent, QPainter, QPaintEvent, QPalette, QWheelEvent
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDockWidget, QHBoxLayout, QHeaderView, QLineEdit,
                                QStyleOptionViewItem, QTableView,
                                QVBoxLayout, QWidget)
@@ -191,11 +191,25 @@ class PassageListView(QTableView):
         self.verticalHeader().hide()
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
 
+        self.empty_text = ""  # said in the middle of the list when it has no rows
+
     def fit_rows_to(self, delegate: Any) -> None:
         """Every row is as tall as the delegate's (uniform) size hint."""
         option = QStyleOptionViewItem()
         option.font = self.font()
         self.verticalHeader().setDefaultSectionSize(delegate.sizeHint(option, QModelIndex()).height())
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        super().paintEvent(event)
+        model = self.model()
+        if self.empty_text and model is not None and model.rowCount() == 0:
+            # viewport() only here: its first call costs PySide ~8 ms, which a
+            # project with passages never pays at start-up.
+            painter = QPainter(self.viewport())
+            painter.setPen(self.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text))
+            painter.drawText(self.viewport().rect().adjusted(12, 12, -12, -12),
+                             int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap), self.empty_text)
+            painter.end()
 
 
 class DocumentFilterBox(QComboBox):
@@ -317,6 +331,16 @@ class PassagesDock(QDockWidget):
     def _apply_filter(self) -> None:
         self.model.set_filter(tag=self.tag_box.currentData(), document=self.doc_box.currentData(),
                               text=self.text_box.text())
+        self._update_empty_text()
+
+    def _update_empty_text(self) -> None:
+        # A new analyst meets an empty list first: it says how to fill it.
+        filtered = any((self.tag_box.currentData() is not None, self.doc_box.currentData() is not None,
+                        self.text_box.text()))
+        self.view.empty_text = ("No passages match these filters." if filtered else
+                                "No passages yet. Select text in the reader and press 1–9 "
+                                "(or right-click it) to tag a passage.")
+        # No repaint asked for here: a filter change resets the model, which repaints.
 
     def filter_by_tag(self, tag_id: int | None) -> None:
         self.tag_box.setCurrentIndex(max(0, self.tag_box.findData(tag_id)))

@@ -69,3 +69,17 @@ def test_document_filter_lists_titles_when_opened_and_filters(window, qtbot) -> 
     box.hidePopup()
     box.setCurrentIndex(0)
     assert set(_ids(dock.view)) == {first, other}
+
+
+def test_an_empty_list_says_how_to_fill_it(window) -> None:  # type: ignore[no-untyped-def]
+    dock = window.passages
+    assert dock.model.rowCount() == 0
+    assert dock.view.empty_text.startswith("No passages yet. Select text in the reader")
+    dock.text_box.setText("nothing like this")
+    assert dock.view.empty_text == "No passages match these filters."
+    dock.text_box.clear()
+    assert dock.view.empty_text.startswith("No passages yet.")
+    # It is painted in the list (the viewport is not blank where the words go).
+    image = dock.view.viewport().grab().toImage()
+    colors = {image.pixelColor(x, y).name() for x in range(0, image.width(), 2) for y in range(0, image.height(), 2)}
+    assert len(colors) > 1
