@@ -32,18 +32,23 @@ print(json.dumps(boxes))
 """
 
 
-def test_each_distinct_failure_is_shown_once_and_kept_with_its_traceback(tmp_path: Path) -> None:
+def _run(script: str, tmp_path: Path) -> tuple[object, str]:
+    """Run ``script`` in its own app, reports in ``tmp_path``; its last stdout line as JSON, and its stderr."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen", "TMPDIR": str(tmp_path)}
-    result = subprocess.run([sys.executable, "-c", _FAILING_SLOT], capture_output=True, text=True, env=env,
-                            cwd=ROOT, timeout=60)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, cwd=ROOT,
+                            timeout=60)
     assert result.returncode == 0, result.stderr
-    boxes = json.loads(result.stdout.strip().splitlines()[-1])
+    return json.loads(result.stdout.strip().splitlines()[-1]), result.stderr
+
+
+def test_each_distinct_failure_is_shown_once_and_kept_with_its_traceback(tmp_path: Path) -> None:
+    boxes, stderr = _run(_FAILING_SLOT, tmp_path)
     assert [title for title, _text in boxes] == ["Briefer ran into a problem"] * 2
     assert boxes[0][1].startswith("Something went wrong: ValueError: chart data missing")
     assert boxes[1][1].startswith("Something went wrong: ZeroDivisionError: division by zero")
-    assert "Traceback" not in result.stderr
+    assert "Traceback" not in stderr
     # Recurring, it is still reported (and its traceback kept) once.
-    lines = result.stderr.strip().splitlines()
+    lines = stderr.strip().splitlines()
     assert len(lines) == 2 and all(line.startswith("briefer: internal error: ") for line in lines)
     reports = sorted(tmp_path.glob("briefer-error-*.txt"))
     assert len(reports) == 2
@@ -75,9 +80,6 @@ print(json.dumps(opened))
 
 
 def test_a_failure_in_a_worker_thread_opens_its_box_in_the_gui_thread(tmp_path: Path) -> None:
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen", "TMPDIR": str(tmp_path)}
-    result = subprocess.run([sys.executable, "-c", _FAILING_THREAD], capture_output=True, text=True, env=env,
-                            cwd=ROOT, timeout=60)
-    assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout.strip().splitlines()[-1]) == ["MainThread"]
-    assert result.stderr.startswith("briefer: internal error: OSError: disk vanished")
+    opened_in, stderr = _run(_FAILING_THREAD, tmp_path)
+    assert opened_in == ["MainThread"]
+    assert stderr.startswith("briefer: internal error: OSError: disk vanished")
