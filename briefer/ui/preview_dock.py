@@ -191,7 +191,7 @@ class PreviewDock(QDockWidget):
         # isVisible() stays true for a dock in a background tab; this follows the tab.
         self._shown = False
         self.visibilityChanged.connect(self._visibility_changed)
-        # The templates are listed by the first render, in the worker.
+        # The templates are listed when the first render starts, a second after start-up.
         self.template.currentIndexChanged.connect(lambda _i: self.schedule())
         subscribe_while_alive(service, self, self._on_change)
         self.schedule()
@@ -235,6 +235,8 @@ class PreviewDock(QDockWidget):
         if self.renders == 0:
             self.timer.setInterval(REFRESH_MS)  # the first render has waited long enough
         project = Path(self.service.store.path)
+        if self.template.count() == 0:
+            self._list_templates(project)
         template = self.template.currentData()
         gui_thread = QCoreApplication.instance().thread()
         from briefer.ui.background import BackgroundJob  # with concurrent.futures: not needed at start-up
@@ -300,6 +302,18 @@ class PreviewDock(QDockWidget):
         self.view.setDocument(document)
         if previous is not None:
             previous.deleteLater()
+
+    def _list_templates(self, project: Path) -> None:
+        """List the templates now (a file listing), not when the first render ends seconds later."""
+        from briefer.export.templates import DEFAULT_TEMPLATE, discover_templates
+
+        try:
+            found = [(name, info.display_name) for name, info in discover_templates(project).items()]
+        except OSError:  # the render reports it
+            return
+        names = [name for name, _label in found]
+        chosen = DEFAULT_TEMPLATE if DEFAULT_TEMPLATE in names else (names[0] if names else None)
+        self._fill_templates(PreviewResult(templates=found, template=chosen))
 
     def _fill_templates(self, result: PreviewResult) -> None:
         current = self.template.currentData()  # the analyst may have chosen another one meanwhile

@@ -142,6 +142,7 @@ def test_preview_renders_in_a_worker_only_once_shown(project: Project, qtbot, mo
     # While the first render runs the dock says so instead of showing a blank page.
     assert preview.status.text() == "Rendering…"
     assert "Rendering the briefing" in preview.view.toPlainText()
+    assert preview.template.currentData() == "memo"  # listed before the render ends
     qtbot.waitUntil(lambda: preview.renders == 1, timeout=5000)
     assert "Rendering" not in preview.status.text()
     assert threads and threads[0] is not threading.main_thread()
