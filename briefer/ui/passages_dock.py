@@ -223,12 +223,13 @@ class DocumentFilterBox(QComboBox):
         super().__init__(objectName="passageDocumentFilter")
         self._titles = titles
         self._listed = False
+        self._open = False  # the popup is showing
         self.addItem("All documents", None)
 
     def invalidate(self) -> None:
         """The documents changed: list them again when next needed (now, if one is chosen)."""
         self._listed = False
-        if self.currentData() is not None or self.hasFocus() or self.view().isVisible():
+        if self.currentData() is not None or self.hasFocus() or self._open:
             self.ensure_listed()  # in use now: it must not offer the old titles
 
     def ensure_listed(self) -> None:
@@ -250,7 +251,12 @@ class DocumentFilterBox(QComboBox):
 
     def showPopup(self) -> None:  # noqa: N802
         self.ensure_listed()
+        self._open = True
         super().showPopup()
+
+    def hidePopup(self) -> None:  # noqa: N802
+        self._open = False
+        super().hidePopup()
 
     def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802
         self.ensure_listed()  # before the arrow keys step through it
@@ -259,10 +265,6 @@ class DocumentFilterBox(QComboBox):
     def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802
         self.ensure_listed()
         super().wheelEvent(event)
-
-    def choose(self, doc_id: int | None) -> None:
-        self.ensure_listed()
-        self.setCurrentIndex(max(0, self.findData(doc_id)))
 
 
 class PassagesDock(QDockWidget):
