@@ -194,19 +194,23 @@ def test_an_edit_calls_off_a_running_render(project: Project, qtbot, monkeypatch
     assert BACKFIRE[0][1] in preview.view.toPlainText()
 
 
+def _behind_a_tab(qtbot, window: QMainWindow, hidden: QDockWidget, front: QDockWidget) -> None:  # type: ignore[no-untyped-def]
+    """Show ``window`` with ``hidden`` tabbed behind ``front``."""
+    qtbot.addWidget(window)
+    for dock in (hidden, front):
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+    window.tabifyDockWidget(hidden, front)
+    front.raise_()
+    window.show()
+    qtbot.waitExposed(window)
+
+
 def test_preview_in_a_background_tab_waits_until_raised(project: Project, qtbot) -> None:
     if not templates_available(project):
         pytest.skip("the export engine has no templates installed yet")
     window = QMainWindow()
-    qtbot.addWidget(window)
     preview = PreviewDock(project.service, window)
-    balance = BalanceDock(project.service, window)
-    for dock in (preview, balance):
-        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-    window.tabifyDockWidget(preview, balance)
-    balance.raise_()
-    window.show()
-    qtbot.waitExposed(window)
+    _behind_a_tab(qtbot, window, preview, BalanceDock(project.service, window))
     push(project.stack, project.service, PlacePassages(project.backfire_section, project.backfire))
     qtbot.wait(600)  # past the preview's pause: it stays idle behind the balance tab
     assert preview.renders == 0 and not preview.rendering
@@ -222,15 +226,8 @@ def test_balance_in_a_background_tab_is_not_computed_until_raised(project: Proje
     real = B.stance_balance
     monkeypatch.setattr(B, "stance_balance", lambda store: calls.append(1) or real(store))
     window = QMainWindow()
-    qtbot.addWidget(window)
     balance = BalanceDock(project.service, window)
-    meta = MetaDock(project.service, project.stack, window)
-    for dock in (balance, meta):
-        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-    window.tabifyDockWidget(balance, meta)
-    meta.raise_()
-    window.show()
-    qtbot.waitExposed(window)
+    _behind_a_tab(qtbot, window, balance, MetaDock(project.service, project.stack, window))
     push(project.stack, project.service, PlacePassages(project.backfire_section, project.backfire))
     qtbot.wait(400)  # past the balance's pause
     assert calls == []
