@@ -258,16 +258,7 @@ class Store(OutlineRows):
         return row[0] if row else None
 
     def update_document(self, doc_id: int, **fields: str) -> None:
-        unknown = set(fields) - set(DocumentInfo.METADATA_FIELDS)
-        if unknown:
-            raise ValueError(f"unknown document field(s): {', '.join(sorted(unknown))}")
-        if not fields:
-            return
-        with self.transaction():
-            assignments = ", ".join(f"{name} = ?" for name in fields)
-            cur = self._q(f"UPDATE documents SET {assignments} WHERE id = ?", (*fields.values(), doc_id))
-            if cur.rowcount == 0:
-                raise NotFoundError(f"no document with id {doc_id}")
+        self._update_row("documents", doc_id, DocumentInfo.METADATA_FIELDS, fields)
 
     def passage_counts(self) -> dict[int, int]:
         """Number of passages per document id."""
@@ -348,17 +339,7 @@ class Store(OutlineRows):
         return self.get_tag(row[0]) if row else None
 
     def update_tag(self, tag_id: int, **fields: Any) -> None:
-        allowed = {"name", "color", "description", "is_stance"}
-        unknown = set(fields) - allowed
-        if unknown:
-            raise ValueError(f"unknown tag field(s): {', '.join(sorted(unknown))}")
-        if not fields:
-            return
-        with self.transaction():
-            assignments = ", ".join(f"{name} = ?" for name in fields)
-            cur = self._q(f"UPDATE tags SET {assignments} WHERE id = ?", (*fields.values(), tag_id))
-            if cur.rowcount == 0:
-                raise NotFoundError(f"no tag with id {tag_id}")
+        self._update_row("tags", tag_id, ("name", "color", "description", "is_stance"), fields)
 
     def move_tag(self, tag_id: int, parent: int | None, position: int) -> None:
         with self.transaction():
@@ -553,15 +534,7 @@ class Store(OutlineRows):
         return row[0] if row else None
 
     def update_passage(self, passage_id: int, **fields: str) -> None:
-        unknown = set(fields) - {"note", "translation"}
-        if unknown:
-            raise ValueError(f"unknown passage field(s): {', '.join(sorted(unknown))}")
-        with self.transaction():
-            assignments = ", ".join(f"{name} = ?" for name in fields)
-            cur = self._q(f"UPDATE passages SET {assignments}, modified = ? WHERE id = ?",
-                          (*fields.values(), now_iso(), passage_id))
-            if cur.rowcount == 0:
-                raise NotFoundError(f"no passage with id {passage_id}")
+        self._update_row("passages", passage_id, ("note", "translation"), fields, also={"modified": now_iso()})
 
     def add_passage_tag(self, passage_id: int, tag_id: int) -> bool:
         """Link a tag; returns False when the passage already had it."""

@@ -14,7 +14,7 @@ from briefer.core.model import Placement, Section, SectionSnapshot
 
 
 class TreeRows:
-    """Rows kept in dense sibling order under a parent."""
+    """Row helpers the store shares: updating a row by id, and keeping siblings in dense order."""
 
     if TYPE_CHECKING:  # provided by Store
         def _q(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor: ...
@@ -22,6 +22,24 @@ class TreeRows:
         def _q_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None: ...
 
         def transaction(self) -> AbstractContextManager[None]: ...
+
+    def _update_row(self, table: str, row_id: int, allowed: Iterable[str], fields: dict[str, Any],
+                    *, also: dict[str, Any] | None = None) -> None:
+        """``UPDATE table SET fields (and also) WHERE id = row_id``; only ``allowed`` column names.
+
+        Names are checked before they reach the SQL; an unknown id raises ``NotFoundError``.
+        """
+        unknown = set(fields) - set(allowed)
+        if unknown:
+            raise ValueError(f"unknown {table[:-1]} field(s): {', '.join(sorted(unknown))}")
+        if not fields:
+            return
+        values = {**fields, **(also or {})}
+        with self.transaction():
+            assignments = ", ".join(f"{name} = ?" for name in values)
+            cur = self._q(f"UPDATE {table} SET {assignments} WHERE id = ?", (*values.values(), row_id))
+            if cur.rowcount == 0:
+                raise NotFoundError(f"no {table[:-1]} with id {row_id}")
 
     # ------------------------------------------------------- ordering internals
     # Siblings keep dense positions 0..n-1 under their parent ("section" for
@@ -94,16 +112,7 @@ class OutlineRows(TreeRows):
         return [r[0] for r in self._q("SELECT id FROM sections WHERE title = ? ORDER BY id", (title,))]
 
     def update_section(self, section_id: int, **fields: Any) -> None:
-        unknown = set(fields) - {"title", "notes", "stance"}
-        if unknown:
-            raise ValueError(f"unknown section field(s): {', '.join(sorted(unknown))}")
-        if not fields:
-            return
-        with self.transaction():
-            assignments = ", ".join(f"{name} = ?" for name in fields)
-            cur = self._q(f"UPDATE sections SET {assignments} WHERE id = ?", (*fields.values(), section_id))
-            if cur.rowcount == 0:
-                raise NotFoundError(f"no section with id {section_id}")
+        self._update_row("sections", section_id, ("title", "notes", "stance"), fields)
 
     def move_section(self, section_id: int, parent: int | None, position: int) -> None:
         with self.transaction():
