@@ -1,68 +1,58 @@
-"""Markdown -> Python-Markdown's HTML tree -> Word, with named styles and real footnotes.
+"""Markdown -> Python-Markdown's element tree -> Word, with named styles and real footnotes.
 
-The HTML is only an intermediate tree (read by mdtree, or by Python-Markdown
-and html.parser): every block maps to a named style and every inline to runs,
-so the document carries no direct formatting beyond bold/italic that the
-Markdown asked for. Paragraphs are written as WordprocessingML text and parsed
-in batches (see docx_xml).
+The tree is the one Python-Markdown's parser and tree processors build
+(:func:`briefer.export.markdown_dialect.parse_briefing`); this module walks it
+once. Every block maps to a named style and every inline to runs, so the
+document carries no direct formatting beyond bold/italic that the Markdown
+asked for. Paragraphs are written as WordprocessingML text and parsed in
+batches (see docx_xml).
 """
 
 from __future__ import annotations
 
+import html
 import io
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+from xml.etree.ElementTree import Element
 
-import markdown
 from docx.document import Document
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
 from docx.shared import Emu, Inches
 from lxml.etree import SubElement
+from markdown import util
+from markdown.extensions.footnotes import NBSP_PLACEHOLDER
 
 from briefer.export import docx_xml as xml
+from briefer.export import raw_html
 from briefer.export.docx_footnotes import Footnotes
 from briefer.export.docx_styles import load_base
-from briefer.export.htmltree import Node, parse_html
-from briefer.export.mdtree import markdown_tree
+from briefer.export.markdown_dialect import BriefingTree, parse_briefing, strip_control
 
-# python-docx (lxml) refuses XML-illegal characters: C0 controls except tab
-# and newline, lone surrogates, U+FFFE/U+FFFF.
-_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _CJK = re.compile("[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]|[\U00020000-\U0003ffff]")
 _HEADING = {"h1": "Title", "h2": "Heading 1", "h3": "Heading 2", "h4": "Heading 3",
             "h5": "Heading 3", "h6": "Heading 3"}
 _LINK_SCHEMES = ("http://", "https://", "mailto:", "ftp://")
+_BLOCK_TAGS = frozenset({"p", "ul", "ol", "blockquote", "table", "pre"})
 _SECT_PR = qn("w:sectPr")
-
-
-def strip_control(text: str) -> str:
-    return _ILLEGAL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-
-
-def markdown_to_html(text: str) -> str:
-    return markdown.markdown(strip_control(text), extensions=["footnotes", "tables", "sane_lists"],
-                             output_format="html")
-
-
-def markdown_to_tree(text: str) -> Node:
-    """The briefing as Python-Markdown's HTML tree: read directly when it can be, else converted and parsed."""
-    tree = markdown_tree(strip_control(text))
-    return tree if tree is not None else parse_html(markdown_to_html(text))
+_BLOCK_LEVEL = frozenset(util.BLOCK_LEVEL_ELEMENTS)
+_PLACEHOLDER = util.HTML_PLACEHOLDER_RE
 
 
 def build_docx(text: str, *, reference: Path | None = None, title: str = "", author: str = "") -> bytes:
     """Build the Word file for a rendered Markdown briefing; returns its bytes."""
-    root = markdown_to_tree(text)
-    notes: dict[str, Node] = {}
-    for div in [c for c in root.children if c.tag == "div" and "footnote" in c.attrs.get("class", "")]:
-        root.children.remove(div)
-        for li in div.find_all("li"):
-            notes[li.attrs.get("id", "")] = li
+    tree = parse_briefing(text)
+    notes: dict[str, Element] = {}
+    for div in [c for c in tree.root if c.tag == "div" and "footnote" in c.get("class", "")]:
+        tree.root.remove(div)
+        for li in div.iter("li"):
+            notes[li.get("id", "")] = li
     document, styles = load_base(reference)
-    builder = _Builder(document, styles, notes)
-    builder.blocks(root.children, builder.body, style=None)
+    builder = _Builder(document, styles, notes, tree)
+    builder.blocks(tree.root, builder.body, style=None)
     builder.body.flush()
     builder.footnotes.finish()
     document.core_properties.title = strip_control(title)
@@ -141,63 +131,117 @@ class _Note(_Container):
         self.paragraphs.append(self._footnotes.paragraph(style, num_id, runs, first=not self.paragraphs))
 
 
+class _Runs:
+    """A paragraph's runs as they are written, and the inline state that carries from one text to the next."""
+
+    __slots__ = ("parts", "raw_formats", "after_break")
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []  # WordprocessingML runs (or a hyperlink's)
+        self.raw_formats: list[str] = []  # formats opened by raw tags such as <strong>, innermost last
+        self.after_break = False  # the source newline after a hard break is not a space
+
+
 class _Builder:
-    def __init__(self, document: Document, styles: dict[str, str], notes: dict[str, Node]) -> None:
+    """Walks a briefing's element tree once, writing Word paragraphs, tables and footnotes."""
+
+    def __init__(self, document: Document, styles: dict[str, str], notes: dict[str, Element],
+                 tree: BriefingTree) -> None:
         self.document = document
         self.styles = styles
         self.notes = notes
+        self.raw_html = tree.raw_html
         self.footnotes = Footnotes(document, styles["footnote text"], styles["footnote reference"])
         self.body = _Body(document)
         self._links: dict[tuple[int, str], str] = {}  # (part, URL) -> relationship id
         self._open_notes: set[str] = set()  # footnotes being written, innermost last
 
     # ----------------------------------------------------------------- blocks
-    def blocks(self, nodes: list[Node], where: _Container, style: str | None, level: int = 0) -> None:
-        for node in nodes:
-            if not node.tag:
-                if node.text.strip():
-                    self.paragraph([node], where, style)
-            elif node.tag == "p":
-                self.paragraph(node.children, where, style)
-            elif node.tag in _HEADING:
-                self.paragraph(node.children, where, self.styles[_HEADING[node.tag]])
-            elif node.tag == "blockquote":
-                self.blocks(node.children, where, self.styles["Quote"], level)
-            elif node.tag in ("ul", "ol"):
-                self.list(node, where, level)
-            elif node.tag == "table":
-                self.table(node, where)
-            elif node.tag == "pre":
-                self.paragraph(node.children, where, style, fmt=frozenset({"code"}), keep_newlines=True)
-            elif node.tag == "hr":
-                continue  # a thematic break has no Word counterpart worth a style
+    def blocks(self, parent: Element, where: _Container, style: str | None, level: int = 0) -> None:
+        """The block children of ``parent``; loose text and inline elements between them make paragraphs."""
+        text: str | None = parent.text
+        inline: list[Element] = []
+        for node in parent:
+            if node.tag in _BLOCK_LEVEL:
+                self._loose(text, inline, where, style)
+                self.block(node, where, style, level)
+                text, inline = node.tail, []
+            else:  # only in raw HTML: Python-Markdown's own blocks hold blocks
+                inline.append(node)
+        self._loose(text, inline, where, style)
+
+    def _loose(self, text: str | None, inline: list[Element], where: _Container, style: str | None) -> None:
+        if inline or (text and text.strip()):
+            runs = _Runs()
+            self.inline(text, inline, runs, frozenset(), where.part)
+            where.add(style or None, None, "".join(runs.parts))
+
+    def block(self, node: Element, where: _Container, style: str | None, level: int = 0) -> None:
+        tag = node.tag
+        if tag == "p":
+            raw = self._raw_block(node)
+            if raw is not None:
+                self.blocks(raw_html.parse_block(raw), where, style, level)
             else:
-                self.blocks(node.children, where, style, level)
+                self.paragraph(node, where, style)
+        elif tag in _HEADING:
+            self.paragraph(node, where, self.styles[_HEADING[tag]])
+        elif tag == "blockquote":
+            self.blocks(node, where, self.styles["Quote"], level)
+        elif tag in ("ul", "ol"):
+            self.list(node, where, level)
+        elif tag == "table":
+            self.table(node, where)
+        elif tag == "pre":
+            self.paragraph(node, where, style, fmt=frozenset({"code"}), keep_newlines=True)
+        elif tag == "hr":
+            return  # a thematic break has no Word counterpart worth a style
+        else:
+            self.blocks(node, where, style, level)
 
-    def paragraph(self, inlines: list[Node], where: _Container, style: str | None, num_id: int | None = None,
-                  fmt: frozenset[str] = frozenset(), keep_newlines: bool = False) -> Any:
-        runs: list[str] = []
-        self.inline(inlines, runs, fmt, where.part, keep_newlines)
-        return where.add(style or None, num_id, "".join(runs))
+    def _raw_block(self, p: Element) -> str | None:
+        """The raw HTML block a paragraph stands for, as Python-Markdown would put it in its place."""
+        if len(p) or not p.text or "\x02" not in p.text:
+            return None
+        m = _PLACEHOLDER.fullmatch(p.text.strip())
+        if m is None:
+            return None
+        raw = self.raw_html[int(m.group(1))]
+        return raw if raw_html.is_block(raw) else None
 
-    def list(self, node: Node, where: _Container, level: int) -> None:
+    def paragraph(self, node: Element, where: _Container, style: str | None, num_id: int | None = None,
+                  fmt: frozenset[str] = frozenset(), keep_newlines: bool = False,
+                  skip: frozenset[str] = frozenset()) -> Any:
+        """A paragraph of ``node``'s inline content (its text, children and their tails)."""
+        runs = _Runs()
+        self.inline(node.text, node, runs, fmt, where.part, keep_newlines, skip=skip)
+        return where.add(style or None, num_id, "".join(runs.parts))
+
+    def paragraph_of_text(self, text: str, where: _Container, style: str | None) -> Any:
+        runs = _Runs()
+        self._text(text, runs, frozenset(), False)
+        return where.add(style or None, None, "".join(runs.parts))
+
+    def list(self, node: Element, where: _Container, level: int) -> None:
         ordered = node.tag == "ol"
         name = ("List Number" if ordered else "List Bullet") + (" 2" if level else "")
         style = self.styles.get(name) or self.styles["List Number" if ordered else "List Bullet"]
         num_id = self._restart_numbering(style) if ordered else None
-        for li in (c for c in node.children if c.tag == "li"):
-            inline = [c for c in li.children if c.tag not in ("p", "ul", "ol", "blockquote", "table", "pre")]
-            paras = [c for c in li.children if c.tag == "p"]
-            first = paras[0].children if paras and not any(n.plain_text().strip() for n in inline) else inline
-            self.paragraph(first, where, style, num_id)
-            rest = [c for c in li.children if c.tag in ("p", "ul", "ol", "blockquote", "table", "pre")]
-            if first is not inline and paras:
-                rest.remove(paras[0])
-            for child in rest:
+        for li in (c for c in node if c.tag == "li"):
+            blocks = [c for c in li if c.tag in _BLOCK_TAGS]
+            has_inline = bool(li.text and li.text.strip()) or any(
+                c.tag not in _BLOCK_TAGS or (c.tail and c.tail.strip()) for c in li)
+            if blocks and blocks[0].tag == "p" and not has_inline:
+                # A loose item: its first paragraph is the item's own line.
+                self.paragraph(blocks[0], where, style, num_id)
+                blocks = blocks[1:]
+            else:
+                self.paragraph(li, where, style, num_id, skip=_BLOCK_TAGS)
+            for child in blocks:
                 if child.tag in ("ul", "ol"):
                     self.list(child, where, level + 1)
                 else:
-                    self.blocks([child], where, style if child.tag == "p" else None, level + 1)
+                    self.block(child, where, style if child.tag == "p" else None, level + 1)
 
     def _restart_numbering(self, style_id: str) -> int | None:
         """A fresh numbering instance so each ordered list starts at 1 again."""
@@ -212,35 +256,33 @@ class _Builder:
         except (AttributeError, KeyError, NotImplementedError):
             return None  # the style has no numbering: fall back to the style alone
 
-    def table(self, node: Node, where: _Container) -> None:
-        rows = node.find_all("tr")
+    def table(self, node: Element, where: _Container) -> None:
+        rows = [[c for c in row if c.tag in ("td", "th")] for row in node.iter("tr")]
         if where is not self.body:  # Word tables inside notes or cells: keep it simple
-            for row in rows:
-                self.paragraph([Node("", text=" | ".join(c.plain_text() for c in row.children if c.tag))],
-                               where, None)
+            for cells in rows:
+                self.paragraph_of_text(" | ".join(self.plain_text(c) for c in cells), where, None)
             return
-        width = max((len([c for c in r.children if c.tag in ("td", "th")]) for r in rows), default=0)
+        width = max((len(cells) for cells in rows), default=0)
         if not rows or not width:
             return
         self.body.flush()  # the paragraphs before the table go in first
         table = self.document.add_table(rows=len(rows), cols=width)
         table.autofit = False
-        widths = _column_widths(rows, width, self._text_width())
-        for column, column_width in zip(table.columns, widths):
+        widths = self._column_widths(rows, width, self._text_width())
+        for column, column_width in zip(table.columns, widths, strict=True):
             column.width = column_width  # the grid, which LibreOffice follows
         grid = self.document.styles.element.get_by_id(self.styles["Table Grid"])
         if grid is not None:
             table.style = grid.name_val
         table_cells = table._cells  # noqa: SLF001 (table.cell() rebuilds this list on every call)
-        for r, row in enumerate(rows):
-            cells = [c for c in row.children if c.tag in ("td", "th")]
+        for r, cells in enumerate(rows):
             for c, cell_node in enumerate(cells):
                 cell = table_cells[r * width + c]
                 cell.width = widths[c]
-                p = self.paragraph(cell_node.children, _Cell(cell, self.document.part), None)
+                p = self.paragraph(cell_node, _Cell(cell, self.document.part), None)
                 if cell_node.tag == "th":
-                    for rpr_parent in p.findall(qn("w:r")):
-                        self._embolden(rpr_parent)
+                    for run in p.findall(qn("w:r")):
+                        self._embolden(run)
         self.body.add(None, None, "")  # Word merges adjacent tables; keep them apart
 
     def _text_width(self) -> int:
@@ -250,43 +292,64 @@ class _Builder:
         except TypeError:  # a reference document without page size
             return int(Inches(6))
 
+    def _column_widths(self, rows: list[list[Element]], count: int, total: int) -> list[Emu]:
+        """Share the text width by how much each column holds, so quotes get room."""
+        weights = [0.0] * count
+        for cells in rows:
+            for c, cell in enumerate(cells[:count]):
+                weights[c] = max(weights[c], min(len(self.plain_text(cell)), 80))
+        weights = [max(w, 18.0) for w in weights]  # room for short columns such as "para. 12"
+        return [Emu(int(total * w / sum(weights))) for w in weights]
+
+    def plain_text(self, node: Element) -> str:
+        """The text of ``node`` as a reader sees it: raw tags dropped, entities decoded."""
+        text = "".join(node.itertext())
+        if "\x02" in text:
+            text = _PLACEHOLDER.sub(lambda m: raw_html.entity_text(self.raw_html[int(m.group(1))]), text)
+        return html.unescape(text) if "&" in text else text
+
     # ---------------------------------------------------------------- inlines
-    def inline(self, nodes: list[Node], runs: list[str], fmt: frozenset[str], part: Any,
-               keep_newlines: bool = False, in_link: bool = False) -> None:
-        """Append the runs for ``nodes`` to ``runs`` (the paragraph's, or a hyperlink's)."""
-        after_break = False
-        for node in nodes:
-            tag = node.tag
-            if not tag:
-                # The source newline after a hard break is not a space.
-                self._text(node.text.lstrip("\n") if after_break else node.text, runs, fmt, keep_newlines)
-            elif tag in ("strong", "b"):
-                self.inline(node.children, runs, fmt | {"b"}, part, keep_newlines, in_link)
-            elif tag in ("em", "i"):
-                self.inline(node.children, runs, fmt | {"i"}, part, keep_newlines, in_link)
-            elif tag in ("del", "s"):
-                self.inline(node.children, runs, fmt | {"strike"}, part, keep_newlines, in_link)
-            elif tag == "code":
-                self.inline(node.children, runs, fmt | {"code"}, part, keep_newlines, in_link)
-            elif tag == "br":
-                runs.append(xml.BREAK_RUN)
-                after_break = True
-                continue
-            elif tag == "sup" and (key := _note_key(node)) is not None and key not in self._open_notes:
-                self._footnote(key, runs)
-            elif tag == "sup":
-                self.inline(node.children, runs, fmt | {"sup"}, part, keep_newlines, in_link)
-            elif tag == "a" and node.attrs.get("href", "").startswith(_LINK_SCHEMES) and not in_link:
-                rel_id = self._relate(part, node.attrs["href"])
-                link_runs: list[str] = []
-                self.inline(node.children, link_runs, fmt | {"link"}, part, keep_newlines, True)
-                runs.append(f'<w:hyperlink r:id="{xml.attr(rel_id)}" w:history="1">{"".join(link_runs)}'
-                            "</w:hyperlink>")
-            elif tag == "img":
-                self._text(node.attrs.get("alt", ""), runs, fmt, keep_newlines)
-            else:
-                self.inline(node.children, runs, fmt, part, keep_newlines, in_link)
-            after_break = False
+    def inline(self, text: str | None, children: Iterable[Element], runs: _Runs, fmt: frozenset[str], part: Any,
+               keep_newlines: bool = False, in_link: bool = False, skip: frozenset[str] = frozenset()) -> None:
+        """Append the runs for ``text`` and then each child (and its tail) to ``runs``.
+
+        Children whose tag is in ``skip`` (a list item's nested blocks) are
+        written elsewhere; only their tails are read here.
+        """
+        if text:
+            self._text(text, runs, fmt, keep_newlines)
+        for node in children:
+            if node.tag not in skip:
+                self.inline_element(node, runs, fmt, part, keep_newlines, in_link)
+            if node.tail:
+                self._text(node.tail, runs, fmt, keep_newlines)
+
+    def inline_element(self, node: Element, runs: _Runs, fmt: frozenset[str], part: Any,
+                       keep_newlines: bool, in_link: bool) -> None:
+        tag = node.tag
+        flag = raw_html.FORMAT_TAGS.get(tag)
+        if tag == "br":
+            runs.parts.append(xml.BREAK_RUN)
+            runs.after_break = True
+            return
+        if tag == "sup" and (key := _note_key(node)) is not None and key not in self._open_notes:
+            self._footnote(key, runs)
+        elif tag == "a" and "footnote-backref" in node.get("class", ""):
+            return  # Word footnotes need no way back
+        elif tag == "a" and (href := _attribute(node.get("href", ""))).startswith(_LINK_SCHEMES) and not in_link:
+            rel_id = self._relate(part, href)
+            outer, runs.parts = runs.parts, []
+            self.inline(node.text, node, runs, fmt | {"link"}, part, keep_newlines, True)
+            link_runs, runs.parts = runs.parts, outer
+            runs.parts.append(f'<w:hyperlink r:id="{xml.attr(rel_id)}" w:history="1">{"".join(link_runs)}'
+                              "</w:hyperlink>")
+        elif tag == "img":
+            self._text(node.get("alt", ""), runs, fmt, keep_newlines)
+        elif flag is not None:
+            self.inline(node.text, node, runs, fmt | {flag}, part, keep_newlines, in_link)
+        else:
+            self.inline(node.text, node, runs, fmt, part, keep_newlines, in_link)
+        runs.after_break = False
 
     def _relate(self, part: Any, url: str) -> str:
         """``part.relate_to(url)``, which searches every relationship of the part each time."""
@@ -295,35 +358,66 @@ class _Builder:
             self._links[key] = part.relate_to(url, RT.HYPERLINK, is_external=True)
         return self._links[key]
 
-    def _footnote(self, key: str, runs: list[str]) -> None:
+    def _footnote(self, key: str, runs: _Runs) -> None:
         note = self.notes.get(key)
         if note is None:
             return
         note_id = self.footnotes.add()
         where = _Note(self.footnotes)
-        content = [_drop_backrefs(c) for c in note.children]
-        if not any(c.tag == "p" for c in content):
-            content = [Node("p", children=content)]
         # A note that refers to itself (or to a note that refers back) would be
         # written inside itself forever; inside it, that reference stays its number.
         self._open_notes.add(key)
         try:
-            self.blocks(content, where, None)
+            if any(c.tag == "p" for c in note):
+                self.blocks(note, where, None)
+            else:
+                self.paragraph(note, where, None)
         finally:
             self._open_notes.discard(key)
         self.footnotes.fill(note_id, where.paragraphs)
-        runs.append(self.footnotes.reference(note_id))
+        runs.parts.append(self.footnotes.reference(note_id))
 
-    def _text(self, text: str, runs: list[str], fmt: frozenset[str], keep_newlines: bool) -> None:
+    def _text(self, text: str, runs: _Runs, fmt: frozenset[str], keep_newlines: bool) -> None:
+        """Text from the tree: raw-HTML placeholders act, entities are decoded, the rest is written."""
+        if "\x02" not in text:
+            self._write(html.unescape(text) if "&" in text else text, runs, fmt, keep_newlines)
+            return
+        # An e-mail address is written as entities whose '&' is a placeholder until
+        # the HTML is written; the note's back-link space never reaches Word.
+        text = text.replace(util.AMP_SUBSTITUTE, "&").replace(NBSP_PLACEHOLDER, "")  # the space before a footnote's back-link
+        for i, piece in enumerate(_PLACEHOLDER.split(text)):
+            if i % 2 == 0:
+                if piece:
+                    self._write(html.unescape(piece) if "&" in piece else piece, runs, fmt, keep_newlines)
+                continue
+            raw = self.raw_html[int(piece)]
+            tag = raw_html.tag_of(raw)
+            if tag is None:
+                self._write(raw_html.entity_text(raw), runs, fmt, keep_newlines)
+            elif tag[1] == "br":
+                runs.parts.append(xml.BREAK_RUN)
+                runs.after_break = True
+            elif (flag := raw_html.FORMAT_TAGS.get(tag[1])) is not None:
+                if not tag[0]:
+                    runs.raw_formats.append(flag)
+                elif flag in runs.raw_formats:
+                    del runs.raw_formats[len(runs.raw_formats) - 1 - runs.raw_formats[::-1].index(flag)]
+
+    def _write(self, text: str, runs: _Runs, fmt: frozenset[str], keep_newlines: bool) -> None:
+        if runs.after_break:
+            text = text.lstrip("\n")
         text = strip_control(text)
         if not keep_newlines:
             text = text.replace("\n", " ")
         if not text:
             return
+        runs.after_break = False
+        if runs.raw_formats:
+            fmt = fmt.union(runs.raw_formats)
         cjk = _CJK.search(text) is not None
         props = self._run_properties(fmt, cjk) if fmt or cjk else ""
         if "\n" not in text and "\t" not in text:
-            runs.append(f'<w:r>{props}<w:t xml:space="preserve">{xml.text(text)}</w:t></w:r>')
+            runs.parts.append(f'<w:r>{props}<w:t xml:space="preserve">{xml.text(text)}</w:t></w:r>')
             return
         content = []
         for i, line in enumerate(text.split("\n")):
@@ -334,7 +428,7 @@ class _Builder:
                     content.append("<w:tab/>")
                 if chunk:
                     content.append(f'<w:t xml:space="preserve">{xml.text(chunk)}</w:t>')
-        runs.append(f'<w:r>{props}{"".join(content)}</w:r>')
+        runs.parts.append(f'<w:r>{props}{"".join(content)}</w:r>')
 
     def _run_properties(self, fmt: frozenset[str], cjk: bool) -> str:
         """``rPr`` in the schema's order (rStyle, rFonts, b, i, strike, vertAlign)."""
@@ -368,26 +462,16 @@ class _Builder:
             later[0].addprevious(bold)
 
 
-def _column_widths(rows: list[Node], count: int, total: int) -> list[Emu]:
-    """Share the text width by how much each column holds, so quotes get room."""
-    weights = [0.0] * count
-    for row in rows:
-        for c, cell in enumerate([n for n in row.children if n.tag in ("td", "th")][:count]):
-            weights[c] = max(weights[c], min(len(cell.plain_text()), 80))
-    weights = [max(w, 18.0) for w in weights]  # room for short columns such as "para. 12"
-    return [Emu(int(total * w / sum(weights))) for w in weights]
+def _attribute(value: str) -> str:
+    """An attribute's value as the HTML would give it (an obfuscated e-mail address decoded)."""
+    if "\x02" in value:
+        value = value.replace(util.AMP_SUBSTITUTE, "&")
+    return html.unescape(value) if "&" in value else value
 
 
-def _note_key(sup: Node) -> str | None:
+def _note_key(sup: Element) -> str | None:
     """The footnote a ``<sup>`` refers to, or None if it is an ordinary superscript."""
-    for child in sup.children:
-        if child.tag == "a" and "footnote-ref" in child.attrs.get("class", ""):
-            return child.attrs.get("href", "").lstrip("#")
+    for child in sup:
+        if child.tag == "a" and "footnote-ref" in child.get("class", ""):
+            return child.get("href", "").lstrip("#")
     return None
-
-
-def _drop_backrefs(node: Node) -> Node:
-    kept = [_drop_backrefs(c) for c in node.children if "footnote-backref" not in c.attrs.get("class", "")]
-    if node.tag == "p" and kept and not kept[-1].tag:
-        kept[-1] = Node("", text=kept[-1].text.rstrip("\u00a0 "))
-    return Node(node.tag, dict(node.attrs), kept, node.text)

@@ -5,9 +5,13 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
+from html.parser import HTMLParser
 from pathlib import Path
 
 import docx
+from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph
+from lxml import etree
 from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
 
@@ -126,3 +130,148 @@ def docx_part(path: Path, name: str) -> str:
 def docx_parts(path: Path) -> list[str]:
     with zipfile.ZipFile(io.BytesIO(path.read_bytes())) as zf:
         return zf.namelist()
+
+
+# ------------------------------------------------ HTML and Word, block by block
+class _PlainText(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def html_plain_text(html: str) -> str:
+    """All the text of an HTML fragment, tags dropped and entities decoded."""
+    parser = _PlainText()
+    parser.feed(html)
+    parser.close()
+    return "".join(parser.parts)
+
+
+_TEXT_BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "pre"}
+
+
+class HtmlBlocks(HTMLParser):
+    """What a reader sees in Python-Markdown's HTML: each block's text in document order, and the notes.
+
+    A footnote reference's number is left out of the text (a Word footnote
+    mark has none) and recorded instead; a soft line break reads as a space,
+    ``<br>`` as a line break.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[str | None] = []  # body blocks, each in the slot of its start tag
+        self.notes: dict[str, list[str]] = {}  # note id -> its paragraphs
+        self.refs: list[str] = []  # note ids referred to from the body, in order
+        self.note_refs: dict[str, list[str]] = {}  # note ids referred to from inside each note
+        self._open: list[tuple[str, int, list[str]]] = []  # (tag, slot, text) of open blocks
+        self._note: str | None = None
+        self._in_notes = False
+        self._skip: str | None = None  # the tag whose text is not shown
+        self._pre = 0
+        self._after_break = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attr = {k: v or "" for k, v in attrs}
+        if tag == "div" and attr.get("class") == "footnote":
+            self._in_notes = True
+        elif tag == "a" and attr.get("class") in ("footnote-ref", "footnote-backref"):
+            self._skip = "a"
+            if attr.get("class") == "footnote-ref":
+                note = attr["href"].lstrip("#")
+                (self.note_refs.setdefault(self._note, []) if self._note else self.refs).append(note)
+        elif tag == "img" and self._open:
+            self._open[-1][2].append(attr.get("alt", ""))
+        elif tag == "br":
+            if self._open:
+                self._open[-1][2].append("\n")
+            self._after_break = True
+        elif tag == "li" and self._in_notes:
+            self._note = attr.get("id", "")
+            self.notes[self._note] = []
+        elif tag in _TEXT_BLOCKS and not (self._in_notes and tag != "p"):
+            self._pre += tag == "pre"
+            self.blocks.append(None)
+            self._open.append((tag, len(self.blocks) - 1, []))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == self._skip:
+            self._skip = None
+        elif self._open and self._open[-1][0] == tag:
+            _tag, slot, parts = self._open.pop()
+            self._pre -= tag == "pre"
+            text = "".join(parts).strip()
+            if self._in_notes and self._note is not None:
+                self.blocks[slot] = None
+                if text:
+                    self.notes[self._note].append(text.rstrip("\u00a0"))
+            else:
+                self.blocks[slot] = text
+
+    def handle_data(self, data: str) -> None:
+        if self._skip or not self._open:
+            return
+        if self._after_break and data.startswith("\n"):
+            data = data[1:]
+        if data:
+            self._after_break = False
+        self._open[-1][2].append(data if self._pre else data.replace("\n", " "))
+
+    def body_texts(self) -> list[str]:
+        return [b for b in self.blocks if b]
+
+    def expected_footnotes(self) -> list[list[str]]:
+        """The Word footnotes, one per reference, in the order Word meets them (a note's own notes follow it)."""
+        found: list[list[str]] = []
+
+        def visit(note: str, open_notes: tuple[str, ...]) -> None:
+            found.append(self.notes.get(note, []))
+            for inner in self.note_refs.get(note, []):
+                if inner not in open_notes:
+                    visit(inner, (*open_notes, inner))
+
+        for ref in self.refs:
+            visit(ref, (ref,))
+        return found
+
+
+def html_blocks(html: str) -> HtmlBlocks:
+    reader = HtmlBlocks()
+    reader.feed(html)
+    reader.close()
+    return reader
+
+
+def docx_body_texts(data: bytes) -> list[str]:
+    """Each non-empty paragraph's text in the Word body, table cells in row order, as python-docx reads it."""
+    document = docx.Document(io.BytesIO(data))
+    texts: list[str] = []
+    for child in document.element.body:
+        if child.tag == qn("w:p"):
+            texts.append(Paragraph(child, document).text.strip())
+        elif child.tag == qn("w:tbl"):
+            for p in child.iter(qn("w:p")):
+                texts.append(Paragraph(p, document).text.strip())
+    return [t for t in texts if t]
+
+
+def docx_footnotes(data: bytes) -> list[list[str]]:
+    """Each real footnote's paragraphs (their text, mark and the space after it dropped)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        if "word/footnotes.xml" not in zf.namelist():
+            return []
+        root = etree.fromstring(zf.read("word/footnotes.xml"))
+    notes: list[list[str]] = []
+    for note in root.findall(qn("w:footnote")):
+        if int(note.get(qn("w:id"))) <= 0:
+            continue
+        paragraphs = []
+        for p in note.iter(qn("w:p")):
+            text = "".join("\n" if el.tag == qn("w:br") else "\t" if el.tag == qn("w:tab") else el.text or ""
+                           for el in p.iter(qn("w:t"), qn("w:br"), qn("w:tab")))
+            paragraphs.append(text.strip())
+        notes.append([t for t in paragraphs if t])
+    return notes

@@ -5,10 +5,10 @@ from __future__ import annotations
 import markdown
 import pytest
 
-from briefer.export.htmltree import parse_html
+from briefer.export.markdown_dialect import markdown_to_html
 from briefer.export.mdescape import escape_cell, escape_markdown, markdown_link, strong_between
 
-from export_helpers import CHINESE_QUOTE, MULTILINE_QUOTE, TRICKY_QUOTES, rendered_text
+from export_helpers import CHINESE_QUOTE, MULTILINE_QUOTE, TRICKY_QUOTES, html_plain_text, rendered_text
 
 SAMPLES = TRICKY_QUOTES + [CHINESE_QUOTE, "    four leading spaces", "\ttab first", "&#42; entity-looking",
                            "trailing backslash \\", "12. twelve", "#hashtag", "> > nested", "1) paren",
@@ -17,8 +17,8 @@ SAMPLES = TRICKY_QUOTES + [CHINESE_QUOTE, "    four leading spaces", "\ttab firs
 
 
 def _python_markdown_text(md: str) -> str:
-    html = markdown.markdown(md, extensions=["footnotes", "tables", "sane_lists"])
-    return parse_html(html).plain_text()
+    html = markdown_to_html(md)
+    return html_plain_text(html)
 
 
 @pytest.mark.parametrize("sample", SAMPLES)

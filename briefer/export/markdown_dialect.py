@@ -1,0 +1,203 @@
+"""The briefing dialect: Python-Markdown with footnotes, tables and sane lists.
+
+One engine reads every briefing: the window's preview asks it for HTML, the
+Word builder for the element tree its parser and tree processors produce
+(:func:`parse_briefing`), so no HTML is written and parsed back on the way to
+Word. :class:`BriefingExtension` adds nothing to the syntax; it only keeps a
+large briefing (an evidence annex of 20,000 footnoted quotes) fast, through
+Python-Markdown's public extension API:
+
+- text with nothing an inline pattern could act on (most quote text) is
+  marked :class:`~markdown.util.AtomicString` before the inline pass, which
+  then skips its fifteen patterns for it;
+- footnote references are numbered, and the notes ordered, through
+  dictionaries: the footnotes extension looks each one up in a list, which
+  made an annex's 20,000 notes take minutes;
+- for the Word builder, a last tree processor keeps the finished tree and
+  hands the serializer an empty one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+from xml.etree.ElementTree import Element, SubElement
+
+import markdown
+from markdown import util
+from markdown.extensions import Extension
+from markdown.extensions.footnotes import (
+    FootnoteExtension,
+    FootnoteInlineProcessor,
+    FootnoteReorderingProcessor,
+)
+from markdown.treeprocessors import Treeprocessor
+
+# python-docx (lxml) refuses XML-illegal characters: C0 controls except tab
+# and newline, lone surrogates, U+FFFE/U+FFFF. They go before Markdown sees the
+# text, so none can pose as one of Python-Markdown's own STX/ETX placeholders.
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+# Every character an inline pattern of this dialect starts with (escapes, code,
+# emphasis, links, images, footnotes, raw HTML, autolinks, entities), and the
+# hard line break. Text without any of them comes out of the inline pass as it went in.
+_INLINE_TRIGGERS = re.compile(r"[\\`*_\[<&]|  \n")
+_FOOTNOTE_REF = r"\[\^([^\]]*)\]"  # the footnotes extension's own reference syntax, unchanged
+
+EXTENSIONS = ("footnotes", "tables", "sane_lists")
+
+
+def strip_control(text: str) -> str:
+    """``text`` with Windows and old Mac line ends made ``\\n`` and XML-illegal characters removed."""
+    return _ILLEGAL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+@dataclass
+class BriefingTree:
+    """A briefing as Python-Markdown's finished element tree.
+
+    ``raw_html`` is Python-Markdown's stash of raw HTML (the tags and entities
+    the text wrote itself), indexed by the placeholders left in the tree's text.
+    """
+
+    root: Element
+    raw_html: list[str]
+
+
+def briefing_markdown(*, keep_tree: bool = False) -> markdown.Markdown:
+    """A fresh Python-Markdown instance for the briefing dialect (one per conversion: not thread-safe)."""
+    return markdown.Markdown(extensions=[*EXTENSIONS, BriefingExtension(keep_tree=keep_tree)],
+                             output_format="html")
+
+
+def markdown_to_html(text: str) -> str:
+    """The briefing as HTML, exactly as Python-Markdown writes it."""
+    return briefing_markdown().convert(strip_control(text))
+
+
+def parse_briefing(text: str) -> BriefingTree:
+    """The briefing as Python-Markdown's element tree, without writing it out as HTML."""
+    md = briefing_markdown(keep_tree=True)
+    md.convert(strip_control(text))
+    keeper = md.treeprocessors[_KEEP_TREE]
+    assert isinstance(keeper, _KeepTree)
+    root = keeper.tree if keeper.tree is not None else Element("div")
+    return BriefingTree(root, [str(raw) for raw in md.htmlStash.rawHtmlBlocks])
+
+
+class BriefingExtension(Extension):
+    """Registers the dialect's speed-ups (see the module docstring); the syntax is Python-Markdown's."""
+
+    def __init__(self, *, keep_tree: bool = False, **kwargs: Any) -> None:
+        self.keep_tree = keep_tree
+        super().__init__(**kwargs)
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Python-Markdown's API)
+        footnotes = _footnote_extension(md)
+        if footnotes is not None:
+            # Same names and priorities as the footnotes extension's own, which they replace.
+            md.inlinePatterns.register(NumberedFootnoteReferences(footnotes), "footnote", 175)
+            if "footnote-reorder" in md.treeprocessors:
+                md.treeprocessors.register(FootnoteOrder(footnotes), "footnote-reorder", 19)
+        # After the footnotes are gathered (50), before the inline pass (20).
+        md.treeprocessors.register(PlainTextMarker(md), "briefing-plain-text", 21)
+        if self.keep_tree:
+            # After the last of Python-Markdown's own (unescape, at 0).
+            md.treeprocessors.register(_KeepTree(md), _KEEP_TREE, -100)
+
+
+_KEEP_TREE = "briefing-keep-tree"
+
+
+def _footnote_extension(md: markdown.Markdown) -> FootnoteExtension | None:
+    for extension in md.registeredExtensions:
+        if isinstance(extension, FootnoteExtension):
+            return extension
+    return None
+
+
+class PlainTextMarker(Treeprocessor):
+    """Marks text that no inline pattern can change as atomic, so the inline pass skips it."""
+
+    def run(self, root: Element) -> None:
+        atomic = util.AtomicString
+        search = _INLINE_TRIGGERS.search
+        for element in root.iter():
+            text = element.text
+            # The inline pass looks at an element's text only when it is not
+            # atomic; tails it always reads, so only text is marked.
+            if text and not isinstance(text, atomic) and not search(text):
+                element.text = atomic(text)
+
+
+class NumberedFootnoteReferences(FootnoteInlineProcessor):
+    """The footnotes extension's reference pattern, numbering each note from a dictionary.
+
+    Its own looks every reference up in a list (of the definitions, or of the
+    notes referred to so far): quadratic in the number of notes. The numbers
+    are the same: definition order by default, order of first reference when
+    the extension is configured ``USE_DEFINITION_ORDER=False``.
+    """
+
+    def __init__(self, footnotes: FootnoteExtension) -> None:
+        super().__init__(_FOOTNOTE_REF, footnotes)
+        self._document: object | None = None  # the extension's notes, replaced on each reset
+        self._numbers: dict[str, int] = {}
+
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[Element | None, int | None, int | None]:  # noqa: N802
+        footnotes = self.footnotes
+        note_id = m.group(1)
+        if note_id not in footnotes.footnotes:
+            return None, None, None
+        by_definition = footnotes.getConfig("USE_DEFINITION_ORDER")
+        if footnotes.footnotes is not self._document:  # a new document: every definition is read by now
+            self._document = footnotes.footnotes
+            self._numbers = ({key: n for n, key in enumerate(footnotes.footnotes, 1)} if by_definition else {})
+        if by_definition:
+            number = self._numbers[note_id]
+        elif (number := self._numbers.get(note_id)) is None:
+            footnotes.footnote_order.append(note_id)
+            number = self._numbers[note_id] = len(footnotes.footnote_order)
+        sup = Element("sup")
+        sup.set("id", footnotes.makeFootnoteRefId(note_id, found=True))
+        link = SubElement(sup, "a")
+        link.set("href", "#" + footnotes.makeFootnoteId(note_id))
+        link.set("class", "footnote-ref")
+        # The number is final: no inline pattern needs to look at it.
+        link.text = util.AtomicString(footnotes.getConfig("SUPERSCRIPT_TEXT").format(number))
+        return sup, m.start(0), m.end(0)
+
+
+class FootnoteOrder(FootnoteReorderingProcessor):
+    """The footnotes extension's reordering (notes in the order they are first referred to), by dictionary."""
+
+    def reorder_footnotes(self, parent: Element) -> None:
+        footnotes = self.footnotes
+        old_list = parent.find("ol")
+        if old_list is None:
+            return
+        parent.remove(old_list)
+        position = {note_id: index for index, note_id in enumerate(footnotes.footnote_order)}
+        unreferenced = len(footnotes.footnotes)
+        separator = footnotes.get_separator()
+        items = sorted(old_list.findall("li"),
+                       key=lambda li: position.get(li.get("id", "").split(separator, 1)[-1], unreferenced))
+        new_list = SubElement(parent, "ol")
+        title = footnotes.getConfig("BACKLINK_TITLE")
+        for index, item in enumerate(items, start=1):
+            for link in item.iter("a"):
+                if link.get("class") == "footnote-backref":
+                    link.set("title", title.format(index))
+                    break
+            new_list.append(item)
+
+
+class _KeepTree(Treeprocessor):
+    """Keeps the finished tree for the Word builder and gives the serializer an empty one to write."""
+
+    tree: Element | None = None
+
+    def run(self, root: Element) -> Element:
+        self.tree = root
+        return Element("div")
