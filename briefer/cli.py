@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sqlite3
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -217,7 +216,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         except (OSError, ValueError):  # stdout is not a file (captured, embedded)
             pass
         return 141
-    except (BrieferError, OSError, ValueError, sqlite3.Error) as exc:
+    except (BrieferError, OSError, ValueError) as exc:
         print(f"briefer: error: {_one_line(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -7,7 +7,6 @@ handler returns the exit code and reports problems as one line on stderr.
 from __future__ import annotations
 
 import argparse
-import sqlite3
 import sys
 
 from briefer.core.errors import BrieferError
@@ -44,7 +43,7 @@ def run_export(args: argparse.Namespace) -> int:
         with Store.open(args.project, readonly=True) as store:
             result = export_project(store, args.output, template_name=args.template,
                                     project_path=args.project)
-    except (BrieferError, OSError, sqlite3.Error) as exc:
+    except (BrieferError, OSError) as exc:
         return _fail(str(exc))
     for warning in result.warnings:
         print(f"briefer: warning: {warning}", file=sys.stderr)

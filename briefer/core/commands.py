@@ -9,14 +9,13 @@ with the same ids.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from briefer.core.errors import BrieferError
+from briefer.core.errors import BrieferError, ConstraintError
 from briefer.core.model import PassageSnapshot, TagSnapshot
-from briefer.core.service import ProjectService
+from briefer.core.service import ChangeArea, ProjectService
 
 
 class Command(Protocol):
@@ -180,15 +179,15 @@ class EditDocumentMetadata:
 # announce the change themselves. Tag edits also change how passages look
 # (colours, chips), so they notify "passages" too.
 def _tags_changed(service: ProjectService, *ids: int, passages: bool = False) -> None:
-    service.notify("tags", *ids)
+    service.notify(ChangeArea.TAGS, *ids)
     if passages:
-        service.notify("passages")
+        service.notify(ChangeArea.PASSAGES)
 
 
 def _checked(action: Callable[[], object], what: str) -> None:
     try:
         action()
-    except sqlite3.IntegrityError:
+    except ConstraintError:
         raise BrieferError(f"{what}: a tag with that name already exists") from None
 
 
@@ -293,14 +292,14 @@ class DeleteTag:
             service.store.delete_tag(self.tag_id)
         _tags_changed(service, self.tag_id, passages=True)
         if self._snapshot.stance_sections:
-            service.notify("outline")
+            service.notify(ChangeArea.OUTLINE)
 
     def undo(self, service: ProjectService) -> None:
         assert self._snapshot is not None
         service.store.restore_tag(self._snapshot)
         _tags_changed(service, self.tag_id, passages=True)
         if self._snapshot.stance_sections:
-            service.notify("outline")
+            service.notify(ChangeArea.OUTLINE)
 
 
 @dataclass

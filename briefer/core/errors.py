@@ -27,3 +27,32 @@ class ImportRejected(BrieferError):
 
 class ImportSkipped(BrieferError):
     """A file was deliberately not imported (for example a duplicate)."""
+
+
+class ProjectFileError(BrieferError):
+    """SQLite failed or refused an operation on the project file.
+
+    The store raises this (or a subclass) for every ``sqlite3.Error``, so no layer
+    above it sees ``sqlite3``. The message names the file and the reason in one sentence.
+    """
+
+    def __init__(self, message: str, *, path: str, reason: str) -> None:
+        super().__init__(message)
+        self.path = path
+        self.reason = reason
+
+
+class ProjectLockedError(ProjectFileError):
+    """Another program holds a lock on the project file (SQLite's "database is locked")."""
+
+
+class ProjectDamagedError(ProjectFileError):
+    """The project file is not an SQLite database, or its contents are corrupt."""
+
+
+class ProjectIOError(ProjectFileError):
+    """The project file could not be read or written (disk I/O error, disk full, read-only)."""
+
+
+class ConstraintError(ProjectFileError):
+    """A change was refused because it would break a rule of the schema (a duplicate name, say)."""

@@ -4,7 +4,7 @@ Each command follows ``briefer.core.commands``: ``do``/``undo`` against the
 service, repeatable after undo, re-creating rows with the ids they had so a
 redo after an undo brings back exactly the same project. The service has no
 outline edit methods beyond add/place yet, so these commands call the store
-inside one transaction and then announce ``Change("outline")`` themselves.
+inside one transaction and then announce ``ChangeArea.OUTLINE`` themselves.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from briefer.core.errors import BrieferError
 from briefer.core.model import Placement, ProjectMeta, SectionSnapshot
-from briefer.core.service import ProjectService
+from briefer.core.service import ChangeArea, ProjectService
 
 # One elementary move: (row id, parent before, position before, parent after, position after).
 _Move = tuple[int, "int | None", int, "int | None", int]
@@ -74,7 +74,7 @@ class AddSection:
     def undo(self, service: ProjectService) -> None:
         assert self.section_id is not None
         service.store.delete_section(self.section_id)
-        service.notify("outline", self.section_id)
+        service.notify(ChangeArea.OUTLINE, self.section_id)
 
 
 @dataclass
@@ -105,7 +105,7 @@ class _SetSectionField:
         if self.field_name == "title" and not str(value).strip():
             raise BrieferError("a section needs a title")
         service.store.update_section(self.section_id, **{self.field_name: value})
-        service.notify("outline", self.section_id)
+        service.notify(ChangeArea.OUTLINE, self.section_id)
 
     def merge(self, other: object) -> bool:
         if type(other) is type(self) and getattr(other, "merge_key", None) == self.merge_key:
@@ -149,12 +149,12 @@ class DeleteSection:
         with service.store.transaction():
             self._snapshot = service.store.snapshot_section(self.section_id)
             service.store.delete_section(self.section_id)
-        service.notify("outline", self.section_id)
+        service.notify(ChangeArea.OUTLINE, self.section_id)
 
     def undo(self, service: ProjectService) -> None:
         assert self._snapshot is not None
         service.store.restore_section(self._snapshot)
-        service.notify("outline", self.section_id)
+        service.notify(ChangeArea.OUTLINE, self.section_id)
 
 
 @dataclass
@@ -192,13 +192,13 @@ class MoveSections:
                     ancestor = parents.get(ancestor)
                 self._steps = _plan_moves(self.section_ids, self.parent, self.position, locate, siblings,
                                           store.move_section)
-        service.notify("outline", *self.section_ids)
+        service.notify(ChangeArea.OUTLINE, *self.section_ids)
 
     def undo(self, service: ProjectService) -> None:
         assert self._steps is not None
         with service.store.transaction():
             _undo_moves(self._steps, service.store.move_section)
-        service.notify("outline", *self.section_ids)
+        service.notify(ChangeArea.OUTLINE, *self.section_ids)
 
 
 def MoveSection(section_id: int, parent: int | None, position: int) -> MoveSections:  # noqa: N802
@@ -229,13 +229,13 @@ class PlacePassages:
                 created.append(store.add_placement(section=self.section_id, passage=passage,
                                                    position=start + i, placement_id=pl_id))
             self.placement_ids = created
-        service.notify("outline", self.section_id)
+        service.notify(ChangeArea.OUTLINE, self.section_id)
 
     def undo(self, service: ProjectService) -> None:
         with service.store.transaction():
             for pl_id in reversed(self.placement_ids):
                 service.store.remove_placement(pl_id)
-        service.notify("outline", self.section_id)
+        service.notify(ChangeArea.OUTLINE, self.section_id)
 
 
 @dataclass
@@ -269,13 +269,13 @@ class MovePlacements:
 
                 self._steps = _plan_moves(self.placement_ids, self.section_id, self.position, locate, siblings,
                                           move)
-        service.notify("outline", self.section_id)
+        service.notify(ChangeArea.OUTLINE, self.section_id)
 
     def undo(self, service: ProjectService) -> None:
         assert self._steps is not None
         with service.store.transaction():
             _undo_moves(self._steps, _placement_mover(service))
-        service.notify("outline", self.section_id)
+        service.notify(ChangeArea.OUTLINE, self.section_id)
 
 
 def _placement_mover(service: ProjectService) -> Callable[[int, int | None, int], None]:
@@ -307,14 +307,14 @@ class RemovePlacements:
             for pl in reversed(placements):
                 store.remove_placement(pl.id)
             self._removed = placements
-        service.notify("outline")
+        service.notify(ChangeArea.OUTLINE)
 
     def undo(self, service: ProjectService) -> None:
         with service.store.transaction():
             for pl in self._removed:
                 service.store.add_placement(section=pl.section, passage=pl.passage, position=pl.position,
                                             placement_id=pl.id)
-        service.notify("outline")
+        service.notify(ChangeArea.OUTLINE)
 
 
 def RemovePlacement(placement_id: int) -> RemovePlacements:  # noqa: N802

@@ -40,6 +40,15 @@ def open_project(path: str | os.PathLike[str], *, readonly: bool = False) -> Pro
     return ProjectService(Store.open(path, readonly=readonly))
 
 
+def open_for_reading(path: str | os.PathLike[str]) -> Store:
+    """The project file on a read-only connection of its own, for a worker thread (an export, a preview).
+
+    Use it as a context manager, so the connection closes when the work is done;
+    hand it to ``briefer.export``, which reads the project through it.
+    """
+    return Store.open(path, readonly=True)
+
+
 def create_project(path: str | os.PathLike[str], *, empty: bool = False, title: str | None = None) -> Path:
     """Create a project with the default codebook and outline (and the bundled corpus).
 

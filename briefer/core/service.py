@@ -10,19 +10,32 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
 
 from briefer.core.errors import BrieferError, NotFoundError
-from briefer.core.model import Passage, PassageSnapshot, Tag
+from briefer.core.model import PassageSnapshot, ProjectMeta, Tag
+from briefer.core.queries import DocumentQueries, OutlineQueries, PassageQueries, TagQueries
 from briefer.core.store import Store
 
 CONTEXT_CHARS = 32  # prefix/suffix kept with a passage for re-anchoring
 
 
-@dataclass(frozen=True)
-class Change:
-    """What an operation changed: one of "meta", "documents", "tags", "passages", "outline"."""
+class ChangeArea(Enum):
+    """The part of a project an operation changed; views refresh only for the areas they show."""
 
-    area: str
+    META = "meta"  # the project's title, author, bottom line...
+    DOCUMENTS = "documents"  # documents added, removed, or their metadata edited
+    TAGS = "tags"  # the codebook
+    PASSAGES = "passages"  # passages, their notes and tag links
+    OUTLINE = "outline"  # sections and placements
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """What an operation changed: an area, and the ids within it when the change is that narrow."""
+
+    area: ChangeArea
     ids: tuple[int, ...] = ()
 
 
@@ -37,6 +50,29 @@ class ProjectService:
     def __init__(self, store: Store) -> None:
         self.store = store
         self._listeners: list[Listener] = []
+        # What the window reads, so it never reaches into the store itself.
+        self.documents = DocumentQueries(store)
+        self.tags = TagQueries(store)
+        self.passages = PassageQueries(store)
+        self.outline = OutlineQueries(store)
+
+    # ----------------------------------------------------------------- project
+    @property
+    def path(self) -> Path:
+        """The project file."""
+        return self.store.path
+
+    def meta(self) -> ProjectMeta:
+        """The project's title, author, date, marking and bottom line."""
+        return self.store.get_meta()
+
+    def counts(self) -> tuple[int, int]:
+        """How many documents and passages the project holds."""
+        return self.store.counts()
+
+    def close(self) -> None:
+        """Close the project file (and give up its write lock)."""
+        self.store.close()
 
     # ------------------------------------------------------------------ events
     def subscribe(self, listener: Listener) -> None:
@@ -46,7 +82,7 @@ class ProjectService:
         if listener in self._listeners:
             self._listeners.remove(listener)
 
-    def notify(self, area: str, *ids: int) -> None:
+    def notify(self, area: ChangeArea, *ids: int) -> None:
         change = Change(area, tuple(ids))
         for listener in list(self._listeners):
             listener(change)
@@ -83,11 +119,11 @@ class ProjectService:
     # --------------------------------------------------------------- metadata
     def set_meta(self, **fields: str) -> None:
         self.store.set_meta(**fields)
-        self.notify("meta")
+        self.notify(ChangeArea.META)
 
     def update_document(self, doc_id: int, **fields: str) -> None:
         self.store.update_document(doc_id, **fields)
-        self.notify("documents", doc_id)
+        self.notify(ChangeArea.DOCUMENTS, doc_id)
 
     # --------------------------------------------------------------- passages
     def create_passage(self, *, document: int, start: int, end: int, tags: Iterable[int] = (),
@@ -116,7 +152,7 @@ class ProjectService:
                     document=document, start=start, end=end, quote=quote,
                     prefix=excerpt[:start - window_start], suffix=excerpt[end - window_start:],
                     note=note, translation=translation, tags=tag_ids, passage_id=passage_id)
-        self.notify("passages", pid)
+        self.notify(ChangeArea.PASSAGES, pid)
         return pid
 
     def tag_quote(self, *, document: int, quote: str, tags: Iterable[str], occurrence: int = 1,
@@ -176,40 +212,37 @@ class ProjectService:
                         prefix=text[max(0, start - CONTEXT_CHARS):start],
                         suffix=text[end:end + CONTEXT_CHARS], tags=[tag_id])
                     created += 1
-        self.notify("passages")
+        self.notify(ChangeArea.PASSAGES)
         return created
 
     def update_passage(self, passage_id: int, **fields: str) -> None:
         self.store.update_passage(passage_id, **fields)
-        self.notify("passages", passage_id)
+        self.notify(ChangeArea.PASSAGES, passage_id)
 
     def add_passage_tag(self, passage_id: int, tag_id: int) -> bool:
         added = self.store.add_passage_tag(passage_id, tag_id)
-        self.notify("passages", passage_id)
+        self.notify(ChangeArea.PASSAGES, passage_id)
         return added
 
     def remove_passage_tag(self, passage_id: int, tag_id: int) -> bool:
         removed = self.store.remove_passage_tag(passage_id, tag_id)
-        self.notify("passages", passage_id)
+        self.notify(ChangeArea.PASSAGES, passage_id)
         return removed
 
     def delete_passage(self, passage_id: int) -> PassageSnapshot:
         with self.store.transaction():
             snap = self.store.snapshot_passage(passage_id)
             self.store.delete_passage(passage_id)
-        self.notify("passages", passage_id)
+        self.notify(ChangeArea.PASSAGES, passage_id)
         if snap.placements:
-            self.notify("outline")
+            self.notify(ChangeArea.OUTLINE)
         return snap
 
     def restore_passage(self, snap: PassageSnapshot) -> None:
         self.store.restore_passage(snap)
-        self.notify("passages", snap.passage.id)
+        self.notify(ChangeArea.PASSAGES, snap.passage.id)
         if snap.placements:
-            self.notify("outline")
-
-    def passages(self, document: int | None = None) -> list[Passage]:
-        return self.store.list_passages(document)
+            self.notify(ChangeArea.OUTLINE)
 
     # ---------------------------------------------------------------- outline
     def add_section(self, *, title: str, parent: int | None = None, position: int | None = None,
@@ -218,7 +251,7 @@ class ProjectService:
             raise BrieferError("a section needs a title")
         sid = self.store.add_section(title=title, parent=parent, position=position, notes=notes,
                                      stance=stance, section_id=section_id)
-        self.notify("outline", sid)
+        self.notify(ChangeArea.OUTLINE, sid)
         return sid
 
     def place(self, *, passage: int, section: int, position: int | None = None,
@@ -227,7 +260,7 @@ class ProjectService:
         self.store.get_section(section)
         pid = self.store.add_placement(section=section, passage=passage, position=position,
                                        placement_id=placement_id)
-        self.notify("outline", section)
+        self.notify(ChangeArea.OUTLINE, section)
         return pid
 
 

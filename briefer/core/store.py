@@ -8,20 +8,27 @@ crash leaves the file at the last completed user action.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import os
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from briefer.core.errors import (
+    ConstraintError,
     NewerSchemaError,
     NotAProjectError,
     NotFoundError,
+    ProjectDamagedError,
+    ProjectFileError,
     ProjectInUseError,
+    ProjectIOError,
+    ProjectLockedError,
 )
 from briefer.core.model import (
     Document,
@@ -107,9 +114,11 @@ class Store(OutlineRows):
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             _configure(conn)
             _migrate(conn, 0)
-        except BaseException:
+        except BaseException as exc:
             conn.close()
             target.unlink(missing_ok=True)
+            if isinstance(exc, sqlite3.Error):
+                raise project_error(target, exc) from exc
             raise
         return cls(conn, target, _WriteLock(target))
 
@@ -131,8 +140,11 @@ class Store(OutlineRows):
             conn = sqlite3.connect(f"file:{_uri_path(target)}?mode={mode}", uri=True, isolation_level=None)
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             version = conn.execute("PRAGMA user_version").fetchone()[0]
-        except sqlite3.DatabaseError as exc:
-            raise NotAProjectError(f"{target} is not a readable Briefer project ({exc})") from None
+        except sqlite3.Error as exc:
+            error = project_error(target, exc)
+            if isinstance(error, ProjectDamagedError):
+                raise NotAProjectError(f"{target} is not a readable Briefer project ({exc})") from None
+            raise error from exc
         if app_id != APPLICATION_ID:
             conn.close()
             raise NotAProjectError(f"{target} is an SQLite database but not a Briefer project")
@@ -151,10 +163,12 @@ class Store(OutlineRows):
             else:
                 conn.execute("PRAGMA foreign_keys = ON")
                 conn.execute("PRAGMA busy_timeout = 5000")
-        except BaseException:
+        except BaseException as exc:
             conn.close()
             if lock:
                 lock.release()
+            if isinstance(exc, sqlite3.Error):
+                raise project_error(target, exc) from exc
             raise
         return cls(conn, target, lock)
 
@@ -181,19 +195,31 @@ class Store(OutlineRows):
     def transaction(self) -> Iterator[None]:
         """One atomic unit of work; nested calls join the outermost transaction."""
         if self._depth == 0:
-            self._conn.execute("BEGIN IMMEDIATE")
+            self._execute_translated("BEGIN IMMEDIATE")
         self._depth += 1
         try:
             yield
         except BaseException:
             self._depth -= 1
-            if self._depth == 0:
-                self._conn.execute("ROLLBACK")
+            if self._depth == 0 and self._conn.in_transaction:  # an I/O error may have rolled it back already
+                self._execute_translated("ROLLBACK")
             raise
         self._depth -= 1
         if self._depth == 0:
-            self._conn.execute("COMMIT")
+            try:
+                self._execute_translated("COMMIT")
+            except ProjectFileError:
+                if self._conn.in_transaction:  # a failed COMMIT leaves the transaction open
+                    with suppress(sqlite3.Error):
+                        self._conn.execute("ROLLBACK")
+                raise
             self._generation += 1
+
+    def _execute_translated(self, sql: str) -> None:
+        try:
+            self._conn.execute(sql)
+        except sqlite3.Error as exc:
+            raise project_error(self.path, exc) from exc
 
     def _q(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
         return self._conn.execute(sql, params)
@@ -577,6 +603,55 @@ class Store(OutlineRows):
 
     def _q_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         self._conn.executemany(sql, list(rows))
+
+
+def project_error(path: Path, exc: sqlite3.Error) -> ProjectFileError:
+    """Briefer's error for an ``sqlite3.Error`` on the project at ``path``: one sentence, naming both."""
+    reason = str(exc) or exc.__class__.__name__
+    code = getattr(exc, "sqlite_errorname", None) or ""
+    kind: type[ProjectFileError]
+    if isinstance(exc, sqlite3.IntegrityError) or code.startswith("SQLITE_CONSTRAINT"):
+        kind = ConstraintError
+        message = f"{path}: the change was refused because it would break the project's rules ({reason})"
+    elif code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "database is locked" in reason:
+        kind = ProjectLockedError
+        message = f"{path} is locked by another program ({reason}); close it there and try again"
+    elif code.startswith(("SQLITE_NOTADB", "SQLITE_CORRUPT")) or "not a database" in reason:
+        kind, message = ProjectDamagedError, f"{path} is damaged or not a Briefer project ({reason})"
+    elif code.startswith(("SQLITE_IOERR", "SQLITE_FULL", "SQLITE_CANTOPEN", "SQLITE_READONLY")):
+        kind, message = ProjectIOError, f"{path} could not be read or written ({reason})"
+    else:
+        kind, message = ProjectFileError, f"{path} could not be used ({reason})"
+    return kind(message, path=str(path), reason=reason)
+
+
+def _translated(method: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(method)
+    def call(self: Store, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as exc:
+            raise project_error(self.path, exc) from exc
+    return call
+
+
+def _raise_project_errors(cls: type[Store]) -> None:
+    """Wrap the store's public methods so an ``sqlite3.Error`` leaves it as a ``ProjectFileError``.
+
+    ``create``/``open`` (no store yet) and ``transaction`` (a context manager)
+    translate their own errors. Nested calls pass Briefer's error through untouched.
+    """
+    for name in dir(cls):
+        if name.startswith("_") or name in ("create", "open", "transaction"):
+            continue
+        attr = inspect.getattr_static(cls, name)
+        if inspect.isfunction(attr):
+            setattr(cls, name, _translated(attr))
+        elif isinstance(attr, property) and attr.fget is not None:
+            setattr(cls, name, property(_translated(attr.fget)))
+
+
+_raise_project_errors(Store)
 
 
 def _uri_path(path: Path) -> str:

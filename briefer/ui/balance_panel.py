@@ -14,8 +14,7 @@ from PySide6.QtCore import QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QDockWidget, QFrame, QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
-from briefer.core.service import Change, ProjectService
-from briefer.core.store import Store
+from briefer.core.service import Change, ChangeArea, ProjectService
 from briefer.ui.outline_model import subscribe_while_alive
 
 # Distinguishable on screen and in grey print (ColorBrewer "Dark2").
@@ -46,17 +45,17 @@ class StanceBalance:
         return ""
 
 
-def stance_balance(store: Store) -> list[StanceBalance]:
+def stance_balance(service: ProjectService) -> list[StanceBalance]:
     """Passages per stance per source, tagged and placed (placed = in a section with that stance).
 
     Counted by SQL aggregates over ids: a refresh after each edit must not load
     twenty thousand passages into Python.
     """
-    stances = {t.id: StanceBalance(t.id, t.name, t.color) for t in store.list_tags() if t.is_stance}
-    sections = {s.id: s for s in store.list_sections()}
-    tagged = store.tagged_per_document(stances)
-    placed = store.placement_documents()
-    docs = store.document_sources({doc for _tag, doc, _n in tagged} | {doc for _s, _p, doc in placed})
+    stances = {t.id: StanceBalance(t.id, t.name, t.color) for t in service.tags.all() if t.is_stance}
+    sections = {s.id: s for s in service.outline.sections()}
+    tagged = service.passages.tagged_per_document(stances)
+    placed = service.outline.placement_documents()
+    docs = service.documents.sources({doc for _tag, doc, _n in tagged} | {doc for _s, _p, doc in placed})
 
     def source(doc_id: int) -> str:
         if doc_id not in docs:
@@ -234,7 +233,7 @@ class BalanceDock(QDockWidget):
         subscribe_while_alive(service, self, self._on_change)
 
     def _on_change(self, change: Change) -> None:
-        if change.area in ("outline", "passages", "tags", "documents"):
+        if change.area in (ChangeArea.OUTLINE, ChangeArea.PASSAGES, ChangeArea.TAGS, ChangeArea.DOCUMENTS):
             self._timer.start()
 
     def _visibility_changed(self, visible: bool) -> None:
@@ -247,7 +246,7 @@ class BalanceDock(QDockWidget):
             self._stale = True
             return
         self._stale = False
-        balances = stance_balance(self.service.store)
+        balances = stance_balance(self.service)
         self.chart.set_data(balances)
         lines = [b.sentence() for b in balances]
         lines = [line for line in lines if line]

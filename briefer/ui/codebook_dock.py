@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QHeaderView, QMen
 
 from briefer.core.errors import BrieferError
 from briefer.core.model import Tag
-from briefer.core.service import Change, ProjectService
+from briefer.core.service import Change, ChangeArea, ProjectService
 from briefer.ui.lazy import lazy_module
 from briefer.ui.mime import TAGS_MIME, encode_tags
 from briefer.ui.outline_model import subscribe_while_alive
@@ -171,7 +171,7 @@ class CodebookDock(QDockWidget):
         if not index.isValid():
             return None
         tag_id = index.siblingAtColumn(0).data(TagIdRole)
-        return next((t for t in self.service.store.list_tags() if t.id == tag_id), None)
+        return next((t for t in self.service.tags.all() if t.id == tag_id), None)
 
     def select_tag(self, tag_id: int) -> None:
         item = self._items.get(tag_id)
@@ -179,7 +179,7 @@ class CodebookDock(QDockWidget):
             self.view.setCurrentIndex(item.index())
 
     def _next_color(self) -> str:
-        used = {t.color.lower() for t in self.service.store.list_tags()}
+        used = {t.color.lower() for t in self.service.tags.all()}
         return next((c for c in _PALETTE if c not in used), _PALETTE[len(used) % len(_PALETTE)])
 
     def add_tag(self, *, parent: int | None = None) -> None:
@@ -222,7 +222,7 @@ class CodebookDock(QDockWidget):
             self._run(commands.EditTag(tag.id, {"is_stance": not tag.is_stance}, label))
 
     def _siblings(self, parent: int | None) -> list[Tag]:
-        return [t for t in self.service.store.list_tags() if t.parent == parent]
+        return [t for t in self.service.tags.all() if t.parent == parent]
 
     def move_selected(self, step: int) -> None:
         tag = self.selected_tag()
@@ -246,7 +246,7 @@ class CodebookDock(QDockWidget):
         tag = self.selected_tag()
         if tag is None or tag.parent is None:
             return
-        parent = self.service.store.get_tag(tag.parent)
+        parent = self.service.tags.get(tag.parent)
         self._run(commands.MoveTag(tag.id, parent.parent, parent.position + 1, "Un-nest tag"))
         self.select_tag(tag.id)
 
@@ -257,7 +257,7 @@ class CodebookDock(QDockWidget):
         if tag is None:
             return
         excluded = commands.tag_subtree(self.service, tag.id)
-        targets = [t for t in self.service.store.list_tags() if t.id not in excluded]
+        targets = [t for t in self.service.tags.all() if t.id not in excluded]
         if not targets:
             return
         name, ok = QInputDialog.getItem(self, "Merge tag", f"Move the passages of “{tag.name}” to:",
@@ -273,7 +273,7 @@ class CodebookDock(QDockWidget):
         tag = self.selected_tag()
         if tag is None:
             return
-        used = self.service.store.tag_usage(tag.id)
+        used = self.service.tags.usage(tag.id)
         children = len(commands.tag_subtree(self.service, tag.id)) - 1
         if used or children:
             what = f"{used} passage{'s' if used != 1 else ''}" + (
@@ -290,9 +290,9 @@ class CodebookDock(QDockWidget):
 
     # ------------------------------------------------------------- display
     def _on_change(self, change: Change) -> None:
-        if change.area == "tags":
+        if change.area is ChangeArea.TAGS:
             self.rebuild()
-        elif change.area == "passages":
+        elif change.area is ChangeArea.PASSAGES:
             self._update_counts()
 
     def rebuild(self) -> None:
@@ -302,8 +302,8 @@ class CodebookDock(QDockWidget):
         self.model.removeRows(0, self.model.rowCount())
         self._items = {}
         self._uses = {}
-        counts = self.service.store.tag_counts()
-        for number, tag in enumerate(self.service.store.list_tags(), start=1):
+        counts = self.service.tags.counts()
+        for number, tag in enumerate(self.service.tags.all(), start=1):
             name = QStandardItem(swatch(tag.color, 14), f"{tag.name}  {STANCE_MARK}" if tag.is_stance else tag.name)
             name.setData(tag.id, TagIdRole)
             name.setToolTip(f"{'Stance tag. ' if tag.is_stance else ''}{tag.description}".strip() or tag.name)
@@ -334,7 +334,7 @@ class CodebookDock(QDockWidget):
         # One GROUP BY over the tag index (milliseconds on 20,000 passages);
         # only the cells whose number changed are touched, so one tagging
         # repaints one or two rows.
-        counts = self.service.store.tag_counts()
+        counts = self.service.tags.counts()
         for tid, (cell, shown) in self._uses.items():
             if counts.get(tid, 0) != shown:
                 cell.setText(str(counts.get(tid, 0)))

@@ -10,7 +10,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QAbstractItemView, QDockWidget, QHeaderView, QLineEdit, QTableView, QVBoxLayout, QWidget
 
 from briefer.core.model import DocumentInfo
-from briefer.core.service import Change, ProjectService
+from briefer.core.service import Change, ChangeArea, ProjectService
 from briefer.ui.id_model import IdListModel, IdRole
 
 _LANG_SHORT = {"zh-Hans": "zh-Hans", "zh-Hant": "zh-Hant", "en": "en", "zh": "zh", "und": "—"}
@@ -30,9 +30,9 @@ class CorpusModel(IdListModel):
         self.refresh()
 
     def load_ids(self) -> list[int]:
-        docs = self.service.store.list_documents()
+        docs = self.service.documents.all()
         self._info = {d.id: d for d in docs}
-        self._counts = self.service.store.passage_counts()
+        self._counts = self.service.documents.passage_counts()
         # Resolved once per listing: views ask for these cells many times.
         self._cells = {d.id: (d.title or Path(d.source_file).name or f"Document {d.id}", d.publisher,
                               _LANG_SHORT.get(d.language, d.language)) for d in docs}
@@ -49,14 +49,14 @@ class CorpusModel(IdListModel):
         return None
 
     def _on_change(self, change: Change) -> None:
-        if change.area == "documents":
+        if change.area is ChangeArea.DOCUMENTS:
             self.refresh()
-        elif change.area == "passages":
+        elif change.area is ChangeArea.PASSAGES:
             self._recount()
 
     def _recount(self) -> None:
         """Repaint only the documents whose passage count changed (one GROUP BY, no row reload)."""
-        counts = self.service.store.passage_counts()
+        counts = self.service.documents.passage_counts()
         changed = [d for d in counts.keys() | self._counts.keys() if counts.get(d, 0) != self._counts.get(d, 0)]
         self._counts = counts
         for doc_id in changed:

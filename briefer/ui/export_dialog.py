@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog
                                QWidget)
 
 from briefer.core.errors import BrieferError
+from briefer.core.project import open_for_reading
 from briefer.core.service import ProjectService
-from briefer.core.store import Store
 from briefer.ui.background import BackgroundJob
 
 FORMATS = [("Word document (.docx)", ".docx"), ("Markdown (.md)", ".md")]
@@ -44,8 +44,8 @@ def dry_run(project: Path, template_name: str) -> CheckResult:
     from briefer.export.templates import find_template
 
     try:
-        with Store.open(project, readonly=True) as store:
-            _text, context = render_project(store, find_template(template_name, project))
+        with open_for_reading(project) as opened:
+            _text, context = render_project(opened, find_template(template_name, project))
     except (BrieferError, OSError) as exc:  # quote mismatch, template error (file:line), missing template
         return CheckResult(errors=[str(exc)])
     return CheckResult(warnings=list(context.warnings))
@@ -71,8 +71,8 @@ class ExportWorker(QObject):
         from briefer.export import export_project
 
         try:
-            with Store.open(self.project, readonly=True) as store:
-                result = export_project(store, self.output, template_name=self.template,
+            with open_for_reading(self.project) as opened:
+                result = export_project(opened, self.output, template_name=self.template,
                                         project_path=self.project)
         except (BrieferError, OSError) as exc:
             self.failed.emit(str(exc))
@@ -174,14 +174,14 @@ class ExportDialog(QDialog):
 
     # ------------------------------------------------------------- choices
     def _default_path(self) -> Path:
-        title = self.service.store.get_meta().title or self.service.store.path.stem
+        title = self.service.meta().title or self.service.path.stem
         slug = re.sub(r"[^\w-]+", "-", title.lower(), flags=re.UNICODE).strip("-") or "briefing"
-        return self.service.store.path.resolve().parent / f"{slug[:60]}.docx"
+        return self.service.path.resolve().parent / f"{slug[:60]}.docx"
 
     def _fill_templates(self) -> None:
         from briefer.export.templates import DEFAULT_TEMPLATE, discover_templates
 
-        for name, info in discover_templates(self.service.store.path).items():
+        for name, info in discover_templates(self.service.path).items():
             self.template.addItem(f"{info.display_name} ({info.origin})", name)
         self.template.setCurrentIndex(max(self.template.findData(DEFAULT_TEMPLATE), 0))
 
@@ -212,7 +212,7 @@ class ExportDialog(QDialog):
             return
         self.checks.setPlainText("Checking quotes and citations…")
         self.export_button.setEnabled(False)
-        project = Path(self.service.store.path)
+        project = Path(self.service.path)
         self._checking = BackgroundJob(lambda: dry_run(project, name), prepare=_import_exporter,
                                        name="briefer-export-checks")
         self._check_jobs[:] = [self._checking]
@@ -257,7 +257,7 @@ class ExportDialog(QDialog):
             button.hide()
         self.export_button.setEnabled(False)
         self._thread = QThread(self)
-        self._worker = ExportWorker(self.service.store.path, output, self.template.currentData())
+        self._worker = ExportWorker(self.service.path, output, self.template.currentData())
         self._worker.moveToThread(self._thread)
         self._thread.started.connect(self._worker.run)
         self._worker.succeeded.connect(self._succeeded)

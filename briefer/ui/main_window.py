@@ -16,7 +16,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QWidget
 
 from briefer.core.errors import BrieferError
-from briefer.core.service import Change, ProjectService
+from briefer.core.service import Change, ChangeArea, ProjectService
 from briefer.ui.codebook_dock import CodebookDock
 from briefer.ui.corpus_dock import CorpusDock
 from briefer.ui.import_files import import_with_progress, importer_available
@@ -131,7 +131,7 @@ class MainWindow(QMainWindow):
             dock.deleteLater()
         self._project_docks = []
         self.undo_stack.clear()
-        self.service.store.close()
+        self.service.close()
 
     def add_dock(self, dock: QDockWidget | DockFactory, area: Qt.DockWidgetArea) -> QDockWidget:
         """Add a dock for this project.
@@ -202,7 +202,7 @@ class MainWindow(QMainWindow):
             self.panel.open_document(doc_id)
 
     def show_passage(self, passage_id: int) -> None:
-        passage = self.service.store.get_passage(passage_id)
+        passage = self.service.passages.get(passage_id)
         self.open_document(passage.document)
         self.panel.editor.show_passage(passage_id)  # first, so the reader scrolls in its final height
         self.reader.select_passage(passage_id, scroll=True)
@@ -230,7 +230,7 @@ class MainWindow(QMainWindow):
             return
         from briefer.ui.metadata_dialog import MetadataDialog  # not needed to start up
 
-        dialog = MetadataDialog(self.service.store.document_info(doc_id), self)
+        dialog = MetadataDialog(self.service.documents.info(doc_id), self)
         if dialog.exec() and (fields := dialog.changed_fields()):
             push(self.undo_stack, self.service, commands.EditDocumentMetadata(doc_id, fields))
 
@@ -253,17 +253,17 @@ class MainWindow(QMainWindow):
 
     # ---------------------------------------------------------------- status
     def _on_change(self, change: Change) -> None:
-        if change.area == "meta":
+        if change.area is ChangeArea.META:
             self._update_title()
-        if change.area in ("documents", "passages"):
+        if change.area in (ChangeArea.DOCUMENTS, ChangeArea.PASSAGES):
             self._update_counts()
 
     def _update_title(self) -> None:
-        title = self.service.store.get_meta().title
-        self.setWindowTitle(f"{title or self.service.store.path.stem} — {self.service.store.path.name} — Briefer")
+        title = self.service.meta().title
+        self.setWindowTitle(f"{title or self.service.path.stem} — {self.service.path.name} — Briefer")
 
     def _update_counts(self) -> None:
-        docs, passages = self.service.store.counts()
+        docs, passages = self.service.counts()
         self.counts_label.setText(f"{docs} documents · {passages} passages")
 
     # -------------------------------------------------------------- settings
@@ -289,5 +289,5 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self._save_layout()
         self.settings.sync()
-        self.service.store.close()
+        self.service.close()
         super().closeEvent(event)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QDockWidget, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 
-from briefer.core.service import Change, ProjectService
+from briefer.core.service import Change, ChangeArea, ProjectService
 from briefer.ui.lazy import lazy_module
 from briefer.ui.outline_model import subscribe_while_alive
 from briefer.ui.undo import push
@@ -65,11 +65,11 @@ class MetaDock(QDockWidget):
         return editor.toPlainText() if isinstance(editor, QPlainTextEdit) else editor.text()
 
     def _on_change(self, change: Change) -> None:
-        if change.area == "meta" and not self._pushing:
+        if change.area is ChangeArea.META and not self._pushing:
             self._load()
 
     def _load(self) -> None:
-        meta = self.service.store.get_meta()
+        meta = self.service.meta()
         self._pushing = True  # setting the text must not push edits of its own
         try:
             for name, editor in self.fields.items():
@@ -87,7 +87,7 @@ class MetaDock(QDockWidget):
         if self._pushing:
             return
         value = self._text(name)
-        if value == getattr(self.service.store.get_meta(), name):
+        if value == getattr(self.service.meta(), name):
             return
         self._pushing = True
         try:

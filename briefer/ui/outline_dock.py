@@ -41,7 +41,7 @@ def build_send_menu(parent: QWidget, service: ProjectService, undo_stack: QUndoS
 
     def fill() -> None:
         menu.clear()
-        sections = service.store.list_sections()
+        sections = service.outline.sections()
         depth: dict[int, int] = {}
         for s in sections:
             depth[s.id] = depth.get(s.parent, -1) + 1 if s.parent is not None else 0
@@ -218,7 +218,7 @@ class OutlineDock(QDockWidget):
         current = self._current_section()
         parent, position = None, None
         if current is not None:
-            s = self.service.store.get_section(current)
+            s = self.service.outline.section(current)
             parent, position = s.parent, s.position + 1
         command = outline_commands.AddSection("New section", parent=parent, position=position)
         if self._push(command) and command.section_id is not None:
@@ -248,13 +248,13 @@ class OutlineDock(QDockWidget):
         index = self.view.currentIndex()
         if index.data(KIND_ROLE) != "section":
             return
-        s = self.service.store.get_section(index.data(ID_ROLE))
-        siblings = [x for x in self.service.store.list_sections() if x.parent == s.parent]
+        s = self.service.outline.section(index.data(ID_ROLE))
+        siblings = [x for x in self.service.outline.sections() if x.parent == s.parent]
         above = [x for x in siblings if x.position < s.position]
         if not above:
             return
         new_parent = max(above, key=lambda x: x.position).id
-        count = sum(1 for x in self.service.store.list_sections() if x.parent == new_parent)
+        count = sum(1 for x in self.service.outline.sections() if x.parent == new_parent)
         if self._push(outline_commands.MoveSections([s.id], new_parent, count, label="Nest section")):
             self.select(self.model.section_index(s.id))
 
@@ -262,10 +262,10 @@ class OutlineDock(QDockWidget):
         index = self.view.currentIndex()
         if index.data(KIND_ROLE) != "section":
             return
-        s = self.service.store.get_section(index.data(ID_ROLE))
+        s = self.service.outline.section(index.data(ID_ROLE))
         if s.parent is None:
             return
-        parent = self.service.store.get_section(s.parent)
+        parent = self.service.outline.section(s.parent)
         if self._push(outline_commands.MoveSections([s.id], parent.parent, parent.position + 1, label="Un-nest section")):
             self.select(self.model.section_index(s.id))
 
@@ -274,15 +274,15 @@ class OutlineDock(QDockWidget):
         index = self.view.currentIndex()
         kind = index.data(KIND_ROLE)
         if kind == "placement":
-            pl = self.service.store.get_placement(index.data(ID_ROLE))
-            count = len(self.service.store.list_placements(pl.section))
+            pl = self.service.outline.placement(index.data(ID_ROLE))
+            count = len(self.service.outline.placements(pl.section))
             target = pl.position + step
             if 0 <= target < count:
                 self._push(outline_commands.MovePlacements([pl.id], pl.section, target, label="Move passage"))
                 self.select(self.model.placement_index(pl.id))
         elif kind == "section":
-            s = self.service.store.get_section(index.data(ID_ROLE))
-            count = sum(1 for x in self.service.store.list_sections() if x.parent == s.parent)
+            s = self.service.outline.section(index.data(ID_ROLE))
+            count = sum(1 for x in self.service.outline.sections() if x.parent == s.parent)
             target = s.position + step
             if 0 <= target < count:
                 self._push(outline_commands.MoveSections([s.id], s.parent, target))

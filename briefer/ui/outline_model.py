@@ -1,6 +1,6 @@
 """The outline as a Qt item model: sections holding placed passages.
 
-The model holds ids and display values only, read through the store. When the
+The model holds ids and display values only, read through the service. When the
 service reports an outline change it re-reads the outline (sections and
 placement ids, never the whole corpus) and walks the difference as
 ``beginRemoveRows``/``beginMoveRows``/``beginInsertRows`` and ``dataChanged``
@@ -19,6 +19,7 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
@@ -27,7 +28,7 @@ from PySide6.QtGui import QFont, QUndoStack
 
 from briefer.core.errors import BrieferError
 from briefer.core.model import Tag
-from briefer.core.service import Change, ProjectService
+from briefer.core.service import Change, ChangeArea, ProjectService
 from briefer.ui import mime as M
 from briefer.ui.lazy import lazy_module
 from briefer.ui.undo import push
@@ -54,9 +55,41 @@ _DETAIL_ROLES = {Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.It
 _ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
 _SECTION_FLAGS = _ROW_FLAGS | Qt.ItemFlag.ItemIsDropEnabled | Qt.ItemFlag.ItemIsEditable
 _PLACEMENT_FLAGS = _ROW_FLAGS | Qt.ItemFlag.ItemNeverHasChildren
-_MISSING: dict[str, Any] = {"quote": "", "source": "", "note": "", "tags": []}  # deleted under our feet
 _Key = tuple[str, int]  # ("s", section id) or ("p", placement id)
 AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True, slots=True)
+class SectionRow:
+    """What a section's row shows; compared on each sync, so a changed value repaints the row."""
+
+    title: str
+    notes: str
+    stance: int | None
+    stance_name: str  # "" without a stance
+    placed: int  # passages placed directly in it: a drop repaints the section's row too
+
+
+@dataclass(frozen=True, slots=True)
+class PlacementRow:
+    """A placed passage's row in the tree: which passage, and how often the outline places it."""
+
+    passage: int
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class PassageDetail:
+    """What a placement row paints, read when it is first painted."""
+
+    quote: str
+    source: str
+    note: str
+    tags: tuple[tuple[str, str], ...]  # (name, colour) chips, codebook order
+
+
+_MISSING = PassageDetail("", "", "", ())  # deleted under our feet
+RowPayload = SectionRow | PlacementRow
 
 
 def subscribe_while_alive(service: ProjectService, owner: QObject, listener: Callable[[Change], None]) -> None:
@@ -78,12 +111,22 @@ def subscribe_while_alive(service: ProjectService, owner: QObject, listener: Cal
 class _Node:
     __slots__ = ("key", "uid", "parent", "children", "payload")
 
-    def __init__(self, key: _Key | None, uid: int, parent: _Node | None, payload: dict[str, Any]) -> None:
+    def __init__(self, key: _Key | None, uid: int, parent: _Node | None, payload: RowPayload | None) -> None:
         self.key = key
         self.uid = uid
         self.parent = parent
         self.children: list[_Node] = []
         self.payload = payload
+
+
+def _section(node: _Node) -> SectionRow:
+    assert isinstance(node.payload, SectionRow), node.key
+    return node.payload
+
+
+def _placement(node: _Node) -> PlacementRow:
+    assert isinstance(node.payload, PlacementRow), node.key
+    return node.payload
 
 
 class OutlineModel(QAbstractItemModel):
@@ -94,12 +137,12 @@ class OutlineModel(QAbstractItemModel):
         self.service = service
         self.undo_stack = undo_stack
         self._uids = itertools.count(1)
-        self._root = _Node(None, 0, None, {})
+        self._root = _Node(None, 0, None, None)
         self._nodes: dict[int, _Node] = {}
         self._by_key: dict[_Key, _Node] = {}
         self._placements_of: dict[int, list[int]] = {}  # placed passage -> its placements
         self._tags: dict[int, Tag] = {}
-        self._details: dict[int, dict[str, Any]] = {}  # passage -> quote, source, tags, note (rows painted)
+        self._details: dict[int, PassageDetail] = {}  # passages whose rows were painted
         self.last_error = ""
         self._closed = False
         self._build(*self._read())  # no view is attached yet: no begin/end calls needed
@@ -117,42 +160,39 @@ class OutlineModel(QAbstractItemModel):
     def _on_change(self, change: Change) -> None:
         if self._closed:
             return
-        if change.area == "passages" and change.ids:
+        if change.area is ChangeArea.PASSAGES and change.ids:
             # An edit to passages (a note, a tag): only their own rows can change,
             # and only if they are in the outline at all.
             placed = [pid for pid in change.ids if pid in self._placements_of]
             if placed:
                 self._refresh_passages(placed)
-        elif change.area in ("passages", "documents"):  # many passages at once, or a document's source
+        elif change.area in (ChangeArea.PASSAGES, ChangeArea.DOCUMENTS):  # many passages at once, or a document's source
             self._forget_details()
-        elif change.area == "tags":  # chip names and colours, stance names
+        elif change.area is ChangeArea.TAGS:  # chip names and colours, stance names
             self.sync()
             self._forget_details()
-        elif change.area == "outline":
+        elif change.area is ChangeArea.OUTLINE:
             self.sync()
 
-    def _read(self) -> tuple[dict[_Key | None, list[_Key]], dict[_Key, dict[str, Any]]]:
-        store = self.service.store
-        sections = store.list_sections()
-        placements = store.list_placements()
-        self._tags = tags = {t.id: t for t in store.list_tags()}
+    def _read(self) -> tuple[dict[_Key | None, list[_Key]], dict[_Key, RowPayload]]:
+        sections = self.service.outline.sections()
+        placements = self.service.outline.placements()
+        self._tags = tags = {t.id: t for t in self.service.tags.all()}
         placements_of: dict[int, list[int]] = {}
         for pl in placements:
             placements_of.setdefault(pl.passage, []).append(pl.id)
         self._placements_of = placements_of
         children: dict[_Key | None, list[_Key]] = {None: []}
-        payloads: dict[_Key, dict[str, Any]] = {}
+        payloads: dict[_Key, RowPayload] = {}
+        per_section = Counter(pl.section for pl in placements)
         for s in sections:
             key = ("s", s.id)
             children.setdefault(key, [])
-            payloads[key] = {"title": s.title, "notes": s.notes, "stance": s.stance,
-                             "stance_name": tags[s.stance].name if s.stance in tags else ""}
+            payloads[key] = SectionRow(s.title, s.notes, s.stance, tags[s.stance].name if s.stance in tags else "",
+                                       per_section[s.id])
         for pl in placements:
             children.setdefault(("s", pl.section), []).append(("p", pl.id))
-            payloads[("p", pl.id)] = {"passage": pl.passage, "count": len(placements_of[pl.passage])}
-        per_section = Counter(pl.section for pl in placements)
-        for s in sections:  # a count in the payload, so a drop repaints the section's row too
-            payloads[("s", s.id)]["placed"] = per_section[s.id]
+            payloads[("p", pl.id)] = PlacementRow(pl.passage, len(placements_of[pl.passage]))
         for s in sections:  # subsections after the section's passages
             children.setdefault(("s", s.parent) if s.parent is not None else None, []).append(("s", s.id))
         return children, payloads
@@ -165,7 +205,7 @@ class OutlineModel(QAbstractItemModel):
         for pid in [p for p in self._details if p not in self._placements_of]:
             del self._details[pid]  # no longer placed: its row is gone
 
-    def _build(self, children: dict[_Key | None, list[_Key]], payloads: dict[_Key, dict[str, Any]]) -> None:
+    def _build(self, children: dict[_Key | None, list[_Key]], payloads: dict[_Key, RowPayload]) -> None:
         """Fill an empty tree without signals (only before any view is attached)."""
         def add(node: _Node) -> None:
             for key in children.get(node.key, []):
@@ -195,7 +235,7 @@ class OutlineModel(QAbstractItemModel):
             self._forget(child)
 
     def _arrange(self, node: _Node, children: dict[_Key | None, list[_Key]],
-                 payloads: dict[_Key, dict[str, Any]]) -> None:
+                 payloads: dict[_Key, RowPayload]) -> None:
         # Rows before ``row`` are settled, so a wanted row found under this same
         # parent is always further down: a plain move up to ``row`` is valid.
         for row, key in enumerate(children.get(node.key, [])):
@@ -225,26 +265,25 @@ class OutlineModel(QAbstractItemModel):
             self._arrange(child, children, payloads)
 
     # ------------------------------------------------------ passage details
-    def _detail(self, node: _Node) -> dict[str, Any]:
+    def _detail(self, node: _Node) -> PassageDetail:
         """Quote, source, tag chips and note of a placement row, read on first use."""
-        passage = node.payload["passage"]
+        passage = _placement(node).passage
         detail = self._details.get(passage)
         if detail is None:
             # Its neighbours are about to be painted too: one query for them all.
             siblings = node.parent.children if node.parent is not None else [node]
             row = siblings.index(node)
-            batch = [c.payload["passage"] for c in siblings[max(0, row - DETAIL_BATCH // 2):row + DETAIL_BATCH]
-                     if c.key is not None and c.key[0] == "p" and c.payload["passage"] not in self._details]
+            batch = [c.payload.passage for c in siblings[max(0, row - DETAIL_BATCH // 2):row + DETAIL_BATCH]
+                     if isinstance(c.payload, PlacementRow) and c.payload.passage not in self._details]
             self._details.update(self._read_details([passage, *batch]))
             detail = self._details.get(passage, _MISSING)
         return detail
 
-    def _read_details(self, passage_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
-        store = self.service.store
-        passages = store.passages_by_id(passage_ids)
-        docs = store.document_sources({p.document for p in passages.values()})
+    def _read_details(self, passage_ids: Sequence[int]) -> dict[int, PassageDetail]:
+        passages = self.service.passages.by_id(passage_ids)
+        docs = self.service.documents.sources({p.document for p in passages.values()})
         tags = self._tags
-        details: dict[int, dict[str, Any]] = {}
+        details: dict[int, PassageDetail] = {}
         for pid, p in passages.items():
             source = ""
             if p.document in docs:
@@ -252,8 +291,8 @@ class OutlineModel(QAbstractItemModel):
                 source = publisher or title or f"Document {p.document}"
                 if date:
                     source += f", {date}"
-            details[pid] = {"quote": p.quote, "source": source, "note": p.note,
-                            "tags": [(tags[t].name, tags[t].color) for t in p.tags if t in tags]}
+            details[pid] = PassageDetail(p.quote, source, p.note,
+                                         tuple((tags[t].name, tags[t].color) for t in p.tags if t in tags))
         return details
 
     def _rows_of(self, passage_ids: Sequence[int]) -> list[_Node]:
@@ -337,48 +376,51 @@ class OutlineModel(QAbstractItemModel):
         node = self._node(index)
         if node.key is None:
             return None
-        kind, row_id = node.key
+        row_id = node.key[1]
         p = node.payload
-        if kind == "s":
-            return self._section_data(node, row_id, p, role)
+        if isinstance(p, SectionRow):
+            return self._section_data(row_id, p, role)
+        assert isinstance(p, PlacementRow)
         if role == KIND_ROLE:
             return "placement"
         if role in (ID_ROLE, PASSAGE_ROLE, COUNT_ROLE):
-            return {ID_ROLE: row_id, PASSAGE_ROLE: p["passage"], COUNT_ROLE: p["count"]}[role]
+            return {ID_ROLE: row_id, PASSAGE_ROLE: p.passage, COUNT_ROLE: p.count}[role]
         if role not in _DETAIL_ROLES:  # fonts, colours, size hints: nothing to read for them
             return None
         d = self._detail(node)
         if role == Qt.ItemDataRole.DisplayRole:
-            quote = " ".join(d["quote"].split())
+            quote = " ".join(d.quote.split())
             return quote if len(quote) <= SNIPPET_CHARS else quote[:SNIPPET_CHARS - 1].rstrip() + "…"
         if role == Qt.ItemDataRole.ToolTipRole:
-            more = f"\n\nPlaced in {p['count']} places in the outline." if p["count"] > 1 else ""
-            return f"“{d['quote']}”\n— {d['source']}{more}"
+            more = f"\n\nPlaced in {p.count} places in the outline." if p.count > 1 else ""
+            return f"“{d.quote}”\n— {d.source}{more}"
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            more = f", placed {p['count']} times" if p["count"] > 1 else ""
-            return f"Passage from {d['source']}{more}: {d['quote'][:200]}"
-        return {SOURCE_ROLE: d["source"], TAGS_ROLE: d["tags"], QUOTE_ROLE: d["quote"]}.get(role)
+            more = f", placed {p.count} times" if p.count > 1 else ""
+            return f"Passage from {d.source}{more}: {d.quote[:200]}"
+        if role == TAGS_ROLE:
+            return list(d.tags)
+        return {SOURCE_ROLE: d.source, QUOTE_ROLE: d.quote}.get(role)
 
-    def _section_data(self, node: _Node, section_id: int, p: dict[str, Any], role: int) -> Any:
+    def _section_data(self, section_id: int, p: SectionRow, role: int) -> Any:
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-            return p["title"]
+            return p.title
         if role == Qt.ItemDataRole.FontRole:
             font = QFont()
             font.setBold(True)
             return font
-        placed = p["placed"]
+        placed = p.placed
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
-            stance = f", stance “{p['stance_name']}”" if p["stance_name"] else ""
-            return f"Section “{p['title']}”{stance}: {placed} passage{'s' if placed != 1 else ''}"
+            stance = f", stance “{p.stance_name}”" if p.stance_name else ""
+            return f"Section “{p.title}”{stance}: {placed} passage{'s' if placed != 1 else ''}"
         return {KIND_ROLE: "section", ID_ROLE: section_id, TAGS_ROLE: [], COUNT_ROLE: placed,
-                STANCE_ROLE: p["stance_name"]}.get(role)
+                STANCE_ROLE: p.stance_name}.get(role)
 
     def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
         node = self._node(index)
         if role != Qt.ItemDataRole.EditRole or node.key is None or node.key[0] != "s":
             return False
         title = str(value).strip()
-        if not title or title == node.payload["title"]:
+        if not title or title == _section(node).title:
             return False
         return self._push(outline_commands.RenameSection(node.key[1], title))
 
@@ -432,10 +474,10 @@ class OutlineModel(QAbstractItemModel):
                        key=self._order)
         sections = [n for n in nodes if n.key and n.key[0] == "s"]
         if sections:  # a section drags its passages and subsections along
-            return M.encode_sections([n.key[1] for n in sections], [n.payload["title"] for n in sections])
+            return M.encode_sections([n.key[1] for n in sections], [_section(n).title for n in sections])
         placed = [n for n in nodes if n.key]
-        return M.encode_placements([n.key[1] for n in placed], [n.payload["passage"] for n in placed],
-                                   [self._detail(n)["quote"] for n in placed])
+        return M.encode_placements([n.key[1] for n in placed], [_placement(n).passage for n in placed],
+                                   [self._detail(n).quote for n in placed])
 
     def _order(self, node: _Node) -> list[int]:
         path: list[int] = []

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListView, QListWidget, QLis
 
 from briefer.core.errors import NotFoundError
 from briefer.core.model import Passage
-from briefer.core.service import Change, ProjectService
+from briefer.core.service import Change, ChangeArea, ProjectService
 from briefer.ui.lazy import lazy_module
 from briefer.ui.style import swatch
 from briefer.ui.undo import push
@@ -82,7 +82,7 @@ class PassageEditor(QWidget):
             flat = " ".join(passage.quote.split())
             snippet = flat if len(flat) < 200 else flat[:197] + "…"
             self.quote.setText(f"<b>Passage</b> <span style='color:#444'>“{html.escape(snippet)}”</span>")
-            tags = self.service.store.list_tags()
+            tags = self.service.tags.all()
             shown = [self.tags.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.tags.count())]
             # Update items in place when the codebook is unchanged: this runs
             # inside itemChanged, and deleting the item being toggled would crash.
@@ -110,14 +110,14 @@ class PassageEditor(QWidget):
         if self.passage_id is None:
             return None
         try:
-            return self.service.store.get_passage(self.passage_id)
+            return self.service.passages.get(self.passage_id)
         except NotFoundError:
             self.passage_id = None
             return None
 
     def _on_change(self, change: Change) -> None:
-        if change.area in ("passages", "tags") and not self._loading:
-            if change.area == "tags" or not change.ids or self.passage_id in change.ids:
+        if change.area in (ChangeArea.PASSAGES, ChangeArea.TAGS) and not self._loading:
+            if change.area is ChangeArea.TAGS or not change.ids or self.passage_id in change.ids:
                 self._load()
 
     def _field_edited(self, name: str, edit: QPlainTextEdit) -> None:

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDockWidget, QHBoxL
                                QVBoxLayout, QWidget)
 
 from briefer.core.model import Passage
-from briefer.core.service import Change, ProjectService
+from briefer.core.service import Change, ChangeArea, ProjectService
 from briefer.ui.id_model import IdListModel, IdRole
 from briefer.ui.mime import PASSAGES_MIME, encode_passages
 from briefer.ui.passage_delegate import PassageDelegate, PassageRow, PassageRowRole
@@ -55,17 +55,16 @@ class PassageModel(IdListModel):
         self.endResetModel()
 
     def _load_order(self) -> list[int]:
-        ids = self.service.store.passage_order(tag=self.tag, document=self.document)
+        ids = self.service.passages.order(tag=self.tag, document=self.document)
         if self.text:
-            matching = self.service.store.passage_ids_containing(self.text)
+            matching = self.service.passages.ids_containing(self.text)
             ids = [i for i in ids if i in matching]
         return ids
 
     def load_ids(self) -> list[int]:
-        store = self.service.store
-        self._tags = {t.id: t for t in store.list_tags()}
+        self._tags = {t.id: t for t in self.service.tags.all()}
         self._tag_order = {tid: i for i, tid in enumerate(self._tags)}
-        self._titles = store.document_titles()
+        self._titles = self.service.documents.titles()
         self._passages.clear()
         self._rows.clear()
         return self._load_order()
@@ -94,11 +93,11 @@ class PassageModel(IdListModel):
     def _fetch_around(self, row: int) -> None:
         lo = max(0, row - self.BATCH // 4)
         wanted = [i for i in self._ids[lo:lo + self.BATCH] if i not in self._passages]
-        self._cache(self.service.store.passages_by_id(wanted))
+        self._cache(self.service.passages.by_id(wanted))
 
     def update_passages(self, ids: tuple[int, ...]) -> None:
         """Re-read just these passages: one tag applied must not reload twenty thousand."""
-        found = self.service.store.passages_by_id(ids)
+        found = self.service.passages.by_id(ids)
         for pid in ids:
             p = found.get(pid)
             row = self.row_of(pid)
@@ -121,7 +120,7 @@ class PassageModel(IdListModel):
 
     def _row_for_key(self, key: tuple[int, int, int, int]) -> int:
         """Where a passage with this order key goes among the rows (they are in key order)."""
-        keys = self.service.store.passage_keys
+        keys = self.service.passages.order_keys
         lo, hi = 0, len(self._ids)
         while lo < hi:
             mid = (lo + hi) // 2
@@ -133,7 +132,7 @@ class PassageModel(IdListModel):
 
     def passage(self, passage_id: int) -> Passage | None:
         if passage_id not in self._passages:
-            self._cache(self.service.store.passages_by_id([passage_id]))
+            self._cache(self.service.passages.by_id([passage_id]))
         return self._passages.get(passage_id)
 
     def row_data(self, passage_id: int, column: int, role: int) -> Any:
@@ -160,14 +159,14 @@ class PassageModel(IdListModel):
     def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:  # noqa: N802
         """Passage ids (and their quotes as plain text) for dragging into the outline."""
         ids = list(dict.fromkeys(self.data(i, IdRole) for i in indexes if i.isValid()))
-        found = self.service.store.passages_by_id(ids)
+        found = self.service.passages.by_id(ids)
         ids = [i for i in ids if i in found]
         return encode_passages(ids, [found[i].quote for i in ids])
 
     def _on_change(self, change: Change) -> None:
-        if change.area == "passages" and change.ids:
+        if change.area is ChangeArea.PASSAGES and change.ids:
             self.update_passages(change.ids)
-        elif change.area in ("passages", "tags", "documents"):
+        elif change.area in (ChangeArea.PASSAGES, ChangeArea.TAGS, ChangeArea.DOCUMENTS):
             self.refresh()
 
 
@@ -292,7 +291,7 @@ class PassagesDock(QDockWidget):
         self._syncing = False
 
         self.tag_box = QComboBox(objectName="passageTagFilter")
-        self.doc_box = DocumentFilterBox(service.store.document_titles)
+        self.doc_box = DocumentFilterBox(service.documents.titles)
         self.text_box = QLineEdit(objectName="passageTextFilter", placeholderText="Filter quotes and notes")
         self.text_box.setClearButtonEnabled(True)
         for box in (self.tag_box, self.doc_box):
@@ -319,7 +318,7 @@ class PassagesDock(QDockWidget):
         self.tag_box.blockSignals(True)
         self.tag_box.clear()
         self.tag_box.addItem("All tags", None)
-        for t in self.service.store.list_tags():
+        for t in self.service.tags.all():
             self.tag_box.addItem(swatch(t.color), t.name, t.id)
         self.tag_box.setCurrentIndex(max(0, self.tag_box.findData(tag)))
         self.tag_box.blockSignals(False)
@@ -327,7 +326,7 @@ class PassagesDock(QDockWidget):
         self._apply_filter()
 
     def _on_change(self, change: Change) -> None:
-        if change.area in ("tags", "documents"):
+        if change.area in (ChangeArea.TAGS, ChangeArea.DOCUMENTS):
             self._fill_boxes()
 
     def _apply_filter(self) -> None:

@@ -99,7 +99,7 @@ def render_preview(project: Path, template_name: str | None, gui_thread: QThread
     thread). Template and quote errors come back in ``error``; the parsed
     document is moved to ``gui_thread`` so the view can adopt it.
     """
-    from briefer.core.store import Store
+    from briefer.core.project import open_for_reading
     from briefer.export import render_project
     from briefer.export.templates import DEFAULT_TEMPLATE, discover_templates, find_template
 
@@ -112,8 +112,8 @@ def render_preview(project: Path, template_name: str | None, gui_thread: QThread
             raise BrieferError("No export templates are installed.")
         name = next(n for n in (template_name, DEFAULT_TEMPLATE, names[0]) if n in names)
         result.template = name
-        with Store.open(project, readonly=True) as store:
-            text, context = render_project(store, find_template(name, project), seconds=seconds)
+        with open_for_reading(project) as opened:
+            text, context = render_project(opened, find_template(name, project), seconds=seconds)
         result.markdown = text
         result.warnings = len(context.warnings)
         document = SafeDocument()
@@ -234,7 +234,7 @@ class PreviewDock(QDockWidget):
         self._stale = False
         if self.renders == 0:
             self.timer.setInterval(REFRESH_MS)  # the first render has waited long enough
-        project = Path(self.service.store.path)
+        project = Path(self.service.path)
         if self.template.count() == 0:
             self._list_templates(project)
         template = self.template.currentData()

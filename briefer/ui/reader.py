@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QMenu, QPlainTextEdit, QToolTip, QWi
 
 from briefer.core.errors import BrieferError, NotFoundError
 from briefer.core.model import DocumentInfo
-from briefer.core.service import Change, ProjectService
+from briefer.core.service import Change, ChangeArea, ProjectService
 from briefer.ui.highlighter import PassageHighlighter, Span
 from briefer.ui.lazy import lazy_module
 from briefer.ui.mime import encode_passages
@@ -66,7 +66,7 @@ class ReaderView(QPlainTextEdit):
         if doc_id is None:
             self._text = ""
         else:
-            doc = self.service.store.get_document(doc_id)
+            doc = self.service.documents.get(doc_id)
             self._text = doc.text
             self.document_info = doc  # its details, for the panel's header
             font = reading_font(doc.language)
@@ -109,7 +109,7 @@ class ReaderView(QPlainTextEdit):
         if self.document_id is None:
             return []
         cp = self._map.to_codepoint(u16)
-        rows = self.service.store.passages_overlapping(self.document_id, cp, cp + 1)
+        rows = self.service.passages.overlapping(self.document_id, cp, cp + 1)
         return [pid for pid, start, end in sorted(rows, key=lambda r: (r[2] - r[1], r[1], r[0]))]
 
     def _spans_in(self, a: int, b: int) -> list[Span]:
@@ -117,7 +117,7 @@ class ReaderView(QPlainTextEdit):
         if self.document_id is None:
             return []
         m = self._map
-        rows = self.service.store.passages_overlapping(self.document_id, m.to_codepoint(a), m.to_codepoint(b) + 1)
+        rows = self.service.passages.overlapping(self.document_id, m.to_codepoint(a), m.to_codepoint(b) + 1)
         if m.identity:  # the usual case: every conversion would be a no-op
             return [Span(start, end, pid) for pid, start, end in rows]
         return [Span(m.to_utf16(start), m.to_utf16(end), pid) for pid, start, end in rows]
@@ -126,7 +126,7 @@ class ReaderView(QPlainTextEdit):
         """Code-point span of a passage of the open document, or None."""
         if passage_id is None or self.document_id is None:
             return None
-        rows = self.service.store.passage_positions(self.document_id, [passage_id])
+        rows = self.service.passages.positions(self.document_id, [passage_id])
         return (rows[0][1], rows[0][2]) if rows else None
 
     # --------------------------------------------------------------- tagging
@@ -147,7 +147,7 @@ class ReaderView(QPlainTextEdit):
         return command.passage_id
 
     def apply_nth_tag(self, n: int) -> int | None:
-        tags = self.service.store.list_tags()
+        tags = self.service.tags.all()
         if not 1 <= n <= len(tags):
             self.message.emit(f"The codebook has no tag number {n}.")
             return None
@@ -172,14 +172,14 @@ class ReaderView(QPlainTextEdit):
 
     # --------------------------------------------------------------- refresh
     def _on_change(self, change: Change) -> None:
-        if change.area == "tags":
+        if change.area is ChangeArea.TAGS:
             self._tag_colors = None
             self._reload_passages()  # recolours: every cached colour is dropped
-        elif change.area == "passages":
+        elif change.area is ChangeArea.PASSAGES:
             self._reload_passages(change.ids or None)
-        elif change.area == "documents" and self.document_id is not None:
+        elif change.area is ChangeArea.DOCUMENTS and self.document_id is not None:
             try:
-                self.service.store.document_info(self.document_id)
+                self.service.documents.info(self.document_id)
             except NotFoundError:
                 self.open_document(None)
 
@@ -193,11 +193,11 @@ class ReaderView(QPlainTextEdit):
     def _passage_colors(self, ids: list[int]) -> dict[int, str]:
         """Each passage shows the colour of its first tag in codebook order."""
         if self._tag_colors is None:
-            tags = self.service.store.list_tags()
+            tags = self.service.tags.all()
             self._tag_colors = ({t.id: t.color for t in tags}, {t.id: i for i, t in enumerate(tags)})
         colors, order = self._tag_colors
         result = {}
-        for pid, tag_ids in self.service.store.passage_tags_of(ids).items():  # every id, tagged or not
+        for pid, tag_ids in self.service.passages.tags_of(ids).items():  # every id, tagged or not
             known = [t for t in tag_ids if t in colors]
             result[pid] = colors[min(known, key=order.__getitem__)] if known else _UNTAGGED
         return result
@@ -221,7 +221,7 @@ class ReaderView(QPlainTextEdit):
         """What dragging the current passage carries (into the outline, or as text elsewhere)."""
         if self._position(self.current_passage) is None:
             return None
-        passage = self.service.store.get_passage(self.current_passage)
+        passage = self.service.passages.get(self.current_passage)
         return encode_passages([passage.id], [passage.quote])
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
@@ -269,8 +269,8 @@ class ReaderView(QPlainTextEdit):
         if not hits:
             QToolTip.hideText()
             return
-        tags = {t.id: t for t in self.service.store.list_tags()}
-        passages = self.service.store.passages_by_id(hits)
+        tags = {t.id: t for t in self.service.tags.all()}
+        passages = self.service.passages.by_id(hits)
         parts = []
         for pid in hits:
             passage = passages[pid]
@@ -300,7 +300,7 @@ class ReaderView(QPlainTextEdit):
 
     def fill_tag_menu(self, menu: QMenu) -> None:
         """One entry per tag, numbered like the number keys."""
-        for n, tag in enumerate(self.service.store.list_tags(), start=1):
+        for n, tag in enumerate(self.service.tags.all(), start=1):
             label = f"&{n}  {tag.name}" if n <= 9 else f"    {tag.name}"
             action = menu.addAction(swatch(tag.color), label)
             action.triggered.connect(lambda _=False, tid=tag.id: self.apply_tag(tid))

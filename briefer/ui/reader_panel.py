@@ -9,7 +9,7 @@ from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
 from briefer.core.model import DocumentInfo
-from briefer.core.service import Change, ProjectService
+from briefer.core.service import Change, ChangeArea, ProjectService
 from briefer.ui.find_bar import FindBar
 from briefer.ui.passage_editor import PassageEditor
 from briefer.ui.reader import ReaderView
@@ -61,7 +61,7 @@ class ReaderPanel(QWidget):
         self._update_header(self.reader.document_info)
 
     def _on_change(self, change: Change) -> None:
-        if change.area == "documents" and (not change.ids or self.reader.document_id in change.ids):
+        if change.area is ChangeArea.DOCUMENTS and (not change.ids or self.reader.document_id in change.ids):
             self._update_header()
 
     def _update_header(self, info: DocumentInfo | None = None) -> None:
@@ -70,7 +70,7 @@ class ReaderPanel(QWidget):
             self.header.setText("<p style='color:#777'>Choose a document in the Corpus to start reading.</p>")
             return
         if info is None or info.id != doc_id:  # details edited since the reader loaded them
-            info = self.service.store.document_info(doc_id)
+            info = self.service.documents.info(doc_id)
         bits = [info.publisher, info.author, info.date, _LANGUAGE_NAMES.get(info.language, info.language),
                 f"{info.length:,} characters"]
         meta = " · ".join(html.escape(b) for b in bits if b)

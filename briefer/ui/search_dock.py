@@ -103,8 +103,8 @@ class SearchDock(QDockWidget):
         if not query:
             self.summary.clear()
             return 0
-        hits = self.service.store.search(query, limit=HIT_LIMIT)
-        titles = self.service.store.document_titles()
+        hits = self.service.documents.search(query, limit=HIT_LIMIT)
+        titles = self.service.documents.titles()
         groups: dict[int, QTreeWidgetItem] = {}
         for hit in hits:
             group = groups.get(hit.document)

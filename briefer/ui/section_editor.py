@@ -11,7 +11,7 @@ from PySide6.QtGui import QFont, QUndoStack
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from briefer.core.errors import BrieferError
-from briefer.core.service import Change, ProjectService
+from briefer.core.service import Change, ChangeArea, ProjectService
 from briefer.ui.lazy import lazy_module
 from briefer.ui.outline_model import subscribe_while_alive
 from briefer.ui.undo import push
@@ -67,7 +67,7 @@ class SectionEditor(QWidget):
         self._load(force=True)
 
     def _on_change(self, change: Change) -> None:
-        if change.area in ("outline", "tags"):
+        if change.area in (ChangeArea.OUTLINE, ChangeArea.TAGS):
             self._load(force=False)
 
     def _load(self, *, force: bool) -> None:
@@ -76,14 +76,14 @@ class SectionEditor(QWidget):
             section = None
             if self.section_id is not None:
                 try:
-                    section = self.service.store.get_section(self.section_id)
+                    section = self.service.outline.section(self.section_id)
                 except BrieferError:  # deleted (or undone)
                     self.section_id = None
             self.setEnabled(section is not None)
             self.heading.setText(f"Section: {section.title}" if section else "No section selected")
             self.stance.clear()
             self.stance.addItem("No stance", None)
-            for tag in self.service.store.list_tags():
+            for tag in self.service.tags.all():
                 if tag.is_stance or (section is not None and tag.id == section.stance):
                     self.stance.addItem(tag.name, tag.id)
             self.stance.setCurrentIndex(max(self.stance.findData(section.stance if section else None), 0))
@@ -103,7 +103,7 @@ class SectionEditor(QWidget):
         if self._loading or self.section_id is None:
             return
         text = self.notes.toPlainText()
-        if text == self.service.store.get_section(self.section_id).notes:
+        if text == self.service.outline.section(self.section_id).notes:
             return
         self._pushing = True
         try:
@@ -115,5 +115,5 @@ class SectionEditor(QWidget):
         if self.section_id is None:
             return
         stance = self.stance.itemData(row)
-        if stance != self.service.store.get_section(self.section_id).stance:
+        if stance != self.service.outline.section(self.section_id).stance:
             push(self.undo_stack, self.service, outline_commands.SetSectionStance(self.section_id, stance))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from briefer.core.errors import NewerSchemaError, NotAProjectError, ProjectInUseError
+from briefer.core.errors import ConstraintError, NewerSchemaError, NotAProjectError, ProjectInUseError
 from briefer.core.schema import SCHEMA_VERSION
 from briefer.core.store import Store
 
@@ -83,7 +83,7 @@ def test_older_file_is_migrated(tmp_path: Path) -> None:
 def test_failed_action_leaves_nothing_half_done(tmp_path: Path) -> None:
     with Store.create(tmp_path / "p.briefer") as store:
         doc = store.add_document(text="alpha beta", sha256="x")
-        with pytest.raises(sqlite3.IntegrityError):
+        with pytest.raises(ConstraintError, match="p.briefer"):
             with store.transaction():
                 store.add_passage(document=doc, start=0, end=5, quote="alpha")
                 store.add_document(text="dup", sha256="x")  # violates UNIQUE

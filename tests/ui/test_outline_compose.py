@@ -58,7 +58,7 @@ def test_balance_says_when_a_stance_section_is_empty_or_one_sided(project: Proje
     push(project.stack, project.service, PlacePassages(project.work_section, project.work[:1]))
     qtbot.waitUntil(lambda: "single outlet" in dock.summary.text(), timeout=2000)
     assert "Controls work" in dock.summary.text()
-    balances = {b.name: b for b in stance_balance(project.store)}
+    balances = {b.name: b for b in stance_balance(project.service)}
     assert sum(balances["Controls backfire"].placed.values()) == 3
     assert len(balances["Controls backfire"].placed) == 3  # three outlets
     assert sum(balances["Controls work"].tagged.values()) == 2
@@ -224,7 +224,7 @@ def test_balance_in_a_background_tab_is_not_computed_until_raised(project: Proje
 
     calls: list[int] = []
     real = B.stance_balance
-    monkeypatch.setattr(B, "stance_balance", lambda store: calls.append(1) or real(store))
+    monkeypatch.setattr(B, "stance_balance", lambda service: calls.append(1) or real(service))
     window = QMainWindow()
     balance = BalanceDock(project.service, window)
     _behind_a_tab(qtbot, window, balance, MetaDock(project.service, project.stack, window))

@@ -15,7 +15,7 @@ from pathlib import Path
 from briefer.core.errors import BrieferError, ImportRejected, ImportSkipped
 from briefer.core.importing.formats import SUPPORTED_EXTENSIONS, read_file
 from briefer.core.language import detect_language
-from briefer.core.service import ProjectService
+from briefer.core.service import ChangeArea, ProjectService
 from briefer.core.textnorm import normalise, normalise_utf8
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -85,7 +85,7 @@ def import_paths(service: ProjectService, paths: Iterable[str | os.PathLike[str]
     if progress is not None:
         progress(len(candidates), len(candidates), Path())
     if any(o.status == "imported" for o in outcomes):
-        service.notify("documents")
+        service.notify(ChangeArea.DOCUMENTS)
     return outcomes
 
 
