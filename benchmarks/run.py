@@ -181,7 +181,7 @@ sys.exit(main([sys.argv[1]]))
 # share of the window, which any implementation of this window pays.
 _QT_CLASSES = """
 import sys
-import briefer.ui.main_window, briefer.ui.outline_wiring
+import briefer.ui.main_window
 names = set()
 for name, module in list(sys.modules.items()):
     if name.startswith("briefer.ui"):

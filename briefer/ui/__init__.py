@@ -21,7 +21,6 @@ def create_main_window(project_path: str | os.PathLike[str], settings: QSettings
     """
     from briefer.core.project import open_project
     from briefer.ui.main_window import MainWindow
-    from briefer.ui.outline_wiring import install_outline
 
     # Modules, classes and Qt wrappers loaded by now live as long as the process;
     # frozen, they are not re-scanned by every full collection that building a
@@ -32,7 +31,6 @@ def create_main_window(project_path: str | os.PathLike[str], settings: QSettings
     service = open_project(Path(project_path))
 
     window = MainWindow(service, settings)
-    install_outline(window)
     window.remember_project(Path(project_path))
     return window
 

@@ -6,10 +6,9 @@ undo stack, and the window only routes selections between them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 # Dialogs are imported where they open: PySide6 builds a class's Python type and
 # enums on its first use (1-3 ms for each dialog class) and start-up needs none.
@@ -17,31 +16,32 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QWidget
 
 from briefer.core.errors import BrieferError
 from briefer.core.service import Change, ChangeArea, ProjectService
+from briefer.ui.balance_panel import BalanceDock
 from briefer.ui.codebook_dock import CodebookDock
 from briefer.ui.corpus_dock import CorpusDock
 from briefer.ui.import_files import import_with_progress, importer_available
 from briefer.ui.lazy import lazy_module
+from briefer.ui.meta_dock import MetaDock
+from briefer.ui.outline_dock import OutlineDock
 from briefer.ui.passages_dock import PassagesDock
+from briefer.ui.preview_dock import PreviewDock
 from briefer.ui.reader_panel import ReaderPanel
 from briefer.ui.search_dock import SearchDock
 from briefer.ui.style import load_stylesheet
 from briefer.ui.undo import push
-from briefer.ui.window_menus import build_menus
+from briefer.ui.window_menus import WindowMenus
 
 commands = lazy_module("briefer.core.commands")  # loaded on the first edit, not at start-up
 
-DockFactory = Callable[["MainWindow"], QDockWidget]
 MAX_RECENT = 8
+RIGHT = Qt.DockWidgetArea.RightDockWidgetArea
 
 
 class MainWindow(QMainWindow):
-    """One open project: reader in the centre, corpus/codebook left, passages/search below.
-
-    The right-hand dock area is left free for the outline and preview docks,
-    which their module adds with ``add_dock``.
+    """One open project: reader in the centre, corpus/codebook left, passages/search below,
+    and the briefing being built on the right: outline on top, preview, details and balance beneath.
     """
 
-    export_requested = Signal()
     project_opened = Signal()
 
     def __init__(self, service: ProjectService, settings: QSettings | None = None) -> None:
@@ -51,18 +51,17 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings("Briefer", "Briefer")
         self.undo_stack = QUndoStack(self)
         self.service = service
-        self._dock_factories: list[tuple[DockFactory, Qt.DockWidgetArea]] = []
         self._project_docks: list[QDockWidget] = []
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
         self.counts_label = QLabel(objectName="projectCounts")
         self.statusBar().addPermanentWidget(self.counts_label)
-        self.menus = build_menus(self)
-        self.export_action = self.menus.export_action  # for modules that hook up export
+        self.menus = WindowMenus(parent=self, host=self)
         self._default_size()
         self._attach(service)
         self._restore_layout()
+        self._arrange_briefing_docks()
 
     # ------------------------------------------------------------ composition
     def _attach(self, service: ProjectService) -> None:
@@ -98,8 +97,14 @@ class MainWindow(QMainWindow):
         self.search.hit_activated.connect(self.show_hit)
         service.subscribe(self._on_change)
         self._bind_delete_key([self.panel, self.codebook, self.passages])
-        for factory, area in self._dock_factories:
-            self._add_project_dock(factory(self), area)
+        self.outline = OutlineDock(service, self.undo_stack, self)
+        self.meta = MetaDock(service, self.undo_stack, self)
+        self.balance = BalanceDock(service, self)
+        self.preview = PreviewDock(service, self)
+        for dock in self._briefing_docks():
+            self.addDockWidget(RIGHT, dock)
+            self._project_docks.append(dock)
+            dock.show()  # a dock added after the window is shown (another project opened) stays hidden otherwise
         self.menus.fill_view_menu(self._project_docks)
         self._update_title()
         self._update_counts()
@@ -133,37 +138,35 @@ class MainWindow(QMainWindow):
         self.undo_stack.clear()
         self.service.close()
 
-    def add_dock(self, dock: QDockWidget | DockFactory, area: Qt.DockWidgetArea) -> QDockWidget:
-        """Add a dock for this project.
+    def _briefing_docks(self) -> list[QDockWidget]:
+        return [self.outline, self.meta, self.balance, self.preview]
 
-        Pass a factory ``f(window) -> QDockWidget`` to have the dock rebuilt
-        when another project is opened in this window; a dock instance is bound
-        to the current project and is removed when the project changes.
+    def _arrange_briefing_docks(self) -> None:
+        """First-run arrangement of the right-hand docks: outline on top; preview, details and balance tabbed beneath.
+
+        A saved layout that placed them (tabbed, or wherever the analyst moved
+        them) stays as it was.
         """
-        return self.add_docks([(dock, area)])[0]
-
-    def add_docks(self, docks: list[tuple[QDockWidget | DockFactory, Qt.DockWidgetArea]]) -> list[QDockWidget]:
-        """``add_dock`` for several at once: the saved layout is restored once, not per dock."""
-        built = []
-        for dock, area in docks:
-            if not isinstance(dock, QDockWidget):
-                self._dock_factories.append((dock, area))
-                dock = dock(self)
-            built.append(self._add_project_dock(dock, area))
-        self.menus.fill_view_menu(self._project_docks)
-        # Then the saved layout, if any, places the new docks (and hides those
-        # the analyst had closed).
-        state = self.settings.value("window/state")
-        if isinstance(state, QByteArray):
-            self.restoreState(state)
-        return built
-
-    def _add_project_dock(self, dock: QDockWidget, area: Qt.DockWidgetArea) -> QDockWidget:
-        self.addDockWidget(area, dock)
-        self._project_docks.append(dock)
-        # A dock added after the window is shown stays hidden unless shown here.
-        dock.show()
-        return dock
+        docks = self._briefing_docks()
+        # QMainWindow.restoreState() leaves a dock hidden when the saved layout
+        # does not mention it; all four hidden means a layout saved before
+        # they existed, not four docks the analyst closed.
+        first_run = all(dock.isHidden() for dock in docks)
+        if first_run:
+            for dock in docks:
+                dock.show()
+        untouched = all(self.dockWidgetArea(dock) == RIGHT and not dock.isFloating()
+                        and not self.tabifiedDockWidgets(dock) for dock in docks)
+        if not (first_run or untouched):
+            return
+        self.splitDockWidget(self.outline, self.preview, Qt.Orientation.Vertical)
+        self.tabifyDockWidget(self.preview, self.meta)
+        self.tabifyDockWidget(self.meta, self.balance)
+        # Tabifying raises the last tab; bring the preview forward now, so the
+        # balance is never shown (and computed) for nothing, and again once the
+        # layout settles.
+        self.preview.raise_()
+        QTimer.singleShot(0, self.preview.raise_)
 
     # ---------------------------------------------------------------- projects
     def open_project(self, path: Path) -> bool:
@@ -243,13 +246,13 @@ class MainWindow(QMainWindow):
         if imported:
             self.open_document(imported[-1])
 
-    def request_export(self) -> None:
-        from PySide6.QtWidgets import QMessageBox
+    def open_export_dialog(self) -> None:
+        """File > Export Briefing: the export dialog, modal to this window."""
+        from briefer.ui.export_dialog import ExportDialog  # loaded on first use, not at start-up
 
-        if self.isSignalConnected(self.metaObject().method(self.metaObject().indexOfSignal("export_requested()"))):
-            self.export_requested.emit()
-        else:
-            QMessageBox.information(self, "Export", "Export is not available in this build yet.")
+        dialog = ExportDialog(self.service, self)
+        dialog.setModal(True)
+        dialog.show()  # not exec(): the export thread reports back through the event loop anyway
 
     # ---------------------------------------------------------------- status
     def _on_change(self, change: Change) -> None:

@@ -1,31 +1,69 @@
-"""The main window's menus and actions, with platform-standard shortcuts."""
+"""The main window's menus and actions, with platform-standard shortcuts.
+
+The menus know the window only through ``MenuHost``, the handful of things
+they call on it; ``MainWindow`` builds them and provides it.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtGui import QAction, QKeySequence
 # Dialogs are imported where they open: PySide6 builds a class's Python type and
 # enums on its first use (1-3 ms for each dialog class) and start-up needs none.
-from PySide6.QtWidgets import QApplication, QDockWidget, QMenu
+from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QMenu
 
 from briefer.core.errors import BrieferError
 from briefer.ui.import_files import importer_available
 
 if TYPE_CHECKING:
-    from briefer.ui.main_window import MainWindow
+    from PySide6.QtGui import QUndoStack
+
+    from briefer.ui.reader import ReaderView
+    from briefer.ui.reader_panel import ReaderPanel
+    from briefer.ui.search_dock import SearchDock
 
 PROJECT_FILTER = "Briefer projects (*.briefer);;All files (*)"
 IMPORT_FILTER = "Documents (*.txt *.md *.markdown *.html *.htm *.docx);;All files (*)"
 
 
-class WindowMenus:
-    """Creates the menu bar once; the View menu follows the docks of the open project."""
+class MenuHost(Protocol):
+    """What the menus call on the window they belong to.
 
-    def __init__(self, window: MainWindow) -> None:
-        self.window = window
-        bar = window.menuBar()
+    The panels are read when a menu item is used, not kept: opening another
+    project replaces them.
+    """
+
+    undo_stack: QUndoStack
+    panel: ReaderPanel
+    reader: ReaderView
+    search: SearchDock
+
+    def open_project(self, path: Path) -> bool: ...
+
+    def recent_projects(self) -> list[str]: ...
+
+    def import_paths(self, paths: list[Path]) -> None: ...
+
+    def open_export_dialog(self) -> None: ...
+
+    def delete_selection(self) -> None: ...
+
+    def edit_document_metadata(self, doc_id: int | None = None) -> None: ...
+
+
+class WindowMenus:
+    """Creates the menu bar of ``parent`` once; the View menu follows the docks of the open project.
+
+    ``parent`` owns the menu bar, the actions and the dialogs the menus open;
+    ``host`` does what the actions ask (for the main window, both are the window).
+    """
+
+    def __init__(self, parent: QMainWindow, host: MenuHost) -> None:
+        self.window = parent
+        self.host = host
+        bar = parent.menuBar()
         file_menu = bar.addMenu("&File")
         self.new_action = self._action(file_menu, "&New Project…", self.new_project, QKeySequence.StandardKey.New)
         self.open_action = self._action(file_menu, "&Open Project…", self.open_project, QKeySequence.StandardKey.Open)
@@ -34,19 +72,19 @@ class WindowMenus:
         file_menu.addSeparator()
         self.import_action = self._action(file_menu, "&Import Documents…", self.import_documents, "Ctrl+I")
         self.import_action.setEnabled(importer_available())
-        self.export_action = self._action(file_menu, "&Export Briefing…", window.request_export, "Ctrl+E")
+        self.export_action = self._action(file_menu, "&Export Briefing…", host.open_export_dialog, "Ctrl+E")
         file_menu.addSeparator()
         self.quit_action = self._action(file_menu, "&Quit", self._quit, QKeySequence.StandardKey.Quit)
 
         edit_menu = bar.addMenu("&Edit")
-        self.undo_action = window.undo_stack.createUndoAction(window, "&Undo")
+        self.undo_action = host.undo_stack.createUndoAction(parent, "&Undo")
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.redo_action = window.undo_stack.createRedoAction(window, "&Redo")
+        self.redo_action = host.undo_stack.createRedoAction(parent, "&Redo")
         self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
         edit_menu.addAction(self.undo_action)
         edit_menu.addAction(self.redo_action)
         edit_menu.addSeparator()
-        self.find_action = self._action(edit_menu, "&Find in Document…", lambda: window.panel.find_bar.open_bar(),
+        self.find_action = self._action(edit_menu, "&Find in Document…", lambda: host.panel.find_bar.open_bar(),
                                         QKeySequence.StandardKey.Find)
         self.search_action = self._action(edit_menu, "&Search All Documents…", self.search_corpus, "Ctrl+Shift+F")
         edit_menu.addSeparator()
@@ -54,9 +92,9 @@ class WindowMenus:
         # a window-wide binding would clash with the outline's own Delete and
         # Qt fires neither of two ambiguous shortcuts. The menu only shows the key.
         delete_key = QKeySequence(QKeySequence.StandardKey.Delete).toString(QKeySequence.SequenceFormat.NativeText)
-        self.delete_action = self._action(edit_menu, f"&Delete\t{delete_key}", window.delete_selection)
+        self.delete_action = self._action(edit_menu, f"&Delete\t{delete_key}", host.delete_selection)
         self.details_action = self._action(edit_menu, "Document &Details…",
-                                           lambda: window.edit_document_metadata(None), "Ctrl+Shift+D")
+                                           lambda: host.edit_document_metadata(None), "Ctrl+Shift+D")
         tag_menu = edit_menu.addMenu("&Tag Selection As")
         tag_menu.aboutToShow.connect(lambda: self._fill_tag_menu(tag_menu))
 
@@ -93,23 +131,23 @@ class WindowMenus:
         except (BrieferError, OSError) as exc:
             QMessageBox.critical(self.window, "Cannot create project", str(exc))
             return
-        self.window.open_project(path)
+        self.host.open_project(path)
 
     def open_project(self) -> None:
         from PySide6.QtWidgets import QFileDialog
 
         name, _ = QFileDialog.getOpenFileName(self.window, "Open project", "", PROJECT_FILTER)
         if name:
-            self.window.open_project(Path(name))
+            self.host.open_project(Path(name))
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
-        recent = self.window.recent_projects()
+        recent = self.host.recent_projects()
         for path in recent:
             action = self.recent_menu.addAction(Path(path).name)
             action.setToolTip(path)
             action.setStatusTip(path)
-            action.triggered.connect(lambda _=False, p=path: self.window.open_project(Path(p)))
+            action.triggered.connect(lambda _=False, p=path: self.host.open_project(Path(p)))
         if not recent:
             self.recent_menu.addAction("No recent projects").setEnabled(False)
 
@@ -118,13 +156,13 @@ class WindowMenus:
 
         names, _ = QFileDialog.getOpenFileNames(self.window, "Import documents", "", IMPORT_FILTER)
         if names:
-            self.window.import_paths([Path(n) for n in names])
+            self.host.import_paths([Path(n) for n in names])
 
     def search_corpus(self) -> None:
-        search = self.window.search
+        search = self.host.search
         search.show()
         search.raise_()
-        selected = self.window.reader.textCursor().selectedText()
+        selected = self.host.reader.textCursor().selectedText()
         if selected and "\u2029" not in selected:
             search.query.setText(selected)
             search.search(selected)
@@ -133,7 +171,7 @@ class WindowMenus:
 
     def _fill_tag_menu(self, menu: QMenu) -> None:
         menu.clear()
-        self.window.reader.fill_tag_menu(menu)
+        self.host.reader.fill_tag_menu(menu)
 
     def _quit(self) -> None:
         self.window.close()
@@ -144,7 +182,3 @@ class WindowMenus:
 
         QMessageBox.about(self.window, "About Briefer",
                           "<b>Briefer</b><br>Turn a pile of sources into a cited policy briefing.")
-
-
-def build_menus(window: MainWindow) -> WindowMenus:
-    return WindowMenus(window)

@@ -258,24 +258,22 @@ def test_opening_another_project_replaces_the_panels(qtbot, window, tmp_path: Pa
     assert window.recent_projects()[0] == str(other.resolve())
 
 
-def test_add_dock_factory_is_rebuilt_per_project(window, tmp_path: Path) -> None:
+def test_every_dock_is_rebuilt_for_another_project(window, tmp_path: Path) -> None:
     from PySide6.QtWidgets import QDockWidget
 
     from reader_support import build_project
 
-    built: list[QDockWidget] = []
-
-    def factory(win) -> QDockWidget:
-        dock = QDockWidget("Outline", win)
-        dock.setObjectName("outlineDock")
-        built.append(dock)
-        return dock
-
-    window.add_dock(factory, Qt.DockWidgetArea.RightDockWidgetArea)
-    assert window.dockWidgetArea(built[0]) == Qt.DockWidgetArea.RightDockWidgetArea
-    window.open_project(build_project(tmp_path / "other.briefer"))
-    assert len(built) == 2
-    assert built[1].toggleViewAction() in window.menus.view_menu.actions()
+    names = ["corpusDock", "codebookDock", "passagesDock", "searchDock",
+             "outlineDock", "metaDock", "balanceDock", "previewDock"]
+    before = {d.objectName(): d for d in window.findChildren(QDockWidget)}
+    assert sorted(before) == sorted(names)
+    assert window.open_project(build_project(tmp_path / "other.briefer"))
+    after = {d.objectName(): d for d in window.findChildren(QDockWidget)}
+    assert sorted(after) == sorted(names)
+    assert all(after[name] is not before[name] for name in names)
+    # The View menu toggles the new docks, in the same order as before.
+    assert window.menus.view_menu.actions() == [after[name].toggleViewAction() for name in names]
+    assert window.dockWidgetArea(after["outlineDock"]) == Qt.DockWidgetArea.RightDockWidgetArea
 
 
 def test_run_app_shows_open_errors_instead_of_a_traceback(qtbot, tmp_path: Path, monkeypatch, capsys) -> None:
@@ -302,10 +300,16 @@ def test_run_app_never_blocks_on_a_dialog_when_headless(qtbot, tmp_path: Path, m
 def test_file_export_opens_the_export_dialog(window, qtbot) -> None:  # type: ignore[no-untyped-def]
     from briefer.ui.export_dialog import ExportDialog
 
-    window.export_action.trigger()
+    assert window.menus.export_action.text() == "&Export Briefing…"
+    window.menus.export_action.trigger()
     qtbot.waitUntil(lambda: any(w.isVisible() for w in window.findChildren(ExportDialog)))
-    for dialog in window.findChildren(ExportDialog):
-        dialog.close()
+    (dialog,) = window.findChildren(ExportDialog)
+    assert dialog.windowTitle() == "Export briefing" and dialog.isModal() and dialog.parent() is window
+    assert dialog.service is window.service
+    qtbot.waitUntil(lambda: not dialog.checking, timeout=10000)
+    assert dialog.export_button.isEnabled() and not dialog.blocking_errors  # the bundled templates render
+    assert dialog.template.currentData() == "memo"
+    dialog.close()
 
 def test_delete_key_in_codebook_deletes_the_tag(qtbot, window) -> None:
     last = window.service.store.list_tags()[-1]
@@ -332,7 +336,8 @@ def test_delete_key_is_not_ambiguous_with_the_outline(qtbot, window, project_fil
     own.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
     own.triggered.connect(lambda: fired.append(True))
     view.addAction(own)
-    window.add_dock(dock, Qt.DockWidgetArea.RightDockWidgetArea)
+    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+    dock.show()
     view.setFocus()
     qtbot.waitUntil(view.hasFocus)
     qtbot.keyClick(view, Qt.Key.Key_Delete)
