@@ -21,8 +21,7 @@ from xml.etree.ElementTree import Element
 from docx.document import Document
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
-from docx.shared import Emu, Inches
-from lxml.etree import SubElement
+from docx.shared import Inches
 from markdown import util
 from markdown.extensions.footnotes import NBSP_PLACEHOLDER
 
@@ -85,38 +84,37 @@ class _Body(_Container):
         if len(self._pending) >= 2000:  # keep each parse moderate
             self.flush()
 
+    def add_table(self, table: str) -> None:
+        """A table written as WordprocessingML, parsed on its own (see ``docx_xml.parse_element``)."""
+        self.flush()
+        self._insert([xml.parse_element(table)])
+
     def flush(self) -> None:
         """Parse what is pending into the body (before a table is added, and at the end)."""
         if not self._pending:
             return
         paragraphs = xml.parse_elements("".join(self._pending))
         self._pending = []
+        self._insert(paragraphs)
+
+    def _insert(self, elements: list[Any]) -> None:
         section = self._body[-1] if len(self._body) and self._body[-1].tag == _SECT_PR else None
-        for p in paragraphs:
+        for element in elements:
             if section is not None:
-                section.addprevious(p)
+                section.addprevious(element)
             else:
-                self._body.append(p)
+                self._body.append(element)
 
 
 class _Cell(_Container):
-    """A table cell: its first paragraph replaces the empty one python-docx gave the cell."""
+    """A table cell's paragraphs, written into the table's XML with it."""
 
-    def __init__(self, cell: Any, part: Any) -> None:
+    def __init__(self, part: Any) -> None:
         self.part = part
-        self._cell = cell
-        self._first = True
+        self.paragraphs: list[str] = []
 
-    def add(self, style: str | None, num_id: int | None, runs: str) -> Any:
-        p = xml.parse_elements(xml.paragraph(style, num_id, runs))[0]
-        if self._first:
-            empty = self._cell.paragraphs[0]._p  # noqa: SLF001
-            empty.addnext(p)
-            empty.getparent().remove(empty)
-            self._first = False
-        else:
-            self._cell._tc.append(p)  # noqa: SLF001
-        return p
+    def add(self, style: str | None, num_id: int | None, runs: str) -> None:
+        self.paragraphs.append(xml.paragraph(style, num_id, runs))
 
 
 class _Note(_Container):
@@ -257,6 +255,7 @@ class _Builder:
             return None  # the style has no numbering: fall back to the style alone
 
     def table(self, node: Element, where: _Container) -> None:
+        """A Word table in the body, written as WordprocessingML like the paragraphs; header cells in bold."""
         rows = [[c for c in row if c.tag in ("td", "th")] for row in node.iter("tr")]
         if where is not self.body:  # Word tables inside notes or cells: keep it simple
             for cells in rows:
@@ -265,24 +264,17 @@ class _Builder:
         width = max((len(cells) for cells in rows), default=0)
         if not rows or not width:
             return
-        self.body.flush()  # the paragraphs before the table go in first
-        table = self.document.add_table(rows=len(rows), cols=width)
-        table.autofit = False
         widths = self._column_widths(rows, width, self._text_width())
-        for column, column_width in zip(table.columns, widths, strict=True):
-            column.width = column_width  # the grid, which LibreOffice follows
+        xml_rows = []
+        for cells in rows:
+            xml_cells = []
+            for cell_node in cells:
+                cell = _Cell(self.document.part)
+                self.paragraph(cell_node, cell, None, fmt=frozenset({"b"}) if cell_node.tag == "th" else frozenset())
+                xml_cells.append("".join(cell.paragraphs))
+            xml_rows.append(xml_cells)
         grid = self.document.styles.element.get_by_id(self.styles["Table Grid"])
-        if grid is not None:
-            table.style = grid.name_val
-        table_cells = table._cells  # noqa: SLF001 (table.cell() rebuilds this list on every call)
-        for r, cells in enumerate(rows):
-            for c, cell_node in enumerate(cells):
-                cell = table_cells[r * width + c]
-                cell.width = widths[c]
-                p = self.paragraph(cell_node, _Cell(cell, self.document.part), None)
-                if cell_node.tag == "th":
-                    for run in p.findall(qn("w:r")):
-                        self._embolden(run)
+        self.body.add_table(xml.table(self.styles["Table Grid"] if grid is not None else None, widths, xml_rows))
         self.body.add(None, None, "")  # Word merges adjacent tables; keep them apart
 
     def _text_width(self) -> int:
@@ -292,14 +284,14 @@ class _Builder:
         except TypeError:  # a reference document without page size
             return int(Inches(6))
 
-    def _column_widths(self, rows: list[list[Element]], count: int, total: int) -> list[Emu]:
+    def _column_widths(self, rows: list[list[Element]], count: int, total: int) -> list[int]:
         """Share the text width by how much each column holds, so quotes get room."""
         weights = [0.0] * count
         for cells in rows:
             for c, cell in enumerate(cells[:count]):
                 weights[c] = max(weights[c], min(len(self.plain_text(cell)), 80))
         weights = [max(w, 18.0) for w in weights]  # room for short columns such as "para. 12"
-        return [Emu(int(total * w / sum(weights))) for w in weights]
+        return [int(total * w / sum(weights)) for w in weights]
 
     def plain_text(self, node: Element) -> str:
         """The text of ``node`` as a reader sees it: raw tags dropped, entities decoded."""
@@ -446,20 +438,6 @@ class _Builder:
         if "sup" in fmt:
             props.append('<w:vertAlign w:val="superscript"/>')
         return f"<w:rPr>{''.join(props)}</w:rPr>" if props else ""
-
-    @staticmethod
-    def _embolden(run: Any) -> None:
-        """Make a run bold (a table header cell's): ``w:b`` after rStyle and rFonts, before the rest."""
-        rpr = run.find(xml.W_RPR)
-        if rpr is None:
-            rpr = SubElement(run, xml.W_RPR)
-            run.insert(0, rpr)
-        if rpr.find(qn("w:b")) is not None:
-            return
-        bold = SubElement(rpr, qn("w:b"))
-        later = [c for c in rpr if c.tag in (qn("w:i"), qn("w:strike"), qn("w:vertAlign"))]
-        if later:
-            later[0].addprevious(bold)
 
 
 def _attribute(value: str) -> str:

@@ -40,10 +40,13 @@ from markdown.treeprocessors import Treeprocessor
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 # Every character an inline pattern of this dialect starts with (escapes, code,
-# emphasis, links, images, footnotes, raw HTML, autolinks, entities), and the
-# hard line break. Text without any of them comes out of the inline pass as it went in.
-_INLINE_TRIGGERS = re.compile(r"[\\`*_\[<&]|  \n")
+# emphasis, links, images, footnotes, raw HTML, autolinks), and the hard line
+# break. Text without any of them comes out of the inline pass as it went in.
+# An entity ('&amp;') is no trigger: the entity pattern keeps it as raw HTML,
+# and the serializer writes it unchanged from plain text all the same.
+_INLINE_TRIGGERS = re.compile(r"[\\`*_\[<]|  \n")
 _FOOTNOTE_REF = r"\[\^([^\]]*)\]"  # the footnotes extension's own reference syntax, unchanged
+_FOOTNOTE_REFS = re.compile(_FOOTNOTE_REF)
 
 EXTENSIONS = ("footnotes", "tables", "sane_lists")
 
@@ -95,14 +98,21 @@ class BriefingExtension(Extension):
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Python-Markdown's API)
         footnotes = _footnote_extension(md)
+        references = None
         if footnotes is not None:
             # Same names and priorities as the footnotes extension's own, which they replace.
-            md.inlinePatterns.register(NumberedFootnoteReferences(footnotes), "footnote", 175)
+            references = NumberedFootnoteReferences(footnotes)
+            md.inlinePatterns.register(references, "footnote", 175)
             if "footnote-reorder" in md.treeprocessors:
                 md.treeprocessors.register(FootnoteOrder(footnotes), "footnote-reorder", 19)
         # After the footnotes are gathered (50), before the inline pass (20).
-        md.treeprocessors.register(PlainTextMarker(md), "briefing-plain-text", 21)
+        marker = PlainTextMarker(md)
+        if self.keep_tree and references is not None and footnotes is not None:
+            marker.cite_with(references, footnotes)
+        md.treeprocessors.register(marker, "briefing-plain-text", 21)
         if self.keep_tree:
+            # Only whitespace between blocks, which Word has no use for.
+            md.treeprocessors.deregister("prettify", strict=False)
             # After the last of Python-Markdown's own (unescape, at 0).
             md.treeprocessors.register(_KeepTree(md), _KEEP_TREE, -100)
 
@@ -118,17 +128,51 @@ def _footnote_extension(md: markdown.Markdown) -> FootnoteExtension | None:
 
 
 class PlainTextMarker(Treeprocessor):
-    """Marks text that no inline pattern can change as atomic, so the inline pass skips it."""
+    """Marks text that no inline pattern can change as atomic, so the inline pass skips it.
+
+    For the Word builder it also takes a quote's footnote references out of
+    text that holds nothing else to act on (a cited quote, the commonest text
+    of a briefing): each becomes the footnotes extension's own ``<sup>``
+    through its registered pattern, and the text around it is atomic. The
+    inline pass would make the same elements; only the order in which repeated
+    references get their back-link ids (``fnref2:``) can differ, and Word
+    footnotes have no back-links. HTML output never takes this path.
+    """
+
+    _references: NumberedFootnoteReferences | None = None
+    _footnotes: FootnoteExtension | None = None
+
+    def cite_with(self, references: NumberedFootnoteReferences, footnotes: FootnoteExtension) -> None:
+        self._references, self._footnotes = references, footnotes
 
     def run(self, root: Element) -> None:
         atomic = util.AtomicString
         search = _INLINE_TRIGGERS.search
-        for element in root.iter():
+        for element in list(root.iter()):
             text = element.text
             # The inline pass looks at an element's text only when it is not
             # atomic; tails it always reads, so only text is marked.
-            if text and not isinstance(text, atomic) and not search(text):
+            if not text or isinstance(text, atomic):
+                continue
+            if not search(text):
                 element.text = atomic(text)
+            elif self._references is not None and "[^" in text and not len(element):
+                self._cite(element, text)
+
+    def _cite(self, element: Element, text: str) -> None:
+        assert self._references is not None and self._footnotes is not None
+        refs = list(_FOOTNOTE_REFS.finditer(text))
+        if _INLINE_TRIGGERS.search(_FOOTNOTE_REFS.sub("", text)):
+            return  # something else to act on: the inline pass reads it all
+        if any(m.group(1) not in self._footnotes.footnotes for m in refs):
+            return  # an undefined note stays text, for the other patterns to read
+        atomic = util.AtomicString
+        element.text = atomic(text[:refs[0].start()])
+        for i, m in enumerate(refs):
+            sup, _start, _end = self._references.handleMatch(m, text)
+            assert sup is not None
+            sup.tail = atomic(text[m.end():refs[i + 1].start() if i + 1 < len(refs) else len(text)])
+            element.append(sup)
 
 
 class NumberedFootnoteReferences(FootnoteInlineProcessor):

@@ -72,10 +72,10 @@ class SafeDocument(QTextDocument):
 
 
 def markdown_to_html(text: str) -> str:
-    import markdown  # imported by the first render, not when the window opens
+    """The briefing as HTML, read by the same Markdown dialect the Word export reads."""
+    from briefer.export.markdown_dialect import markdown_to_html as dialect_html  # loaded by the first render
 
-    # "extra" brings footnotes and tables, which the templates use for citations.
-    return markdown.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
+    return dialect_html(text)
 
 
 @dataclass
