@@ -32,6 +32,7 @@ from markdown.extensions.footnotes import (
     FootnoteInlineProcessor,
     FootnoteReorderingProcessor,
 )
+from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
 # python-docx (lxml) refuses XML-illegal characters: C0 controls except tab
@@ -46,7 +47,6 @@ _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]
 # and the serializer writes it unchanged from plain text all the same.
 _INLINE_TRIGGERS = re.compile(r"[\\`*_\[<]|  \n")
 _FOOTNOTE_REF = r"\[\^([^\]]*)\]"  # the footnotes extension's own reference syntax, unchanged
-_FOOTNOTE_REFS = re.compile(_FOOTNOTE_REF)
 
 EXTENSIONS = ("footnotes", "tables", "sane_lists")
 
@@ -98,17 +98,15 @@ class BriefingExtension(Extension):
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Python-Markdown's API)
         footnotes = _footnote_extension(md)
-        references = None
         if footnotes is not None:
             # Same names and priorities as the footnotes extension's own, which they replace.
-            references = NumberedFootnoteReferences(footnotes)
-            md.inlinePatterns.register(references, "footnote", 175)
+            md.inlinePatterns.register(NumberedFootnoteReferences(footnotes), "footnote", 175)
             if "footnote-reorder" in md.treeprocessors:
                 md.treeprocessors.register(FootnoteOrder(footnotes), "footnote-reorder", 19)
         # After the footnotes are gathered (50), before the inline pass (20).
         marker = PlainTextMarker(md)
-        if self.keep_tree and references is not None and footnotes is not None:
-            marker.cite_with(references, footnotes)
+        if self.keep_tree and footnotes is not None:
+            marker.read_citations(footnotes)
         md.treeprocessors.register(marker, "briefing-plain-text", 21)
         if self.keep_tree:
             # Only whitespace between blocks, which Word has no use for.
@@ -130,20 +128,26 @@ def _footnote_extension(md: markdown.Markdown) -> FootnoteExtension | None:
 class PlainTextMarker(Treeprocessor):
     """Marks text that no inline pattern can change as atomic, so the inline pass skips it.
 
-    For the Word builder it also takes a quote's footnote references out of
-    text that holds nothing else to act on (a cited quote, the commonest text
-    of a briefing): each becomes the footnotes extension's own ``<sup>``
-    through its registered pattern, and the text around it is atomic. The
-    inline pass would make the same elements; only the order in which repeated
-    references get their back-link ids (``fnref2:``) can differ, and Word
-    footnotes have no back-links. HTML output never takes this path.
+    For the Word builder it also reads the commonest text of a briefing, a
+    cited quote, ahead of the inline pass: when the only things in a text that
+    an inline pattern acts on are footnote references and hard line breaks,
+    the registered ``footnote`` and ``linebreak`` patterns themselves make
+    their elements (their own regular expressions, their own ``handleMatch``)
+    and the text around them is atomic. The inline pass would make the same
+    elements; only the order in which repeated references get their back-link
+    ids (``fnref2:``) can differ, and Word footnotes have no back-links. HTML
+    output never takes this path.
     """
 
-    _references: NumberedFootnoteReferences | None = None
+    _simple: list[InlineProcessor] = []
     _footnotes: FootnoteExtension | None = None
 
-    def cite_with(self, references: NumberedFootnoteReferences, footnotes: FootnoteExtension) -> None:
-        self._references, self._footnotes = references, footnotes
+    def read_citations(self, footnotes: FootnoteExtension) -> None:
+        """Take footnote references and line breaks out of cited quotes (the Word builder's path)."""
+        patterns = self.md.inlinePatterns
+        self._simple = [patterns[name] for name in ("footnote", "linebreak")
+                        if name in patterns and isinstance(patterns[name], InlineProcessor)]
+        self._footnotes = footnotes
 
     def run(self, root: Element) -> None:
         atomic = util.AtomicString
@@ -156,23 +160,34 @@ class PlainTextMarker(Treeprocessor):
                 continue
             if not search(text):
                 element.text = atomic(text)
-            elif self._references is not None and "[^" in text and not len(element):
-                self._cite(element, text)
+            elif self._simple and not len(element):
+                self._read_simple(element, text)
 
-    def _cite(self, element: Element, text: str) -> None:
-        assert self._references is not None and self._footnotes is not None
-        refs = list(_FOOTNOTE_REFS.finditer(text))
-        if _INLINE_TRIGGERS.search(_FOOTNOTE_REFS.sub("", text)):
+    def _read_simple(self, element: Element, text: str) -> None:
+        matches = sorted(((m, pattern) for pattern in self._simple
+                          for m in pattern.getCompiledRegExp().finditer(text)), key=lambda mp: mp[0].start())
+        if not matches:
+            return
+        rest, pos = [], 0
+        for m, _pattern in matches:
+            if m.start() < pos:
+                return  # overlapping matches: the inline pass decides
+            rest.append(text[pos:m.start()])
+            pos = m.end()
+        rest.append(text[pos:])
+        if _INLINE_TRIGGERS.search("".join(rest)):
             return  # something else to act on: the inline pass reads it all
-        if any(m.group(1) not in self._footnotes.footnotes for m in refs):
+        assert self._footnotes is not None
+        if any(isinstance(p, FootnoteInlineProcessor) and m.group(1) not in self._footnotes.footnotes
+               for m, p in matches):
             return  # an undefined note stays text, for the other patterns to read
         atomic = util.AtomicString
-        element.text = atomic(text[:refs[0].start()])
-        for i, m in enumerate(refs):
-            sup, _start, _end = self._references.handleMatch(m, text)
-            assert sup is not None
-            sup.tail = atomic(text[m.end():refs[i + 1].start() if i + 1 < len(refs) else len(text)])
-            element.append(sup)
+        element.text = atomic(rest[0])
+        for (m, pattern), tail in zip(matches, rest[1:], strict=True):
+            node, _start, _end = pattern.handleMatch(m, text)
+            assert isinstance(node, Element)
+            node.tail = atomic(tail)
+            element.append(node)
 
 
 class NumberedFootnoteReferences(FootnoteInlineProcessor):
