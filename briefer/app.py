@@ -52,9 +52,11 @@ def report_unexpected_errors(show: Callable[[str, str], None] | None) -> None:
         report = save_traceback(exc_type, exc, tb)
         print(f"briefer: internal error: {summary(exc)} (details in {report})", file=sys.stderr)
         if show is not None:
-            show("Briefer ran into a problem",
-                 f"Something went wrong: {summary(exc)}\n\nYour project holds everything up to your last "
-                 f"completed action. The details, for a bug report, are in {report}.")
+            show(
+                "Briefer ran into a problem",
+                f"Something went wrong: {summary(exc)}\n\nYour project holds everything up to your last "
+                f"completed action. The details, for a bug report, are in {report}.",
+            )
 
     def thread_hook(args: threading.ExceptHookArgs) -> None:
         if args.exc_type is not SystemExit and args.exc_value is not None:

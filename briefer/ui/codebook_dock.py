@@ -11,10 +11,20 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QMimeData, QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QFont, QKeySequence, QStandardItem, QStandardItemModel, QUndoStack
+
 # Dialogs are imported where they open: PySide6 builds a class's Python type and
 # enums on its first use (1-3 ms for each dialog class) and start-up needs none.
-from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QHeaderView, QMenu, QToolBar, QToolButton, QTreeView,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDockWidget,
+    QHeaderView,
+    QMenu,
+    QToolBar,
+    QToolButton,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from briefer.core.errors import BrieferError
 from briefer.core.model import Tag
@@ -31,8 +41,18 @@ if TYPE_CHECKING:
 commands = lazy_module("briefer.core.commands")  # loaded on the first edit, not at start-up
 
 TagIdRole = Qt.ItemDataRole.UserRole + 1
-_PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
-            "#9c755f", "#bab0ac")
+_PALETTE = (
+    "#4e79a7",
+    "#f28e2b",
+    "#e15759",
+    "#76b7b2",
+    "#59a14f",
+    "#edc948",
+    "#b07aa1",
+    "#ff9da7",
+    "#9c755f",
+    "#bab0ac",
+)
 STANCE_MARK = "◆"
 
 
@@ -132,17 +152,37 @@ class CodebookDock(QDockWidget):
     def _edit_menu(self) -> QMenu:
         menu = QMenu(self)
         menu.aboutToShow.connect(self._update_actions)
-        for act in (self.add_child_action, self.rename_action, self.color_action, self.stance_action, None,
-                    self.up_action, self.down_action, self.indent_action, self.outdent_action, None,
-                    self.merge_action, self.delete_action):
+        for act in (
+            self.add_child_action,
+            self.rename_action,
+            self.color_action,
+            self.stance_action,
+            None,
+            self.up_action,
+            self.down_action,
+            self.indent_action,
+            self.outdent_action,
+            None,
+            self.merge_action,
+            self.delete_action,
+        ):
             menu.addSeparator() if act is None else menu.addAction(act)
         return menu
 
     def _update_actions(self) -> None:
         tag = self.selected_tag()
-        for act in (self.add_child_action, self.rename_action, self.color_action, self.stance_action,
-                    self.up_action, self.down_action, self.indent_action, self.outdent_action,
-                    self.merge_action, self.delete_action):
+        for act in (
+            self.add_child_action,
+            self.rename_action,
+            self.color_action,
+            self.stance_action,
+            self.up_action,
+            self.down_action,
+            self.indent_action,
+            self.outdent_action,
+            self.merge_action,
+            self.delete_action,
+        ):
             act.setEnabled(tag is not None)
         self.stance_action.setChecked(bool(tag and tag.is_stance))
 
@@ -260,8 +300,9 @@ class CodebookDock(QDockWidget):
         targets = [t for t in self.service.tags.all() if t.id not in excluded]
         if not targets:
             return
-        name, ok = QInputDialog.getItem(self, "Merge tag", f"Move the passages of “{tag.name}” to:",
-                                        [t.name for t in targets], 0, False)
+        name, ok = QInputDialog.getItem(
+            self, "Merge tag", f"Move the passages of “{tag.name}” to:", [t.name for t in targets], 0, False
+        )
         if ok:
             target = next(t for t in targets if t.name == name)
             if self._run(commands.MergeTags(tag.id, target.id, f"Merge {tag.name} into {target.name}")):
@@ -277,13 +318,16 @@ class CodebookDock(QDockWidget):
         children = len(commands.tag_subtree(self.service, tag.id)) - 1
         if used or children:
             what = f"{used} passage{'s' if used != 1 else ''}" + (
-                f" and its {children} sub-tag{'s' if children != 1 else ''}" if children else "")
+                f" and its {children} sub-tag{'s' if children != 1 else ''}" if children else ""
+            )
             answer = QMessageBox.question(
-                self, "Delete tag",
+                self,
+                "Delete tag",
                 f"Delete the tag “{tag.name}”? It is used by {what}.\n"
                 "The passages stay; they only lose this tag. You can undo this.",
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Cancel)
+                QMessageBox.StandardButton.Cancel,
+            )
             if answer != QMessageBox.StandardButton.Yes:
                 return
         self._run(commands.DeleteTag(tag.id, f"Delete tag {tag.name}"))

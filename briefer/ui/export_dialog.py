@@ -18,9 +18,21 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
-                               QLabel, QLineEdit, QPlainTextEdit, QProgressBar, QPushButton, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from briefer.core.errors import BrieferError
 from briefer.core.project import open_for_reading
@@ -72,8 +84,7 @@ class ExportWorker(QObject):
 
         try:
             with open_for_reading(self.project) as opened:
-                result = export_project(opened, self.output, template_name=self.template,
-                                        project_path=self.project)
+                result = export_project(opened, self.output, template_name=self.template, project_path=self.project)
         except (BrieferError, OSError) as exc:
             self.failed.emit(str(exc))
             return
@@ -191,8 +202,9 @@ class ExportDialog(QDialog):
 
     def _browse(self) -> None:
         suffix = self.format.currentData()
-        chosen, _ = QFileDialog.getSaveFileName(self, "Export briefing", self.path.text(),
-                                                f"{self.format.currentText()} (*{suffix})")
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, "Export briefing", self.path.text(), f"{self.format.currentText()} (*{suffix})"
+        )
         if chosen:
             self.path.setText(chosen if chosen.endswith(suffix) else chosen + suffix)
 
@@ -213,8 +225,9 @@ class ExportDialog(QDialog):
         self.checks.setPlainText("Checking quotes and citations…")
         self.export_button.setEnabled(False)
         project = Path(self.service.path)
-        self._checking = BackgroundJob(lambda: dry_run(project, name), prepare=_import_exporter,
-                                       name="briefer-export-checks")
+        self._checking = BackgroundJob(
+            lambda: dry_run(project, name), prepare=_import_exporter, name="briefer-export-checks"
+        )
         self._check_jobs[:] = [self._checking]
         self._poll.start()
 

@@ -34,9 +34,11 @@ class FindBar(QWidget):
         layout.addWidget(next_button)
         layout.addWidget(self.status)
         layout.addWidget(close_button)
-        for seq, slot in ((QKeySequence.StandardKey.FindNext, self.find_next),
-                          (QKeySequence.StandardKey.FindPrevious, self.find_previous),
-                          (QKeySequence(Qt.Key.Key_Escape), self.close_bar)):
+        for seq, slot in (
+            (QKeySequence.StandardKey.FindNext, self.find_next),
+            (QKeySequence.StandardKey.FindPrevious, self.find_previous),
+            (QKeySequence(Qt.Key.Key_Escape), self.close_bar),
+        ):
             shortcut = QShortcut(QKeySequence(seq), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)

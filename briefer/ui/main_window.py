@@ -10,6 +10,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+
 # Dialogs are imported where they open: PySide6 builds a class's Python type and
 # enums on its first use (1-3 ms for each dialog class) and start-up needs none.
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QWidget
@@ -155,8 +156,10 @@ class MainWindow(QMainWindow):
         if first_run:
             for dock in docks:
                 dock.show()
-        untouched = all(self.dockWidgetArea(dock) == RIGHT and not dock.isFloating()
-                        and not self.tabifiedDockWidgets(dock) for dock in docks)
+        untouched = all(
+            self.dockWidgetArea(dock) == RIGHT and not dock.isFloating() and not self.tabifiedDockWidgets(dock)
+            for dock in docks
+        )
         if not (first_run or untouched):
             return
         self.splitDockWidget(self.outline, self.preview, Qt.Orientation.Vertical)

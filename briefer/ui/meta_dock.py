@@ -17,11 +17,14 @@ from briefer.ui.undo import push
 
 outline_commands = lazy_module("briefer.core.outline_commands")  # loaded on the first edit
 
-_LABELS = {"title": "Title", "author": "Author", "date": "Date", "marking": "Marking",
-           "bottom_line": "Bottom line"}
-_HINTS = {"title": "What the briefing answers", "author": "Who signs it",
-          "date": "For example 2026-11-23", "marking": "Handling line, e.g. UNCLASSIFIED // FOR OFFICIAL USE",
-          "bottom_line": "The answer in two or three sentences, first thing the reader sees"}
+_LABELS = {"title": "Title", "author": "Author", "date": "Date", "marking": "Marking", "bottom_line": "Bottom line"}
+_HINTS = {
+    "title": "What the briefing answers",
+    "author": "Who signs it",
+    "date": "For example 2026-11-23",
+    "marking": "Handling line, e.g. UNCLASSIFIED // FOR OFFICIAL USE",
+    "bottom_line": "The answer in two or three sentences, first thing the reader sees",
+}
 
 
 class MetaDock(QDockWidget):
@@ -91,6 +94,10 @@ class MetaDock(QDockWidget):
             return
         self._pushing = True
         try:
-            push(self.undo_stack, self.service, outline_commands.SetProjectMeta(name, value, label=f"Edit {_LABELS[name].lower()}"))
+            push(
+                self.undo_stack,
+                self.service,
+                outline_commands.SetProjectMeta(name, value, label=f"Edit {_LABELS[name].lower()}"),
+            )
         finally:
             self._pushing = False

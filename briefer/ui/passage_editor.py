@@ -10,8 +10,16 @@ import html
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListView, QListWidget, QListWidgetItem, QPlainTextEdit,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from briefer.core.errors import NotFoundError
 from briefer.core.model import Passage
@@ -46,8 +54,9 @@ class PassageEditor(QWidget):
         self.tags.setIconSize(QSize(12, 12))
         self.tags.itemChanged.connect(self._tag_toggled)
         self.note = QPlainTextEdit(objectName="passageNote", placeholderText="Why this matters (Markdown)…")
-        self.translation = QPlainTextEdit(objectName="passageTranslation",
-                                          placeholderText="Translation, for sources not in English…")
+        self.translation = QPlainTextEdit(
+            objectName="passageTranslation", placeholderText="Translation, for sources not in English…"
+        )
         for edit in (self.note, self.translation):
             edit.setTabChangesFocus(True)
             edit.setMaximumHeight(76)
@@ -126,7 +135,11 @@ class PassageEditor(QWidget):
         label = "Edit note" if name == "note" else "Edit translation"
         self._loading = True  # our own change event must not reload the edit being typed in
         try:
-            push(self.undo_stack, self.service, commands.SetPassageField(self.passage_id, name, edit.toPlainText(), label))
+            push(
+                self.undo_stack,
+                self.service,
+                commands.SetPassageField(self.passage_id, name, edit.toPlainText(), label),
+            )
         finally:
             self._loading = False
 
@@ -135,5 +148,10 @@ class PassageEditor(QWidget):
             return
         add = item.checkState() == Qt.CheckState.Checked
         tag_id = item.data(Qt.ItemDataRole.UserRole)
-        push(self.undo_stack, self.service, commands.TogglePassageTag(self.passage_id, tag_id, add,
-                                                               "Add tag to passage" if add else "Remove tag from passage"))
+        push(
+            self.undo_stack,
+            self.service,
+            commands.TogglePassageTag(
+                self.passage_id, tag_id, add, "Add tag to passage" if add else "Remove tag from passage"
+            ),
+        )

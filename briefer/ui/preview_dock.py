@@ -91,8 +91,9 @@ class PreviewResult:
     seconds: float = 0.0
 
 
-def render_preview(project: Path, template_name: str | None, gui_thread: QThread,
-                   seconds: float = RENDER_SECONDS) -> PreviewResult:
+def render_preview(
+    project: Path, template_name: str | None, gui_thread: QThread, seconds: float = RENDER_SECONDS
+) -> PreviewResult:
     """Render the briefing of the project file at ``project``; runs in a worker thread.
 
     Opens its own read-only connection (the window's stays with the GUI
@@ -241,8 +242,9 @@ class PreviewDock(QDockWidget):
         gui_thread = QCoreApplication.instance().thread()
         from briefer.ui.background import BackgroundJob  # with concurrent.futures: not needed at start-up
 
-        self._job = BackgroundJob(lambda: render_preview(project, template, gui_thread),
-                                  prepare=_import_renderer, name="briefer-preview")
+        self._job = BackgroundJob(
+            lambda: render_preview(project, template, gui_thread), prepare=_import_renderer, name="briefer-preview"
+        )
         self._running[:] = [self._job]
         self._poll.start()
         # A large briefing takes seconds: say so, rather than show a blank page.
@@ -281,8 +283,10 @@ class PreviewDock(QDockWidget):
         if result.error or result.document is None:
             self.error = result.error or "The preview could not be rendered."
             self.status.setText("⚠ not rendered")
-            self.view.setHtml(f"<p class='error'><b>The preview could not be rendered.</b></p>"
-                              f"<p class='error'>{html.escape(self.error)}</p>")
+            self.view.setHtml(
+                f"<p class='error'><b>The preview could not be rendered.</b></p>"
+                f"<p class='error'>{html.escape(self.error)}</p>"
+            )
             return
         self.error = ""
         self.markdown_text = result.markdown

@@ -8,8 +8,17 @@ points.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QMimeData, QPoint, Qt, Signal
-from PySide6.QtGui import (QAction, QContextMenuEvent, QDrag, QHelpEvent, QKeyEvent, QMouseEvent, QResizeEvent,
-                           QTextCursor, QUndoStack)
+from PySide6.QtGui import (
+    QAction,
+    QContextMenuEvent,
+    QDrag,
+    QHelpEvent,
+    QKeyEvent,
+    QMouseEvent,
+    QResizeEvent,
+    QTextCursor,
+    QUndoStack,
+)
 from PySide6.QtWidgets import QApplication, QMenu, QPlainTextEdit, QToolTip, QWidget
 
 from briefer.core.errors import BrieferError, NotFoundError
@@ -39,8 +48,9 @@ class ReaderView(QPlainTextEdit):
         self.setAccessibleName("Reader")
         self.setReadOnly(True)
         # Keep the caret and keyboard selection working in a read-only view.
-        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
-                                     | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.document().setDocumentMargin(18)
         self.setMouseTracking(True)
@@ -274,8 +284,14 @@ class ReaderView(QPlainTextEdit):
         parts = []
         for pid in hits:
             passage = passages[pid]
-            names = ", ".join(f"<span style='color:{tags[t].color}'>■</span> {_escape(tags[t].name)}"
-                              for t in passage.tags if t in tags) or "<i>untagged</i>"
+            names = (
+                ", ".join(
+                    f"<span style='color:{tags[t].color}'>■</span> {_escape(tags[t].name)}"
+                    for t in passage.tags
+                    if t in tags
+                )
+                or "<i>untagged</i>"
+            )
             note = f"<br>{_escape(passage.note[:300])}" if passage.note else ""
             parts.append(f"<b>{names}</b>{note}")
         QToolTip.showText(global_pos, "<hr>".join(parts), self)

@@ -11,8 +11,19 @@ import re
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
-from PySide6.QtWidgets import (QApplication, QDockWidget, QLabel, QLineEdit, QStyle, QStyledItemDelegate,
-                               QStyleOptionViewItem, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QLabel,
+    QLineEdit,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from briefer.core.service import ProjectService
 
@@ -25,8 +36,9 @@ HIT_LIMIT = 500
 class HitDelegate(QStyledItemDelegate):
     """Paints a hit as context with the match emphasised, centred on the match."""
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
-              index: QModelIndex | QPersistentModelIndex) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
         parts = index.data(ContextRole)
         if parts is None:
             super().paint(painter, option, index)
@@ -49,8 +61,11 @@ class HitDelegate(QStyledItemDelegate):
         painter.setPen(option.palette.highlightedText().color() if selected else QColor("#555"))
         painter.setFont(option.font)
         align = Qt.AlignmentFlag.AlignVCenter
-        painter.drawText(QRect(rect.left(), rect.top(), left_w, rect.height()), align | Qt.AlignmentFlag.AlignRight,
-                         fm.elidedText(before, Qt.TextElideMode.ElideLeft, left_w))
+        painter.drawText(
+            QRect(rect.left(), rect.top(), left_w, rect.height()),
+            align | Qt.AlignmentFlag.AlignRight,
+            fm.elidedText(before, Qt.TextElideMode.ElideLeft, left_w),
+        )
         x = rect.left() + left_w
         if not selected:
             painter.fillRect(QRect(x, rect.top() + 2, match_w, rect.height() - 4), QColor("#ffe08a"))
@@ -60,8 +75,11 @@ class HitDelegate(QStyledItemDelegate):
         painter.setFont(option.font)
         painter.setPen(option.palette.highlightedText().color() if selected else QColor("#555"))
         rest = rect.right() - x - match_w
-        painter.drawText(QRect(x + match_w, rect.top(), max(0, rest), rect.height()), align,
-                         fm.elidedText(after, Qt.TextElideMode.ElideRight, max(0, rest)))
+        painter.drawText(
+            QRect(x + match_w, rect.top(), max(0, rest), rect.height()),
+            align,
+            fm.elidedText(after, Qt.TextElideMode.ElideRight, max(0, rest)),
+        )
         painter.restore()
 
 

@@ -9,9 +9,21 @@ from pathlib import Path
 import pytest
 
 from briefer.core.errors import BrieferError
-from briefer.core.outline_commands import (AddSection, DeleteSection, MovePlacement, MovePlacements, MoveSection,
-                                           MoveSections, PlacePassages, RemovePlacements, RenameSection,
-                                           SectionFromTag, SetProjectMeta, SetSectionNotes, SetSectionStance)
+from briefer.core.outline_commands import (
+    AddSection,
+    DeleteSection,
+    MovePlacement,
+    MovePlacements,
+    MoveSection,
+    MoveSections,
+    PlacePassages,
+    RemovePlacements,
+    RenameSection,
+    SectionFromTag,
+    SetProjectMeta,
+    SetSectionNotes,
+    SetSectionStance,
+)
 from briefer.core.service import ProjectService
 from briefer.core.store import Store
 

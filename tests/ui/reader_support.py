@@ -9,8 +9,12 @@ from pathlib import Path
 from briefer.core.store import Store
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
-TAGS = (("Controls backfire", "#e8743b", True), ("Controls work", "#2a7ab9", True),
-        ("Semiconductors", "#9bc53d", False), ("AI models", "#b07cc6", False))
+TAGS = (
+    ("Controls backfire", "#e8743b", True),
+    ("Controls work", "#2a7ab9", True),
+    ("Semiconductors", "#9bc53d", False),
+    ("AI models", "#b07cc6", False),
+)
 ASTRAL_TEXT = "Emoji 😀 first, then 𠀋 rare: the quoted words here, and 🎉 more after.\nSecond line 𠀋 ends."
 
 
@@ -23,10 +27,16 @@ def build_project(path: Path) -> Path:
             store.add_tag(name=name, color=color, is_stance=stance)
         for entry in manifest:
             text = (CORPUS / entry["file"]).read_text(encoding="utf-8")
-            store.add_document(text=text, sha256=hashlib.sha256(text.encode()).hexdigest(),
-                               title=entry["title"], publisher=entry["publisher"], language=entry["language"])
-        store.add_document(text=ASTRAL_TEXT, sha256=hashlib.sha256(ASTRAL_TEXT.encode()).hexdigest(),
-                           title="Astral", language="en")
+            store.add_document(
+                text=text,
+                sha256=hashlib.sha256(text.encode()).hexdigest(),
+                title=entry["title"],
+                publisher=entry["publisher"],
+                language=entry["language"],
+            )
+        store.add_document(
+            text=ASTRAL_TEXT, sha256=hashlib.sha256(ASTRAL_TEXT.encode()).hexdigest(), title="Astral", language="en"
+        )
     return path
 
 

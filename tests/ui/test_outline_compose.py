@@ -62,8 +62,9 @@ def test_balance_chart_of_many_outlets_groups_the_small_ones(qtbot) -> None:
     chart = BalanceChart()
     qtbot.addWidget(chart)
     tagged = Counter({f"Outlet {i:02}": 100 - i for i in range(20)})
-    balance = StanceBalance(1, "Controls backfire", "#c0392b", sections=1, tagged=tagged,
-                            placed=Counter({"Outlet 00": 3, "Outlet 19": 1}))
+    balance = StanceBalance(
+        1, "Controls backfire", "#c0392b", sections=1, tagged=tagged, placed=Counter({"Outlet 00": 3, "Outlet 19": 1})
+    )
     chart.set_data([balance])
     named = [f"Outlet {i:02}" for i in range(len(SOURCE_COLORS) - 1)]  # the biggest ones
     assert chart.sources == named + [f"{20 - len(named)} other outlets"]
@@ -80,8 +81,13 @@ def test_preview_shows_a_dropped_quote(project: Project, qtbot) -> None:
     quote = BACKFIRE[1][1]
     assert quote not in preview.view.toPlainText()
     model = OutlineModel(project.service, project.stack)
-    assert model.dropMimeData(M.encode_passages([project.backfire[1]]), Qt.DropAction.CopyAction, -1, 0,
-                              model.section_index(project.backfire_section))
+    assert model.dropMimeData(
+        M.encode_passages([project.backfire[1]]),
+        Qt.DropAction.CopyAction,
+        -1,
+        0,
+        model.section_index(project.backfire_section),
+    )
     assert preview.timer.isActive()  # refreshes after a pause, not at once
     qtbot.waitUntil(lambda: quote in preview.view.toPlainText(), timeout=3000)
     assert preview.error == ""
@@ -221,18 +227,25 @@ def test_export_dialog_writes_quotes_in_outline_order(project: Project, qtbot, t
     model = OutlineModel(project.service, project.stack)
     # Work first, then backfire, in an order different from the passage ids.
     order = [project.work[1], project.work[0]]
-    assert model.dropMimeData(M.encode_passages(order), Qt.DropAction.CopyAction, -1, 0,
-                              model.section_index(project.work_section))
-    assert model.dropMimeData(M.encode_passages([project.backfire[2], project.backfire[0]]),
-                              Qt.DropAction.CopyAction, -1, 0, model.section_index(project.backfire_section))
+    assert model.dropMimeData(
+        M.encode_passages(order), Qt.DropAction.CopyAction, -1, 0, model.section_index(project.work_section)
+    )
+    assert model.dropMimeData(
+        M.encode_passages([project.backfire[2], project.backfire[0]]),
+        Qt.DropAction.CopyAction,
+        -1,
+        0,
+        model.section_index(project.backfire_section),
+    )
     dialog = ExportDialog(project.service)
     qtbot.addWidget(dialog)
     assert dialog.checking and not dialog.export_button.isEnabled()  # a dry render runs in the background
     qtbot.waitUntil(lambda: not dialog.checking, timeout=10000)
     # The sources have no date or URL: the analyst is warned, and may export anyway.
     lines = dialog.checks.toPlainText().splitlines()
-    assert lines and all(line.startswith("⚠ source ") and line.endswith("its citation is incomplete")
-                         for line in lines), lines
+    assert lines and all(
+        line.startswith("⚠ source ") and line.endswith("its citation is incomplete") for line in lines
+    ), lines
     assert not dialog.blocking_errors and dialog.export_button.isEnabled()
     out = tmp_path / "briefing.md"
     dialog.format.setCurrentIndex(dialog.format.findData(".md"))
@@ -287,8 +300,9 @@ def test_export_dialog_shows_template_errors_with_file_and_line(project: Project
 
 def test_the_window_composes_the_briefing_docks_on_the_right(window, qtbot) -> None:  # type: ignore[no-untyped-def]
     right = Qt.DockWidgetArea.RightDockWidgetArea
-    docks = {name: window.findChild(QDockWidget, name) for name in ("outlineDock", "metaDock", "balanceDock",
-                                                                     "previewDock")}
+    docks = {
+        name: window.findChild(QDockWidget, name) for name in ("outlineDock", "metaDock", "balanceDock", "previewDock")
+    }
     for dock in docks.values():
         assert window.dockWidgetArea(dock) == right and not dock.isFloating()
         assert dock.toggleViewAction() in window.menus.view_menu.actions()
@@ -315,8 +329,9 @@ def test_outline_in_the_real_main_window_places_and_undoes(window, qtbot) -> Non
     outline.add_section_action.trigger()
     (section,) = window.service.store.list_sections()
     model = outline.model
-    assert model.dropMimeData(M.encode_passages([passage]), Qt.DropAction.CopyAction, -1, 0,
-                              model.section_index(section.id))
+    assert model.dropMimeData(
+        M.encode_passages([passage]), Qt.DropAction.CopyAction, -1, 0, model.section_index(section.id)
+    )
     assert [p.passage for p in window.service.store.list_placements(section.id)] == [passage]
     window.undo_stack.undo()
     assert window.service.store.list_placements(section.id) == []
@@ -361,8 +376,9 @@ def test_the_right_docks_stay_where_the_analyst_put_them(project_file: Path, qtb
     again.close()
 
 
-def test_a_layout_saved_before_the_briefing_docks_existed_gets_them_arranged(project_file: Path, qtbot,
-                                                                            tmp_path: Path) -> None:
+def test_a_layout_saved_before_the_briefing_docks_existed_gets_them_arranged(
+    project_file: Path, qtbot, tmp_path: Path
+) -> None:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QPlainTextEdit
 
@@ -371,8 +387,10 @@ def test_a_layout_saved_before_the_briefing_docks_existed_gets_them_arranged(pro
     older = QMainWindow()  # the window's left and bottom docks only, as an older Briefer saved them
     qtbot.addWidget(older)
     older.setCentralWidget(QPlainTextEdit())
-    for name, area in (("corpusDock", Qt.DockWidgetArea.LeftDockWidgetArea),
-                       ("passagesDock", Qt.DockWidgetArea.BottomDockWidgetArea)):
+    for name, area in (
+        ("corpusDock", Qt.DockWidgetArea.LeftDockWidgetArea),
+        ("passagesDock", Qt.DockWidgetArea.BottomDockWidgetArea),
+    ):
         dock = QDockWidget(name)
         dock.setObjectName(name)
         older.addDockWidget(area, dock)

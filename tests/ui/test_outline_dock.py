@@ -18,7 +18,6 @@ from briefer.ui.undo import push
 from outline_support import Project
 
 
-
 @pytest.fixture
 def dock(project: Project, qtbot) -> Iterator[OutlineDock]:
     window = QMainWindow()

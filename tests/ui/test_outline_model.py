@@ -10,13 +10,20 @@ from PySide6.QtCore import QModelIndex, Qt
 
 from briefer.core.outline_commands import PlacePassages
 from briefer.ui import mime as M
-from briefer.ui.outline_model import (COUNT_ROLE, ID_ROLE, KIND_ROLE, PASSAGE_ROLE, QUOTE_ROLE, SOURCE_ROLE,
-                                      TAGS_ROLE, OutlineModel)
+from briefer.ui.outline_model import (
+    COUNT_ROLE,
+    ID_ROLE,
+    KIND_ROLE,
+    PASSAGE_ROLE,
+    QUOTE_ROLE,
+    SOURCE_ROLE,
+    TAGS_ROLE,
+    OutlineModel,
+)
 from briefer.ui.undo import push
 from outline_support import BACKFIRE, Project
 
 COPY, MOVE = Qt.DropAction.CopyAction, Qt.DropAction.MoveAction
-
 
 
 @pytest.fixture
@@ -35,10 +42,16 @@ def test_python_model_tester_through_edits(project: Project, qtmodeltester) -> N
     m = OutlineModel(project.service, project.stack)
     qtmodeltester.check(m, force_py=True)  # stays connected and rechecks on every signal
     place(project, project.backfire_section, project.backfire)
-    assert m.dropMimeData(m.mimeData([m.section_index(project.work_section)]), MOVE, -1, 0,
-                          m.section_index(project.backfire_section))
-    assert m.dropMimeData(m.mimeData([m.index(0, 0, m.section_index(project.backfire_section))]), MOVE, -1, 0,
-                          m.section_index(project.work_section))
+    assert m.dropMimeData(
+        m.mimeData([m.section_index(project.work_section)]), MOVE, -1, 0, m.section_index(project.backfire_section)
+    )
+    assert m.dropMimeData(
+        m.mimeData([m.index(0, 0, m.section_index(project.backfire_section))]),
+        MOVE,
+        -1,
+        0,
+        m.section_index(project.work_section),
+    )
     for _ in range(3):
         project.stack.undo()
     for _ in range(3):
@@ -79,8 +92,9 @@ def test_drop_passages_into_section_is_one_undo_step(model: OutlineModel, projec
     project.stack.redo()
     assert project.placed(project.backfire_section) == project.backfire[:2]
     # Dropping at a row inserts there.
-    assert model.dropMimeData(M.encode_passages([project.backfire[2]]), COPY, 1, 0,
-                              model.section_index(project.backfire_section))
+    assert model.dropMimeData(
+        M.encode_passages([project.backfire[2]]), COPY, 1, 0, model.section_index(project.backfire_section)
+    )
     assert project.placed(project.backfire_section) == [project.backfire[0], project.backfire[2], project.backfire[1]]
 
 
@@ -188,8 +202,7 @@ def test_nest_and_reorder_sections_by_dragging(model: OutlineModel, project: Pro
     with project.reopen() as store:
         assert store.get_section(project.work_section).parent is None
     # Reorder at the top level: "Controls work" first.
-    assert model.dropMimeData(model.mimeData([model.section_index(project.work_section)]), MOVE, 0, 0,
-                              QModelIndex())
+    assert model.dropMimeData(model.mimeData([model.section_index(project.work_section)]), MOVE, 0, 0, QModelIndex())
     assert [model.index(r, 0).data() for r in range(2)] == ["Controls work", "Controls backfire"]
     project.stack.undo()
     assert [model.index(r, 0).data() for r in range(2)] == ["Controls backfire", "Controls work"]
@@ -226,8 +239,10 @@ def test_a_placed_passage_edit_repaints_only_its_own_rows(model: OutlineModel, p
     changed: list[int] = []
     model.dataChanged.connect(lambda top, _bottom, _roles=None: changed.append(top.data(ID_ROLE)))
     project.service.add_passage_tag(project.backfire[0], project.work_tag)
-    both = [model.index(0, 0, section).data(ID_ROLE),
-            model.index(0, 0, model.section_index(project.work_section)).data(ID_ROLE)]
+    both = [
+        model.index(0, 0, section).data(ID_ROLE),
+        model.index(0, 0, model.section_index(project.work_section)).data(ID_ROLE),
+    ]
     assert sorted(changed) == sorted(both)  # both placements of the passage, nothing else
     assert ("Controls work", "#2e86c1") in first.data(TAGS_ROLE)
     assert second.data(TAGS_ROLE) == [("Controls backfire", "#c0392b")]

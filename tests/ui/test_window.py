@@ -25,8 +25,12 @@ def tag_passage(qtbot, window, start: int, end: int, key: Qt.Key = Qt.Key.Key_1)
 
 
 def test_object_names_for_automation(window) -> None:
-    for name, kind in (("reader", QPlainTextEdit), ("corpusView", object), ("codebookView", object),
-                       ("passageView", object)):
+    for name, kind in (
+        ("reader", QPlainTextEdit),
+        ("corpusView", object),
+        ("codebookView", object),
+        ("passageView", object),
+    ):
         widget = window.findChild(kind, name)
         assert widget is not None, name
         assert widget.accessibleName()
@@ -63,7 +67,7 @@ def test_corpus_search_finds_two_character_chinese_word(qtbot, window) -> None:
 def test_corpus_search_hit_after_astral_character(window) -> None:
     window.search.search("rare")
     astral = doc_id(window, "Astral")
-    (document, start, end), = [hit for hit in window.search.hits() if hit[0] == astral]
+    ((document, start, end),) = [hit for hit in window.search.hits() if hit[0] == astral]
     assert start == 22  # code points; Qt sees it at 24
     window.show_hit(document, start, end)
     assert window.reader.textCursor().selectedText() == "rare"
@@ -105,6 +109,7 @@ def test_deleting_a_used_tag_asks_first(qtbot, window, project_file: Path, monke
         def question(parent, title, text, *args, **kwargs):
             asked.append(text)
             return reply
+
         return question
 
     monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Cancel))
@@ -263,8 +268,16 @@ def test_every_dock_is_rebuilt_for_another_project(window, tmp_path: Path) -> No
 
     from reader_support import build_project
 
-    names = ["corpusDock", "codebookDock", "passagesDock", "searchDock",
-             "outlineDock", "metaDock", "balanceDock", "previewDock"]
+    names = [
+        "corpusDock",
+        "codebookDock",
+        "passagesDock",
+        "searchDock",
+        "outlineDock",
+        "metaDock",
+        "balanceDock",
+        "previewDock",
+    ]
     before = {d.objectName(): d for d in window.findChildren(QDockWidget)}
     assert sorted(before) == sorted(names)
     assert window.open_project(build_project(tmp_path / "other.briefer"))
@@ -310,6 +323,7 @@ def test_file_export_opens_the_export_dialog(window, qtbot) -> None:  # type: ig
     assert dialog.export_button.isEnabled() and not dialog.blocking_errors  # the bundled templates render
     assert dialog.template.currentData() == "memo"
     dialog.close()
+
 
 def test_delete_key_in_codebook_deletes_the_tag(qtbot, window) -> None:
     last = window.service.store.list_tags()[-1]

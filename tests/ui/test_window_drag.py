@@ -51,8 +51,7 @@ def test_a_codebook_tag_dragged_onto_the_outline_becomes_a_filled_section(window
     codebook = window.findChild(QTreeView, "codebookView")
     outline = window.findChild(QTreeView, "outlineView")
     model = codebook.model()
-    row = next(r for r in range(model.rowCount())
-               if str(model.index(r, 0).data()).startswith("Controls backfire"))
+    row = next(r for r in range(model.rowCount()) if str(model.index(r, 0).data()).startswith("Controls backfire"))
     mime = model.mimeData([model.index(row, 0)])
     before = outline.model().rowCount()
     assert outline.model().dropMimeData(mime, Qt.DropAction.CopyAction, before, 0, QModelIndex())
@@ -78,7 +77,8 @@ def test_the_current_passage_in_the_reader_drags_into_a_section(window, qtbot) -
     assert mime.text() == "“Huawei”"  # what another application would paste
     outline = window.findChild(QTreeView, "outlineView")
     qtbot.waitUntil(lambda: outline.model().rowCount() > 0)
-    assert outline.model().dropMimeData(mime, Qt.DropAction.CopyAction, -1, 0,
-                                        _section_index(outline, "Controls backfire"))
+    assert outline.model().dropMimeData(
+        mime, Qt.DropAction.CopyAction, -1, 0, _section_index(outline, "Controls backfire")
+    )
     with Store.open(service.store.path, readonly=True) as store:
         assert [p.passage for p in store.list_placements()] == [pid]
