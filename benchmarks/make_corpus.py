@@ -21,9 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from briefer.core.importing import import_paths  # noqa: E402
-from briefer.core.project import create_project, open_project  # noqa: E402
-from briefer.resources import corpus_dir  # noqa: E402
+from briefer.core.importing import import_paths
+from briefer.core.project import create_project, open_project
+from briefer.resources import corpus_dir
 
 BIG_DOC_CHARS = 2_000_000
 TOTAL_CHARS = 30_000_000

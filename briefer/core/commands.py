@@ -31,7 +31,7 @@ class MergeableCommand(Command, Protocol):
 
     merge_key: tuple[object, ...]
 
-    def merge(self, other: "MergeableCommand") -> bool: ...
+    def merge(self, other: MergeableCommand) -> bool: ...
 
 
 @dataclass

@@ -236,7 +236,7 @@ class PlacePassages:
             start = len(store.list_placements(self.section_id)) if self.position is None else self.position
             ids = self.placement_ids or [None] * len(self.passage_ids)
             created = []
-            for i, (passage, pl_id) in enumerate(zip(self.passage_ids, ids)):
+            for i, (passage, pl_id) in enumerate(zip(self.passage_ids, ids, strict=True)):
                 store.get_passage(passage)
                 created.append(
                     store.add_placement(

@@ -136,13 +136,13 @@ class BalanceChart(QWidget):
         per_stance = fm.height() + 2 * self.ROW + 4 * self.GAP
         return 4 + len(self.balances) * per_stance + legend_rows * (fm.height() + 4) + 4
 
-    def sizeHint(self) -> QSize:
+    def sizeHint(self) -> QSize:  # noqa: N802
         return QSize(320, max(self._height(), 40))
 
-    def minimumSizeHint(self) -> QSize:
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
         return QSize(200, max(self._height(), 40))
 
-    def paintEvent(self, event: QPaintEvent) -> None:
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         fm = QFontMetrics(self.font())

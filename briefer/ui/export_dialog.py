@@ -64,7 +64,8 @@ def dry_run(project: Path, template_name: str) -> CheckResult:
 
 
 def _import_exporter() -> None:
-    import briefer.export.engine  # noqa: F401  (the package loads it lazily; here it must be loaded now)
+    # The package loads these lazily; here they must be loaded now.
+    import briefer.export.engine
     import briefer.export.templates  # noqa: F401
 
 
@@ -88,7 +89,7 @@ class ExportWorker(QObject):
         except (BrieferError, OSError) as exc:
             self.failed.emit(str(exc))
             return
-        except Exception as exc:  # noqa: BLE001 - a bug must still end the export with a message, not a hang
+        except Exception as exc:  # a bug must still end the export with a message, not a hang
             self.failed.emit(f"the export failed unexpectedly ({type(exc).__name__}: {exc})")
             return
         self.succeeded.emit(str(result.path), list(result.warnings))
@@ -136,8 +137,8 @@ class ExportDialog(QDialog):
         save_label = QLabel("&Save as:")
         save_label.setBuddy(self.path)
         form.addRow(save_label, path_row)
-        for row, field in ((0, self.template), (1, self.format)):
-            field.setAccessibleName(("Export template", "Export format")[row])
+        for row, widget in ((0, self.template), (1, self.format)):
+            widget.setAccessibleName(("Export template", "Export format")[row])
         self.path.setAccessibleName("Export file path")
 
         self.checks = QPlainTextEdit()

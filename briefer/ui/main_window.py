@@ -175,6 +175,7 @@ class MainWindow(QMainWindow):
     def open_project(self, path: Path) -> bool:
         """Replace the open project with the one at ``path``."""
         from PySide6.QtWidgets import QMessageBox
+
         from briefer.core.project import open_project
 
         try:

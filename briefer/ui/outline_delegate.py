@@ -18,7 +18,7 @@ _PAD = 4
 class OutlineDelegate(QStyledItemDelegate):
     """Two-line passage rows; sections keep the standard (editable) look."""
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:  # noqa: N802
         line = option.fontMetrics.height()
         if index.data(KIND_ROLE) == "placement":
             # Not the base class's hint: that lays out the whole quote (~1 ms for

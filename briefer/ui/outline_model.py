@@ -29,8 +29,19 @@ from PySide6.QtGui import QFont, QUndoStack
 from briefer.core.errors import BrieferError
 from briefer.core.model import Tag
 from briefer.core.service import Change, ChangeArea, ProjectService
-from briefer.ui import mime as M
 from briefer.ui.lazy import lazy_module
+from briefer.ui.mime import (
+    PASSAGES_MIME,
+    PLACEMENTS_MIME,
+    SECTIONS_MIME,
+    TAGS_MIME,
+    decode_passages,
+    decode_placements,
+    decode_sections,
+    decode_tags,
+    encode_placements,
+    encode_sections,
+)
 from briefer.ui.undo import push
 
 if TYPE_CHECKING:
@@ -365,12 +376,12 @@ class OutlineModel(QAbstractItemModel):
             return QModelIndex()
         return self._index_of(node.parent)
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802
         if parent.column() > 0:
             return 0
         return len(self._node(parent).children)
 
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802
         return 1
 
     def hasChildren(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: N802
@@ -440,7 +451,7 @@ class OutlineModel(QAbstractItemModel):
             STANCE_ROLE: p.stance_name,
         }.get(role)
 
-    def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+    def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
         node = self._node(index)
         if role != Qt.ItemDataRole.EditRole or node.key is None or node.key[0] != "s":
             return False
@@ -485,22 +496,22 @@ class OutlineModel(QAbstractItemModel):
         return True
 
     # --------------------------------------------------------- drag & drop
-    def mimeTypes(self) -> list[str]:
-        return [M.PASSAGES_MIME, M.PLACEMENTS_MIME, M.SECTIONS_MIME, M.TAGS_MIME]
+    def mimeTypes(self) -> list[str]:  # noqa: N802
+        return [PASSAGES_MIME, PLACEMENTS_MIME, SECTIONS_MIME, TAGS_MIME]
 
-    def supportedDropActions(self) -> Qt.DropAction:
+    def supportedDropActions(self) -> Qt.DropAction:  # noqa: N802
         return Qt.DropAction.CopyAction | Qt.DropAction.MoveAction
 
-    def supportedDragActions(self) -> Qt.DropAction:
+    def supportedDragActions(self) -> Qt.DropAction:  # noqa: N802
         return Qt.DropAction.CopyAction | Qt.DropAction.MoveAction
 
-    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:  # noqa: N802
         nodes = sorted({self._node(i).uid: self._node(i) for i in indexes if i.isValid()}.values(), key=self._order)
         sections = [n for n in nodes if n.key and n.key[0] == "s"]
         if sections:  # a section drags its passages and subsections along
-            return M.encode_sections([n.key[1] for n in sections], [_section(n).title for n in sections])
+            return encode_sections([n.key[1] for n in sections], [_section(n).title for n in sections])
         placed = [n for n in nodes if n.key]
-        return M.encode_placements(
+        return encode_placements(
             [n.key[1] for n in placed], [_placement(n).passage for n in placed], [self._detail(n).quote for n in placed]
         )
 
@@ -511,13 +522,13 @@ class OutlineModel(QAbstractItemModel):
             node = node.parent
         return path
 
-    def canDropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: AnyIndex) -> bool:
+    def canDropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: AnyIndex) -> bool:  # noqa: N802
         if data is None or action not in (Qt.DropAction.CopyAction, Qt.DropAction.MoveAction):
             return False
         section = self.section_of(parent)
-        if M.decode_tags(data):
+        if decode_tags(data):
             return True
-        moving = M.decode_sections(data)
+        moving = decode_sections(data)
         if moving:
             if section is None:
                 return True
@@ -527,9 +538,9 @@ class OutlineModel(QAbstractItemModel):
                     return False
                 node = node.parent
             return True
-        return section is not None and bool(M.decode_passages(data))
+        return section is not None and bool(decode_passages(data))
 
-    def dropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: AnyIndex) -> bool:
+    def dropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: AnyIndex) -> bool:  # noqa: N802
         if not self.canDropMimeData(data, action, row, column, parent):
             return False
         parent_node = self._node(parent)
@@ -544,7 +555,7 @@ class OutlineModel(QAbstractItemModel):
     def _drop_command(
         self, data: QMimeData, action: Qt.DropAction, row: int, parent_node: _Node, section: int | None, n_placed: int
     ) -> Command | None:
-        tags = M.decode_tags(data)
+        tags = decode_tags(data)
         if tags:
             at = None if row < 0 else max(row - n_placed, 0)
             made: list[Command] = [
@@ -552,7 +563,7 @@ class OutlineModel(QAbstractItemModel):
                 for i, t in enumerate(tags)
             ]
             return made[0] if len(made) == 1 else commands.CompositeCommand(made, "Sections from tags")
-        moving = M.decode_sections(data)
+        moving = decode_sections(data)
         if moving:
             subs = [c for c in parent_node.children if c.key and c.key[0] == "s"]
             at = len(subs) if row < 0 else max(row - n_placed, 0)
@@ -563,13 +574,13 @@ class OutlineModel(QAbstractItemModel):
         if section is None:
             return None
         at = n_placed if row < 0 else min(row, n_placed)
-        placements = M.decode_placements(data)
+        placements = decode_placements(data)
         if placements and action == Qt.DropAction.MoveAction and all(("p", p) in self._by_key for p in placements):
             before = sum(1 for c in parent_node.children[:at] if c.key and c.key[0] == "p" and c.key[1] in placements)
             return outline_commands.MovePlacements(
                 placements, section, at - before, label="Move passage" if len(placements) == 1 else "Move passages"
             )
-        passages = M.decode_passages(data)
+        passages = decode_passages(data)
         return outline_commands.PlacePassages(
             section, passages, at, label="Place passage" if len(passages) == 1 else f"Place {len(passages)} passages"
         )

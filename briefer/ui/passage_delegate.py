@@ -101,10 +101,10 @@ class PassageDelegate(QStyledItemDelegate):
             )
         painter.restore()
 
-    def createEditor(
+    def createEditor(  # noqa: N802
         self,
         parent: QWidget,
-        option: QStyleOptionViewItem,  # noqa: N802
+        option: QStyleOptionViewItem,
         index: QModelIndex | QPersistentModelIndex,
     ) -> QWidget | None:
         return None

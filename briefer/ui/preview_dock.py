@@ -131,10 +131,11 @@ def render_preview(
 
 def _import_renderer() -> None:
     # Runs in the worker before the job becomes cancellable (see BackgroundJob).
-    import markdown.extensions.extra  # noqa: F401
+    import markdown.extensions.extra
     import markdown.extensions.sane_lists  # noqa: F401
 
-    import briefer.export.engine  # noqa: F401  (the package loads it lazily; here it must be loaded now)
+    # The package loads these lazily; here they must be loaded now.
+    import briefer.export.engine
     import briefer.export.templates  # noqa: F401
 
 

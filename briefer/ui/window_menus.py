@@ -121,6 +121,7 @@ class WindowMenus:
     # ----------------------------------------------------------------- slots
     def new_project(self) -> None:
         from PySide6.QtWidgets import QFileDialog, QMessageBox
+
         from briefer.core.project import PROJECT_SUFFIX, create_project
 
         name, _ = QFileDialog.getSaveFileName(self.window, "New project", "", PROJECT_FILTER)

@@ -352,7 +352,7 @@ def test_many_small_batches_give_the_same_results(
     import briefer.core.importing.importer as importer
 
     monkeypatch.setattr(importer, "BATCH_BYTES", 1)  # a commit after every stored file
-    paths = _write_docs(tmp_path / "src", 4)
+    _write_docs(tmp_path / "src", 4)
     (tmp_path / "src" / "d01.txt").write_bytes(bytes(range(256)) * 4)  # rejected
     (tmp_path / "src" / "d05.txt").write_text("Document number 0\nabout chips.\n", encoding="utf-8")  # duplicate
     outcomes = import_paths(empty_service, [tmp_path / "src"])

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from briefer.core.store import Store
+
 from export_helpers import build_project
 
 

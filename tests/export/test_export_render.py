@@ -128,7 +128,7 @@ def test_every_passage_is_listed_once_placed_ones_first(project: Path) -> None:
         passages = context.passages
         assert [p.citation for p in passages] == list(range(1, len(passages) + 1))
         assert len({p.id for p in passages}) == len(passages) == len(store.list_passages())
-    assert all(a is b for a, b in zip(passages, context.cited))  # the same views the outline holds
+    assert all(a is b for a, b in zip(passages, context.cited, strict=False))  # the same views the outline holds
     assert [p.id for p in passages[len(context.cited) :]] == [unplaced]
     assert passages[-1].paragraph_number == 1 and passages[-1].sentence == "Opening paragraph."
 

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QUrl, Qt
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QTextBrowser, QTreeView
 
 from briefer.core.outline_commands import PlacePassages
-from briefer.ui import mime as M
 from briefer.ui.background import Cancelled
 from briefer.ui.balance_panel import BalanceDock, stance_balance
 from briefer.ui.export_dialog import ExportDialog
 from briefer.ui.meta_dock import MetaDock
+from briefer.ui.mime import encode_passages
 from briefer.ui.outline_model import OutlineModel
 from briefer.ui.preview_dock import PreviewDock
 from briefer.ui.undo import push
-from outline_support import BACKFIRE, WORK, Project, build_project
+
+from outline_support import BACKFIRE, WORK, Project
 
 
 def test_meta_edits_are_undoable_and_typing_merges(project: Project, qtbot) -> None:
@@ -82,7 +83,7 @@ def test_preview_shows_a_dropped_quote(project: Project, qtbot) -> None:
     assert quote not in preview.view.toPlainText()
     model = OutlineModel(project.service, project.stack)
     assert model.dropMimeData(
-        M.encode_passages([project.backfire[1]]),
+        encode_passages([project.backfire[1]]),
         Qt.DropAction.CopyAction,
         -1,
         0,
@@ -113,20 +114,20 @@ def test_preview_loads_nothing_remote(project: Project, qtbot, tmp_path: Path) -
 def test_preview_renders_in_a_worker_only_once_shown(project: Project, qtbot, monkeypatch, tmp_path: Path) -> None:
     import threading
 
-    import briefer.ui.preview_dock as P
+    from briefer.ui import preview_dock
 
     threads: list[threading.Thread] = []
-    real = P.render_preview
+    real = preview_dock.render_preview
 
     def recording(*args, **kwargs):  # type: ignore[no-untyped-def]
         threads.append(threading.current_thread())
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(P, "render_preview", recording)
+    monkeypatch.setattr(preview_dock, "render_preview", recording)
     preview = PreviewDock(project.service)
     qtbot.addWidget(preview)
     preview.refresh()  # hidden: nothing starts
-    qtbot.wait(P.FIRST_RENDER_MS + 200)
+    qtbot.wait(preview_dock.FIRST_RENDER_MS + 200)
     assert threads == [] and preview.renders == 0 and not preview.rendering
     preview.show()
     qtbot.waitUntil(lambda: preview.rendering, timeout=5000)
@@ -154,10 +155,10 @@ def test_an_edit_calls_off_a_running_render(project: Project, qtbot, monkeypatch
     import threading
     import time
 
-    import briefer.ui.preview_dock as P
+    from briefer.ui import preview_dock
 
     started, outcome = threading.Event(), []
-    real = P.render_preview
+    real = preview_dock.render_preview
 
     def slow_first(*args, **kwargs):  # type: ignore[no-untyped-def]
         if not started.is_set():
@@ -172,7 +173,7 @@ def test_an_edit_calls_off_a_running_render(project: Project, qtbot, monkeypatch
             outcome.append("ran to the end")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(P, "render_preview", slow_first)
+    monkeypatch.setattr(preview_dock, "render_preview", slow_first)
     preview = PreviewDock(project.service)
     qtbot.addWidget(preview)
     preview.show()
@@ -207,11 +208,11 @@ def test_preview_in_a_background_tab_waits_until_raised(project: Project, qtbot)
 
 
 def test_balance_in_a_background_tab_is_not_computed_until_raised(project: Project, qtbot, monkeypatch) -> None:
-    import briefer.ui.balance_panel as B
+    from briefer.ui import balance_panel
 
     calls: list[int] = []
-    real = B.stance_balance
-    monkeypatch.setattr(B, "stance_balance", lambda service: calls.append(1) or real(service))
+    real = balance_panel.stance_balance
+    monkeypatch.setattr(balance_panel, "stance_balance", lambda service: calls.append(1) or real(service))
     window = QMainWindow()
     balance = BalanceDock(project.service, window)
     _behind_a_tab(qtbot, window, balance, MetaDock(project.service, project.stack, window))
@@ -228,10 +229,10 @@ def test_export_dialog_writes_quotes_in_outline_order(project: Project, qtbot, t
     # Work first, then backfire, in an order different from the passage ids.
     order = [project.work[1], project.work[0]]
     assert model.dropMimeData(
-        M.encode_passages(order), Qt.DropAction.CopyAction, -1, 0, model.section_index(project.work_section)
+        encode_passages(order), Qt.DropAction.CopyAction, -1, 0, model.section_index(project.work_section)
     )
     assert model.dropMimeData(
-        M.encode_passages([project.backfire[2], project.backfire[0]]),
+        encode_passages([project.backfire[2], project.backfire[0]]),
         Qt.DropAction.CopyAction,
         -1,
         0,
@@ -330,7 +331,7 @@ def test_outline_in_the_real_main_window_places_and_undoes(window, qtbot) -> Non
     (section,) = window.service.store.list_sections()
     model = outline.model
     assert model.dropMimeData(
-        M.encode_passages([passage]), Qt.DropAction.CopyAction, -1, 0, model.section_index(section.id)
+        encode_passages([passage]), Qt.DropAction.CopyAction, -1, 0, model.section_index(section.id)
     )
     assert [p.passage for p in window.service.store.list_placements(section.id)] == [passage]
     window.undo_stack.undo()

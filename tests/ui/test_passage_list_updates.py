@@ -45,7 +45,7 @@ def test_new_passages_land_in_document_order_under_a_tag_filter(window) -> None:
     spots = [text.find("Huawei", 0), text.find("Huawei", 500), text.find("the", 100), text.find("and", 50)]
     made = [service.create_passage(document=5, start=s, end=s + 6, tags=[work.id]) for s in spots]
     service.create_passage(document=5, start=10, end=20, tags=[service.resolve_tag("Controls backfire").id])
-    by_start = [pid for _, pid in sorted(zip(spots, made))]
+    by_start = [pid for _, pid in sorted(zip(spots, made, strict=True))]
     assert _ids(dock.view) == by_start  # the other tag's passage is filtered out
 
 

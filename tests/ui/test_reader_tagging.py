@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor, QTextDocument
 
 from briefer.core.store import Store
+
 from reader_support import ASTRAL_TEXT, open_doc, stored_passages
 
 FIRST_DOC = "Small courtyard, high wall: the US technology strategy against China"

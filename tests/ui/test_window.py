@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QPlainTextEdit
 
 from briefer.core.store import Store
 from briefer.ui.id_model import IdRole
+
 from reader_support import doc_id, open_doc, stored_passages
 
 CHINESE = "美國與中國的科技競賽"
