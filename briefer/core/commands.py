@@ -29,7 +29,7 @@ class Command(Protocol):
 class MergeableCommand(Command, Protocol):
     """A command that can absorb a following one (typing into a note)."""
 
-    merge_key: tuple[object, ...]
+    merge_key: tuple[object, ...] | None  # None: this one does not merge
 
     def merge(self, other: MergeableCommand) -> bool: ...
 

@@ -99,7 +99,7 @@ class _SetSectionField:
     _has_old: bool = False
 
     @property
-    def merge_key(self) -> tuple[object, ...]:
+    def merge_key(self) -> tuple[object, ...] | None:  # None: every change is its own undo step
         return ("section-" + self.field_name, self.section_id)
 
     def do(self, service: ProjectService) -> None:
@@ -119,7 +119,7 @@ class _SetSectionField:
 
     def merge(self, other: object) -> bool:
         if type(other) is type(self) and getattr(other, "merge_key", None) == self.merge_key:
-            self.new_value = other.new_value  # type: ignore[attr-defined]
+            self.new_value = other.new_value
             return True
         return False
 
@@ -142,7 +142,7 @@ class SetSectionStance(_SetSectionField):
     label: str = "Set section stance"
 
     @property
-    def merge_key(self) -> tuple[object, ...] | None:  # type: ignore[override]
+    def merge_key(self) -> tuple[object, ...] | None:
         # A stance is chosen, not typed: every change is its own undo step.
         return None
 
@@ -234,7 +234,7 @@ class PlacePassages:
         with store.transaction():
             store.get_section(self.section_id)
             start = len(store.list_placements(self.section_id)) if self.position is None else self.position
-            ids = self.placement_ids or [None] * len(self.passage_ids)
+            ids: Sequence[int | None] = self.placement_ids or [None] * len(self.passage_ids)
             created = []
             for i, (passage, pl_id) in enumerate(zip(self.passage_ids, ids, strict=True)):
                 store.get_passage(passage)

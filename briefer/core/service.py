@@ -312,8 +312,8 @@ def _widen(text: str, start: int, end: int, scope: str) -> tuple[int, int]:
         left = 0
         for m in _SENTENCE_END.finditer(text, 0, start):
             left = m.end()
-        m = _SENTENCE_END.search(text, end)
-        right = len(text) if m is None else m.end()
+        after = _SENTENCE_END.search(text, end)
+        right = len(text) if after is None else after.end()
     while left < right and text[left].isspace():
         left += 1
     while right > left and text[right - 1].isspace():

@@ -47,6 +47,8 @@ from briefer.core.store_outline import OutlineRows, tree_order
 _SQLITE_HEADER = b"SQLite format 3\x00"
 _DOC_INFO_COLUMNS = "id, title, publisher, author, date, url, language, source_file, sha256, length"
 _PASSAGE_COLUMNS = "id, document, start, end, quote, prefix, suffix, note, translation, created, modified"
+# A row of those columns: Passage's fields before its tags.
+_PassageRow = tuple[int, int, int, int, str, str, str, str, str, str, str]
 
 
 def now_iso() -> str:
@@ -188,7 +190,7 @@ class Store(OutlineRows):
 
     @property
     def schema_version(self) -> int:
-        return self._conn.execute("PRAGMA user_version").fetchone()[0]
+        return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
 
     # ------------------------------------------------------------- transactions
     @contextmanager
@@ -255,12 +257,11 @@ class Store(OutlineRows):
         source_file: str = "",
     ) -> int:
         with self.transaction():
-            cur = self._q(
+            return self._insert(
                 "INSERT INTO documents(title, publisher, author, date, url, language, source_file,"
                 " sha256, text, length, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 (title, publisher, author, date, url, language, source_file, sha256, text, len(text), now_iso()),
             )
-            return int(cur.lastrowid)
 
     def list_documents(self) -> list[DocumentInfo]:
         rows = self._q(f"SELECT {_DOC_INFO_COLUMNS} FROM documents ORDER BY id").fetchall()
@@ -363,11 +364,10 @@ class Store(OutlineRows):
     ) -> int:
         with self.transaction():
             pos = self._make_room("tags", parent, position)
-            cur = self._q(
+            return self._insert(
                 "INSERT INTO tags(id, name, color, description, parent, position, is_stance) VALUES (?,?,?,?,?,?,?)",
                 (tag_id, name, color, description, parent, pos, int(is_stance)),
             )
-            return int(cur.lastrowid)
 
     def list_tags(self) -> list[Tag]:
         """All tags, parents before children, siblings in their order."""
@@ -400,7 +400,8 @@ class Store(OutlineRows):
         """How many passages carry this tag or one of its descendants."""
         ids = self._subtree("tags", tag_id)
         marks = ",".join("?" * len(ids))
-        return self._q(f"SELECT COUNT(DISTINCT passage) FROM passage_tags WHERE tag IN ({marks})", ids).fetchone()[0]
+        sql = f"SELECT COUNT(DISTINCT passage) FROM passage_tags WHERE tag IN ({marks})"
+        return int(self._q(sql, ids).fetchone()[0])
 
     def tag_counts(self) -> dict[int, int]:
         return dict(self._q("SELECT tag, COUNT(*) FROM passage_tags GROUP BY tag").fetchall())
@@ -450,16 +451,15 @@ class Store(OutlineRows):
     ) -> int:
         stamp = now_iso()
         with self.transaction():
-            cur = self._q(
+            pid = self._insert(
                 f"INSERT INTO passages({_PASSAGE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 (passage_id, document, start, end, quote, prefix, suffix, note, translation, created or stamp, stamp),
             )
-            pid = int(cur.lastrowid)
             self._q_many("INSERT OR IGNORE INTO passage_tags(passage, tag) VALUES (?, ?)", [(pid, t) for t in tags])
             return pid
 
     def _passages_where(self, where: str = "", params: Sequence[Any] = ()) -> list[Passage]:
-        rows = self._q(
+        rows: list[_PassageRow] = self._q(
             f"SELECT {_PASSAGE_COLUMNS} FROM passages {where} ORDER BY document, start, end, id", params
         ).fetchall()
         # Fetch only the tag links of the passages asked for (one document's, say).
@@ -603,7 +603,9 @@ class Store(OutlineRows):
         return [tuple(r) for r in rows]
 
     def get_passage(self, passage_id: int) -> Passage:
-        row = self._q(f"SELECT {_PASSAGE_COLUMNS} FROM passages WHERE id = ?", (passage_id,)).fetchone()
+        row: _PassageRow | None = self._q(
+            f"SELECT {_PASSAGE_COLUMNS} FROM passages WHERE id = ?", (passage_id,)
+        ).fetchone()
         if row is None:
             raise NotFoundError(f"no passage with id {passage_id}")
         tags = tuple(

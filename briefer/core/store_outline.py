@@ -24,6 +24,13 @@ class TreeRows:
 
         def transaction(self) -> AbstractContextManager[None]: ...
 
+    def _insert(self, sql: str, params: Sequence[Any]) -> int:
+        """Run an ``INSERT`` and return the new row's id."""
+        row_id = self._q(sql, params).lastrowid
+        if row_id is None:  # sqlite3 sets it after every INSERT that stored a row
+            raise RuntimeError("the INSERT stored no row")
+        return row_id
+
     def _update_row(
         self,
         table: str,
@@ -56,7 +63,7 @@ class TreeRows:
 
     def _sibling_count(self, table: str, parent: int | None) -> int:
         col = self._PARENT_COLUMN[table]
-        return self._q(f"SELECT COUNT(*) FROM {table} WHERE {col} IS ?", (parent,)).fetchone()[0]
+        return int(self._q(f"SELECT COUNT(*) FROM {table} WHERE {col} IS ?", (parent,)).fetchone()[0])
 
     def _make_room(self, table: str, parent: int | None, position: int | None) -> int:
         count = self._sibling_count(table, parent)
@@ -113,11 +120,10 @@ class OutlineRows(TreeRows):
     ) -> int:
         with self.transaction():
             pos = self._make_room("sections", parent, position)
-            cur = self._q(
+            return self._insert(
                 "INSERT INTO sections(id, title, parent, position, notes, stance) VALUES (?,?,?,?,?,?)",
                 (section_id, title, parent, pos, notes, stance),
             )
-            return int(cur.lastrowid)
 
     def list_sections(self) -> list[Section]:
         """All sections, parents before children, siblings in their order."""
@@ -177,11 +183,10 @@ class OutlineRows(TreeRows):
     ) -> int:
         with self.transaction():
             pos = self._make_room("placements", section, position)
-            cur = self._q(
+            return self._insert(
                 "INSERT INTO placements(id, section, passage, position) VALUES (?,?,?,?)",
                 (placement_id, section, passage, pos),
             )
-            return int(cur.lastrowid)
 
     def list_placements(self, section: int | None = None) -> list[Placement]:
         if section is None:

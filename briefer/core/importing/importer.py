@@ -192,7 +192,8 @@ def _prepare(path: Path, overrides: dict[str, str]) -> _Prepared:
 
 def _title_from(text: str) -> str:
     # The first line, found without copying the (perhaps megabytes of) text after it.
-    start = _LEADING_SPACE.match(text).end()  # type: ignore[union-attr]  # \s* always matches
+    leading = _LEADING_SPACE.match(text)  # \s* always matches
+    start = leading.end() if leading else 0
     end = text.find("\n", start)
     first = text[start : end if end != -1 else len(text)].strip()
     return first if len(first) <= 120 else first[:117].rstrip() + "…"
