@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from briefer import __version__
 from briefer.core.errors import BrieferError
@@ -23,7 +23,7 @@ COMMANDS = frozenset({"new", "import", "show", "tag", "autotag", "section", "pla
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, no usage dump
+    def error(self, message: str) -> NoReturn:  # one line, no usage dump
         self.exit(2, f"briefer: {message} (see 'briefer --help')\n")
 
 

@@ -7,9 +7,10 @@ selection restored by tag id, and only its counts are touched when passages chan
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QMimeData, QModelIndex, Qt, Signal
+from PySide6.QtCore import QMimeData, QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QFont, QKeySequence, QStandardItem, QStandardItemModel, QUndoStack
 
 # Dialogs are imported where they open: PySide6 builds a class's Python type and
@@ -35,10 +36,11 @@ from briefer.ui.outline_model import subscribe_while_alive
 from briefer.ui.style import swatch
 from briefer.ui.undo import push
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the real modules, for the type checker
+    from briefer.core import commands
     from briefer.core.commands import Command
-
-commands = lazy_module("briefer.core.commands")  # loaded on the first edit, not at start-up
+else:
+    commands = lazy_module("briefer.core.commands")  # loaded on the first edit, not at start-up
 
 TagIdRole = Qt.ItemDataRole.UserRole + 1
 _PALETTE = (
@@ -62,7 +64,7 @@ class TagItemModel(QStandardItemModel):
     def mimeTypes(self) -> list[str]:  # noqa: N802
         return [TAGS_MIME, "text/plain"]
 
-    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:  # noqa: N802
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:  # noqa: N802
         ids = list(dict.fromkeys(i.siblingAtColumn(0).data(TagIdRole) for i in indexes if i.isValid()))
         ids = [i for i in ids if i is not None]
         names = [self.itemFromIndex(i.siblingAtColumn(0)).text() for i in indexes if i.column() == 0]
@@ -82,7 +84,8 @@ class CodebookDock(QDockWidget):
         self.undo_stack = undo_stack
         self.model = TagItemModel(self)
         self.model.setHorizontalHeaderLabels(["Tag", "Key", "Uses"])
-        self.view = QTreeView(objectName="codebookView")
+        self.view = QTreeView()
+        self.view.setObjectName("codebookView")
         self.view.setAccessibleName("Codebook")
         self.view.setModel(self.model)
         self.view.setDragEnabled(True)
@@ -145,7 +148,8 @@ class CodebookDock(QDockWidget):
         self.toolbar = QToolBar()
         self.toolbar.setIconSize(self.toolbar.iconSize() * 0.75)
         self.toolbar.addAction(self.add_action)
-        more = QToolButton(text="Edit tag", popupMode=QToolButton.ToolButtonPopupMode.InstantPopup)
+        more = QToolButton(popupMode=QToolButton.ToolButtonPopupMode.InstantPopup)
+        more.setText("Edit tag")
         more.setMenu(self._edit_menu())
         self.toolbar.addWidget(more)
 
@@ -186,7 +190,7 @@ class CodebookDock(QDockWidget):
             act.setEnabled(tag is not None)
         self.stance_action.setChecked(bool(tag and tag.is_stance))
 
-    def _context_menu(self, pos: object) -> None:
+    def _context_menu(self, pos: QPoint) -> None:
         menu = QMenu(self)
         menu.addAction(self.add_action)
         menu.addSeparator()

@@ -112,7 +112,12 @@ class ExportDialog(QDialog):
         self._checking: BackgroundJob[CheckResult] | None = None
         jobs: list[BackgroundJob[CheckResult]] = []  # apart from self, for the destroyed() handler
         self._check_jobs = jobs
-        self.destroyed.connect(lambda *_: [job.cancel() for job in jobs])
+
+        def cancel_checks(*_: object) -> None:
+            for job in jobs:
+                job.cancel()
+
+        self.destroyed.connect(cancel_checks)
         self._poll = QTimer(self)
         self._poll.setInterval(POLL_MS)
         self._poll.timeout.connect(self._collect_checks)

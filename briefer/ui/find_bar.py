@@ -19,9 +19,9 @@ class FindBar(QWidget):
         self.edit.setAccessibleName("Find in document")
         self.status = QLabel()
         self.status.setObjectName("findStatus")
-        prev_button = QToolButton(text="▲", toolTip="Previous match (Shift+F3)")
-        next_button = QToolButton(text="▼", toolTip="Next match (F3)")
-        close_button = QToolButton(text="✕", toolTip="Close (Esc)")
+        prev_button = _tool_button("▲", "Previous match (Shift+F3)")
+        next_button = _tool_button("▼", "Next match (F3)")
+        close_button = _tool_button("✕", "Close (Esc)")
         prev_button.clicked.connect(self.find_previous)
         next_button.clicked.connect(self.find_next)
         close_button.clicked.connect(self.close_bar)
@@ -85,3 +85,10 @@ class FindBar(QWidget):
         if found:
             self.view.centerCursor()
         return found
+
+
+def _tool_button(text: str, tip: str) -> QToolButton:
+    button = QToolButton()
+    button.setText(text)
+    button.setToolTip(tip)
+    return button

@@ -38,7 +38,8 @@ class MetadataDialog(QDialog):
             self.edits[name] = edit
             form.addRow(label, edit)
         self.edits["date"].setPlaceholderText("YYYY-MM-DD")
-        self.language = QComboBox(objectName="meta_language")
+        self.language = QComboBox()
+        self.language.setObjectName("meta_language")
         for code, name in LANGUAGES:
             self.language.addItem(f"{name} ({code})", code)
         found = self.language.findData(info.language)

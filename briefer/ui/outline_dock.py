@@ -35,7 +35,10 @@ from briefer.ui.undo import push
 if TYPE_CHECKING:
     from briefer.core.commands import Command
 
-outline_commands = lazy_module("briefer.core.outline_commands")  # loaded on the first edit
+if TYPE_CHECKING:  # the real modules, for the type checker
+    from briefer.core import outline_commands
+else:
+    outline_commands = lazy_module("briefer.core.outline_commands")  # loaded on the first edit
 
 
 def build_send_menu(

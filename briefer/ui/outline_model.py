@@ -44,11 +44,12 @@ from briefer.ui.mime import (
 )
 from briefer.ui.undo import push
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the real modules, for the type checker
+    from briefer.core import commands, outline_commands
     from briefer.core.commands import Command
-
-commands = lazy_module("briefer.core.commands")  # loaded on the first edit, not at start-up
-outline_commands = lazy_module("briefer.core.outline_commands")
+else:
+    commands = lazy_module("briefer.core.commands")  # loaded on the first edit, not at start-up
+    outline_commands = lazy_module("briefer.core.outline_commands")
 
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1  # "section" or "placement"
 ID_ROLE = Qt.ItemDataRole.UserRole + 2  # section id or placement id
@@ -464,7 +465,8 @@ class OutlineModel(QAbstractItemModel):
         # Asked for every row at each layout of the view: constants, no enum arithmetic.
         if not index.isValid():
             return Qt.ItemFlag.ItemIsDropEnabled
-        if self._node(index).key[0] == "s":  # type: ignore[index]
+        key = self._node(index).key  # a valid index is never the root: it has a key
+        if key is not None and key[0] == "s":
             return _SECTION_FLAGS
         return _PLACEMENT_FLAGS  # drops land between passages, never onto one
 
@@ -479,10 +481,10 @@ class OutlineModel(QAbstractItemModel):
 
     def section_of(self, index: AnyIndex) -> int | None:
         """The section a row belongs to: itself for a section, its parent for a passage."""
-        node = self._node(index)
-        while node.key is not None and node.key[0] != "s":
-            node = node.parent  # type: ignore[assignment]
-        return node.key[1] if node.key else None
+        node: _Node | None = self._node(index)
+        while node is not None and node.key is not None and node.key[0] != "s":
+            node = node.parent
+        return node.key[1] if node is not None and node.key else None
 
     def placement_count(self, section_index: AnyIndex) -> int:
         return sum(1 for c in self._node(section_index).children if c.key and c.key[0] == "p")
@@ -507,12 +509,14 @@ class OutlineModel(QAbstractItemModel):
 
     def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:  # noqa: N802
         nodes = sorted({self._node(i).uid: self._node(i) for i in indexes if i.isValid()}.values(), key=self._order)
-        sections = [n for n in nodes if n.key and n.key[0] == "s"]
+        keyed = [(n, n.key) for n in nodes if n.key]
+        sections = [(n, key) for n, key in keyed if key[0] == "s"]
         if sections:  # a section drags its passages and subsections along
-            return encode_sections([n.key[1] for n in sections], [_section(n).title for n in sections])
-        placed = [n for n in nodes if n.key]
+            return encode_sections([key[1] for _, key in sections], [_section(n).title for n, _ in sections])
         return encode_placements(
-            [n.key[1] for n in placed], [_placement(n).passage for n in placed], [self._detail(n).quote for n in placed]
+            [key[1] for _, key in keyed],
+            [_placement(n).passage for n, _ in keyed],
+            [self._detail(n).quote for n, _ in keyed],
         )
 
     def _order(self, node: _Node) -> list[int]:
@@ -544,9 +548,10 @@ class OutlineModel(QAbstractItemModel):
         if not self.canDropMimeData(data, action, row, column, parent):
             return False
         parent_node = self._node(parent)
-        if parent_node.key is not None and parent_node.key[0] == "p":  # onto a passage: before it
-            row = parent_node.parent.children.index(parent_node)  # type: ignore[union-attr]
-            parent_node = parent_node.parent  # type: ignore[assignment]
+        above = parent_node.parent
+        if parent_node.key is not None and parent_node.key[0] == "p" and above is not None:  # onto a passage: before it
+            row = above.children.index(parent_node)
+            parent_node = above
         section = parent_node.key[1] if parent_node.key else None
         n_placed = sum(1 for c in parent_node.children if c.key and c.key[0] == "p")
         command = self._drop_command(data, action, row, parent_node, section, n_placed)
@@ -565,10 +570,10 @@ class OutlineModel(QAbstractItemModel):
             return made[0] if len(made) == 1 else commands.CompositeCommand(made, "Sections from tags")
         moving = decode_sections(data)
         if moving:
-            subs = [c for c in parent_node.children if c.key and c.key[0] == "s"]
+            subs = [c.key[1] for c in parent_node.children if c.key and c.key[0] == "s"]
             at = len(subs) if row < 0 else max(row - n_placed, 0)
             # Positions count siblings without the moved ones.
-            before = sum(1 for c in subs[:at] if c.key[1] in moving)  # type: ignore[index]
+            before = sum(1 for sub in subs[:at] if sub in moving)
             label = "Move section" if len(moving) == 1 else "Move sections"
             return outline_commands.MoveSections(moving, section, at - before, label=label)
         if section is None:

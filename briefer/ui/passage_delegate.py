@@ -101,7 +101,8 @@ class PassageDelegate(QStyledItemDelegate):
             )
         painter.restore()
 
-    def createEditor(  # noqa: N802
+    # Qt takes None as "no editor"; PySide6's stubs say the result is always a QWidget.
+    def createEditor(  # type: ignore[override]  # noqa: N802
         self,
         parent: QWidget,
         option: QStyleOptionViewItem,

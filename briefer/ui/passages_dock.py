@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QMimeData, QModelIndex, QPersistentModelIndex, Qt, Signal
@@ -167,7 +167,7 @@ class PassageModel(IdListModel):
     def mimeTypes(self) -> list[str]:  # noqa: N802
         return [PASSAGES_MIME, "text/plain"]
 
-    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:  # noqa: N802
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:  # noqa: N802
         """Passage ids (and their quotes as plain text) for dragging into the outline."""
         ids = list(dict.fromkeys(self.data(i, IdRole) for i in indexes if i.isValid()))
         found = self.service.passages.by_id(ids)
@@ -191,7 +191,8 @@ class PassageListView(QTableView):
     """
 
     def __init__(self) -> None:
-        super().__init__(objectName="passageView")
+        super().__init__()
+        self.setObjectName("passageView")
         self.setAccessibleName("Passages")
         self.setShowGrid(False)
         self.setWordWrap(False)
@@ -233,7 +234,8 @@ class DocumentFilterBox(QComboBox):
     """
 
     def __init__(self, titles: Callable[[], dict[int, str]]) -> None:
-        super().__init__(objectName="passageDocumentFilter")
+        super().__init__()
+        self.setObjectName("passageDocumentFilter")
         self._titles = titles
         self._listed = False
         self._open = False  # the popup is showing
@@ -304,9 +306,11 @@ class PassagesDock(QDockWidget):
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
         self._syncing = False
 
-        self.tag_box = QComboBox(objectName="passageTagFilter")
+        self.tag_box = QComboBox()
+        self.tag_box.setObjectName("passageTagFilter")
         self.doc_box = DocumentFilterBox(service.documents.titles)
-        self.text_box = QLineEdit(objectName="passageTextFilter", placeholderText="Filter quotes and notes")
+        self.text_box = QLineEdit(placeholderText="Filter quotes and notes")
+        self.text_box.setObjectName("passageTextFilter")
         self.text_box.setClearButtonEnabled(True)
         for box in (self.tag_box, self.doc_box):
             box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QThread, QTimer, QUrl
+from PySide6.QtCore import QThread, QTimer, QUrl
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QComboBox, QDockWidget, QHBoxLayout, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
@@ -65,8 +65,9 @@ class SafeDocument(QTextDocument):
     declines a resource, so refusing in the browser alone is not enough.
     """
 
-    def loadResource(self, kind: int, url: QUrl) -> Any:  # noqa: N802
-        if url.scheme() == "data":
+    def loadResource(self, kind: int, url: QUrl | str) -> Any:  # noqa: N802
+        scheme = QUrl(url).scheme() if isinstance(url, str) else url.scheme()
+        if scheme == "data":
             return super().loadResource(kind, url)
         return None
 
@@ -154,7 +155,12 @@ class PreviewDock(QDockWidget):
         # Held apart from the dock's attributes for the destroyed() handler.
         self._running: list[BackgroundJob[PreviewResult]] = []
         running = self._running
-        self.destroyed.connect(lambda *_: [job.cancel() for job in running])
+
+        def cancel_renders(*_: object) -> None:
+            for job in running:
+                job.cancel()
+
+        self.destroyed.connect(cancel_renders)
         self._again = False  # changes arrived while a render was running
         self._settled_status = ""  # the status line of the render on show
 
@@ -240,7 +246,7 @@ class PreviewDock(QDockWidget):
         if self.template.count() == 0:
             self._list_templates(project)
         template = self.template.currentData()
-        gui_thread = QCoreApplication.instance().thread()
+        gui_thread = self.thread()  # a widget lives in the GUI thread
         from briefer.ui.background import BackgroundJob  # with concurrent.futures: not needed at start-up
 
         self._job = BackgroundJob(

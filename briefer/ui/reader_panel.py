@@ -32,7 +32,8 @@ class ReaderPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("readerPanel")
         self.service = service
-        self.header = QLabel(objectName="readerHeader", wordWrap=True)
+        self.header = QLabel(wordWrap=True)
+        self.header.setObjectName("readerHeader")
         self.header.setTextFormat(Qt.TextFormat.RichText)
         self.header.setOpenExternalLinks(False)
         self.header.linkActivated.connect(self._link)

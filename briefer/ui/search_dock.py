@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
@@ -92,12 +93,15 @@ class SearchDock(QDockWidget):
         super().__init__("Search", parent)
         self.setObjectName("searchDock")
         self.service = service
-        self.query = QLineEdit(objectName="corpusSearch", placeholderText="Search all documents (Enter)")
+        self.query = QLineEdit(placeholderText="Search all documents (Enter)")
+        self.query.setObjectName("corpusSearch")
         self.query.setClearButtonEnabled(True)
         self.query.setAccessibleName("Search corpus")
         self.query.returnPressed.connect(lambda: self.search(self.query.text()))
-        self.summary = QLabel(objectName="searchSummary")
-        self.results = QTreeWidget(objectName="searchResults")
+        self.summary = QLabel()
+        self.summary.setObjectName("searchSummary")
+        self.results = QTreeWidget()
+        self.results.setObjectName("searchResults")
         self.results.setAccessibleName("Search results")
         self.results.setHeaderHidden(True)
         self.results.setUniformRowHeights(True)
@@ -152,11 +156,9 @@ class SearchDock(QDockWidget):
 
     def hits(self) -> list[tuple[int, int, int]]:
         """The listed hits as (document, start, end), for tests and scripts."""
-        found = []
-        for g in range(self.results.topLevelItemCount()):
-            group = self.results.topLevelItem(g)
-            found.extend(group.child(i).data(0, HitRole) for i in range(group.childCount()))
-        return found
+        return [
+            hit.data(0, HitRole) for group in _children(self.results.invisibleRootItem()) for hit in _children(group)
+        ]
 
     def _activated(self, item: QTreeWidgetItem) -> None:
         doc, start, end = item.data(0, HitRole)
@@ -166,3 +168,10 @@ class SearchDock(QDockWidget):
 
 def _flat(text: str) -> str:
     return re.sub(r"\s+", " ", text)  # keep edge spaces: they separate context from the match
+
+
+def _children(item: QTreeWidgetItem) -> Iterator[QTreeWidgetItem]:
+    for i in range(item.childCount()):
+        child = item.child(i)
+        if child is not None:  # always, for an index below childCount()
+            yield child
