@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TypeVar
 
 from briefer.core.errors import BrieferError
 from briefer.core.store import Store
 from briefer.export.templates import DEFAULT_TEMPLATE, discover_templates
 
+_Parser = TypeVar("_Parser", bound=argparse.ArgumentParser)
 
-def add_export_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+
+def add_export_commands(subparsers: argparse._SubParsersAction[_Parser]) -> None:
     export = subparsers.add_parser(
         "export",
         help="export the briefing as Markdown or Word",
