@@ -203,7 +203,7 @@ def test_every_sub_command_is_known_before_the_parser_is_built() -> None:
     from briefer.cli import COMMANDS, build_parser
 
     parser = build_parser()
-    assert set(parser._subparsers._group_actions[0].choices) == COMMANDS  # type: ignore[union-attr]
+    assert set(parser._subparsers._group_actions[0].choices) == COMMANDS
 
 
 _LAUNCH_IMPORTS = """

@@ -106,7 +106,7 @@ def test_the_context_offers_exactly_the_documented_names(store: Store) -> None:
     variables = build_context(store).as_template_vars()
     assert list(variables) == list(CONTEXT_NAMES)
     readme = (ROOT / "templates" / "README.md").read_text(encoding="utf-8")
-    documented = re.search(r"Top-level names:\n\n(.*?)\n\n", readme, re.S).group(1)  # type: ignore[union-attr]
+    documented = re.search(r"Top-level names:\n\n(.*?)\n\n", readme, re.S).group(1)
     assert set(re.findall(r"^\| `(\w+)", documented, re.M)) | {"meta"} == set(CONTEXT_NAMES)
 
 

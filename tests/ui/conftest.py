@@ -18,7 +18,7 @@ from reader_support import build_project
 
 
 @pytest.fixture
-def project(tmp_path: Path, qapp) -> Iterator[Project]:  # type: ignore[no-untyped-def]
+def project(tmp_path: Path, qapp) -> Iterator[Project]:
     """An open project with stance sections and passages, for the outline tests."""
     p = build_outline_project(tmp_path)
     yield p

@@ -41,7 +41,7 @@ def build_project(path: Path) -> Path:
 
 
 def doc_id(window: object, title: str) -> int:
-    return next(d.id for d in window.service.store.list_documents() if d.title == title)  # type: ignore[attr-defined]
+    return next(d.id for d in window.service.store.list_documents() if d.title == title)
 
 
 def open_doc(window: object, title: str) -> int:
@@ -49,14 +49,14 @@ def open_doc(window: object, title: str) -> int:
     from briefer.ui.id_model import IdRole
 
     did = doc_id(window, title)
-    view = window.corpus.view  # type: ignore[attr-defined]
+    view = window.corpus.view
     model = view.model()
     for row in range(model.rowCount()):
         index = model.index(row, 0)
         if index.data(IdRole) == did:
             view.setCurrentIndex(index)
             break
-    assert window.reader.document_id == did  # type: ignore[attr-defined]
+    assert window.reader.document_id == did
     return did
 
 

@@ -119,7 +119,7 @@ def test_preview_renders_in_a_worker_only_once_shown(project: Project, qtbot, mo
     threads: list[threading.Thread] = []
     real = preview_dock.render_preview
 
-    def recording(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def recording(*args, **kwargs):
         threads.append(threading.current_thread())
         return real(*args, **kwargs)
 
@@ -160,7 +160,7 @@ def test_an_edit_calls_off_a_running_render(project: Project, qtbot, monkeypatch
     started, outcome = threading.Event(), []
     real = preview_dock.render_preview
 
-    def slow_first(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def slow_first(*args, **kwargs):
         if not started.is_set():
             started.set()
             deadline = time.monotonic() + 10
@@ -184,7 +184,7 @@ def test_an_edit_calls_off_a_running_render(project: Project, qtbot, monkeypatch
     assert BACKFIRE[0][1] in preview.view.toPlainText()
 
 
-def _behind_a_tab(qtbot, window: QMainWindow, hidden: QDockWidget, front: QDockWidget) -> None:  # type: ignore[no-untyped-def]
+def _behind_a_tab(qtbot, window: QMainWindow, hidden: QDockWidget, front: QDockWidget) -> None:
     """Show ``window`` with ``hidden`` tabbed behind ``front``."""
     qtbot.addWidget(window)
     for dock in (hidden, front):
@@ -299,7 +299,7 @@ def test_export_dialog_shows_template_errors_with_file_and_line(project: Project
     assert dialog.blocking_errors and not out.exists()
 
 
-def test_the_window_composes_the_briefing_docks_on_the_right(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_the_window_composes_the_briefing_docks_on_the_right(window, qtbot) -> None:
     right = Qt.DockWidgetArea.RightDockWidgetArea
     docks = {
         name: window.findChild(QDockWidget, name) for name in ("outlineDock", "metaDock", "balanceDock", "previewDock")
@@ -322,7 +322,7 @@ def test_the_window_composes_the_briefing_docks_on_the_right(window, qtbot) -> N
     assert "Bottom line up front" in view.toPlainText()
 
 
-def test_outline_in_the_real_main_window_places_and_undoes(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_outline_in_the_real_main_window_places_and_undoes(window, qtbot) -> None:
     outline = window.findChild(QDockWidget, "outlineDock")
     qtbot.waitUntil(outline.isVisible, timeout=2000)
     quote = window.reader.toPlainText()[:40].strip()  # the window opens on the first document
@@ -338,7 +338,7 @@ def test_outline_in_the_real_main_window_places_and_undoes(window, qtbot) -> Non
     assert window.service.store.list_placements(section.id) == []
 
 
-def test_outline_follows_the_window_to_another_project(window, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_outline_follows_the_window_to_another_project(window, qtbot, tmp_path: Path) -> None:
     from reader_support import build_project as build_reader_project
 
     other = build_reader_project(tmp_path / "other.briefer")

@@ -83,12 +83,12 @@ def test_lazy_module_runs_on_first_attribute_read(tmp_path: Path, monkeypatch: p
         module = lazy_module("briefer_lazy_probe")
         assert not hasattr(sys, "briefer_lazy_probe_ran")
         assert module.VALUE == 42
-        assert sys.briefer_lazy_probe_ran is True  # type: ignore[attr-defined]
+        assert sys.briefer_lazy_probe_ran is True
         assert lazy_module("briefer_lazy_probe") is module
     finally:
         sys.modules.pop("briefer_lazy_probe", None)
         if hasattr(sys, "briefer_lazy_probe_ran"):
-            del sys.briefer_lazy_probe_ran  # type: ignore[attr-defined]
+            del sys.briefer_lazy_probe_ran
 
 
 def test_lazy_module_names_a_missing_module() -> None:

@@ -311,7 +311,7 @@ def test_run_app_never_blocks_on_a_dialog_when_headless(qtbot, tmp_path: Path, m
     assert capsys.readouterr().err.startswith("briefer: error:")
 
 
-def test_file_export_opens_the_export_dialog(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_file_export_opens_the_export_dialog(window, qtbot) -> None:
     from briefer.ui.export_dialog import ExportDialog
 
     assert window.menus.export_action.text() == "&Export Briefing…"
@@ -366,7 +366,7 @@ def test_delete_key_is_not_ambiguous_with_the_outline(qtbot, window, project_fil
     assert stored_passages(project_file) == []
 
 
-def test_codebook_uses_follow_tagging_and_undo(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+def test_codebook_uses_follow_tagging_and_undo(qtbot, window) -> None:
     tags = window.service.store.list_tags()
     book = window.codebook
 
@@ -383,7 +383,7 @@ def test_codebook_uses_follow_tagging_and_undo(qtbot, window) -> None:  # type: 
     assert [uses(t.id) for t in tags] == before
 
 
-def test_search_says_when_it_stopped_at_the_limit(window, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_search_says_when_it_stopped_at_the_limit(window, monkeypatch) -> None:
     from briefer.ui import search_dock
 
     monkeypatch.setattr(search_dock, "HIT_LIMIT", 3)

@@ -23,7 +23,7 @@ def _passage_rows(view: QAbstractItemView, ids: set[int]) -> list[QModelIndex]:
     return [model.index(r, 0) for r in range(model.rowCount()) if model.index(r, 0).data(IdRole) in ids]
 
 
-def test_passages_dragged_from_the_passages_dock_land_in_a_section(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_passages_dragged_from_the_passages_dock_land_in_a_section(window, qtbot) -> None:
     service = window.service
     first = service.tag_quote(document=1, quote="small courtyard and high wall", tags=["Controls work"])
     second = service.tag_quote(document=5, quote="Huawei", tags=["Controls backfire"])
@@ -45,7 +45,7 @@ def test_passages_dragged_from_the_passages_dock_land_in_a_section(window, qtbot
         assert store.list_placements() == []
 
 
-def test_a_codebook_tag_dragged_onto_the_outline_becomes_a_filled_section(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_a_codebook_tag_dragged_onto_the_outline_becomes_a_filled_section(window, qtbot) -> None:
     service = window.service
     ids = [service.tag_quote(document=5, quote=q, tags=["Controls backfire"]) for q in ("Huawei", "Ascend")]
     codebook = window.findChild(QTreeView, "codebookView")
@@ -66,7 +66,7 @@ def test_a_codebook_tag_dragged_onto_the_outline_becomes_a_filled_section(window
         assert starts == sorted(starts)  # document order
 
 
-def test_the_current_passage_in_the_reader_drags_into_a_section(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_the_current_passage_in_the_reader_drags_into_a_section(window, qtbot) -> None:
     service = window.service
     pid = service.tag_quote(document=5, quote="Huawei", tags=["Controls backfire"])
     service.add_section(title="Controls backfire")
