@@ -21,9 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from briefer.core.importing import import_paths  # noqa: E402
-from briefer.core.project import create_project, open_project  # noqa: E402
-from briefer.resources import corpus_dir  # noqa: E402
+from briefer.core.importing import import_paths
+from briefer.core.project import create_project, open_project
+from briefer.resources import corpus_dir
 
 BIG_DOC_CHARS = 2_000_000
 TOTAL_CHARS = 30_000_000
@@ -65,8 +65,11 @@ def build(out: Path, documents: int = 1000, seed: int = 7) -> Path:
         shutil.rmtree(out)
     files.mkdir(parents=True)
     scale = documents / 1000
-    sizes = _sizes(rng, documents, int(TOTAL_CHARS * scale)) if documents >= 100 else \
-        [200_000] + [rng.randint(2_000, 20_000) for _ in range(documents - 1)]
+    sizes = (
+        _sizes(rng, documents, int(TOTAL_CHARS * scale))
+        if documents >= 100
+        else [200_000] + [rng.randint(2_000, 20_000) for _ in range(documents - 1)]
+    )
     for i, size in enumerate(sizes):
         is_chinese = i % 4 == 3
         pool, joiner = (chinese, "") if is_chinese else (english, " ")
@@ -92,8 +95,10 @@ def build(out: Path, documents: int = 1000, seed: int = 7) -> Path:
         for k in range(total_passages - big_passages):
             doc = others[k % len(others)]
             passage_ids += _add_passages(store, rng, doc.id, doc.length, 1, tag_ids, overlap=False)
-        sections = [store.add_section(title=f"Section {n + 1}", notes=f"Framing text for **section {n + 1}**.")
-                    for n in range(12)]
+        sections = [
+            store.add_section(title=f"Section {n + 1}", notes=f"Framing text for **section {n + 1}**.")
+            for n in range(12)
+        ]
         placed = rng.sample(passage_ids, min(len(passage_ids), 1000 if documents >= 100 else 60))
         for k, pid in enumerate(placed):
             store.add_placement(section=sections[k % 12], passage=pid)
@@ -102,16 +107,24 @@ def build(out: Path, documents: int = 1000, seed: int = 7) -> Path:
     return project
 
 
-def _add_passages(store, rng: random.Random, doc_id: int, length: int, count: int, tag_ids: list[int],
-                  *, overlap: bool) -> list[int]:
+def _add_passages(
+    store, rng: random.Random, doc_id: int, length: int, count: int, tag_ids: list[int], *, overlap: bool
+) -> list[int]:
     text = store.get_document(doc_id).text
     ids = []
     for _ in range(count):
         start = rng.randrange(0, max(1, length - 400))
         end = start + rng.randint(40, 600 if overlap else 300)
         end = min(end, length)
-        ids.append(store.add_passage(document=doc_id, start=start, end=end, quote=text[start:end],
-                                     tags=rng.sample(tag_ids, rng.randint(1, 3))))
+        ids.append(
+            store.add_passage(
+                document=doc_id,
+                start=start,
+                end=end,
+                quote=text[start:end],
+                tags=rng.sample(tag_ids, rng.randint(1, 3)),
+            )
+        )
     return ids
 
 

@@ -12,16 +12,16 @@ from typing import TYPE_CHECKING
 from briefer.core.errors import BrieferError
 
 if TYPE_CHECKING:
-    from PySide6.QtCore import QObject
+    from PySide6.QtCore import QObject, QSettings
 
 _HEADLESS_PLATFORMS = ("offscreen", "minimal")
 
 
-def _initial_project(settings: object) -> Path:
+def _initial_project(settings: QSettings) -> Path:
     """The last project used if it still exists, else the bundled default project."""
     from briefer.core.project import ensure_default_project
 
-    last = settings.value("lastProject")  # type: ignore[attr-defined]
+    last = settings.value("lastProject")
     if last and Path(str(last)).is_file():
         return Path(str(last))
     return ensure_default_project()
@@ -52,9 +52,11 @@ def report_unexpected_errors(show: Callable[[str, str], None] | None) -> None:
         report = save_traceback(exc_type, exc, tb)
         print(f"briefer: internal error: {summary(exc)} (details in {report})", file=sys.stderr)
         if show is not None:
-            show("Briefer ran into a problem",
-                 f"Something went wrong: {summary(exc)}\n\nYour project holds everything up to your last "
-                 f"completed action. The details, for a bug report, are in {report}.")
+            show(
+                "Briefer ran into a problem",
+                f"Something went wrong: {summary(exc)}\n\nYour project holds everything up to your last "
+                f"completed action. The details, for a bug report, are in {report}.",
+            )
 
     def thread_hook(args: threading.ExceptHookArgs) -> None:
         if args.exc_type is not SystemExit and args.exc_value is not None:
@@ -92,10 +94,10 @@ def run_app(project_path: Path | None = None, argv: list[str] | None = None) -> 
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName("Briefer")
     app.setOrganizationName("Briefer")
-    app.setApplicationDisplayName("Briefer")
+    QApplication.setApplicationDisplayName("Briefer")
     settings = QSettings()
     # A modal box on a headless platform would wait forever for a click.
-    headless = app.platformName() in _HEADLESS_PLATFORMS
+    headless = QApplication.platformName() in _HEADLESS_PLATFORMS
     report_unexpected_errors(None if headless else error_box_later(app))
     try:
         path = project_path if project_path is not None else _initial_project(settings)

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from briefer import __version__
 from briefer.core.errors import BrieferError
@@ -23,13 +23,16 @@ COMMANDS = frozenset({"new", "import", "show", "tag", "autotag", "section", "pla
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, no usage dump
+    def error(self, message: str) -> NoReturn:  # one line, no usage dump
         self.exit(2, f"briefer: {message} (see 'briefer --help')\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="briefer", description="Turn a corpus of sources into a cited briefing. "
-                     "With no command, opens PROJECT (or the bundled default project) in the window.")
+    parser = _Parser(
+        prog="briefer",
+        description="Turn a corpus of sources into a cited briefing. "
+        "With no command, opens PROJECT (or the bundled default project) in the window.",
+    )
     parser.add_argument("--version", action="version", version=f"briefer {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
@@ -129,9 +132,14 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 def cmd_tag(args: argparse.Namespace) -> int:
     with _opened(args.project) as service:
-        pid = service.tag_quote(document=service.resolve_document(args.doc), quote=args.quote,
-                                tags=args.tag, occurrence=args.occurrence, note=args.note,
-                                translation=args.translation)
+        pid = service.tag_quote(
+            document=service.resolve_document(args.doc),
+            quote=args.quote,
+            tags=args.tag,
+            occurrence=args.occurrence,
+            note=args.note,
+            translation=args.translation,
+        )
     print(pid)
     return 0
 
@@ -155,8 +163,9 @@ def cmd_section(args: argparse.Namespace) -> int:
 
 def cmd_place(args: argparse.Namespace) -> int:
     with _opened(args.project) as service:
-        placement = service.place(passage=args.passage, section=service.resolve_section(args.section),
-                                  position=args.position)
+        placement = service.place(
+            passage=args.passage, section=service.resolve_section(args.section), position=args.position
+        )
     print(placement)
     return 0
 
@@ -172,23 +181,53 @@ def project_as_json(service: ProjectService, *, with_text: bool = False) -> dict
         if with_text:
             entry["text"] = store.get_document(info.id).text
         documents.append(entry)
-    passages = [{"id": p.id, "document": p.document, "start": p.start, "end": p.end, "quote": p.quote,
-                 "tags": [tag_names[t] for t in p.tags], "note": p.note, "translation": p.translation}
-                for p in store.list_passages()]
+    passages = [
+        {
+            "id": p.id,
+            "document": p.document,
+            "start": p.start,
+            "end": p.end,
+            "quote": p.quote,
+            "tags": [tag_names[t] for t in p.tags],
+            "note": p.note,
+            "translation": p.translation,
+        }
+        for p in store.list_passages()
+    ]
     sections = store.list_sections()
     placements = store.list_placements()
 
     def outline(parent: int | None) -> list[dict[str, Any]]:
-        return [{"id": s.id, "title": s.title, "notes": s.notes,
-                 "stance": tag_names.get(s.stance) if s.stance else None,
-                 "passages": [pl.passage for pl in placements if pl.section == s.id],
-                 "children": outline(s.id)}
-                for s in sections if s.parent == parent]
+        return [
+            {
+                "id": s.id,
+                "title": s.title,
+                "notes": s.notes,
+                "stance": tag_names.get(s.stance) if s.stance else None,
+                "passages": [pl.passage for pl in placements if pl.section == s.id],
+                "children": outline(s.id),
+            }
+            for s in sections
+            if s.parent == parent
+        ]
 
-    return {"project": asdict(store.get_meta()), "documents": documents,
-            "tags": [{"id": t.id, "name": t.name, "color": t.color, "parent": t.parent,
-                      "stance": t.is_stance, "description": t.description} for t in tags],
-            "passages": passages, "outline": outline(None)}
+    return {
+        "project": asdict(store.get_meta()),
+        "documents": documents,
+        "tags": [
+            {
+                "id": t.id,
+                "name": t.name,
+                "color": t.color,
+                "parent": t.parent,
+                "stance": t.is_stance,
+                "description": t.description,
+            }
+            for t in tags
+        ],
+        "passages": passages,
+        "outline": outline(None),
+    }
 
 
 # ---------------------------------------------------------------------- main

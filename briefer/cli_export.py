@@ -8,20 +8,29 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TypeVar
 
 from briefer.core.errors import BrieferError
 from briefer.core.store import Store
 from briefer.export.templates import DEFAULT_TEMPLATE, discover_templates
 
+_Parser = TypeVar("_Parser", bound=argparse.ArgumentParser)
 
-def add_export_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    export = subparsers.add_parser("export", help="export the briefing as Markdown or Word",
-                                   description="Export the project's outline through a template. "
-                                               "The format follows the output name: .md or .docx.")
+
+def add_export_commands(subparsers: argparse._SubParsersAction[_Parser]) -> None:
+    export = subparsers.add_parser(
+        "export",
+        help="export the briefing as Markdown or Word",
+        description="Export the project's outline through a template. "
+        "The format follows the output name: .md or .docx.",
+    )
     export.add_argument("project", help="the project file")
     export.add_argument("-o", "--output", required=True, help="the output file (.md or .docx)")
-    export.add_argument("--template", default=DEFAULT_TEMPLATE,
-                        help=f"template name (default: {DEFAULT_TEMPLATE}; see 'briefer templates')")
+    export.add_argument(
+        "--template",
+        default=DEFAULT_TEMPLATE,
+        help=f"template name (default: {DEFAULT_TEMPLATE}; see 'briefer templates')",
+    )
     export.set_defaults(func=run_export)
 
     templates = subparsers.add_parser("templates", help="list the export templates and where they come from")
@@ -41,8 +50,7 @@ def run_export(args: argparse.Namespace) -> int:
 
     try:
         with Store.open(args.project, readonly=True) as store:
-            result = export_project(store, args.output, template_name=args.template,
-                                    project_path=args.project)
+            result = export_project(store, args.output, template_name=args.template, project_path=args.project)
     except (BrieferError, OSError) as exc:
         return _fail(str(exc))
     for warning in result.warnings:

@@ -12,8 +12,9 @@ from types import TracebackType
 
 def save_traceback(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> str:
     """Write the traceback to a new file in the temporary folder; returns its path."""
-    with tempfile.NamedTemporaryFile("w", prefix="briefer-error-", suffix=".txt", delete=False,
-                                     encoding="utf-8") as out:
+    with tempfile.NamedTemporaryFile(
+        "w", prefix="briefer-error-", suffix=".txt", delete=False, encoding="utf-8"
+    ) as out:
         traceback.print_exception(exc_type, exc, tb, file=out)
     return out.name
 

@@ -27,7 +27,7 @@ def bundled_project(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def service(bundled_project: Path) -> Iterator["object"]:
+def service(bundled_project: Path) -> Iterator[object]:
     from briefer.core.project import open_project
 
     svc = open_project(bundled_project)

@@ -29,9 +29,9 @@ class Command(Protocol):
 class MergeableCommand(Command, Protocol):
     """A command that can absorb a following one (typing into a note)."""
 
-    merge_key: tuple[object, ...]
+    merge_key: tuple[object, ...] | None  # None: this one does not merge
 
-    def merge(self, other: "MergeableCommand") -> bool: ...
+    def merge(self, other: MergeableCommand) -> bool: ...
 
 
 @dataclass
@@ -56,8 +56,9 @@ class CreatePassage:
                 service.add_passage_tag(existing, tag)
             self.passage_id = existing
             return
-        self.passage_id = service.create_passage(document=self.document, start=self.start, end=self.end,
-                                                 tags=self.tags, passage_id=self.passage_id)
+        self.passage_id = service.create_passage(
+            document=self.document, start=self.start, end=self.end, tags=self.tags, passage_id=self.passage_id
+        )
         self._created = True
 
     def undo(self, service: ProjectService) -> None:
@@ -205,8 +206,14 @@ class AddTag:
             raise BrieferError("a tag needs a name")
 
         def add() -> None:
-            self.tag_id = service.store.add_tag(name=self.name.strip(), color=self.color, parent=self.parent,
-                                                is_stance=self.is_stance, tag_id=self.tag_id)
+            self.tag_id = service.store.add_tag(
+                name=self.name.strip(),
+                color=self.color,
+                parent=self.parent,
+                is_stance=self.is_stance,
+                tag_id=self.tag_id,
+            )
+
         _checked(add, f"cannot add '{self.name}'")
         _tags_changed(service, self.tag_id or 0)
 

@@ -5,7 +5,12 @@ from __future__ import annotations
 # (name, colour, description, is_stance). Stance colours are far apart in hue
 # and lightness so they stay distinct for colour-blind readers too.
 DEFAULT_TAGS: tuple[tuple[str, str, str, bool], ...] = (
-    ("Controls backfire", "#e8743b", "Evidence that export controls hurt the US or speed up Chinese self-reliance.", True),
+    (
+        "Controls backfire",
+        "#e8743b",
+        "Evidence that export controls hurt the US or speed up Chinese self-reliance.",
+        True,
+    ),
     ("Controls work", "#2a7ab9", "Evidence that export controls slow China's access to advanced technology.", True),
     ("Semiconductors", "#9bc53d", "Chips, chip-making equipment, HBM, foundries.", False),
     ("AI models", "#b07cc6", "Large models, training compute, AI applications.", False),

@@ -21,11 +21,11 @@ class NotFoundError(BrieferError):
     """A document, tag, passage or section that does not exist was named."""
 
 
-class ImportRejected(BrieferError):
+class ImportRejected(BrieferError):  # noqa: N818 - named after the outcome it reports, like ImportSkipped
     """A file could not be imported; the message says why."""
 
 
-class ImportSkipped(BrieferError):
+class ImportSkipped(BrieferError):  # noqa: N818 - not an error: a deliberate skip
     """A file was deliberately not imported (for example a duplicate)."""
 
 

@@ -20,10 +20,14 @@ from briefer.core.service import ChangeArea, ProjectService
 _Move = tuple[int, "int | None", int, "int | None", int]
 
 
-def _plan_moves(ids: Sequence[int], target_parent: int | None, target_pos: int,
-                locate: Callable[[int], tuple[int | None, int]],
-                siblings: Callable[[int | None], list[int]],
-                move: Callable[[int, int | None, int], None]) -> list[_Move]:
+def _plan_moves(
+    ids: Sequence[int],
+    target_parent: int | None,
+    target_pos: int,
+    locate: Callable[[int], tuple[int | None, int]],
+    siblings: Callable[[int | None], list[int]],
+    move: Callable[[int, int | None, int], None],
+) -> list[_Move]:
     """Move ``ids`` (in this order) so they sit together at ``target_pos``.
 
     ``target_pos`` is an index into the target's children *without* the moved
@@ -68,8 +72,14 @@ class AddSection:
     section_id: int | None = None
 
     def do(self, service: ProjectService) -> None:
-        self.section_id = service.add_section(title=self.title, parent=self.parent, position=self.position,
-                                              notes=self.notes, stance=self.stance, section_id=self.section_id)
+        self.section_id = service.add_section(
+            title=self.title,
+            parent=self.parent,
+            position=self.position,
+            notes=self.notes,
+            stance=self.stance,
+            section_id=self.section_id,
+        )
 
     def undo(self, service: ProjectService) -> None:
         assert self.section_id is not None
@@ -89,7 +99,7 @@ class _SetSectionField:
     _has_old: bool = False
 
     @property
-    def merge_key(self) -> tuple[object, ...]:
+    def merge_key(self) -> tuple[object, ...] | None:  # None: every change is its own undo step
         return ("section-" + self.field_name, self.section_id)
 
     def do(self, service: ProjectService) -> None:
@@ -109,7 +119,7 @@ class _SetSectionField:
 
     def merge(self, other: object) -> bool:
         if type(other) is type(self) and getattr(other, "merge_key", None) == self.merge_key:
-            self.new_value = other.new_value  # type: ignore[attr-defined]
+            self.new_value = other.new_value
             return True
         return False
 
@@ -132,7 +142,7 @@ class SetSectionStance(_SetSectionField):
     label: str = "Set section stance"
 
     @property
-    def merge_key(self) -> tuple[object, ...] | None:  # type: ignore[override]
+    def merge_key(self) -> tuple[object, ...] | None:
         # A stance is chosen, not typed: every change is its own undo step.
         return None
 
@@ -177,6 +187,7 @@ class MoveSections:
             if self._steps is not None:
                 _redo_moves(self._steps, store.move_section)
             else:
+
                 def locate(sid: int) -> tuple[int | None, int]:
                     s = store.get_section(sid)
                     return s.parent, s.position
@@ -190,8 +201,9 @@ class MoveSections:
                     if ancestor in self.section_ids:
                         raise BrieferError("a section cannot be moved into itself or its subsections")
                     ancestor = parents.get(ancestor)
-                self._steps = _plan_moves(self.section_ids, self.parent, self.position, locate, siblings,
-                                          store.move_section)
+                self._steps = _plan_moves(
+                    self.section_ids, self.parent, self.position, locate, siblings, store.move_section
+                )
         service.notify(ChangeArea.OUTLINE, *self.section_ids)
 
     def undo(self, service: ProjectService) -> None:
@@ -222,12 +234,15 @@ class PlacePassages:
         with store.transaction():
             store.get_section(self.section_id)
             start = len(store.list_placements(self.section_id)) if self.position is None else self.position
-            ids = self.placement_ids or [None] * len(self.passage_ids)
+            ids: Sequence[int | None] = self.placement_ids or [None] * len(self.passage_ids)
             created = []
-            for i, (passage, pl_id) in enumerate(zip(self.passage_ids, ids)):
+            for i, (passage, pl_id) in enumerate(zip(self.passage_ids, ids, strict=True)):
                 store.get_passage(passage)
-                created.append(store.add_placement(section=self.section_id, passage=passage,
-                                                   position=start + i, placement_id=pl_id))
+                created.append(
+                    store.add_placement(
+                        section=self.section_id, passage=passage, position=start + i, placement_id=pl_id
+                    )
+                )
             self.placement_ids = created
         service.notify(ChangeArea.OUTLINE, self.section_id)
 
@@ -267,8 +282,7 @@ class MovePlacements:
                 def siblings(section: int | None) -> list[int]:
                     return [p.id for p in store.list_placements(section)] if section is not None else []
 
-                self._steps = _plan_moves(self.placement_ids, self.section_id, self.position, locate, siblings,
-                                          move)
+                self._steps = _plan_moves(self.placement_ids, self.section_id, self.position, locate, siblings, move)
         service.notify(ChangeArea.OUTLINE, self.section_id)
 
     def undo(self, service: ProjectService) -> None:
@@ -283,6 +297,7 @@ def _placement_mover(service: ProjectService) -> Callable[[int, int | None, int]
     def move(pl_id: int, section: int | None, pos: int) -> None:
         assert section is not None
         service.store.move_placement(pl_id, section, pos)
+
     return move
 
 
@@ -301,8 +316,9 @@ class RemovePlacements:
     def do(self, service: ProjectService) -> None:
         store = service.store
         with store.transaction():
-            placements = sorted((store.get_placement(i) for i in self.placement_ids),
-                                key=lambda p: (p.section, p.position))
+            placements = sorted(
+                (store.get_placement(i) for i in self.placement_ids), key=lambda p: (p.section, p.position)
+            )
             # Highest position first, so the recorded positions stay exact for undo.
             for pl in reversed(placements):
                 store.remove_placement(pl.id)
@@ -312,8 +328,9 @@ class RemovePlacements:
     def undo(self, service: ProjectService) -> None:
         with service.store.transaction():
             for pl in self._removed:
-                service.store.add_placement(section=pl.section, passage=pl.passage, position=pl.position,
-                                            placement_id=pl.id)
+                service.store.add_placement(
+                    section=pl.section, passage=pl.passage, position=pl.position, placement_id=pl.id
+                )
         service.notify(ChangeArea.OUTLINE)
 
 
@@ -347,8 +364,9 @@ class SectionFromTag:
                         family.add(t.id)
                 # list_passages is ordered by document, then start: document order.
                 passages = [p.id for p in store.list_passages() if family.intersection(p.tags)]
-                self._add = AddSection(tag.name, parent=self.parent, position=self.position,
-                                       stance=tag.id if tag.is_stance else None)
+                self._add = AddSection(
+                    tag.name, parent=self.parent, position=self.position, stance=tag.id if tag.is_stance else None
+                )
                 self._add.do(service)
                 assert self._add.section_id is not None
                 self._place = PlacePassages(self._add.section_id, passages)

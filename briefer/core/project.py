@@ -79,8 +79,9 @@ def create_project(path: str | os.PathLike[str], *, empty: bool = False, title: 
 
 def _populate(service: ProjectService, title: str, *, with_corpus: bool) -> None:
     store = service.store
-    store.set_meta(title=title, author="", date=date.today().isoformat(),
-                   marking="UNCLASSIFIED // FOR DISCUSSION", bottom_line="")
+    store.set_meta(
+        title=title, author="", date=date.today().isoformat(), marking="UNCLASSIFIED // FOR DISCUSSION", bottom_line=""
+    )
     tag_ids: dict[str, int] = {}
     for name, colour, description, is_stance in DEFAULT_TAGS:
         tag_ids[name] = store.add_tag(name=name, color=colour, description=description, is_stance=is_stance)
@@ -91,8 +92,9 @@ def _populate(service: ProjectService, title: str, *, with_corpus: bool) -> None
         from briefer.core.importing.importer import import_file
 
         for entry in bundled_manifest():
-            outcome = import_file(service, corpus_dir() / entry["file"],
-                                  **{k: v for k, v in entry.items() if k != "file"})
+            outcome = import_file(
+                service, corpus_dir() / entry["file"], **{k: v for k, v in entry.items() if k != "file"}
+            )
             if outcome.status != "imported":
                 raise RuntimeError(f"bundled corpus file {entry['file']}: {outcome.reason}")
 

@@ -126,8 +126,17 @@ class ProjectService:
         self.notify(ChangeArea.DOCUMENTS, doc_id)
 
     # --------------------------------------------------------------- passages
-    def create_passage(self, *, document: int, start: int, end: int, tags: Iterable[int] = (),
-                       note: str = "", translation: str = "", passage_id: int | None = None) -> int:
+    def create_passage(
+        self,
+        *,
+        document: int,
+        start: int,
+        end: int,
+        tags: Iterable[int] = (),
+        note: str = "",
+        translation: str = "",
+        passage_id: int | None = None,
+    ) -> int:
         """Store a passage for ``text[start:end]`` (code-point offsets).
 
         Tagging exactly the span of an existing passage adds the tags to that
@@ -137,9 +146,8 @@ class ProjectService:
         window_start = max(0, start - CONTEXT_CHARS)
         length, excerpt = self.store.document_excerpt(document, window_start, end + CONTEXT_CHARS)
         if not (0 <= start < end <= length):
-            raise BrieferError(f"passage {start}-{end} lies outside document {document} "
-                               f"(length {length})")
-        quote = excerpt[start - window_start:end - window_start]
+            raise BrieferError(f"passage {start}-{end} lies outside document {document} (length {length})")
+        quote = excerpt[start - window_start : end - window_start]
         tag_ids = list(tags)
         with self.store.transaction():
             existing = self.store.passage_at(document, start, end) if passage_id is None else None
@@ -149,14 +157,30 @@ class ProjectService:
                 pid = existing
             else:
                 pid = self.store.add_passage(
-                    document=document, start=start, end=end, quote=quote,
-                    prefix=excerpt[:start - window_start], suffix=excerpt[end - window_start:],
-                    note=note, translation=translation, tags=tag_ids, passage_id=passage_id)
+                    document=document,
+                    start=start,
+                    end=end,
+                    quote=quote,
+                    prefix=excerpt[: start - window_start],
+                    suffix=excerpt[end - window_start :],
+                    note=note,
+                    translation=translation,
+                    tags=tag_ids,
+                    passage_id=passage_id,
+                )
         self.notify(ChangeArea.PASSAGES, pid)
         return pid
 
-    def tag_quote(self, *, document: int, quote: str, tags: Iterable[str], occurrence: int = 1,
-                  note: str = "", translation: str = "") -> int:
+    def tag_quote(
+        self,
+        *,
+        document: int,
+        quote: str,
+        tags: Iterable[str],
+        occurrence: int = 1,
+        note: str = "",
+        translation: str = "",
+    ) -> int:
         """Tag the ``occurrence``-th appearance of ``quote`` in a document."""
         tag_ids = [self.resolve_tag(name).id for name in tags]
         if not tag_ids:
@@ -208,9 +232,14 @@ class ProjectService:
                         self.store.add_passage_tag(existing, tag_id)
                         continue
                     self.store.add_passage(
-                        document=doc_id, start=start, end=end, quote=text[start:end],
-                        prefix=text[max(0, start - CONTEXT_CHARS):start],
-                        suffix=text[end:end + CONTEXT_CHARS], tags=[tag_id])
+                        document=doc_id,
+                        start=start,
+                        end=end,
+                        quote=text[start:end],
+                        prefix=text[max(0, start - CONTEXT_CHARS) : start],
+                        suffix=text[end : end + CONTEXT_CHARS],
+                        tags=[tag_id],
+                    )
                     created += 1
         self.notify(ChangeArea.PASSAGES)
         return created
@@ -245,21 +274,28 @@ class ProjectService:
             self.notify(ChangeArea.OUTLINE)
 
     # ---------------------------------------------------------------- outline
-    def add_section(self, *, title: str, parent: int | None = None, position: int | None = None,
-                    notes: str = "", stance: int | None = None, section_id: int | None = None) -> int:
+    def add_section(
+        self,
+        *,
+        title: str,
+        parent: int | None = None,
+        position: int | None = None,
+        notes: str = "",
+        stance: int | None = None,
+        section_id: int | None = None,
+    ) -> int:
         if not title.strip():
             raise BrieferError("a section needs a title")
-        sid = self.store.add_section(title=title, parent=parent, position=position, notes=notes,
-                                     stance=stance, section_id=section_id)
+        sid = self.store.add_section(
+            title=title, parent=parent, position=position, notes=notes, stance=stance, section_id=section_id
+        )
         self.notify(ChangeArea.OUTLINE, sid)
         return sid
 
-    def place(self, *, passage: int, section: int, position: int | None = None,
-              placement_id: int | None = None) -> int:
+    def place(self, *, passage: int, section: int, position: int | None = None, placement_id: int | None = None) -> int:
         self.store.get_passage(passage)
         self.store.get_section(section)
-        pid = self.store.add_placement(section=section, passage=passage, position=position,
-                                       placement_id=placement_id)
+        pid = self.store.add_placement(section=section, passage=passage, position=position, placement_id=placement_id)
         self.notify(ChangeArea.OUTLINE, section)
         return pid
 
@@ -276,8 +312,8 @@ def _widen(text: str, start: int, end: int, scope: str) -> tuple[int, int]:
         left = 0
         for m in _SENTENCE_END.finditer(text, 0, start):
             left = m.end()
-        m = _SENTENCE_END.search(text, end)
-        right = len(text) if m is None else m.end()
+        after = _SENTENCE_END.search(text, end)
+        right = len(text) if after is None else after.end()
     while left < right and text[left].isspace():
         left += 1
     while right > left and text[right - 1].isspace():

@@ -15,7 +15,7 @@ import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -47,10 +47,12 @@ from briefer.core.store_outline import OutlineRows, tree_order
 _SQLITE_HEADER = b"SQLite format 3\x00"
 _DOC_INFO_COLUMNS = "id, title, publisher, author, date, url, language, source_file, sha256, length"
 _PASSAGE_COLUMNS = "id, document, start, end, quote, prefix, suffix, note, translation, created, modified"
+# A row of those columns: Passage's fields before its tags.
+_PassageRow = tuple[int, int, int, int, str, str, str, str, str, str, str]
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class _WriteLock:
@@ -188,7 +190,7 @@ class Store(OutlineRows):
 
     @property
     def schema_version(self) -> int:
-        return self._conn.execute("PRAGMA user_version").fetchone()[0]
+        return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
 
     # ------------------------------------------------------------- transactions
     @contextmanager
@@ -235,21 +237,31 @@ class Store(OutlineRows):
             raise ValueError(f"unknown project field(s): {', '.join(sorted(unknown))}")
         with self.transaction():
             for key, value in fields.items():
-                self._q("INSERT INTO meta(key, value) VALUES (?, ?) "
-                        "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, value))
+                self._q(
+                    "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                    (key, value),
+                )
 
     # ---------------------------------------------------------------- documents
-    def add_document(self, *, text: str, sha256: str, title: str = "", publisher: str = "",
-                     author: str = "", date: str = "", url: str = "", language: str = "und",
-                     source_file: str = "") -> int:
+    def add_document(
+        self,
+        *,
+        text: str,
+        sha256: str,
+        title: str = "",
+        publisher: str = "",
+        author: str = "",
+        date: str = "",
+        url: str = "",
+        language: str = "und",
+        source_file: str = "",
+    ) -> int:
         with self.transaction():
-            cur = self._q(
+            return self._insert(
                 "INSERT INTO documents(title, publisher, author, date, url, language, source_file,"
                 " sha256, text, length, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (title, publisher, author, date, url, language, source_file, sha256, text,
-                 len(text), now_iso()),
+                (title, publisher, author, date, url, language, source_file, sha256, text, len(text), now_iso()),
             )
-            return int(cur.lastrowid)
 
     def list_documents(self) -> list[DocumentInfo]:
         rows = self._q(f"SELECT {_DOC_INFO_COLUMNS} FROM documents ORDER BY id").fetchall()
@@ -293,8 +305,9 @@ class Store(OutlineRows):
     def document_excerpt(self, doc_id: int, start: int, end: int) -> tuple[int, str]:
         """The document's length and ``text[start:end]``, without loading the whole text."""
         start = max(0, start)
-        row = self._q("SELECT length, substr(text, ?, ?) FROM documents WHERE id = ?",
-                      (start + 1, max(0, end - start), doc_id)).fetchone()
+        row = self._q(
+            "SELECT length, substr(text, ?, ?) FROM documents WHERE id = ?", (start + 1, max(0, end - start), doc_id)
+        ).fetchone()
         if row is None:
             raise NotFoundError(f"no document with id {doc_id}")
         return row[0], row[1] or ""
@@ -325,8 +338,11 @@ class Store(OutlineRows):
         cursor = self._q(sql + " ORDER BY id", (pattern,) if like_can_filter else ())
         for doc_id, text in cursor:
             for pos, end in _find_all(text, query, lowered, cased):
-                hits.append(SearchHit(doc_id, pos, end, text[max(0, pos - context):pos],
-                                      text[pos:end], text[end:end + context]))
+                hits.append(
+                    SearchHit(
+                        doc_id, pos, end, text[max(0, pos - context) : pos], text[pos:end], text[end : end + context]
+                    )
+                )
                 if len(hits) >= limit:
                     break
             if len(hits) >= limit:
@@ -335,27 +351,36 @@ class Store(OutlineRows):
         return hits
 
     # --------------------------------------------------------------------- tags
-    def add_tag(self, *, name: str, color: str, description: str = "", parent: int | None = None,
-                is_stance: bool = False, position: int | None = None, tag_id: int | None = None) -> int:
+    def add_tag(
+        self,
+        *,
+        name: str,
+        color: str,
+        description: str = "",
+        parent: int | None = None,
+        is_stance: bool = False,
+        position: int | None = None,
+        tag_id: int | None = None,
+    ) -> int:
         with self.transaction():
             pos = self._make_room("tags", parent, position)
-            cur = self._q(
-                "INSERT INTO tags(id, name, color, description, parent, position, is_stance)"
-                " VALUES (?,?,?,?,?,?,?)",
+            return self._insert(
+                "INSERT INTO tags(id, name, color, description, parent, position, is_stance) VALUES (?,?,?,?,?,?,?)",
                 (tag_id, name, color, description, parent, pos, int(is_stance)),
             )
-            return int(cur.lastrowid)
 
     def list_tags(self) -> list[Tag]:
         """All tags, parents before children, siblings in their order."""
-        rows = self._q("SELECT id, name, color, description, parent, position, is_stance FROM tags"
-                       " ORDER BY position, id").fetchall()
+        rows = self._q(
+            "SELECT id, name, color, description, parent, position, is_stance FROM tags ORDER BY position, id"
+        ).fetchall()
         tags = [Tag(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6])) for r in rows]
         return tree_order(tags)
 
     def get_tag(self, tag_id: int) -> Tag:
-        row = self._q("SELECT id, name, color, description, parent, position, is_stance FROM tags"
-                      " WHERE id = ?", (tag_id,)).fetchone()
+        row = self._q(
+            "SELECT id, name, color, description, parent, position, is_stance FROM tags WHERE id = ?", (tag_id,)
+        ).fetchone()
         if row is None:
             raise NotFoundError(f"no tag with id {tag_id}")
         return Tag(row[0], row[1], row[2], row[3], row[4], row[5], bool(row[6]))
@@ -375,7 +400,8 @@ class Store(OutlineRows):
         """How many passages carry this tag or one of its descendants."""
         ids = self._subtree("tags", tag_id)
         marks = ",".join("?" * len(ids))
-        return self._q(f"SELECT COUNT(DISTINCT passage) FROM passage_tags WHERE tag IN ({marks})", ids).fetchone()[0]
+        sql = f"SELECT COUNT(DISTINCT passage) FROM passage_tags WHERE tag IN ({marks})"
+        return int(self._q(sql, ids).fetchone()[0])
 
     def tag_counts(self) -> dict[int, int]:
         return dict(self._q("SELECT tag, COUNT(*) FROM passage_tags GROUP BY tag").fetchall())
@@ -399,36 +425,50 @@ class Store(OutlineRows):
             for tag in snap.tags:  # parents come first in a snapshot
                 if tag.id == snap.tags[0].id:
                     self._make_room("tags", tag.parent, tag.position)
-                self._q("INSERT INTO tags(id, name, color, description, parent, position, is_stance)"
-                        " VALUES (?,?,?,?,?,?,?)", (tag.id, tag.name, tag.color, tag.description,
-                                                    tag.parent, tag.position, int(tag.is_stance)))
+                self._q(
+                    "INSERT INTO tags(id, name, color, description, parent, position, is_stance)"
+                    " VALUES (?,?,?,?,?,?,?)",
+                    (tag.id, tag.name, tag.color, tag.description, tag.parent, tag.position, int(tag.is_stance)),
+                )
             self._q_many("INSERT OR IGNORE INTO passage_tags(passage, tag) VALUES (?, ?)", snap.links)
             self._q_many("UPDATE sections SET stance = ? WHERE id = ?", [(t, s) for s, t in snap.stance_sections])
 
     # ----------------------------------------------------------------- passages
-    def add_passage(self, *, document: int, start: int, end: int, quote: str, prefix: str = "",
-                    suffix: str = "", note: str = "", translation: str = "",
-                    tags: Iterable[int] = (), passage_id: int | None = None,
-                    created: str | None = None) -> int:
+    def add_passage(
+        self,
+        *,
+        document: int,
+        start: int,
+        end: int,
+        quote: str,
+        prefix: str = "",
+        suffix: str = "",
+        note: str = "",
+        translation: str = "",
+        tags: Iterable[int] = (),
+        passage_id: int | None = None,
+        created: str | None = None,
+    ) -> int:
         stamp = now_iso()
         with self.transaction():
-            cur = self._q(
+            pid = self._insert(
                 f"INSERT INTO passages({_PASSAGE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (passage_id, document, start, end, quote, prefix, suffix, note, translation,
-                 created or stamp, stamp),
+                (passage_id, document, start, end, quote, prefix, suffix, note, translation, created or stamp, stamp),
             )
-            pid = int(cur.lastrowid)
-            self._q_many("INSERT OR IGNORE INTO passage_tags(passage, tag) VALUES (?, ?)",
-                         [(pid, t) for t in tags])
+            self._q_many("INSERT OR IGNORE INTO passage_tags(passage, tag) VALUES (?, ?)", [(pid, t) for t in tags])
             return pid
 
     def _passages_where(self, where: str = "", params: Sequence[Any] = ()) -> list[Passage]:
-        rows = self._q(f"SELECT {_PASSAGE_COLUMNS} FROM passages {where} ORDER BY document, start, end, id",
-                       params).fetchall()
+        rows: list[_PassageRow] = self._q(
+            f"SELECT {_PASSAGE_COLUMNS} FROM passages {where} ORDER BY document, start, end, id", params
+        ).fetchall()
         # Fetch only the tag links of the passages asked for (one document's, say).
         if where:
-            tag_rows = self._q("SELECT pt.passage, pt.tag FROM passage_tags pt JOIN passages ON passages.id = "
-                               f"pt.passage {where} ORDER BY pt.tag", params).fetchall()
+            tag_rows = self._q(
+                "SELECT pt.passage, pt.tag FROM passage_tags pt JOIN passages ON passages.id = "
+                f"pt.passage {where} ORDER BY pt.tag",
+                params,
+            ).fetchall()
         else:  # every passage: no join needed
             tag_rows = self._q("SELECT passage, tag FROM passage_tags ORDER BY tag").fetchall()
         tags: dict[int, list[int]] = {}
@@ -468,9 +508,13 @@ class Store(OutlineRows):
         wanted = list(dict.fromkeys(ids))
         keys: dict[int, tuple[int, int, int, int]] = {}
         for chunk in range(0, len(wanted), 500):  # stay well under SQLite's variable limit
-            part = wanted[chunk:chunk + 500]
-            keys.update((r[3], tuple(r)) for r in self._q(
-                f"SELECT document, start, end, id FROM passages WHERE id IN ({','.join('?' * len(part))})", part))
+            part = wanted[chunk : chunk + 500]
+            keys.update(
+                (r[3], tuple(r))
+                for r in self._q(
+                    f"SELECT document, start, end, id FROM passages WHERE id IN ({','.join('?' * len(part))})", part
+                )
+            )
         return keys
 
     def passages_by_id(self, ids: Iterable[int]) -> dict[int, Passage]:
@@ -478,13 +522,13 @@ class Store(OutlineRows):
         wanted = list(dict.fromkeys(ids))
         found: dict[int, Passage] = {}
         for chunk in range(0, len(wanted), 500):  # stay well under SQLite's variable limit
-            part = wanted[chunk:chunk + 500]
-            found.update((p.id, p) for p in self._passages_where(
-                f"WHERE passages.id IN ({','.join('?' * len(part))})", part))
+            part = wanted[chunk : chunk + 500]
+            found.update(
+                (p.id, p) for p in self._passages_where(f"WHERE passages.id IN ({','.join('?' * len(part))})", part)
+            )
         return found
 
-    def passage_positions(self, document: int,
-                          ids: Iterable[int] | None = None) -> list[tuple[int, int, int]]:
+    def passage_positions(self, document: int, ids: Iterable[int] | None = None) -> list[tuple[int, int, int]]:
         """``(id, start, end)`` of a document's passages (or of just ``ids``), from an index alone."""
         where, params = "WHERE document = ?", [document]
         if ids is not None:
@@ -495,25 +539,33 @@ class Store(OutlineRows):
 
     def passages_overlapping(self, document: int, start: int, end: int) -> list[tuple[int, int, int]]:
         """``(id, start, end)`` of a document's passages that overlap ``[start, end)``, from the index."""
-        return self._q("SELECT id, start, end FROM passages WHERE document = ? AND start < ? AND end > ?",
-                       (document, max(end, start + 1), start)).fetchall()
+        return self._q(
+            "SELECT id, start, end FROM passages WHERE document = ? AND start < ? AND end > ?",
+            (document, max(end, start + 1), start),
+        ).fetchall()
 
     def passage_tags_of(self, ids: Iterable[int]) -> dict[int, tuple[int, ...]]:
         """The tag ids of each of these passages (every id is present; untagged ones map to ``()``)."""
         wanted = list(dict.fromkeys(ids))
         tags: dict[int, list[int]] = {pid: [] for pid in wanted}
         for chunk in range(0, len(wanted), 500):  # stay well under SQLite's variable limit
-            part = wanted[chunk:chunk + 500]
-            for pid, tid in self._q(f"SELECT passage, tag FROM passage_tags WHERE passage IN "
-                                    f"({','.join('?' * len(part))}) ORDER BY passage, tag", part):
+            part = wanted[chunk : chunk + 500]
+            for pid, tid in self._q(
+                f"SELECT passage, tag FROM passage_tags WHERE passage IN "
+                f"({','.join('?' * len(part))}) ORDER BY passage, tag",
+                part,
+            ):
                 tags[pid].append(tid)
         return {pid: tuple(t) for pid, t in tags.items()}
 
     def passage_ids_containing(self, needle: str) -> set[int]:
         """Ids of passages whose quote or note contains ``needle``, ignoring case (Unicode-aware)."""
         folded = needle.casefold()
-        return {pid for pid, quote, note in self._q("SELECT id, quote, note FROM passages")
-                if folded in quote.casefold() or (note and folded in note.casefold())}
+        return {
+            pid
+            for pid, quote, note in self._q("SELECT id, quote, note FROM passages")
+            if folded in quote.casefold() or (note and folded in note.casefold())
+        }
 
     def document_sources(self, ids: Iterable[int]) -> dict[int, tuple[str, str, str]]:
         """``(title, publisher, date)`` of these documents (missing ids are left out).
@@ -524,7 +576,7 @@ class Store(OutlineRows):
         wanted = list(dict.fromkeys(ids))
         found: dict[int, tuple[str, str, str]] = {}
         for chunk in range(0, len(wanted), 500):  # stay well under SQLite's variable limit
-            part = wanted[chunk:chunk + 500]
+            part = wanted[chunk : chunk + 500]
             marks = ",".join("?" * len(part))
             rows = self._q(f"SELECT id, title, publisher, date FROM documents WHERE id IN ({marks})", part).fetchall()
             found.update((row[0], (row[1], row[2], row[3])) for row in rows)
@@ -535,28 +587,36 @@ class Store(OutlineRows):
         wanted = list(dict.fromkeys(tags))
         if not wanted:
             return []
-        rows = self._q("SELECT pt.tag, p.document, COUNT(*) FROM passage_tags pt JOIN passages p ON p.id = pt.passage"
-                       f" WHERE pt.tag IN ({','.join('?' * len(wanted))}) GROUP BY pt.tag, p.document",
-                       wanted).fetchall()
+        rows = self._q(
+            "SELECT pt.tag, p.document, COUNT(*) FROM passage_tags pt JOIN passages p ON p.id = pt.passage"
+            f" WHERE pt.tag IN ({','.join('?' * len(wanted))}) GROUP BY pt.tag, p.document",
+            wanted,
+        ).fetchall()
         return [tuple(r) for r in rows]
 
     def placement_documents(self) -> list[tuple[int, int, int]]:
         """``(section, passage, document)`` of every placement, without loading quotes."""
-        rows = self._q("SELECT pl.section, pl.passage, p.document FROM placements pl"
-                       " JOIN passages p ON p.id = pl.passage ORDER BY pl.section, pl.position").fetchall()
+        rows = self._q(
+            "SELECT pl.section, pl.passage, p.document FROM placements pl"
+            " JOIN passages p ON p.id = pl.passage ORDER BY pl.section, pl.position"
+        ).fetchall()
         return [tuple(r) for r in rows]
 
     def get_passage(self, passage_id: int) -> Passage:
-        row = self._q(f"SELECT {_PASSAGE_COLUMNS} FROM passages WHERE id = ?", (passage_id,)).fetchone()
+        row: _PassageRow | None = self._q(
+            f"SELECT {_PASSAGE_COLUMNS} FROM passages WHERE id = ?", (passage_id,)
+        ).fetchone()
         if row is None:
             raise NotFoundError(f"no passage with id {passage_id}")
-        tags = tuple(r[0] for r in self._q("SELECT tag FROM passage_tags WHERE passage = ? ORDER BY tag",
-                                           (passage_id,)))
+        tags = tuple(
+            r[0] for r in self._q("SELECT tag FROM passage_tags WHERE passage = ? ORDER BY tag", (passage_id,))
+        )
         return Passage(*row, tags=tags)
 
     def passage_at(self, document: int, start: int, end: int) -> int | None:
-        row = self._q("SELECT id FROM passages WHERE document = ? AND start = ? AND end = ? ORDER BY id",
-                      (document, start, end)).fetchone()
+        row = self._q(
+            "SELECT id FROM passages WHERE document = ? AND start = ? AND end = ? ORDER BY id", (document, start, end)
+        ).fetchone()
         return row[0] if row else None
 
     def update_passage(self, passage_id: int, **fields: str) -> None:
@@ -576,12 +636,15 @@ class Store(OutlineRows):
     def retag(self, source_tag: int, target_tag: int) -> None:
         """Give every passage tagged ``source_tag`` the tag ``target_tag`` (for merges)."""
         with self.transaction():
-            self._q("INSERT OR IGNORE INTO passage_tags(passage, tag) "
-                    "SELECT passage, ? FROM passage_tags WHERE tag = ?", (target_tag, source_tag))
+            self._q(
+                "INSERT OR IGNORE INTO passage_tags(passage, tag) SELECT passage, ? FROM passage_tags WHERE tag = ?",
+                (target_tag, source_tag),
+            )
 
     def snapshot_passage(self, passage_id: int) -> PassageSnapshot:
-        rows = self._q("SELECT id, section, passage, position FROM placements WHERE passage = ?",
-                       (passage_id,)).fetchall()
+        rows = self._q(
+            "SELECT id, section, passage, position FROM placements WHERE passage = ?", (passage_id,)
+        ).fetchall()
         return PassageSnapshot(self.get_passage(passage_id), tuple(Placement(*r) for r in rows))
 
     def delete_passage(self, passage_id: int) -> None:
@@ -593,13 +656,25 @@ class Store(OutlineRows):
     def restore_passage(self, snap: PassageSnapshot) -> None:
         p = snap.passage
         with self.transaction():
-            self._q(f"INSERT INTO passages({_PASSAGE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                    (p.id, p.document, p.start, p.end, p.quote, p.prefix, p.suffix, p.note,
-                     p.translation, p.created, p.modified))
+            self._q(
+                f"INSERT INTO passages({_PASSAGE_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    p.id,
+                    p.document,
+                    p.start,
+                    p.end,
+                    p.quote,
+                    p.prefix,
+                    p.suffix,
+                    p.note,
+                    p.translation,
+                    p.created,
+                    p.modified,
+                ),
+            )
             self._q_many("INSERT INTO passage_tags(passage, tag) VALUES (?, ?)", [(p.id, t) for t in p.tags])
             for pl in sorted(snap.placements, key=lambda x: x.position):
-                self.add_placement(section=pl.section, passage=pl.passage, position=pl.position,
-                                   placement_id=pl.id)
+                self.add_placement(section=pl.section, passage=pl.passage, position=pl.position, placement_id=pl.id)
 
     def _q_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
         self._conn.executemany(sql, list(rows))
@@ -632,6 +707,7 @@ def _translated(method: Callable[..., Any]) -> Callable[..., Any]:
             return method(self, *args, **kwargs)
         except sqlite3.Error as exc:
             raise project_error(self.path, exc) from exc
+
     return call
 
 

@@ -17,14 +17,29 @@ class TreeRows:
     """Row helpers the store shares: updating a row by id, and keeping siblings in dense order."""
 
     if TYPE_CHECKING:  # provided by Store
+
         def _q(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor: ...
 
         def _q_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None: ...
 
         def transaction(self) -> AbstractContextManager[None]: ...
 
-    def _update_row(self, table: str, row_id: int, allowed: Iterable[str], fields: dict[str, Any],
-                    *, also: dict[str, Any] | None = None) -> None:
+    def _insert(self, sql: str, params: Sequence[Any]) -> int:
+        """Run an ``INSERT`` and return the new row's id."""
+        row_id = self._q(sql, params).lastrowid
+        if row_id is None:  # sqlite3 sets it after every INSERT that stored a row
+            raise RuntimeError("the INSERT stored no row")
+        return row_id
+
+    def _update_row(
+        self,
+        table: str,
+        row_id: int,
+        allowed: Iterable[str],
+        fields: dict[str, Any],
+        *,
+        also: dict[str, Any] | None = None,
+    ) -> None:
         """``UPDATE table SET fields (and also) WHERE id = row_id``; only ``allowed`` column names.
 
         Names are checked before they reach the SQL; an unknown id raises ``NotFoundError``.
@@ -48,7 +63,7 @@ class TreeRows:
 
     def _sibling_count(self, table: str, parent: int | None) -> int:
         col = self._PARENT_COLUMN[table]
-        return self._q(f"SELECT COUNT(*) FROM {table} WHERE {col} IS ?", (parent,)).fetchone()[0]
+        return int(self._q(f"SELECT COUNT(*) FROM {table} WHERE {col} IS ?", (parent,)).fetchone()[0])
 
     def _make_room(self, table: str, parent: int | None, position: int | None) -> int:
         count = self._sibling_count(table, parent)
@@ -71,14 +86,19 @@ class TreeRows:
         # The moved row sits at position -1 while room is made, so it is not counted.
         count = self._q(f"SELECT COUNT(*) FROM {table} WHERE {col} IS ? AND id != ?", (parent, row_id)).fetchone()[0]
         pos = min(max(position, 0), count)
-        self._q(f"UPDATE {table} SET position = position + 1 WHERE {col} IS ? AND position >= ? AND id != ?",
-                (parent, pos, row_id))
+        self._q(
+            f"UPDATE {table} SET position = position + 1 WHERE {col} IS ? AND position >= ? AND id != ?",
+            (parent, pos, row_id),
+        )
         self._q(f"UPDATE {table} SET {col} = ?, position = ? WHERE id = ?", (parent, pos, row_id))
 
     def _subtree(self, table: str, root: int) -> list[int]:
-        rows = self._q(f"WITH RECURSIVE sub(id, depth) AS (SELECT id, 0 FROM {table} WHERE id = ? "
-                       f"UNION ALL SELECT t.id, sub.depth + 1 FROM {table} t JOIN sub ON t.parent = sub.id) "
-                       "SELECT id FROM sub ORDER BY depth, id", (root,)).fetchall()
+        rows = self._q(
+            f"WITH RECURSIVE sub(id, depth) AS (SELECT id, 0 FROM {table} WHERE id = ? "
+            f"UNION ALL SELECT t.id, sub.depth + 1 FROM {table} t JOIN sub ON t.parent = sub.id) "
+            "SELECT id FROM sub ORDER BY depth, id",
+            (root,),
+        ).fetchall()
         if not rows:
             raise NotFoundError(f"no {table[:-1]} with id {root}")
         return [r[0] for r in rows]
@@ -88,13 +108,22 @@ class OutlineRows(TreeRows):
     """The outline: sections in a tree, passages placed in them."""
 
     # ----------------------------------------------------------------- sections
-    def add_section(self, *, title: str, parent: int | None = None, position: int | None = None,
-                    notes: str = "", stance: int | None = None, section_id: int | None = None) -> int:
+    def add_section(
+        self,
+        *,
+        title: str,
+        parent: int | None = None,
+        position: int | None = None,
+        notes: str = "",
+        stance: int | None = None,
+        section_id: int | None = None,
+    ) -> int:
         with self.transaction():
             pos = self._make_room("sections", parent, position)
-            cur = self._q("INSERT INTO sections(id, title, parent, position, notes, stance) VALUES (?,?,?,?,?,?)",
-                          (section_id, title, parent, pos, notes, stance))
-            return int(cur.lastrowid)
+            return self._insert(
+                "INSERT INTO sections(id, title, parent, position, notes, stance) VALUES (?,?,?,?,?,?)",
+                (section_id, title, parent, pos, notes, stance),
+            )
 
     def list_sections(self) -> list[Section]:
         """All sections, parents before children, siblings in their order."""
@@ -102,8 +131,9 @@ class OutlineRows(TreeRows):
         return tree_order([Section(*r) for r in rows.fetchall()])
 
     def get_section(self, section_id: int) -> Section:
-        row = self._q("SELECT id, title, parent, position, notes, stance FROM sections WHERE id = ?",
-                      (section_id,)).fetchone()
+        row = self._q(
+            "SELECT id, title, parent, position, notes, stance FROM sections WHERE id = ?", (section_id,)
+        ).fetchone()
         if row is None:
             raise NotFoundError(f"no section with id {section_id}")
         return Section(*row)
@@ -123,8 +153,9 @@ class OutlineRows(TreeRows):
     def snapshot_section(self, section_id: int) -> SectionSnapshot:
         ids = self._subtree("sections", section_id)
         marks = ",".join("?" * len(ids))
-        placements = self._q(f"SELECT id, section, passage, position FROM placements WHERE section IN ({marks})",
-                             ids).fetchall()
+        placements = self._q(
+            f"SELECT id, section, passage, position FROM placements WHERE section IN ({marks})", ids
+        ).fetchall()
         return SectionSnapshot(tuple(self.get_section(i) for i in ids), tuple(Placement(*r) for r in placements))
 
     def delete_section(self, section_id: int) -> None:
@@ -137,31 +168,37 @@ class OutlineRows(TreeRows):
         with self.transaction():
             root = snap.sections[0]
             self._make_room("sections", root.parent, root.position)
-            self._q_many("INSERT INTO sections(id, title, parent, position, notes, stance) VALUES (?,?,?,?,?,?)",
-                         [(s.id, s.title, s.parent, s.position, s.notes, s.stance) for s in snap.sections])
-            self._q_many("INSERT INTO placements(id, section, passage, position) VALUES (?,?,?,?)",
-                         [(p.id, p.section, p.passage, p.position) for p in snap.placements])
+            self._q_many(
+                "INSERT INTO sections(id, title, parent, position, notes, stance) VALUES (?,?,?,?,?,?)",
+                [(s.id, s.title, s.parent, s.position, s.notes, s.stance) for s in snap.sections],
+            )
+            self._q_many(
+                "INSERT INTO placements(id, section, passage, position) VALUES (?,?,?,?)",
+                [(p.id, p.section, p.passage, p.position) for p in snap.placements],
+            )
 
     # --------------------------------------------------------------- placements
-    def add_placement(self, *, section: int, passage: int, position: int | None = None,
-                      placement_id: int | None = None) -> int:
+    def add_placement(
+        self, *, section: int, passage: int, position: int | None = None, placement_id: int | None = None
+    ) -> int:
         with self.transaction():
             pos = self._make_room("placements", section, position)
-            cur = self._q("INSERT INTO placements(id, section, passage, position) VALUES (?,?,?,?)",
-                          (placement_id, section, passage, pos))
-            return int(cur.lastrowid)
+            return self._insert(
+                "INSERT INTO placements(id, section, passage, position) VALUES (?,?,?,?)",
+                (placement_id, section, passage, pos),
+            )
 
     def list_placements(self, section: int | None = None) -> list[Placement]:
         if section is None:
             rows = self._q("SELECT id, section, passage, position FROM placements ORDER BY section, position")
         else:
-            rows = self._q("SELECT id, section, passage, position FROM placements WHERE section = ?"
-                           " ORDER BY position", (section,))
+            rows = self._q(
+                "SELECT id, section, passage, position FROM placements WHERE section = ? ORDER BY position", (section,)
+            )
         return [Placement(*r) for r in rows.fetchall()]
 
     def get_placement(self, placement_id: int) -> Placement:
-        row = self._q("SELECT id, section, passage, position FROM placements WHERE id = ?",
-                      (placement_id,)).fetchone()
+        row = self._q("SELECT id, section, passage, position FROM placements WHERE id = ?", (placement_id,)).fetchone()
         if row is None:
             raise NotFoundError(f"no placement with id {placement_id}")
         return Placement(*row)

@@ -34,8 +34,9 @@ class BackgroundJob(Generic[T]):
     module half imported.
     """
 
-    def __init__(self, work: Callable[[], T], *, prepare: Callable[[], Any] | None = None,
-                 name: str = "briefer-worker") -> None:
+    def __init__(
+        self, work: Callable[[], T], *, prepare: Callable[[], Any] | None = None, name: str = "briefer-worker"
+    ) -> None:
         self._future: Future[T | None] = Future()
         self._cancel = threading.Event()
         threading.Thread(target=self._run, args=(work, prepare), name=name, daemon=True).start()

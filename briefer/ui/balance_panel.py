@@ -113,7 +113,7 @@ class BalanceChart(QWidget):
         # hundreds of outlets neither repeats colours nor grows a legend
         # taller than the screen.
         if len(sources) > len(SOURCE_COLORS):
-            named = set(sorted(sources, key=lambda s: (-totals[s], s))[:len(SOURCE_COLORS) - 1])
+            named = set(sorted(sources, key=lambda s: (-totals[s], s))[: len(SOURCE_COLORS) - 1])
             rest = len(sources) - len(named)
             other = f"{rest} other outlets"
             self.sources = [s for s in sources if s in named] + [other]
@@ -136,13 +136,13 @@ class BalanceChart(QWidget):
         per_stance = fm.height() + 2 * self.ROW + 4 * self.GAP
         return 4 + len(self.balances) * per_stance + legend_rows * (fm.height() + 4) + 4
 
-    def sizeHint(self) -> QSize:
+    def sizeHint(self) -> QSize:  # noqa: N802
         return QSize(320, max(self._height(), 40))
 
-    def minimumSizeHint(self) -> QSize:
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
         return QSize(200, max(self._height(), 40))
 
-    def paintEvent(self, event: QPaintEvent) -> None:
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         fm = QFontMetrics(self.font())
@@ -181,8 +181,9 @@ class BalanceChart(QWidget):
                         painter.drawRect(QRectF(x, y, w, self.ROW))
                         x += w
                 painter.setPen(text)
-                painter.drawText(QRectF(right + 6, y, 34, self.ROW), Qt.AlignmentFlag.AlignVCenter,
-                                 str(sum(counts.values())))
+                painter.drawText(
+                    QRectF(right + 6, y, 34, self.ROW), Qt.AlignmentFlag.AlignVCenter, str(sum(counts.values()))
+                )
                 y += self.ROW + self.GAP
             y += self.GAP
         col_w = (self.width() - 16) / 2
@@ -193,8 +194,11 @@ class BalanceChart(QWidget):
             painter.setBrush(colors[source])
             painter.drawRect(QRectF(x, row_y + 3, 10, 10))
             painter.setPen(text)
-            painter.drawText(QRectF(x + 14, row_y, col_w - 18, fm.height()), Qt.AlignmentFlag.AlignVCenter,
-                             fm.elidedText(source, Qt.TextElideMode.ElideRight, int(col_w - 18)))
+            painter.drawText(
+                QRectF(x + 14, row_y, col_w - 18, fm.height()),
+                Qt.AlignmentFlag.AlignVCenter,
+                fm.elidedText(source, Qt.TextElideMode.ElideRight, int(col_w - 18)),
+            )
 
 
 class BalanceDock(QDockWidget):

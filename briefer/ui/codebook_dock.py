@@ -7,14 +7,25 @@ selection restored by tag id, and only its counts are touched when passages chan
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QMimeData, QModelIndex, Qt, Signal
+from PySide6.QtCore import QMimeData, QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QFont, QKeySequence, QStandardItem, QStandardItemModel, QUndoStack
+
 # Dialogs are imported where they open: PySide6 builds a class's Python type and
 # enums on its first use (1-3 ms for each dialog class) and start-up needs none.
-from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QHeaderView, QMenu, QToolBar, QToolButton, QTreeView,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDockWidget,
+    QHeaderView,
+    QMenu,
+    QToolBar,
+    QToolButton,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from briefer.core.errors import BrieferError
 from briefer.core.model import Tag
@@ -25,14 +36,25 @@ from briefer.ui.outline_model import subscribe_while_alive
 from briefer.ui.style import swatch
 from briefer.ui.undo import push
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the real modules, for the type checker
+    from briefer.core import commands
     from briefer.core.commands import Command
-
-commands = lazy_module("briefer.core.commands")  # loaded on the first edit, not at start-up
+else:
+    commands = lazy_module("briefer.core.commands")  # loaded on the first edit, not at start-up
 
 TagIdRole = Qt.ItemDataRole.UserRole + 1
-_PALETTE = ("#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
-            "#9c755f", "#bab0ac")
+_PALETTE = (
+    "#4e79a7",
+    "#f28e2b",
+    "#e15759",
+    "#76b7b2",
+    "#59a14f",
+    "#edc948",
+    "#b07aa1",
+    "#ff9da7",
+    "#9c755f",
+    "#bab0ac",
+)
 STANCE_MARK = "◆"
 
 
@@ -42,7 +64,7 @@ class TagItemModel(QStandardItemModel):
     def mimeTypes(self) -> list[str]:  # noqa: N802
         return [TAGS_MIME, "text/plain"]
 
-    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:  # noqa: N802
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:  # noqa: N802
         ids = list(dict.fromkeys(i.siblingAtColumn(0).data(TagIdRole) for i in indexes if i.isValid()))
         ids = [i for i in ids if i is not None]
         names = [self.itemFromIndex(i.siblingAtColumn(0)).text() for i in indexes if i.column() == 0]
@@ -62,7 +84,8 @@ class CodebookDock(QDockWidget):
         self.undo_stack = undo_stack
         self.model = TagItemModel(self)
         self.model.setHorizontalHeaderLabels(["Tag", "Key", "Uses"])
-        self.view = QTreeView(objectName="codebookView")
+        self.view = QTreeView()
+        self.view.setObjectName("codebookView")
         self.view.setAccessibleName("Codebook")
         self.view.setModel(self.model)
         self.view.setDragEnabled(True)
@@ -125,28 +148,49 @@ class CodebookDock(QDockWidget):
         self.toolbar = QToolBar()
         self.toolbar.setIconSize(self.toolbar.iconSize() * 0.75)
         self.toolbar.addAction(self.add_action)
-        more = QToolButton(text="Edit tag", popupMode=QToolButton.ToolButtonPopupMode.InstantPopup)
+        more = QToolButton(popupMode=QToolButton.ToolButtonPopupMode.InstantPopup)
+        more.setText("Edit tag")
         more.setMenu(self._edit_menu())
         self.toolbar.addWidget(more)
 
     def _edit_menu(self) -> QMenu:
         menu = QMenu(self)
         menu.aboutToShow.connect(self._update_actions)
-        for act in (self.add_child_action, self.rename_action, self.color_action, self.stance_action, None,
-                    self.up_action, self.down_action, self.indent_action, self.outdent_action, None,
-                    self.merge_action, self.delete_action):
+        for act in (
+            self.add_child_action,
+            self.rename_action,
+            self.color_action,
+            self.stance_action,
+            None,
+            self.up_action,
+            self.down_action,
+            self.indent_action,
+            self.outdent_action,
+            None,
+            self.merge_action,
+            self.delete_action,
+        ):
             menu.addSeparator() if act is None else menu.addAction(act)
         return menu
 
     def _update_actions(self) -> None:
         tag = self.selected_tag()
-        for act in (self.add_child_action, self.rename_action, self.color_action, self.stance_action,
-                    self.up_action, self.down_action, self.indent_action, self.outdent_action,
-                    self.merge_action, self.delete_action):
+        for act in (
+            self.add_child_action,
+            self.rename_action,
+            self.color_action,
+            self.stance_action,
+            self.up_action,
+            self.down_action,
+            self.indent_action,
+            self.outdent_action,
+            self.merge_action,
+            self.delete_action,
+        ):
             act.setEnabled(tag is not None)
         self.stance_action.setChecked(bool(tag and tag.is_stance))
 
-    def _context_menu(self, pos: object) -> None:
+    def _context_menu(self, pos: QPoint) -> None:
         menu = QMenu(self)
         menu.addAction(self.add_action)
         menu.addSeparator()
@@ -260,8 +304,9 @@ class CodebookDock(QDockWidget):
         targets = [t for t in self.service.tags.all() if t.id not in excluded]
         if not targets:
             return
-        name, ok = QInputDialog.getItem(self, "Merge tag", f"Move the passages of “{tag.name}” to:",
-                                        [t.name for t in targets], 0, False)
+        name, ok = QInputDialog.getItem(
+            self, "Merge tag", f"Move the passages of “{tag.name}” to:", [t.name for t in targets], 0, False
+        )
         if ok:
             target = next(t for t in targets if t.name == name)
             if self._run(commands.MergeTags(tag.id, target.id, f"Merge {tag.name} into {target.name}")):
@@ -277,13 +322,16 @@ class CodebookDock(QDockWidget):
         children = len(commands.tag_subtree(self.service, tag.id)) - 1
         if used or children:
             what = f"{used} passage{'s' if used != 1 else ''}" + (
-                f" and its {children} sub-tag{'s' if children != 1 else ''}" if children else "")
+                f" and its {children} sub-tag{'s' if children != 1 else ''}" if children else ""
+            )
             answer = QMessageBox.question(
-                self, "Delete tag",
+                self,
+                "Delete tag",
                 f"Delete the tag “{tag.name}”? It is used by {what}.\n"
                 "The passages stay; they only lose this tag. You can undo this.",
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Cancel)
+                QMessageBox.StandardButton.Cancel,
+            )
             if answer != QMessageBox.StandardButton.Yes:
                 return
         self._run(commands.DeleteTag(tag.id, f"Delete tag {tag.name}"))

@@ -34,8 +34,14 @@ class CorpusModel(IdListModel):
         self._info = {d.id: d for d in docs}
         self._counts = self.service.documents.passage_counts()
         # Resolved once per listing: views ask for these cells many times.
-        self._cells = {d.id: (d.title or Path(d.source_file).name or f"Document {d.id}", d.publisher,
-                              _LANG_SHORT.get(d.language, d.language)) for d in docs}
+        self._cells = {
+            d.id: (
+                d.title or Path(d.source_file).name or f"Document {d.id}",
+                d.publisher,
+                _LANG_SHORT.get(d.language, d.language),
+            )
+            for d in docs
+        }
         return list(self._info)
 
     def row_data(self, doc_id: int, column: int, role: int) -> Any:
@@ -119,7 +125,8 @@ class CorpusDock(QDockWidget):
         self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.proxy.setFilterKeyColumn(-1)
         self.proxy.setSortRole(Qt.ItemDataRole.DisplayRole)
-        self.filter = QLineEdit(objectName="corpusFilter", placeholderText="Filter documents")
+        self.filter = QLineEdit(placeholderText="Filter documents")
+        self.filter.setObjectName("corpusFilter")
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)
         self.view = CorpusView()

@@ -18,9 +18,21 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout,
-                               QLabel, QLineEdit, QPlainTextEdit, QProgressBar, QPushButton, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from briefer.core.errors import BrieferError
 from briefer.core.project import open_for_reading
@@ -52,7 +64,8 @@ def dry_run(project: Path, template_name: str) -> CheckResult:
 
 
 def _import_exporter() -> None:
-    import briefer.export.engine  # noqa: F401  (the package loads it lazily; here it must be loaded now)
+    # The package loads these lazily; here they must be loaded now.
+    import briefer.export.engine
     import briefer.export.templates  # noqa: F401
 
 
@@ -72,12 +85,11 @@ class ExportWorker(QObject):
 
         try:
             with open_for_reading(self.project) as opened:
-                result = export_project(opened, self.output, template_name=self.template,
-                                        project_path=self.project)
+                result = export_project(opened, self.output, template_name=self.template, project_path=self.project)
         except (BrieferError, OSError) as exc:
             self.failed.emit(str(exc))
             return
-        except Exception as exc:  # noqa: BLE001 - a bug must still end the export with a message, not a hang
+        except Exception as exc:  # a bug must still end the export with a message, not a hang
             self.failed.emit(f"the export failed unexpectedly ({type(exc).__name__}: {exc})")
             return
         self.succeeded.emit(str(result.path), list(result.warnings))
@@ -100,7 +112,12 @@ class ExportDialog(QDialog):
         self._checking: BackgroundJob[CheckResult] | None = None
         jobs: list[BackgroundJob[CheckResult]] = []  # apart from self, for the destroyed() handler
         self._check_jobs = jobs
-        self.destroyed.connect(lambda *_: [job.cancel() for job in jobs])
+
+        def cancel_checks(*_: object) -> None:
+            for job in jobs:
+                job.cancel()
+
+        self.destroyed.connect(cancel_checks)
         self._poll = QTimer(self)
         self._poll.setInterval(POLL_MS)
         self._poll.timeout.connect(self._collect_checks)
@@ -125,8 +142,8 @@ class ExportDialog(QDialog):
         save_label = QLabel("&Save as:")
         save_label.setBuddy(self.path)
         form.addRow(save_label, path_row)
-        for row, field in ((0, self.template), (1, self.format)):
-            field.setAccessibleName(("Export template", "Export format")[row])
+        for row, widget in ((0, self.template), (1, self.format)):
+            widget.setAccessibleName(("Export template", "Export format")[row])
         self.path.setAccessibleName("Export file path")
 
         self.checks = QPlainTextEdit()
@@ -191,8 +208,9 @@ class ExportDialog(QDialog):
 
     def _browse(self) -> None:
         suffix = self.format.currentData()
-        chosen, _ = QFileDialog.getSaveFileName(self, "Export briefing", self.path.text(),
-                                                f"{self.format.currentText()} (*{suffix})")
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, "Export briefing", self.path.text(), f"{self.format.currentText()} (*{suffix})"
+        )
         if chosen:
             self.path.setText(chosen if chosen.endswith(suffix) else chosen + suffix)
 
@@ -213,8 +231,9 @@ class ExportDialog(QDialog):
         self.checks.setPlainText("Checking quotes and citations…")
         self.export_button.setEnabled(False)
         project = Path(self.service.path)
-        self._checking = BackgroundJob(lambda: dry_run(project, name), prepare=_import_exporter,
-                                       name="briefer-export-checks")
+        self._checking = BackgroundJob(
+            lambda: dry_run(project, name), prepare=_import_exporter, name="briefer-export-checks"
+        )
         self._check_jobs[:] = [self._checking]
         self._poll.start()
 

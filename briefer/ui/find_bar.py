@@ -19,9 +19,9 @@ class FindBar(QWidget):
         self.edit.setAccessibleName("Find in document")
         self.status = QLabel()
         self.status.setObjectName("findStatus")
-        prev_button = QToolButton(text="▲", toolTip="Previous match (Shift+F3)")
-        next_button = QToolButton(text="▼", toolTip="Next match (F3)")
-        close_button = QToolButton(text="✕", toolTip="Close (Esc)")
+        prev_button = _tool_button("▲", "Previous match (Shift+F3)")
+        next_button = _tool_button("▼", "Next match (F3)")
+        close_button = _tool_button("✕", "Close (Esc)")
         prev_button.clicked.connect(self.find_previous)
         next_button.clicked.connect(self.find_next)
         close_button.clicked.connect(self.close_bar)
@@ -34,9 +34,11 @@ class FindBar(QWidget):
         layout.addWidget(next_button)
         layout.addWidget(self.status)
         layout.addWidget(close_button)
-        for seq, slot in ((QKeySequence.StandardKey.FindNext, self.find_next),
-                          (QKeySequence.StandardKey.FindPrevious, self.find_previous),
-                          (QKeySequence(Qt.Key.Key_Escape), self.close_bar)):
+        for seq, slot in (
+            (QKeySequence.StandardKey.FindNext, self.find_next),
+            (QKeySequence.StandardKey.FindPrevious, self.find_previous),
+            (QKeySequence(Qt.Key.Key_Escape), self.close_bar),
+        ):
             shortcut = QShortcut(QKeySequence(seq), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
@@ -83,3 +85,10 @@ class FindBar(QWidget):
         if found:
             self.view.centerCursor()
         return found
+
+
+def _tool_button(text: str, tip: str) -> QToolButton:
+    button = QToolButton()
+    button.setText(text)
+    button.setToolTip(tip)
+    return button

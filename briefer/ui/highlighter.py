@@ -12,6 +12,7 @@ Positions here are UTF-16 (Qt's); the reader converts before they arrive.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from itertools import pairwise
 from typing import NamedTuple
 
 from PySide6.QtCore import QPoint
@@ -122,7 +123,7 @@ class PassageHighlighter:
         # of the spans covering it.
         edges = sorted({a, b, *(max(a, min(b, e)) for s in spans for e in (s.start, s.end))})
         selections = []
-        for left, right in zip(edges, edges[1:]):
+        for left, right in pairwise(edges):
             covering = [s for s in spans if s.start < right and s.end > left]
             if not covering or left >= end_of_text:
                 continue

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
+
 # Dialogs are imported where they open: PySide6 builds a class's Python type and
 # enums on its first use (1-3 ms for each dialog class) and start-up needs none.
 from PySide6.QtWidgets import QApplication, QWidget
@@ -18,8 +19,7 @@ from briefer.core.service import ProjectService
 
 def importer_available() -> bool:
     # Looked up, not imported: the decoders cost ~50 ms that start-up does not need.
-    return all(importlib.util.find_spec(name) is not None
-               for name in ("briefer.core.importing", "charset_normalizer"))
+    return all(importlib.util.find_spec(name) is not None for name in ("briefer.core.importing", "charset_normalizer"))
 
 
 def _import_paths() -> Callable[..., list[Any]] | None:
@@ -31,8 +31,9 @@ def _import_paths() -> Callable[..., list[Any]] | None:
     return import_paths
 
 
-def import_with_progress(parent: QWidget, service: ProjectService, paths: Sequence[Path], *,
-                         quiet: bool = False) -> list[Any]:
+def import_with_progress(
+    parent: QWidget, service: ProjectService, paths: Sequence[Path], *, quiet: bool = False
+) -> list[Any]:
     """Import ``paths`` showing progress; ends with a summary unless ``quiet``."""
     from PySide6.QtWidgets import QMessageBox, QProgressDialog
 
@@ -83,8 +84,9 @@ def show_summary(parent: QWidget, outcomes: Sequence[Any]) -> None:
         return
     box = QMessageBox(parent)
     box.setWindowTitle("Import finished")
-    box.setIcon(QMessageBox.Icon.Information if all(o.status == "imported" for o in outcomes)
-                else QMessageBox.Icon.Warning)
+    box.setIcon(
+        QMessageBox.Icon.Information if all(o.status == "imported" for o in outcomes) else QMessageBox.Icon.Warning
+    )
     box.setTextFormat(Qt.TextFormat.RichText)
     box.setText(summary_html(outcomes))
     box.exec()

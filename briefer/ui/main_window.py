@@ -7,9 +7,11 @@ undo stack, and the window only routes selections between them.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+
 # Dialogs are imported where they open: PySide6 builds a class's Python type and
 # enums on its first use (1-3 ms for each dialog class) and start-up needs none.
 from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QWidget
@@ -31,7 +33,10 @@ from briefer.ui.style import load_stylesheet
 from briefer.ui.undo import push
 from briefer.ui.window_menus import WindowMenus
 
-commands = lazy_module("briefer.core.commands")  # loaded on the first edit, not at start-up
+if TYPE_CHECKING:  # the real modules, for the type checker
+    from briefer.core import commands
+else:
+    commands = lazy_module("briefer.core.commands")  # loaded on the first edit, not at start-up
 
 MAX_RECENT = 8
 RIGHT = Qt.DockWidgetArea.RightDockWidgetArea
@@ -55,7 +60,8 @@ class MainWindow(QMainWindow):
         self.setCorner(Qt.Corner.BottomLeftCorner, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self.setDockOptions(QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks)
-        self.counts_label = QLabel(objectName="projectCounts")
+        self.counts_label = QLabel()
+        self.counts_label.setObjectName("projectCounts")
         self.statusBar().addPermanentWidget(self.counts_label)
         self.menus = WindowMenus(parent=self, host=self)
         self._default_size()
@@ -155,8 +161,10 @@ class MainWindow(QMainWindow):
         if first_run:
             for dock in docks:
                 dock.show()
-        untouched = all(self.dockWidgetArea(dock) == RIGHT and not dock.isFloating()
-                        and not self.tabifiedDockWidgets(dock) for dock in docks)
+        untouched = all(
+            self.dockWidgetArea(dock) == RIGHT and not dock.isFloating() and not self.tabifiedDockWidgets(dock)
+            for dock in docks
+        )
         if not (first_run or untouched):
             return
         self.splitDockWidget(self.outline, self.preview, Qt.Orientation.Vertical)
@@ -172,6 +180,7 @@ class MainWindow(QMainWindow):
     def open_project(self, path: Path) -> bool:
         """Replace the open project with the one at ``path``."""
         from PySide6.QtWidgets import QMessageBox
+
         from briefer.core.project import open_project
 
         try:
@@ -196,7 +205,7 @@ class MainWindow(QMainWindow):
         value = self.settings.value("recentProjects", [])
         if isinstance(value, str):  # QSettings returns a bare string for one-element lists
             value = [value]
-        return [str(v) for v in value or []]
+        return [str(v) for v in value] if isinstance(value, list) else []
 
     # ------------------------------------------------------------ navigation
     def open_document(self, doc_id: int) -> None:

@@ -7,6 +7,8 @@ CLI in another window) but never rewrite the field being typed into.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QDockWidget, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 
@@ -15,13 +17,19 @@ from briefer.ui.lazy import lazy_module
 from briefer.ui.outline_model import subscribe_while_alive
 from briefer.ui.undo import push
 
-outline_commands = lazy_module("briefer.core.outline_commands")  # loaded on the first edit
+if TYPE_CHECKING:  # the real modules, for the type checker
+    from briefer.core import outline_commands
+else:
+    outline_commands = lazy_module("briefer.core.outline_commands")  # loaded on the first edit
 
-_LABELS = {"title": "Title", "author": "Author", "date": "Date", "marking": "Marking",
-           "bottom_line": "Bottom line"}
-_HINTS = {"title": "What the briefing answers", "author": "Who signs it",
-          "date": "For example 2026-11-23", "marking": "Handling line, e.g. UNCLASSIFIED // FOR OFFICIAL USE",
-          "bottom_line": "The answer in two or three sentences, first thing the reader sees"}
+_LABELS = {"title": "Title", "author": "Author", "date": "Date", "marking": "Marking", "bottom_line": "Bottom line"}
+_HINTS = {
+    "title": "What the briefing answers",
+    "author": "Who signs it",
+    "date": "For example 2026-11-23",
+    "marking": "Handling line, e.g. UNCLASSIFIED // FOR OFFICIAL USE",
+    "bottom_line": "The answer in two or three sentences, first thing the reader sees",
+}
 
 
 class MetaDock(QDockWidget):
@@ -40,9 +48,10 @@ class MetaDock(QDockWidget):
         form = QFormLayout()
         outer.addLayout(form)
         outer.addStretch(1)  # fields stay together at the top of a tall dock
+        editor: QLineEdit | QPlainTextEdit
         for name, label in _LABELS.items():
             if name == "bottom_line":
-                editor: QLineEdit | QPlainTextEdit = QPlainTextEdit()
+                editor = QPlainTextEdit()
                 editor.setTabChangesFocus(True)
                 editor.setFixedHeight(72)
                 editor.textChanged.connect(lambda n=name: self._edited(n))
@@ -91,6 +100,10 @@ class MetaDock(QDockWidget):
             return
         self._pushing = True
         try:
-            push(self.undo_stack, self.service, outline_commands.SetProjectMeta(name, value, label=f"Edit {_LABELS[name].lower()}"))
+            push(
+                self.undo_stack,
+                self.service,
+                outline_commands.SetProjectMeta(name, value, label=f"Edit {_LABELS[name].lower()}"),
+            )
         finally:
             self._pushing = False

@@ -6,8 +6,13 @@ from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout,
 
 from briefer.core.model import DocumentInfo
 
-LANGUAGES = (("en", "English"), ("zh-Hans", "Chinese (Simplified)"), ("zh-Hant", "Chinese (Traditional)"),
-             ("zh", "Chinese"), ("und", "Undetermined"))
+LANGUAGES = (
+    ("en", "English"),
+    ("zh-Hans", "Chinese (Simplified)"),
+    ("zh-Hant", "Chinese (Traditional)"),
+    ("zh", "Chinese"),
+    ("und", "Undetermined"),
+)
 
 
 class MetadataDialog(QDialog):
@@ -20,15 +25,21 @@ class MetadataDialog(QDialog):
         self.info = info
         form = QFormLayout(self)
         self.edits: dict[str, QLineEdit] = {}
-        for name, label in (("title", "&Title"), ("publisher", "&Publisher"), ("author", "&Author"),
-                            ("date", "&Date"), ("url", "&URL")):
+        for name, label in (
+            ("title", "&Title"),
+            ("publisher", "&Publisher"),
+            ("author", "&Author"),
+            ("date", "&Date"),
+            ("url", "&URL"),
+        ):
             edit = QLineEdit(getattr(info, name))
             edit.setObjectName(f"meta_{name}")
             edit.setMinimumWidth(420)
             self.edits[name] = edit
             form.addRow(label, edit)
         self.edits["date"].setPlaceholderText("YYYY-MM-DD")
-        self.language = QComboBox(objectName="meta_language")
+        self.language = QComboBox()
+        self.language.setObjectName("meta_language")
         for code, name in LANGUAGES:
             self.language.addItem(f"{name} ({code})", code)
         found = self.language.findData(info.language)

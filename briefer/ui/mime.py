@@ -37,8 +37,7 @@ def _decode_ids(mime: QMimeData | None, fmt: str) -> list[int]:
     return [int(i) for i in data if isinstance(i, int) and not isinstance(i, bool)]
 
 
-def encode_passages(ids: Sequence[int], quotes: Sequence[str] = (),
-                    mime: QMimeData | None = None) -> QMimeData:
+def encode_passages(ids: Sequence[int], quotes: Sequence[str] = (), mime: QMimeData | None = None) -> QMimeData:
     """Passage ids, with the quotes (one paragraph each) as the plain-text fallback."""
     mime = mime or QMimeData()
     _encode_ids(mime, PASSAGES_MIME, ids)
@@ -51,8 +50,9 @@ def decode_passages(mime: QMimeData | None) -> list[int]:
     return _decode_ids(mime, PASSAGES_MIME)
 
 
-def encode_placements(placement_ids: Sequence[int], passage_ids: Sequence[int],
-                      quotes: Sequence[str] = ()) -> QMimeData:
+def encode_placements(
+    placement_ids: Sequence[int], passage_ids: Sequence[int], quotes: Sequence[str] = ()
+) -> QMimeData:
     """Outline rows: placements for moves inside the outline, passages for everyone else."""
     mime = encode_passages(passage_ids, quotes)
     _encode_ids(mime, PLACEMENTS_MIME, placement_ids)

@@ -18,7 +18,7 @@ _PAD = 4
 class OutlineDelegate(QStyledItemDelegate):
     """Two-line passage rows; sections keep the standard (editable) look."""
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:  # noqa: N802
         line = option.fontMetrics.height()
         if index.data(KIND_ROLE) == "placement":
             # Not the base class's hint: that lays out the whole quote (~1 ms for
@@ -27,8 +27,9 @@ class OutlineDelegate(QStyledItemDelegate):
         base = super().sizeHint(option, index)
         return QSize(base.width(), max(base.height(), line + 2 * _PAD + 2))
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
-              index: QModelIndex | QPersistentModelIndex) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
         if index.data(KIND_ROLE) != "placement":
             self._paint_section(painter, option, index)
             return
@@ -61,8 +62,11 @@ class OutlineDelegate(QStyledItemDelegate):
 
         painter.setPen(opt.palette.color(role))
         quote_rect = QRect(rect.left(), rect.top(), rect.width() - badge_w - _PAD, line)
-        painter.drawText(quote_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         fm.elidedText(f"“{text}”", Qt.TextElideMode.ElideRight, quote_rect.width()))
+        painter.drawText(
+            quote_rect,
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            fm.elidedText(f"“{text}”", Qt.TextElideMode.ElideRight, quote_rect.width()),
+        )
 
         small = opt.font
         small.setPointSizeF(max(small.pointSizeF() * 0.88, 7.0))
@@ -86,13 +90,16 @@ class OutlineDelegate(QStyledItemDelegate):
             muted = opt.palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
         painter.setPen(muted)
         src_rect = QRect(x + 2, y, rect.right() - x - 2, line)
-        painter.drawText(src_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         sfm.elidedText(f"— {index.data(SOURCE_ROLE)}", Qt.TextElideMode.ElideRight,
-                                        src_rect.width()))
+        painter.drawText(
+            src_rect,
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            sfm.elidedText(f"— {index.data(SOURCE_ROLE)}", Qt.TextElideMode.ElideRight, src_rect.width()),
+        )
         painter.restore()
 
-    def _paint_section(self, painter: QPainter, option: QStyleOptionViewItem,
-                       index: QModelIndex | QPersistentModelIndex) -> None:
+    def _paint_section(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
         """The title as usual, with the passage count and stance right-aligned and muted."""
         count = int(index.data(COUNT_ROLE) or 0)
         stance = index.data(STANCE_ROLE) or ""
@@ -102,8 +109,11 @@ class OutlineDelegate(QStyledItemDelegate):
         info = f"{count} passage{'s' if count != 1 else ''}" + (f"  ·  stance: {stance}" if shown else "")
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         painter.save()
-        painter.setPen(option.palette.color(QPalette.ColorRole.HighlightedText) if selected else
-                       option.palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text))
+        painter.setPen(
+            option.palette.color(QPalette.ColorRole.HighlightedText)
+            if selected
+            else option.palette.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+        )
         rect = option.rect.adjusted(0, 0, -2 * _PAD, 0)
         painter.drawText(rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, info)
         if count == 0:  # an empty section is a gap in the argument

@@ -12,8 +12,17 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
-from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QMainWindow, QMenu, QSplitter, QToolBar, QTreeView,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDockWidget,
+    QMainWindow,
+    QMenu,
+    QSplitter,
+    QToolBar,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from briefer.core.errors import BrieferError
 from briefer.core.service import ProjectService
@@ -26,11 +35,19 @@ from briefer.ui.undo import push
 if TYPE_CHECKING:
     from briefer.core.commands import Command
 
-outline_commands = lazy_module("briefer.core.outline_commands")  # loaded on the first edit
+if TYPE_CHECKING:  # the real modules, for the type checker
+    from briefer.core import outline_commands
+else:
+    outline_commands = lazy_module("briefer.core.outline_commands")  # loaded on the first edit
 
 
-def build_send_menu(parent: QWidget, service: ProjectService, undo_stack: QUndoStack,
-                    passage_ids: Callable[[], Sequence[int]], title: str = "Send to section") -> QMenu:
+def build_send_menu(
+    parent: QWidget,
+    service: ProjectService,
+    undo_stack: QUndoStack,
+    passage_ids: Callable[[], Sequence[int]],
+    title: str = "Send to section",
+) -> QMenu:
     """A menu listing the outline's sections; choosing one places the passages there.
 
     Shared with other docks (the passages list, the reader) so "Send to section"
@@ -119,16 +136,24 @@ class OutlineDock(QDockWidget):
         self.view.selectionModel().currentChanged.connect(self._current_changed)
 
     # ------------------------------------------------------------- actions
-    def _action(self, name: str, text: str, shortcut: str | QKeySequence.StandardKey | None,
-                slot: Callable[[], None], tip: str, toolbar: bool = False) -> QAction:
+    def _action(
+        self,
+        name: str,
+        text: str,
+        shortcut: str | QKeySequence.StandardKey | None,
+        slot: Callable[[], None],
+        tip: str,
+        toolbar: bool = False,
+    ) -> QAction:
         action = QAction(text, self)
         action.setObjectName(name)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
             # Only while the outline has focus, so the reader keeps its own keys.
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        action.setToolTip(f"{tip} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})"
-                          if shortcut else tip)
+        action.setToolTip(
+            f"{tip} ({action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)})" if shortcut else tip
+        )
         action.triggered.connect(slot)
         self.view.addAction(action)
         if toolbar:
@@ -137,27 +162,59 @@ class OutlineDock(QDockWidget):
 
     def _make_actions(self) -> None:
         a = self._action
-        self.add_section_action = a("addSection", "Add section", "Ctrl+Shift+N", self.add_section,
-                                    "Add a section after the current one", True)
-        self.add_sub_action = a("addSubsection", "Add subsection", "Ctrl+Alt+N", self.add_subsection,
-                                "Add a subsection inside the current section")
+        self.add_section_action = a(
+            "addSection", "Add section", "Ctrl+Shift+N", self.add_section, "Add a section after the current one", True
+        )
+        self.add_sub_action = a(
+            "addSubsection",
+            "Add subsection",
+            "Ctrl+Alt+N",
+            self.add_subsection,
+            "Add a subsection inside the current section",
+        )
         self.rename_action = a("renameSection", "Rename", "F2", self.rename_section, "Rename the section", True)
-        self.delete_action = a("deleteSection", "Delete section", "Ctrl+Shift+Delete", self.delete_section,
-                               "Delete the section with its subsections", True)
+        self.delete_action = a(
+            "deleteSection",
+            "Delete section",
+            "Ctrl+Shift+Delete",
+            self.delete_section,
+            "Delete the section with its subsections",
+            True,
+        )
         self.toolbar.addSeparator()
-        self.up_action = a("moveUp", "Move up", "Ctrl+Up", lambda: self.move_current(-1),
-                           "Move the passage or section up", True)
-        self.down_action = a("moveDown", "Move down", "Ctrl+Down", lambda: self.move_current(1),
-                             "Move the passage or section down", True)
-        self.nest_action = a("nestSection", "Nest", "Ctrl+Right", self.nest_section,
-                             "Make the section a subsection of the one above it", True)
-        self.unnest_action = a("unnestSection", "Un-nest", "Ctrl+Left", self.unnest_section,
-                               "Move the section out of its parent")
-        self.remove_action = a("removeFromOutline", "Remove", QKeySequence.StandardKey.Delete,
-                               self.remove_selected, "Remove the selected passages from the outline", True)
+        self.up_action = a(
+            "moveUp", "Move up", "Ctrl+Up", lambda: self.move_current(-1), "Move the passage or section up", True
+        )
+        self.down_action = a(
+            "moveDown", "Move down", "Ctrl+Down", lambda: self.move_current(1), "Move the passage or section down", True
+        )
+        self.nest_action = a(
+            "nestSection",
+            "Nest",
+            "Ctrl+Right",
+            self.nest_section,
+            "Make the section a subsection of the one above it",
+            True,
+        )
+        self.unnest_action = a(
+            "unnestSection", "Un-nest", "Ctrl+Left", self.unnest_section, "Move the section out of its parent"
+        )
+        self.remove_action = a(
+            "removeFromOutline",
+            "Remove",
+            QKeySequence.StandardKey.Delete,
+            self.remove_selected,
+            "Remove the selected passages from the outline",
+            True,
+        )
         self.send_menu = build_send_menu(self, self.service, self.undo_stack, self.selected_passages)
-        self.send_action = a("sendToSection", "Send to section…", "Ctrl+Shift+S", self._popup_send_menu,
-                             "Place the selected passages in another section as well")
+        self.send_action = a(
+            "sendToSection",
+            "Send to section…",
+            "Ctrl+Shift+S",
+            self._popup_send_menu,
+            "Place the selected passages in another section as well",
+        )
         self.send_action.setMenu(self.send_menu)
 
     def _popup_send_menu(self) -> None:
@@ -266,7 +323,9 @@ class OutlineDock(QDockWidget):
         if s.parent is None:
             return
         parent = self.service.outline.section(s.parent)
-        if self._push(outline_commands.MoveSections([s.id], parent.parent, parent.position + 1, label="Un-nest section")):
+        if self._push(
+            outline_commands.MoveSections([s.id], parent.parent, parent.position + 1, label="Un-nest section")
+        ):
             self.select(self.model.section_index(s.id))
 
     # ---------------------------------------------------------- moving rows

@@ -29,15 +29,27 @@ from PySide6.QtGui import QFont, QUndoStack
 from briefer.core.errors import BrieferError
 from briefer.core.model import Tag
 from briefer.core.service import Change, ChangeArea, ProjectService
-from briefer.ui import mime as M
 from briefer.ui.lazy import lazy_module
+from briefer.ui.mime import (
+    PASSAGES_MIME,
+    PLACEMENTS_MIME,
+    SECTIONS_MIME,
+    TAGS_MIME,
+    decode_passages,
+    decode_placements,
+    decode_sections,
+    decode_tags,
+    encode_placements,
+    encode_sections,
+)
 from briefer.ui.undo import push
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the real modules, for the type checker
+    from briefer.core import commands, outline_commands
     from briefer.core.commands import Command
-
-commands = lazy_module("briefer.core.commands")  # loaded on the first edit, not at start-up
-outline_commands = lazy_module("briefer.core.outline_commands")
+else:
+    commands = lazy_module("briefer.core.commands")  # loaded on the first edit, not at start-up
+    outline_commands = lazy_module("briefer.core.outline_commands")
 
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1  # "section" or "placement"
 ID_ROLE = Qt.ItemDataRole.UserRole + 2  # section id or placement id
@@ -50,8 +62,14 @@ STANCE_ROLE = Qt.ItemDataRole.UserRole + 8  # a section's stance name
 
 SNIPPET_CHARS = 160
 DETAIL_BATCH = 100  # placement rows whose passages are read together, around the one painted
-_DETAIL_ROLES = {Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole,
-                 SOURCE_ROLE, TAGS_ROLE, QUOTE_ROLE}
+_DETAIL_ROLES = {
+    Qt.ItemDataRole.DisplayRole,
+    Qt.ItemDataRole.ToolTipRole,
+    Qt.ItemDataRole.AccessibleTextRole,
+    SOURCE_ROLE,
+    TAGS_ROLE,
+    QUOTE_ROLE,
+}
 _ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsDragEnabled
 _SECTION_FLAGS = _ROW_FLAGS | Qt.ItemFlag.ItemIsDropEnabled | Qt.ItemFlag.ItemIsEditable
 _PLACEMENT_FLAGS = _ROW_FLAGS | Qt.ItemFlag.ItemNeverHasChildren
@@ -98,6 +116,7 @@ def subscribe_while_alive(service: ProjectService, owner: QObject, listener: Cal
     A window rebuilds its docks when another project is opened; a listener
     left behind would call into a deleted C++ object.
     """
+
     def relay(change: Change) -> None:
         if shiboken6.isValid(owner):
             listener(change)
@@ -166,7 +185,10 @@ class OutlineModel(QAbstractItemModel):
             placed = [pid for pid in change.ids if pid in self._placements_of]
             if placed:
                 self._refresh_passages(placed)
-        elif change.area in (ChangeArea.PASSAGES, ChangeArea.DOCUMENTS):  # many passages at once, or a document's source
+        elif change.area in (
+            ChangeArea.PASSAGES,
+            ChangeArea.DOCUMENTS,
+        ):  # many passages at once, or a document's source
             self._forget_details()
         elif change.area is ChangeArea.TAGS:  # chip names and colours, stance names
             self.sync()
@@ -188,8 +210,9 @@ class OutlineModel(QAbstractItemModel):
         for s in sections:
             key = ("s", s.id)
             children.setdefault(key, [])
-            payloads[key] = SectionRow(s.title, s.notes, s.stance, tags[s.stance].name if s.stance in tags else "",
-                                       per_section[s.id])
+            payloads[key] = SectionRow(
+                s.title, s.notes, s.stance, tags[s.stance].name if s.stance in tags else "", per_section[s.id]
+            )
         for pl in placements:
             children.setdefault(("s", pl.section), []).append(("p", pl.id))
             payloads[("p", pl.id)] = PlacementRow(pl.passage, len(placements_of[pl.passage]))
@@ -207,6 +230,7 @@ class OutlineModel(QAbstractItemModel):
 
     def _build(self, children: dict[_Key | None, list[_Key]], payloads: dict[_Key, RowPayload]) -> None:
         """Fill an empty tree without signals (only before any view is attached)."""
+
         def add(node: _Node) -> None:
             for key in children.get(node.key, []):
                 child = _Node(key, next(self._uids), node, payloads[key])
@@ -214,6 +238,7 @@ class OutlineModel(QAbstractItemModel):
                 self._by_key[key] = child
                 node.children.append(child)
                 add(child)
+
         add(self._root)
 
     def _remove_absent(self, node: _Node, present: set[_Key]) -> None:
@@ -234,8 +259,7 @@ class OutlineModel(QAbstractItemModel):
         for child in node.children:
             self._forget(child)
 
-    def _arrange(self, node: _Node, children: dict[_Key | None, list[_Key]],
-                 payloads: dict[_Key, RowPayload]) -> None:
+    def _arrange(self, node: _Node, children: dict[_Key | None, list[_Key]], payloads: dict[_Key, RowPayload]) -> None:
         # Rows before ``row`` are settled, so a wanted row found under this same
         # parent is always further down: a plain move up to ``row`` is valid.
         for row, key in enumerate(children.get(node.key, [])):
@@ -273,8 +297,11 @@ class OutlineModel(QAbstractItemModel):
             # Its neighbours are about to be painted too: one query for them all.
             siblings = node.parent.children if node.parent is not None else [node]
             row = siblings.index(node)
-            batch = [c.payload.passage for c in siblings[max(0, row - DETAIL_BATCH // 2):row + DETAIL_BATCH]
-                     if isinstance(c.payload, PlacementRow) and c.payload.passage not in self._details]
+            batch = [
+                c.payload.passage
+                for c in siblings[max(0, row - DETAIL_BATCH // 2) : row + DETAIL_BATCH]
+                if isinstance(c.payload, PlacementRow) and c.payload.passage not in self._details
+            ]
             self._details.update(self._read_details([passage, *batch]))
             detail = self._details.get(passage, _MISSING)
         return detail
@@ -291,13 +318,18 @@ class OutlineModel(QAbstractItemModel):
                 source = publisher or title or f"Document {p.document}"
                 if date:
                     source += f", {date}"
-            details[pid] = PassageDetail(p.quote, source, p.note,
-                                         tuple((tags[t].name, tags[t].color) for t in p.tags if t in tags))
+            details[pid] = PassageDetail(
+                p.quote, source, p.note, tuple((tags[t].name, tags[t].color) for t in p.tags if t in tags)
+            )
         return details
 
     def _rows_of(self, passage_ids: Sequence[int]) -> list[_Node]:
-        return [self._by_key[("p", pl)] for pid in passage_ids for pl in self._placements_of.get(pid, [])
-                if ("p", pl) in self._by_key]
+        return [
+            self._by_key[("p", pl)]
+            for pid in passage_ids
+            for pl in self._placements_of.get(pid, [])
+            if ("p", pl) in self._by_key
+        ]
 
     def _refresh_passages(self, passage_ids: Sequence[int]) -> None:
         """Repaint the rows of these placed passages if what they show changed."""
@@ -345,12 +377,12 @@ class OutlineModel(QAbstractItemModel):
             return QModelIndex()
         return self._index_of(node.parent)
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802
         if parent.column() > 0:
             return 0
         return len(self._node(parent).children)
 
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802
         return 1
 
     def hasChildren(self, parent: AnyIndex = QModelIndex()) -> bool:  # noqa: N802
@@ -390,7 +422,7 @@ class OutlineModel(QAbstractItemModel):
         d = self._detail(node)
         if role == Qt.ItemDataRole.DisplayRole:
             quote = " ".join(d.quote.split())
-            return quote if len(quote) <= SNIPPET_CHARS else quote[:SNIPPET_CHARS - 1].rstrip() + "…"
+            return quote if len(quote) <= SNIPPET_CHARS else quote[: SNIPPET_CHARS - 1].rstrip() + "…"
         if role == Qt.ItemDataRole.ToolTipRole:
             more = f"\n\nPlaced in {p.count} places in the outline." if p.count > 1 else ""
             return f"“{d.quote}”\n— {d.source}{more}"
@@ -412,10 +444,15 @@ class OutlineModel(QAbstractItemModel):
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
             stance = f", stance “{p.stance_name}”" if p.stance_name else ""
             return f"Section “{p.title}”{stance}: {placed} passage{'s' if placed != 1 else ''}"
-        return {KIND_ROLE: "section", ID_ROLE: section_id, TAGS_ROLE: [], COUNT_ROLE: placed,
-                STANCE_ROLE: p.stance_name}.get(role)
+        return {
+            KIND_ROLE: "section",
+            ID_ROLE: section_id,
+            TAGS_ROLE: [],
+            COUNT_ROLE: placed,
+            STANCE_ROLE: p.stance_name,
+        }.get(role)
 
-    def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
+    def setData(self, index: AnyIndex, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:  # noqa: N802
         node = self._node(index)
         if role != Qt.ItemDataRole.EditRole or node.key is None or node.key[0] != "s":
             return False
@@ -428,7 +465,8 @@ class OutlineModel(QAbstractItemModel):
         # Asked for every row at each layout of the view: constants, no enum arithmetic.
         if not index.isValid():
             return Qt.ItemFlag.ItemIsDropEnabled
-        if self._node(index).key[0] == "s":  # type: ignore[index]
+        key = self._node(index).key  # a valid index is never the root: it has a key
+        if key is not None and key[0] == "s":
             return _SECTION_FLAGS
         return _PLACEMENT_FLAGS  # drops land between passages, never onto one
 
@@ -443,10 +481,10 @@ class OutlineModel(QAbstractItemModel):
 
     def section_of(self, index: AnyIndex) -> int | None:
         """The section a row belongs to: itself for a section, its parent for a passage."""
-        node = self._node(index)
-        while node.key is not None and node.key[0] != "s":
-            node = node.parent  # type: ignore[assignment]
-        return node.key[1] if node.key else None
+        node: _Node | None = self._node(index)
+        while node is not None and node.key is not None and node.key[0] != "s":
+            node = node.parent
+        return node.key[1] if node is not None and node.key else None
 
     def placement_count(self, section_index: AnyIndex) -> int:
         return sum(1 for c in self._node(section_index).children if c.key and c.key[0] == "p")
@@ -460,24 +498,26 @@ class OutlineModel(QAbstractItemModel):
         return True
 
     # --------------------------------------------------------- drag & drop
-    def mimeTypes(self) -> list[str]:
-        return [M.PASSAGES_MIME, M.PLACEMENTS_MIME, M.SECTIONS_MIME, M.TAGS_MIME]
+    def mimeTypes(self) -> list[str]:  # noqa: N802
+        return [PASSAGES_MIME, PLACEMENTS_MIME, SECTIONS_MIME, TAGS_MIME]
 
-    def supportedDropActions(self) -> Qt.DropAction:
+    def supportedDropActions(self) -> Qt.DropAction:  # noqa: N802
         return Qt.DropAction.CopyAction | Qt.DropAction.MoveAction
 
-    def supportedDragActions(self) -> Qt.DropAction:
+    def supportedDragActions(self) -> Qt.DropAction:  # noqa: N802
         return Qt.DropAction.CopyAction | Qt.DropAction.MoveAction
 
-    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
-        nodes = sorted({self._node(i).uid: self._node(i) for i in indexes if i.isValid()}.values(),
-                       key=self._order)
-        sections = [n for n in nodes if n.key and n.key[0] == "s"]
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:  # noqa: N802
+        nodes = sorted({self._node(i).uid: self._node(i) for i in indexes if i.isValid()}.values(), key=self._order)
+        keyed = [(n, n.key) for n in nodes if n.key]
+        sections = [(n, key) for n, key in keyed if key[0] == "s"]
         if sections:  # a section drags its passages and subsections along
-            return M.encode_sections([n.key[1] for n in sections], [_section(n).title for n in sections])
-        placed = [n for n in nodes if n.key]
-        return M.encode_placements([n.key[1] for n in placed], [_placement(n).passage for n in placed],
-                                   [self._detail(n).quote for n in placed])
+            return encode_sections([key[1] for _, key in sections], [_section(n).title for n, _ in sections])
+        return encode_placements(
+            [key[1] for _, key in keyed],
+            [_placement(n).passage for n, _ in keyed],
+            [self._detail(n).quote for n, _ in keyed],
+        )
 
     def _order(self, node: _Node) -> list[int]:
         path: list[int] = []
@@ -486,14 +526,13 @@ class OutlineModel(QAbstractItemModel):
             node = node.parent
         return path
 
-    def canDropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int,
-                        parent: AnyIndex) -> bool:
+    def canDropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: AnyIndex) -> bool:  # noqa: N802
         if data is None or action not in (Qt.DropAction.CopyAction, Qt.DropAction.MoveAction):
             return False
         section = self.section_of(parent)
-        if M.decode_tags(data):
+        if decode_tags(data):
             return True
-        moving = M.decode_sections(data)
+        moving = decode_sections(data)
         if moving:
             if section is None:
                 return True
@@ -503,46 +542,50 @@ class OutlineModel(QAbstractItemModel):
                     return False
                 node = node.parent
             return True
-        return section is not None and bool(M.decode_passages(data))
+        return section is not None and bool(decode_passages(data))
 
-    def dropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int,
-                     parent: AnyIndex) -> bool:
+    def dropMimeData(self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: AnyIndex) -> bool:  # noqa: N802
         if not self.canDropMimeData(data, action, row, column, parent):
             return False
         parent_node = self._node(parent)
-        if parent_node.key is not None and parent_node.key[0] == "p":  # onto a passage: before it
-            row = parent_node.parent.children.index(parent_node)  # type: ignore[union-attr]
-            parent_node = parent_node.parent  # type: ignore[assignment]
+        above = parent_node.parent
+        if parent_node.key is not None and parent_node.key[0] == "p" and above is not None:  # onto a passage: before it
+            row = above.children.index(parent_node)
+            parent_node = above
         section = parent_node.key[1] if parent_node.key else None
         n_placed = sum(1 for c in parent_node.children if c.key and c.key[0] == "p")
         command = self._drop_command(data, action, row, parent_node, section, n_placed)
         return command is not None and self._push(command)
 
-    def _drop_command(self, data: QMimeData, action: Qt.DropAction, row: int, parent_node: _Node,
-                      section: int | None, n_placed: int) -> Command | None:
-        tags = M.decode_tags(data)
+    def _drop_command(
+        self, data: QMimeData, action: Qt.DropAction, row: int, parent_node: _Node, section: int | None, n_placed: int
+    ) -> Command | None:
+        tags = decode_tags(data)
         if tags:
             at = None if row < 0 else max(row - n_placed, 0)
-            made: list[Command] = [outline_commands.SectionFromTag(t, parent=section, position=None if at is None else at + i)
-                                   for i, t in enumerate(tags)]
+            made: list[Command] = [
+                outline_commands.SectionFromTag(t, parent=section, position=None if at is None else at + i)
+                for i, t in enumerate(tags)
+            ]
             return made[0] if len(made) == 1 else commands.CompositeCommand(made, "Sections from tags")
-        moving = M.decode_sections(data)
+        moving = decode_sections(data)
         if moving:
-            subs = [c for c in parent_node.children if c.key and c.key[0] == "s"]
+            subs = [c.key[1] for c in parent_node.children if c.key and c.key[0] == "s"]
             at = len(subs) if row < 0 else max(row - n_placed, 0)
             # Positions count siblings without the moved ones.
-            before = sum(1 for c in subs[:at] if c.key[1] in moving)  # type: ignore[index]
+            before = sum(1 for sub in subs[:at] if sub in moving)
             label = "Move section" if len(moving) == 1 else "Move sections"
             return outline_commands.MoveSections(moving, section, at - before, label=label)
         if section is None:
             return None
         at = n_placed if row < 0 else min(row, n_placed)
-        placements = M.decode_placements(data)
-        if placements and action == Qt.DropAction.MoveAction and all(
-                ("p", p) in self._by_key for p in placements):
+        placements = decode_placements(data)
+        if placements and action == Qt.DropAction.MoveAction and all(("p", p) in self._by_key for p in placements):
             before = sum(1 for c in parent_node.children[:at] if c.key and c.key[0] == "p" and c.key[1] in placements)
-            return outline_commands.MovePlacements(placements, section, at - before,
-                                  label="Move passage" if len(placements) == 1 else "Move passages")
-        passages = M.decode_passages(data)
-        return outline_commands.PlacePassages(section, passages, at,
-                             label="Place passage" if len(passages) == 1 else f"Place {len(passages)} passages")
+            return outline_commands.MovePlacements(
+                placements, section, at - before, label="Move passage" if len(placements) == 1 else "Move passages"
+            )
+        passages = decode_passages(data)
+        return outline_commands.PlacePassages(
+            section, passages, at, label="Place passage" if len(passages) == 1 else f"Place {len(passages)} passages"
+        )

@@ -34,8 +34,9 @@ class PassageDelegate(QStyledItemDelegate):
         line = QFontMetrics(option.font).height()
         return QSize(200, self.PAD * 2 + line * 3 + 8)
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
-              index: QModelIndex | QPersistentModelIndex) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
         row: PassageRow | None = index.data(PassageRowRole)
         if row is None:
             return
@@ -69,15 +70,21 @@ class PassageDelegate(QStyledItemDelegate):
             x += width + 4
         painter.setPen(muted)
         source_rect = QRect(x + 4, rect.top(), max(0, rect.right() - x - 4), line)
-        painter.drawText(source_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         sfm.elidedText(row.document, Qt.TextElideMode.ElideRight, source_rect.width()))
+        painter.drawText(
+            source_rect,
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            sfm.elidedText(row.document, Qt.TextElideMode.ElideRight, source_rect.width()),
+        )
         # Line 2: the quote, one line, elided.
         painter.setFont(option.font)
         painter.setPen(text_color)
         quote_rect = QRect(rect.left(), rect.top() + line + 3, rect.width(), line)
         quote = "“" + " ".join(row.quote.split()) + "”"
-        painter.drawText(quote_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         fm.elidedText(quote, Qt.TextElideMode.ElideRight, quote_rect.width()))
+        painter.drawText(
+            quote_rect,
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            fm.elidedText(quote, Qt.TextElideMode.ElideRight, quote_rect.width()),
+        )
         # Line 3: the note, italic.
         if row.note:
             italic = QFont(option.font)
@@ -85,11 +92,20 @@ class PassageDelegate(QStyledItemDelegate):
             painter.setFont(italic)
             painter.setPen(muted)
             note_rect = QRect(rect.left(), rect.top() + 2 * line + 5, rect.width(), line)
-            painter.drawText(note_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                             QFontMetrics(italic).elidedText(" ".join(row.note.split()),
-                                                             Qt.TextElideMode.ElideRight, note_rect.width()))
+            painter.drawText(
+                note_rect,
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                QFontMetrics(italic).elidedText(
+                    " ".join(row.note.split()), Qt.TextElideMode.ElideRight, note_rect.width()
+                ),
+            )
         painter.restore()
 
-    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,  # noqa: N802
-                     index: QModelIndex | QPersistentModelIndex) -> QWidget | None:
+    # Qt takes None as "no editor"; PySide6's stubs say the result is always a QWidget.
+    def createEditor(  # type: ignore[override]  # noqa: N802
+        self,
+        parent: QWidget,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> QWidget | None:
         return None

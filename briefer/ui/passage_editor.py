@@ -7,11 +7,20 @@ burst of typing is one undo step; the editor never writes the store itself.
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListView, QListWidget, QListWidgetItem, QPlainTextEdit,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from briefer.core.errors import NotFoundError
 from briefer.core.model import Passage
@@ -20,7 +29,10 @@ from briefer.ui.lazy import lazy_module
 from briefer.ui.style import swatch
 from briefer.ui.undo import push
 
-commands = lazy_module("briefer.core.commands")  # loaded on the first edit, not at start-up
+if TYPE_CHECKING:  # the real modules, for the type checker
+    from briefer.core import commands
+else:
+    commands = lazy_module("briefer.core.commands")  # loaded on the first edit, not at start-up
 
 
 class PassageEditor(QWidget):
@@ -35,9 +47,11 @@ class PassageEditor(QWidget):
         self.passage_id: int | None = None
         self._loading = False
 
-        self.quote = QLabel(objectName="passageQuote", wordWrap=True)
+        self.quote = QLabel(wordWrap=True)
+        self.quote.setObjectName("passageQuote")
         self.quote.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.tags = QListWidget(objectName="passageTags")
+        self.tags = QListWidget()
+        self.tags.setObjectName("passageTags")
         self.tags.setFlow(QListView.Flow.LeftToRight)
         self.tags.setWrapping(True)
         self.tags.setResizeMode(QListView.ResizeMode.Adjust)
@@ -45,9 +59,10 @@ class PassageEditor(QWidget):
         self.tags.setMaximumHeight(54)
         self.tags.setIconSize(QSize(12, 12))
         self.tags.itemChanged.connect(self._tag_toggled)
-        self.note = QPlainTextEdit(objectName="passageNote", placeholderText="Why this matters (Markdown)…")
-        self.translation = QPlainTextEdit(objectName="passageTranslation",
-                                          placeholderText="Translation, for sources not in English…")
+        self.note = QPlainTextEdit(placeholderText="Why this matters (Markdown)…")
+        self.note.setObjectName("passageNote")
+        self.translation = QPlainTextEdit(placeholderText="Translation, for sources not in English…")
+        self.translation.setObjectName("passageTranslation")
         for edit in (self.note, self.translation):
             edit.setTabChangesFocus(True)
             edit.setMaximumHeight(76)
@@ -126,7 +141,11 @@ class PassageEditor(QWidget):
         label = "Edit note" if name == "note" else "Edit translation"
         self._loading = True  # our own change event must not reload the edit being typed in
         try:
-            push(self.undo_stack, self.service, commands.SetPassageField(self.passage_id, name, edit.toPlainText(), label))
+            push(
+                self.undo_stack,
+                self.service,
+                commands.SetPassageField(self.passage_id, name, edit.toPlainText(), label),
+            )
         finally:
             self._loading = False
 
@@ -135,5 +154,10 @@ class PassageEditor(QWidget):
             return
         add = item.checkState() == Qt.CheckState.Checked
         tag_id = item.data(Qt.ItemDataRole.UserRole)
-        push(self.undo_stack, self.service, commands.TogglePassageTag(self.passage_id, tag_id, add,
-                                                               "Add tag to passage" if add else "Remove tag from passage"))
+        push(
+            self.undo_stack,
+            self.service,
+            commands.TogglePassageTag(
+                self.passage_id, tag_id, add, "Add tag to passage" if add else "Remove tag from passage"
+            ),
+        )

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QMimeData, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QFocusEvent, QPainter, QPaintEvent, QPalette, QWheelEvent
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDockWidget, QHBoxLayout, QHeaderView, QLineEdit,
-                               QStyleOptionViewItem, QTableView,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDockWidget,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QStyleOptionViewItem,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from briefer.core.model import Passage
 from briefer.core.service import Change, ChangeArea, ProjectService
@@ -71,8 +80,10 @@ class PassageModel(IdListModel):
 
     def _row_for(self, p: Passage) -> PassageRow:
         tags = self._tags
-        chips = tuple((tags[t].name, tags[t].color) for t in sorted(
-            (t for t in p.tags if t in tags), key=lambda t: self._tag_order[t]))
+        chips = tuple(
+            (tags[t].name, tags[t].color)
+            for t in sorted((t for t in p.tags if t in tags), key=lambda t: self._tag_order[t])
+        )
         return PassageRow(p.quote, self._titles.get(p.document, ""), chips, p.note)
 
     def _accepts(self, p: Passage) -> bool:
@@ -92,7 +103,7 @@ class PassageModel(IdListModel):
 
     def _fetch_around(self, row: int) -> None:
         lo = max(0, row - self.BATCH // 4)
-        wanted = [i for i in self._ids[lo:lo + self.BATCH] if i not in self._passages]
+        wanted = [i for i in self._ids[lo : lo + self.BATCH] if i not in self._passages]
         self._cache(self.service.passages.by_id(wanted))
 
     def update_passages(self, ids: tuple[int, ...]) -> None:
@@ -156,7 +167,7 @@ class PassageModel(IdListModel):
     def mimeTypes(self) -> list[str]:  # noqa: N802
         return [PASSAGES_MIME, "text/plain"]
 
-    def mimeData(self, indexes: list[QModelIndex]) -> QMimeData:  # noqa: N802
+    def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:  # noqa: N802
         """Passage ids (and their quotes as plain text) for dragging into the outline."""
         ids = list(dict.fromkeys(self.data(i, IdRole) for i in indexes if i.isValid()))
         found = self.service.passages.by_id(ids)
@@ -180,7 +191,8 @@ class PassageListView(QTableView):
     """
 
     def __init__(self) -> None:
-        super().__init__(objectName="passageView")
+        super().__init__()
+        self.setObjectName("passageView")
         self.setAccessibleName("Passages")
         self.setShowGrid(False)
         self.setWordWrap(False)
@@ -206,20 +218,24 @@ class PassageListView(QTableView):
             # project with passages never pays at start-up.
             painter = QPainter(self.viewport())
             painter.setPen(self.palette().color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text))
-            painter.drawText(self.viewport().rect().adjusted(12, 12, -12, -12),
-                             int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap), self.empty_text)
+            painter.drawText(
+                self.viewport().rect().adjusted(12, 12, -12, -12),
+                int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap),
+                self.empty_text,
+            )
             painter.end()
 
 
 class DocumentFilterBox(QComboBox):
-    """"All documents" and every document's title, listed the first time it is needed.
+    """ "All documents" and every document's title, listed the first time it is needed.
 
     A thousand titles took ~5 ms to add at start-up, for a list most sessions
     never open; it is built when the box is opened, focused or scrolled.
     """
 
     def __init__(self, titles: Callable[[], dict[int, str]]) -> None:
-        super().__init__(objectName="passageDocumentFilter")
+        super().__init__()
+        self.setObjectName("passageDocumentFilter")
         self._titles = titles
         self._listed = False
         self._open = False  # the popup is showing
@@ -290,9 +306,11 @@ class PassagesDock(QDockWidget):
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
         self._syncing = False
 
-        self.tag_box = QComboBox(objectName="passageTagFilter")
+        self.tag_box = QComboBox()
+        self.tag_box.setObjectName("passageTagFilter")
         self.doc_box = DocumentFilterBox(service.documents.titles)
-        self.text_box = QLineEdit(objectName="passageTextFilter", placeholderText="Filter quotes and notes")
+        self.text_box = QLineEdit(placeholderText="Filter quotes and notes")
+        self.text_box.setObjectName("passageTextFilter")
         self.text_box.setClearButtonEnabled(True)
         for box in (self.tag_box, self.doc_box):
             box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -330,17 +348,21 @@ class PassagesDock(QDockWidget):
             self._fill_boxes()
 
     def _apply_filter(self) -> None:
-        self.model.set_filter(tag=self.tag_box.currentData(), document=self.doc_box.currentData(),
-                              text=self.text_box.text())
+        self.model.set_filter(
+            tag=self.tag_box.currentData(), document=self.doc_box.currentData(), text=self.text_box.text()
+        )
         self._update_empty_text()
 
     def _update_empty_text(self) -> None:
         # A new analyst meets an empty list first: it says how to fill it.
-        filtered = any((self.tag_box.currentData() is not None, self.doc_box.currentData() is not None,
-                        self.text_box.text()))
-        self.view.empty_text = ("No passages match these filters." if filtered else
-                                "No passages yet. Select text in the reader and press 1–9 "
-                                "(or right-click it) to tag a passage.")
+        filtered = any(
+            (self.tag_box.currentData() is not None, self.doc_box.currentData() is not None, self.text_box.text())
+        )
+        self.view.empty_text = (
+            "No passages match these filters."
+            if filtered
+            else "No passages yet. Select text in the reader and press 1–9 (or right-click it) to tag a passage."
+        )
         # No repaint asked for here: a filter change resets the model, which repaints.
 
     def filter_by_tag(self, tag_id: int | None) -> None:

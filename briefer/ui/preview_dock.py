@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QThread, QTimer, QUrl
+from PySide6.QtCore import QThread, QTimer, QUrl
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QComboBox, QDockWidget, QHBoxLayout, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
@@ -65,8 +65,9 @@ class SafeDocument(QTextDocument):
     declines a resource, so refusing in the browser alone is not enough.
     """
 
-    def loadResource(self, kind: int, url: QUrl) -> Any:  # noqa: N802
-        if url.scheme() == "data":
+    def loadResource(self, kind: int, url: QUrl | str) -> Any:  # noqa: N802
+        scheme = QUrl(url).scheme() if isinstance(url, str) else url.scheme()
+        if scheme == "data":
             return super().loadResource(kind, url)
         return None
 
@@ -91,8 +92,9 @@ class PreviewResult:
     seconds: float = 0.0
 
 
-def render_preview(project: Path, template_name: str | None, gui_thread: QThread,
-                   seconds: float = RENDER_SECONDS) -> PreviewResult:
+def render_preview(
+    project: Path, template_name: str | None, gui_thread: QThread, seconds: float = RENDER_SECONDS
+) -> PreviewResult:
     """Render the briefing of the project file at ``project``; runs in a worker thread.
 
     Opens its own read-only connection (the window's stays with the GUI
@@ -130,10 +132,11 @@ def render_preview(project: Path, template_name: str | None, gui_thread: QThread
 
 def _import_renderer() -> None:
     # Runs in the worker before the job becomes cancellable (see BackgroundJob).
-    import markdown.extensions.extra  # noqa: F401
+    import markdown.extensions.extra
     import markdown.extensions.sane_lists  # noqa: F401
 
-    import briefer.export.engine  # noqa: F401  (the package loads it lazily; here it must be loaded now)
+    # The package loads these lazily; here they must be loaded now.
+    import briefer.export.engine
     import briefer.export.templates  # noqa: F401
 
 
@@ -152,7 +155,12 @@ class PreviewDock(QDockWidget):
         # Held apart from the dock's attributes for the destroyed() handler.
         self._running: list[BackgroundJob[PreviewResult]] = []
         running = self._running
-        self.destroyed.connect(lambda *_: [job.cancel() for job in running])
+
+        def cancel_renders(*_: object) -> None:
+            for job in running:
+                job.cancel()
+
+        self.destroyed.connect(cancel_renders)
         self._again = False  # changes arrived while a render was running
         self._settled_status = ""  # the status line of the render on show
 
@@ -238,11 +246,12 @@ class PreviewDock(QDockWidget):
         if self.template.count() == 0:
             self._list_templates(project)
         template = self.template.currentData()
-        gui_thread = QCoreApplication.instance().thread()
+        gui_thread = self.thread()  # a widget lives in the GUI thread
         from briefer.ui.background import BackgroundJob  # with concurrent.futures: not needed at start-up
 
-        self._job = BackgroundJob(lambda: render_preview(project, template, gui_thread),
-                                  prepare=_import_renderer, name="briefer-preview")
+        self._job = BackgroundJob(
+            lambda: render_preview(project, template, gui_thread), prepare=_import_renderer, name="briefer-preview"
+        )
         self._running[:] = [self._job]
         self._poll.start()
         # A large briefing takes seconds: say so, rather than show a blank page.
@@ -281,8 +290,10 @@ class PreviewDock(QDockWidget):
         if result.error or result.document is None:
             self.error = result.error or "The preview could not be rendered."
             self.status.setText("⚠ not rendered")
-            self.view.setHtml(f"<p class='error'><b>The preview could not be rendered.</b></p>"
-                              f"<p class='error'>{html.escape(self.error)}</p>")
+            self.view.setHtml(
+                f"<p class='error'><b>The preview could not be rendered.</b></p>"
+                f"<p class='error'>{html.escape(self.error)}</p>"
+            )
             return
         self.error = ""
         self.markdown_text = result.markdown

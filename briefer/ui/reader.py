@@ -7,9 +7,20 @@ points.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, QMimeData, QPoint, Qt, Signal
-from PySide6.QtGui import (QAction, QContextMenuEvent, QDrag, QHelpEvent, QKeyEvent, QMouseEvent, QResizeEvent,
-                           QTextCursor, QUndoStack)
+from PySide6.QtGui import (
+    QAction,
+    QContextMenuEvent,
+    QDrag,
+    QHelpEvent,
+    QKeyEvent,
+    QMouseEvent,
+    QResizeEvent,
+    QTextCursor,
+    QUndoStack,
+)
 from PySide6.QtWidgets import QApplication, QMenu, QPlainTextEdit, QToolTip, QWidget
 
 from briefer.core.errors import BrieferError, NotFoundError
@@ -22,7 +33,10 @@ from briefer.ui.offsets import OffsetMap
 from briefer.ui.style import reading_font, swatch
 from briefer.ui.undo import push
 
-commands = lazy_module("briefer.core.commands")  # loaded on the first edit, not at start-up
+if TYPE_CHECKING:  # the real modules, for the type checker
+    from briefer.core import commands
+else:
+    commands = lazy_module("briefer.core.commands")  # loaded on the first edit, not at start-up
 
 _UNTAGGED = "#b0b0b0"
 
@@ -39,8 +53,9 @@ class ReaderView(QPlainTextEdit):
         self.setAccessibleName("Reader")
         self.setReadOnly(True)
         # Keep the caret and keyboard selection working in a read-only view.
-        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
-                                     | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
+        )
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.document().setDocumentMargin(18)
         self.setMouseTracking(True)
@@ -154,9 +169,10 @@ class ReaderView(QPlainTextEdit):
         return self.apply_tag(tags[n - 1].id)
 
     def delete_current_passage(self) -> bool:
-        if self._position(self.current_passage) is None:
+        passage_id = self.current_passage
+        if passage_id is None or self._position(passage_id) is None:
             return False
-        push(self.undo_stack, self.service, commands.DeletePassage(self.current_passage))
+        push(self.undo_stack, self.service, commands.DeletePassage(passage_id))
         return True
 
     def select_passage(self, passage_id: int | None, *, scroll: bool = False) -> None:
@@ -219,9 +235,10 @@ class ReaderView(QPlainTextEdit):
 
     def drag_mime(self) -> QMimeData | None:
         """What dragging the current passage carries (into the outline, or as text elsewhere)."""
-        if self._position(self.current_passage) is None:
+        passage_id = self.current_passage
+        if passage_id is None or self._position(passage_id) is None:
             return None
-        passage = self.service.passages.get(self.current_passage)
+        passage = self.service.passages.get(passage_id)
         return encode_passages([passage.id], [passage.quote])
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
@@ -274,8 +291,14 @@ class ReaderView(QPlainTextEdit):
         parts = []
         for pid in hits:
             passage = passages[pid]
-            names = ", ".join(f"<span style='color:{tags[t].color}'>■</span> {_escape(tags[t].name)}"
-                              for t in passage.tags if t in tags) or "<i>untagged</i>"
+            names = (
+                ", ".join(
+                    f"<span style='color:{tags[t].color}'>■</span> {_escape(tags[t].name)}"
+                    for t in passage.tags
+                    if t in tags
+                )
+                or "<i>untagged</i>"
+            )
             note = f"<br>{_escape(passage.note[:300])}" if passage.note else ""
             parts.append(f"<b>{names}</b>{note}")
         QToolTip.showText(global_pos, "<hr>".join(parts), self)
@@ -289,7 +312,13 @@ class ReaderView(QPlainTextEdit):
         hits = self.passages_at(self.cursorForPosition(event.pos()).position())
         if hits:
             delete = QAction("Delete passage", menu)
-            delete.triggered.connect(lambda: (self.select_passage(hits[0]), self.delete_current_passage()))
+            first = hits[0]
+
+            def delete_first() -> None:
+                self.select_passage(first)
+                self.delete_current_passage()
+
+            delete.triggered.connect(delete_first)
             menu.addAction(delete)
         menu.exec(event.globalPos())
 

@@ -14,8 +14,13 @@ from briefer.ui.find_bar import FindBar
 from briefer.ui.passage_editor import PassageEditor
 from briefer.ui.reader import ReaderView
 
-_LANGUAGE_NAMES = {"en": "English", "zh-Hans": "Chinese (Simplified)", "zh-Hant": "Chinese (Traditional)",
-                   "zh": "Chinese", "und": "Language undetermined"}
+_LANGUAGE_NAMES = {
+    "en": "English",
+    "zh-Hans": "Chinese (Simplified)",
+    "zh-Hant": "Chinese (Traditional)",
+    "zh": "Chinese",
+    "und": "Language undetermined",
+}
 
 
 class ReaderPanel(QWidget):
@@ -27,7 +32,8 @@ class ReaderPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("readerPanel")
         self.service = service
-        self.header = QLabel(objectName="readerHeader", wordWrap=True)
+        self.header = QLabel(wordWrap=True)
+        self.header.setObjectName("readerHeader")
         self.header.setTextFormat(Qt.TextFormat.RichText)
         self.header.setOpenExternalLinks(False)
         self.header.linkActivated.connect(self._link)
@@ -71,15 +77,21 @@ class ReaderPanel(QWidget):
             return
         if info is None or info.id != doc_id:  # details edited since the reader loaded them
             info = self.service.documents.info(doc_id)
-        bits = [info.publisher, info.author, info.date, _LANGUAGE_NAMES.get(info.language, info.language),
-                f"{info.length:,} characters"]
+        bits = [
+            info.publisher,
+            info.author,
+            info.date,
+            _LANGUAGE_NAMES.get(info.language, info.language),
+            f"{info.length:,} characters",
+        ]
         meta = " · ".join(html.escape(b) for b in bits if b)
-        url = (f"<br><span style='color:#555'>{html.escape(info.url)}</span>" if info.url else "")
+        url = f"<br><span style='color:#555'>{html.escape(info.url)}</span>" if info.url else ""
         missing = [name for name in ("publisher", "date") if not getattr(info, name)]
-        warn = (f" <span style='color:#a15c00'>· missing {' and '.join(missing)}</span>" if missing else "")
+        warn = f" <span style='color:#a15c00'>· missing {' and '.join(missing)}</span>" if missing else ""
         self.header.setText(
             f"<div style='font-size:15pt; font-weight:600'>{html.escape(info.title or 'Untitled')}</div>"
-            f"<div style='color:#555'>{meta}{warn} · <a href='edit'>Edit details…</a></div>{url}")
+            f"<div style='color:#555'>{meta}{warn} · <a href='edit'>Edit details…</a></div>{url}"
+        )
 
     def _link(self, href: str) -> None:
         if href == "edit" and self.reader.document_id is not None:

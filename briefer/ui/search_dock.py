@@ -8,11 +8,23 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
-from PySide6.QtWidgets import (QApplication, QDockWidget, QLabel, QLineEdit, QStyle, QStyledItemDelegate,
-                               QStyleOptionViewItem, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QApplication,
+    QDockWidget,
+    QLabel,
+    QLineEdit,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from briefer.core.service import ProjectService
 
@@ -25,8 +37,9 @@ HIT_LIMIT = 500
 class HitDelegate(QStyledItemDelegate):
     """Paints a hit as context with the match emphasised, centred on the match."""
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
-              index: QModelIndex | QPersistentModelIndex) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
         parts = index.data(ContextRole)
         if parts is None:
             super().paint(painter, option, index)
@@ -49,8 +62,11 @@ class HitDelegate(QStyledItemDelegate):
         painter.setPen(option.palette.highlightedText().color() if selected else QColor("#555"))
         painter.setFont(option.font)
         align = Qt.AlignmentFlag.AlignVCenter
-        painter.drawText(QRect(rect.left(), rect.top(), left_w, rect.height()), align | Qt.AlignmentFlag.AlignRight,
-                         fm.elidedText(before, Qt.TextElideMode.ElideLeft, left_w))
+        painter.drawText(
+            QRect(rect.left(), rect.top(), left_w, rect.height()),
+            align | Qt.AlignmentFlag.AlignRight,
+            fm.elidedText(before, Qt.TextElideMode.ElideLeft, left_w),
+        )
         x = rect.left() + left_w
         if not selected:
             painter.fillRect(QRect(x, rect.top() + 2, match_w, rect.height() - 4), QColor("#ffe08a"))
@@ -60,8 +76,11 @@ class HitDelegate(QStyledItemDelegate):
         painter.setFont(option.font)
         painter.setPen(option.palette.highlightedText().color() if selected else QColor("#555"))
         rest = rect.right() - x - match_w
-        painter.drawText(QRect(x + match_w, rect.top(), max(0, rest), rect.height()), align,
-                         fm.elidedText(after, Qt.TextElideMode.ElideRight, max(0, rest)))
+        painter.drawText(
+            QRect(x + match_w, rect.top(), max(0, rest), rect.height()),
+            align,
+            fm.elidedText(after, Qt.TextElideMode.ElideRight, max(0, rest)),
+        )
         painter.restore()
 
 
@@ -74,12 +93,15 @@ class SearchDock(QDockWidget):
         super().__init__("Search", parent)
         self.setObjectName("searchDock")
         self.service = service
-        self.query = QLineEdit(objectName="corpusSearch", placeholderText="Search all documents (Enter)")
+        self.query = QLineEdit(placeholderText="Search all documents (Enter)")
+        self.query.setObjectName("corpusSearch")
         self.query.setClearButtonEnabled(True)
         self.query.setAccessibleName("Search corpus")
         self.query.returnPressed.connect(lambda: self.search(self.query.text()))
-        self.summary = QLabel(objectName="searchSummary")
-        self.results = QTreeWidget(objectName="searchResults")
+        self.summary = QLabel()
+        self.summary.setObjectName("searchSummary")
+        self.results = QTreeWidget()
+        self.results.setObjectName("searchResults")
         self.results.setAccessibleName("Search results")
         self.results.setHeaderHidden(True)
         self.results.setUniformRowHeights(True)
@@ -134,11 +156,9 @@ class SearchDock(QDockWidget):
 
     def hits(self) -> list[tuple[int, int, int]]:
         """The listed hits as (document, start, end), for tests and scripts."""
-        found = []
-        for g in range(self.results.topLevelItemCount()):
-            group = self.results.topLevelItem(g)
-            found.extend(group.child(i).data(0, HitRole) for i in range(group.childCount()))
-        return found
+        return [
+            hit.data(0, HitRole) for group in _children(self.results.invisibleRootItem()) for hit in _children(group)
+        ]
 
     def _activated(self, item: QTreeWidgetItem) -> None:
         doc, start, end = item.data(0, HitRole)
@@ -148,3 +168,10 @@ class SearchDock(QDockWidget):
 
 def _flat(text: str) -> str:
     return re.sub(r"\s+", " ", text)  # keep edge spaces: they separate context from the match
+
+
+def _children(item: QTreeWidgetItem) -> Iterator[QTreeWidgetItem]:
+    for i in range(item.childCount()):
+        child = item.child(i)
+        if child is not None:  # always, for an index below childCount()
+            yield child

@@ -7,6 +7,8 @@ the service's change events and never overwrites text the analyst is typing.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtGui import QFont, QUndoStack
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
@@ -16,7 +18,10 @@ from briefer.ui.lazy import lazy_module
 from briefer.ui.outline_model import subscribe_while_alive
 from briefer.ui.undo import push
 
-outline_commands = lazy_module("briefer.core.outline_commands")  # loaded on the first edit
+if TYPE_CHECKING:  # the real modules, for the type checker
+    from briefer.core import outline_commands
+else:
+    outline_commands = lazy_module("briefer.core.outline_commands")  # loaded on the first edit
 
 
 class SectionEditor(QWidget):

@@ -39,7 +39,7 @@ def cjk_family(language: str = "") -> str | None:
 def reading_font(language: str = "") -> QFont:
     """A comfortable serif for long reading, with a CJK fallback family."""
     font = QFont()
-    latin = [f for f in ("Noto Serif", "DejaVu Serif", "Liberation Serif") if f in QFontDatabase.families()]
+    latin: list[str] = [f for f in ("Noto Serif", "DejaVu Serif", "Liberation Serif") if f in QFontDatabase.families()]
     families = latin[:1]
     cjk = cjk_family(language)
     if cjk:

@@ -44,7 +44,7 @@ class CoreUndoCommand(QUndoCommand):
         key = getattr(self.command, "merge_key", None)
         return _merge_id(key) if key is not None else -1
 
-    def mergeWith(self, other: QUndoCommand) -> bool:
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802
         if not isinstance(other, CoreUndoCommand):
             return False
         merge = getattr(self.command, "merge", None)

@@ -6,10 +6,12 @@ they call on it; ``MainWindow`` builds them and provides it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtGui import QAction, QKeySequence
+
 # Dialogs are imported where they open: PySide6 builds a class's Python type and
 # enums on its first use (1-3 ms for each dialog class) and start-up needs none.
 from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QMenu
@@ -84,8 +86,9 @@ class WindowMenus:
         edit_menu.addAction(self.undo_action)
         edit_menu.addAction(self.redo_action)
         edit_menu.addSeparator()
-        self.find_action = self._action(edit_menu, "&Find in Document…", lambda: host.panel.find_bar.open_bar(),
-                                        QKeySequence.StandardKey.Find)
+        self.find_action = self._action(
+            edit_menu, "&Find in Document…", lambda: host.panel.find_bar.open_bar(), QKeySequence.StandardKey.Find
+        )
         self.search_action = self._action(edit_menu, "&Search All Documents…", self.search_corpus, "Ctrl+Shift+F")
         edit_menu.addSeparator()
         # The Delete key itself is bound per panel (see MainWindow._bind_delete_key):
@@ -93,8 +96,9 @@ class WindowMenus:
         # Qt fires neither of two ambiguous shortcuts. The menu only shows the key.
         delete_key = QKeySequence(QKeySequence.StandardKey.Delete).toString(QKeySequence.SequenceFormat.NativeText)
         self.delete_action = self._action(edit_menu, f"&Delete\t{delete_key}", host.delete_selection)
-        self.details_action = self._action(edit_menu, "Document &Details…",
-                                           lambda: host.edit_document_metadata(None), "Ctrl+Shift+D")
+        self.details_action = self._action(
+            edit_menu, "Document &Details…", lambda: host.edit_document_metadata(None), "Ctrl+Shift+D"
+        )
         tag_menu = edit_menu.addMenu("&Tag Selection As")
         tag_menu.aboutToShow.connect(lambda: self._fill_tag_menu(tag_menu))
 
@@ -102,7 +106,13 @@ class WindowMenus:
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&About Briefer", self._about)
 
-    def _action(self, menu: QMenu, text: str, slot: object, shortcut: object = None) -> QAction:
+    def _action(
+        self,
+        menu: QMenu,
+        text: str,
+        slot: Callable[[], object],
+        shortcut: str | QKeySequence.StandardKey | None = None,
+    ) -> QAction:
         action = QAction(text, self.window)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
@@ -118,6 +128,7 @@ class WindowMenus:
     # ----------------------------------------------------------------- slots
     def new_project(self) -> None:
         from PySide6.QtWidgets import QFileDialog, QMessageBox
+
         from briefer.core.project import PROJECT_SUFFIX, create_project
 
         name, _ = QFileDialog.getSaveFileName(self.window, "New project", "", PROJECT_FILTER)
@@ -180,5 +191,6 @@ class WindowMenus:
     def _about(self) -> None:
         from PySide6.QtWidgets import QMessageBox
 
-        QMessageBox.about(self.window, "About Briefer",
-                          "<b>Briefer</b><br>Turn a pile of sources into a cited policy briefing.")
+        QMessageBox.about(
+            self.window, "About Briefer", "<b>Briefer</b><br>Turn a pile of sources into a cited policy briefing."
+        )

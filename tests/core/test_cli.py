@@ -14,10 +14,18 @@ ROOT = Path(__file__).resolve().parents[2]
 SEEDS = sorted((ROOT / "corpus").glob("*.txt"))
 
 
-def run(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}
-    return subprocess.run([sys.executable, "-m", "briefer", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd or ROOT, env=full_env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "briefer", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+        env=full_env,
+        timeout=120,
+    )
 
 
 def show(project: Path) -> dict:
@@ -36,8 +44,24 @@ def test_new_show_tag_section_place(tmp_path: Path) -> None:
     assert [s["title"] for s in data["outline"]][1:3] == ["Controls backfire", "Controls work"]
     zh = next(d for d in data["documents"] if d["language"] == "zh-Hant")
 
-    tagged = run("tag", project, "--doc", str(zh["id"]), "--quote", "晶片", "--tag", "Semiconductors",
-                 "--tag", "Controls backfire", "--occurrence", "2", "--note", "chips", "--translation", "chip")
+    tagged = run(
+        "tag",
+        project,
+        "--doc",
+        str(zh["id"]),
+        "--quote",
+        "晶片",
+        "--tag",
+        "Semiconductors",
+        "--tag",
+        "Controls backfire",
+        "--occurrence",
+        "2",
+        "--note",
+        "chips",
+        "--translation",
+        "chip",
+    )
     assert tagged.returncode == 0, tagged.stderr
     pid = int(tagged.stdout)
     data = show(project)
@@ -48,15 +72,31 @@ def test_new_show_tag_section_place(tmp_path: Path) -> None:
     text = json.loads(run("show", project, "--json", "--with-text").stdout)["documents"][zh["id"] - 1]["text"]
     first = text.find("晶片")
     assert passage["start"] == text.find("晶片", first + 1)
-    assert text[passage["start"]:passage["end"]] == "晶片"
+    assert text[passage["start"] : passage["end"]] == "晶片"
 
-    assert run("section", project, "Huawei", "--parent", "Controls backfire", "--stance",
-               "Controls backfire", "--notes", "**Huawei** adapts").returncode == 0
+    assert (
+        run(
+            "section",
+            project,
+            "Huawei",
+            "--parent",
+            "Controls backfire",
+            "--stance",
+            "Controls backfire",
+            "--notes",
+            "**Huawei** adapts",
+        ).returncode
+        == 0
+    )
     assert run("place", project, str(pid), "--section", "Huawei").returncode == 0
     backfire = show(project)["outline"][1]
     [child] = backfire["children"]
     assert (child["title"], child["stance"], child["passages"], child["notes"]) == (
-        "Huawei", "Controls backfire", [pid], "**Huawei** adapts")
+        "Huawei",
+        "Controls backfire",
+        [pid],
+        "**Huawei** adapts",
+    )
 
 
 def test_tag_errors_write_nothing(tmp_path: Path) -> None:
@@ -97,8 +137,7 @@ def test_autotag_scopes_and_no_duplicates(tmp_path: Path) -> None:
 
     before = sum(1 for p in show(project)["passages"] if p["document"] == 4)
     zh = run("autotag", project, "--pattern", "晶片", "--tag", "Semiconductors", "--doc", "4", "--scope", "sentence")
-    quotes = [p["quote"] for p in show(project)["passages"]
-              if p["document"] == 4 and "Semiconductors" in p["tags"]]
+    quotes = [p["quote"] for p in show(project)["passages"] if p["document"] == 4 and "Semiconductors" in p["tags"]]
     # An identical passage that already existed (a Huawei sentence) gains the tag instead.
     assert int(zh.stdout) > 0
     assert len(quotes) <= int(zh.stdout) + before
@@ -164,7 +203,7 @@ def test_every_sub_command_is_known_before_the_parser_is_built() -> None:
     from briefer.cli import COMMANDS, build_parser
 
     parser = build_parser()
-    assert set(parser._subparsers._group_actions[0].choices) == COMMANDS  # type: ignore[union-attr]
+    assert set(parser._subparsers._group_actions[0].choices) == COMMANDS
 
 
 _LAUNCH_IMPORTS = """
@@ -183,8 +222,9 @@ def test_opening_the_window_does_not_load_the_export_engine(tmp_path: Path) -> N
     # them on its first preview or export, never on the way to being shown.
     project = tmp_path / "p.briefer"
     assert run("new", project, "--empty").returncode == 0
-    result = subprocess.run([sys.executable, "-c", _LAUNCH_IMPORTS, str(project)], capture_output=True,
-                            text=True, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, "-c", _LAUNCH_IMPORTS, str(project)], capture_output=True, text=True, cwd=ROOT
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "1 []"
 
@@ -197,8 +237,13 @@ def test_output_cut_short_by_the_reader_is_not_an_error_message(tmp_path: Path) 
     long_source.write_text("Export controls and their effects. " * 20_000, encoding="utf-8")
     assert run("import", project, long_source).returncode == 0
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "briefer", "show", str(project), "--json", "--with-text"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "briefer", "show", str(project), "--json", "--with-text"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        env=env,
+    )
     assert proc.stdout is not None and proc.stderr is not None
     proc.stdout.read(10)
     proc.stdout.close()  # the reader goes away after ten bytes
@@ -207,9 +252,9 @@ def test_output_cut_short_by_the_reader_is_not_an_error_message(tmp_path: Path) 
     assert stderr == ""
 
 
-def test_an_unexpected_failure_is_one_line_and_keeps_the_traceback(monkeypatch: pytest.MonkeyPatch,
-                                                                    capsys: pytest.CaptureFixture[str],
-                                                                    tmp_path: Path) -> None:
+def test_an_unexpected_failure_is_one_line_and_keeps_the_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     import briefer.cli as cli
 
     def broken(_args: object) -> int:

@@ -30,17 +30,21 @@ def _import_one(service: ProjectService, path: Path):
     return outcome
 
 
-@pytest.mark.parametrize("encoding,text,language", [
-    ("utf-8", CHINESE_SIMPLIFIED, "zh-Hans"),
-    ("utf-8-sig", CHINESE_TRADITIONAL, "zh-Hant"),
-    ("utf-16", CHINESE_TRADITIONAL, "zh-Hant"),
-    ("gb18030", CHINESE_SIMPLIFIED * 3, "zh-Hans"),
-    ("gbk", CHINESE_SIMPLIFIED * 3, "zh-Hans"),
-    ("big5", CHINESE_TRADITIONAL * 3, "zh-Hant"),
-    ("cp1252", ENGLISH_1252 * 3, "en"),
-])
-def test_encodings_are_detected_without_mojibake(empty_service: ProjectService, tmp_path: Path,
-                                                 encoding: str, text: str, language: str) -> None:
+@pytest.mark.parametrize(
+    "encoding,text,language",
+    [
+        ("utf-8", CHINESE_SIMPLIFIED, "zh-Hans"),
+        ("utf-8-sig", CHINESE_TRADITIONAL, "zh-Hant"),
+        ("utf-16", CHINESE_TRADITIONAL, "zh-Hant"),
+        ("gb18030", CHINESE_SIMPLIFIED * 3, "zh-Hans"),
+        ("gbk", CHINESE_SIMPLIFIED * 3, "zh-Hans"),
+        ("big5", CHINESE_TRADITIONAL * 3, "zh-Hant"),
+        ("cp1252", ENGLISH_1252 * 3, "en"),
+    ],
+)
+def test_encodings_are_detected_without_mojibake(
+    empty_service: ProjectService, tmp_path: Path, encoding: str, text: str, language: str
+) -> None:
     path = tmp_path / f"doc-{encoding}.txt"
     path.write_bytes(text.encode(encoding))
     outcome = _import_one(empty_service, path)
@@ -60,17 +64,26 @@ def test_text_is_normalised(empty_service: ProjectService, tmp_path: Path) -> No
 
 def test_markdown_front_matter_becomes_metadata(empty_service: ProjectService, tmp_path: Path) -> None:
     path = tmp_path / "a.md"
-    path.write_text("---\ntitle: Chips and walls\nauthor: A. Writer\npublisher: Example Times\n"
-                    "date: 2024-08-01\nurl: https://example.com/a\n---\nBody **text** here.\n", encoding="utf-8")
+    path.write_text(
+        "---\ntitle: Chips and walls\nauthor: A. Writer\npublisher: Example Times\n"
+        "date: 2024-08-01\nurl: https://example.com/a\n---\nBody **text** here.\n",
+        encoding="utf-8",
+    )
     doc = empty_service.store.get_document(_import_one(empty_service, path).document_id)
     assert (doc.title, doc.author, doc.publisher, doc.date, doc.url) == (
-        "Chips and walls", "A. Writer", "Example Times", "2024-08-01", "https://example.com/a")
+        "Chips and walls",
+        "A. Writer",
+        "Example Times",
+        "2024-08-01",
+        "https://example.com/a",
+    )
     assert doc.text == "Body **text** here."
 
 
 def test_html_keeps_the_article_and_drops_the_chrome(empty_service: ProjectService, tmp_path: Path) -> None:
     path = tmp_path / "a.html"
-    path.write_text("""<!doctype html><html><head><title>Chip war &amp; peace</title>
+    path.write_text(
+        """<!doctype html><html><head><title>Chip war &amp; peace</title>
       <meta name="author" content="Jane Doe"><meta property="og:site_name" content="Example News">
       <meta property="article:published_time" content="2024-08-01T10:00:00Z">
       <style>p { color: red }</style><script>var tracking = 1;</script></head>
@@ -78,11 +91,17 @@ def test_html_keeps_the_article_and_drops_the_chrome(empty_service: ProjectServi
       <header class="site-header">Subscribe now</header>
       <article><h1>Chip war</h1><p>Export controls <b>slowed</b> Huawei.</p>
       <p>Then Huawei built its own chips &lt;really&gt;.</p></article>
-      <footer>© Example News. All rights reserved.</footer></body></html>""", encoding="utf-8")
+      <footer>© Example News. All rights reserved.</footer></body></html>""",
+        encoding="utf-8",
+    )
     doc = empty_service.store.get_document(_import_one(empty_service, path).document_id)
     assert doc.text == "Chip war\nExport controls slowed Huawei.\nThen Huawei built its own chips <really>."
-    assert (doc.title, doc.author, doc.publisher, doc.date) == ("Chip war & peace", "Jane Doe",
-                                                                "Example News", "2024-08-01")
+    assert (doc.title, doc.author, doc.publisher, doc.date) == (
+        "Chip war & peace",
+        "Jane Doe",
+        "Example News",
+        "2024-08-01",
+    )
 
 
 def test_docx_paragraphs_and_core_properties(empty_service: ProjectService, tmp_path: Path) -> None:
@@ -127,17 +146,21 @@ def _zip_without_document() -> bytes:
     return buf.getvalue()
 
 
-@pytest.mark.parametrize("name,content,reason", [
-    ("empty.txt", b"", "empty file"),
-    ("blank.md", b"   \n\n", "empty file"),
-    ("image.txt", bytes(range(256)) * 4, "binary file"),
-    ("photo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, "unsupported file type"),
-    ("locked.docx", _encrypted_docx(), "encrypted"),
-    ("broken.docx", None, "corrupt"),
-    ("notword.docx", _zip_without_document(), "corrupt"),
-])
+@pytest.mark.parametrize(
+    "name,content,reason",
+    [
+        ("empty.txt", b"", "empty file"),
+        ("blank.md", b"   \n\n", "empty file"),
+        ("image.txt", bytes(range(256)) * 4, "binary file"),
+        ("photo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, "unsupported file type"),
+        ("locked.docx", _encrypted_docx(), "encrypted"),
+        ("broken.docx", None, "corrupt"),
+        ("notword.docx", _zip_without_document(), "corrupt"),
+    ],
+)
 def test_bad_input_is_rejected_with_a_reason_and_the_batch_goes_on(
-        empty_service: ProjectService, tmp_path: Path, name: str, content: bytes | None, reason: str) -> None:
+    empty_service: ProjectService, tmp_path: Path, name: str, content: bytes | None, reason: str
+) -> None:
     bad = tmp_path / name
     bad.write_bytes(_truncated_docx(tmp_path) if content is None else content)
     good = tmp_path / "good.txt"
@@ -162,18 +185,25 @@ def test_folders_are_walked_recursively(empty_service: ProjectService, tmp_path:
     (tmp_path / "src" / "deep" / "b.md").write_text("beta text", encoding="utf-8")
     (tmp_path / "src" / "deep" / "c.json").write_text("{}", encoding="utf-8")
     outcomes = import_paths(empty_service, [tmp_path / "src"])
-    assert [(o.path.name, o.status) for o in outcomes] == [("a.txt", "imported"), ("b.md", "imported"),
-                                                           ("c.json", "skipped")]
+    assert [(o.path.name, o.status) for o in outcomes] == [
+        ("a.txt", "imported"),
+        ("b.md", "imported"),
+        ("c.json", "skipped"),
+    ]
 
 
 # ------------------------------------------------ fast paths keep the behaviour
-@pytest.mark.parametrize("encoding,text", [
-    ("cp1252", ENGLISH_1252 * 3),
-    ("gbk", CHINESE_SIMPLIFIED * 3),
-    ("big5", CHINESE_TRADITIONAL * 3),
-])
-def test_legacy_bytes_that_are_not_utf8_are_still_detected(empty_service: ProjectService, tmp_path: Path,
-                                                           encoding: str, text: str) -> None:
+@pytest.mark.parametrize(
+    "encoding,text",
+    [
+        ("cp1252", ENGLISH_1252 * 3),
+        ("gbk", CHINESE_SIMPLIFIED * 3),
+        ("big5", CHINESE_TRADITIONAL * 3),
+    ],
+)
+def test_legacy_bytes_that_are_not_utf8_are_still_detected(
+    empty_service: ProjectService, tmp_path: Path, encoding: str, text: str
+) -> None:
     data = text.encode(encoding)
     with pytest.raises(UnicodeDecodeError):
         data.decode("utf-8")  # so the strict UTF-8 fast path must fall through to detection
@@ -184,8 +214,9 @@ def test_legacy_bytes_that_are_not_utf8_are_still_detected(empty_service: Projec
     assert empty_service.store.get_document(outcome.document_id).text == text
 
 
-def test_a_non_nfc_utf8_file_is_normalised_and_hashed_as_normalised(empty_service: ProjectService,
-                                                                     tmp_path: Path) -> None:
+def test_a_non_nfc_utf8_file_is_normalised_and_hashed_as_normalised(
+    empty_service: ProjectService, tmp_path: Path
+) -> None:
     (tmp_path / "decomposed.txt").write_bytes("Cafe\u0301 owners\n".encode("utf-8"))
     (tmp_path / "composed.txt").write_bytes("Caf\u00e9 owners".encode("utf-8"))
     first, second = import_paths(empty_service, [tmp_path / "decomposed.txt", tmp_path / "composed.txt"])
@@ -204,14 +235,18 @@ def test_the_same_text_in_any_encoding_is_a_duplicate(empty_service: ProjectServ
     assert [o.status for o in outcomes] == ["imported"] + ["skipped"] * 4, [o.line() for o in outcomes]
 
 
-@pytest.mark.parametrize("raw,expected", [
-    # C0 (BEL, ESC, form feed) and DEL go; tab and newline stay.
-    ("a\x07b\x1bc\x0cd\x7fe\tf\ng", "abcde\tf\ng"),
-    # C1 alone (NEL, U+009F) goes too; U+00A0, whose UTF-8 also starts with \xc2, stays.
-    ("a\u0085b\u009fc\u00a0d", "abc\u00a0d"),
-])
-def test_controls_are_removed_from_clean_looking_utf8(empty_service: ProjectService, tmp_path: Path,
-                                                      raw: str, expected: str) -> None:
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        # C0 (BEL, ESC, form feed) and DEL go; tab and newline stay.
+        ("a\x07b\x1bc\x0cd\x7fe\tf\ng", "abcde\tf\ng"),
+        # C1 alone (NEL, U+009F) goes too; U+00A0, whose UTF-8 also starts with \xc2, stays.
+        ("a\u0085b\u009fc\u00a0d", "abc\u00a0d"),
+    ],
+)
+def test_controls_are_removed_from_clean_looking_utf8(
+    empty_service: ProjectService, tmp_path: Path, raw: str, expected: str
+) -> None:
     path = tmp_path / "c.txt"
     path.write_bytes(raw.encode("utf-8"))
     doc = empty_service.store.get_document(_import_one(empty_service, path).document_id)
@@ -221,8 +256,16 @@ def test_controls_are_removed_from_clean_looking_utf8(empty_service: ProjectServ
 def test_normalise_utf8_returns_the_encoding_of_what_normalise_returns() -> None:
     from briefer.core.textnorm import normalise, normalise_utf8
 
-    for raw in ["plain", "cafe\u0301\r\nx", "\ufeffbom\u2028line", "ctl\x07", "c1\u0085", "lone \ud800 surrogate",
-                "\u00a0\u00e9\u4e2d", ""]:
+    for raw in [
+        "plain",
+        "cafe\u0301\r\nx",
+        "\ufeffbom\u2028line",
+        "ctl\x07",
+        "c1\u0085",
+        "lone \ud800 surrogate",
+        "\u00a0\u00e9\u4e2d",
+        "",
+    ]:
         text, encoded = normalise_utf8(raw)
         assert text == normalise(raw)
         assert encoded == text.encode("utf-8")
@@ -252,14 +295,32 @@ def _reference_language(text: str) -> str:
     return "en"
 
 
-@pytest.mark.parametrize("text", [
-    "", "123 456", "plain English words", ENGLISH_1252, CHINESE_SIMPLIFIED, CHINESE_TRADITIONAL,
-    "中文" + "x" * 10, "中文" + "x" * 11, "\u3400" + "abcde", "\u3400" + "abcdef",  # the han * 5 >= latin edge
-    "一二三", "\u3400",  # Han, but none with a lead byte that only Han has
-    "\u4dc0\u4dc1 hexagrams are not Han", "\u4dc0" * 3,  # share Han's UTF-8 lead byte
-    "カタカナ。「」、한국어", "\uf900\ufa6e compat", "\U00020000\U0002fa1d ext", "\U0002fa20" * 4 + "ab",
-    "国國" * 3 + "abc" * 20, "这是" + "x" * 4000 + "中文", "\ud800 lone" + "国" * 5,
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "123 456",
+        "plain English words",
+        ENGLISH_1252,
+        CHINESE_SIMPLIFIED,
+        CHINESE_TRADITIONAL,
+        "中文" + "x" * 10,
+        "中文" + "x" * 11,
+        "\u3400" + "abcde",
+        "\u3400" + "abcdef",  # the han * 5 >= latin edge
+        "一二三",
+        "\u3400",  # Han, but none with a lead byte that only Han has
+        "\u4dc0\u4dc1 hexagrams are not Han",
+        "\u4dc0" * 3,  # share Han's UTF-8 lead byte
+        "カタカナ。「」、한국어",
+        "\uf900\ufa6e compat",
+        "\U00020000\U0002fa1d ext",
+        "\U0002fa20" * 4 + "ab",
+        "国國" * 3 + "abc" * 20,
+        "这是" + "x" * 4000 + "中文",
+        "\ud800 lone" + "国" * 5,
+    ],
+)
 def test_language_detection_matches_counting_one_character_at_a_time(text: str) -> None:
     from briefer.core.language import detect_language
 
@@ -285,12 +346,13 @@ def _write_docs(folder: Path, count: int) -> list[Path]:
     return paths
 
 
-def test_many_small_batches_give_the_same_results(empty_service: ProjectService, tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_many_small_batches_give_the_same_results(
+    empty_service: ProjectService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import briefer.core.importing.importer as importer
 
     monkeypatch.setattr(importer, "BATCH_BYTES", 1)  # a commit after every stored file
-    paths = _write_docs(tmp_path / "src", 4)
+    _write_docs(tmp_path / "src", 4)
     (tmp_path / "src" / "d01.txt").write_bytes(bytes(range(256)) * 4)  # rejected
     (tmp_path / "src" / "d05.txt").write_text("Document number 0\nabout chips.\n", encoding="utf-8")  # duplicate
     outcomes = import_paths(empty_service, [tmp_path / "src"])
@@ -300,8 +362,9 @@ def test_many_small_batches_give_the_same_results(empty_service: ProjectService,
     assert _committed_titles(empty_service) == ["Document number 0", "Document number 2", "Document number 3"]
 
 
-def test_an_unexpected_error_keeps_the_files_before_it(empty_service: ProjectService, tmp_path: Path,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_unexpected_error_keeps_the_files_before_it(
+    empty_service: ProjectService, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import briefer.core.importing.importer as importer
 
     paths = _write_docs(tmp_path / "src", 4)

@@ -32,8 +32,10 @@ def test_core_export_and_cli_import_without_qt() -> None:
     assert result.stdout.strip() == "ok"
 
 
-_SQL = re.compile(r"\.execute(many|script)?\(|\b(SELECT\s+.+\s+FROM|INSERT\s+(OR\s+\w+\s+)?INTO|DELETE\s+FROM"
-                  r"|UPDATE\s+\w+\s+SET|CREATE\s+TABLE|PRAGMA\s+\w+)\b")
+_SQL = re.compile(
+    r"\.execute(many|script)?\(|\b(SELECT\s+.+\s+FROM|INSERT\s+(OR\s+\w+\s+)?INTO|DELETE\s+FROM"
+    r"|UPDATE\s+\w+\s+SET|CREATE\s+TABLE|PRAGMA\s+\w+)\b"
+)
 
 
 def test_sql_lives_only_in_the_store() -> None:
@@ -51,8 +53,10 @@ _STORE_MODULES = {"store.py", "store_outline.py", "schema.py"}
 
 
 def _modules(folder: str) -> list[tuple[str, ast.Module]]:
-    return [(str(path.relative_to(ROOT)), ast.parse(path.read_text(encoding="utf-8"), str(path)))
-            for path in sorted((ROOT / folder).rglob("*.py"))]
+    return [
+        (str(path.relative_to(ROOT)), ast.parse(path.read_text(encoding="utf-8"), str(path)))
+        for path in sorted((ROOT / folder).rglob("*.py"))
+    ]
 
 
 def _imported_modules(tree: ast.Module) -> list[str]:
@@ -72,15 +76,22 @@ def test_the_ui_never_names_the_store() -> None:
         for node in ast.walk(tree):
             if isinstance(node, ast.Attribute) and node.attr == "store":
                 offenders.append(f"{name}:{node.lineno}: .store")
-        offenders += [f"{name}: imports {m}" for m in _imported_modules(tree)
-                      if m.startswith(("briefer.core.store", "briefer.core.schema"))]
+        offenders += [
+            f"{name}: imports {m}"
+            for m in _imported_modules(tree)
+            if m.startswith(("briefer.core.store", "briefer.core.schema"))
+        ]
     assert offenders == []
 
 
 def test_only_the_store_imports_sqlite3() -> None:
-    offenders = [f"{name}: imports {m}" for name, tree in _modules("briefer")
-                 if Path(name).name not in _STORE_MODULES or not name.startswith("briefer/core/")
-                 for m in _imported_modules(tree) if m.split(".")[0] == "sqlite3"]
+    offenders = [
+        f"{name}: imports {m}"
+        for name, tree in _modules("briefer")
+        if Path(name).name not in _STORE_MODULES or not name.startswith("briefer/core/")
+        for m in _imported_modules(tree)
+        if m.split(".")[0] == "sqlite3"
+    ]
     assert offenders == []
 
 
@@ -100,13 +111,24 @@ def test_change_areas_are_the_enum_not_strings() -> None:
             if isinstance(node, ast.Compare):
                 sides = [node.left, *node.comparators]
                 if any(isinstance(s, ast.Attribute) and s.attr == "area" for s in sides) and any(
-                        _is_string(s) for s in sides):
+                    _is_string(s) for s in sides
+                ):
                     offenders.append(f"{name}:{node.lineno}: area compared with a string")
-            elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                  and node.func.attr == "notify" and node.args and _is_string(node.args[0])):
+            elif (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "notify"
+                and node.args
+                and _is_string(node.args[0])
+            ):
                 offenders.append(f"{name}:{node.lineno}: notify() with a string")
-            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Change" \
-                    and node.args and _is_string(node.args[0]):
+            elif (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id == "Change"
+                and node.args
+                and _is_string(node.args[0])
+            ):
                 offenders.append(f"{name}:{node.lineno}: Change() with a string")
     assert offenders == []
 

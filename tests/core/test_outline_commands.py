@@ -9,9 +9,21 @@ from pathlib import Path
 import pytest
 
 from briefer.core.errors import BrieferError
-from briefer.core.outline_commands import (AddSection, DeleteSection, MovePlacement, MovePlacements, MoveSection,
-                                           MoveSections, PlacePassages, RemovePlacements, RenameSection,
-                                           SectionFromTag, SetProjectMeta, SetSectionNotes, SetSectionStance)
+from briefer.core.outline_commands import (
+    AddSection,
+    DeleteSection,
+    MovePlacement,
+    MovePlacements,
+    MoveSection,
+    MoveSections,
+    PlacePassages,
+    RemovePlacements,
+    RenameSection,
+    SectionFromTag,
+    SetProjectMeta,
+    SetSectionNotes,
+    SetSectionStance,
+)
 from briefer.core.service import ProjectService
 from briefer.core.store import Store
 
@@ -40,7 +52,7 @@ def passages(svc: ProjectService, n: int = 5) -> list[int]:
     return [svc.tag_quote(document=2, quote=w, tags=["Backfire"]) for w in words[:n]]
 
 
-def roundtrip(svc: ProjectService, command) -> tuple[object, ...]:  # type: ignore[no-untyped-def]
+def roundtrip(svc: ProjectService, command) -> tuple[object, ...]:
     before = state(svc)
     command.do(svc)
     after = state(svc)

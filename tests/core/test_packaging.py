@@ -40,19 +40,28 @@ print(json.dumps({"package": briefer.__file__, "corpus": str(corpus_dir()),
 @pytest.mark.skipif(os.environ.get("BRIEFER_SKIP_WHEEL_TEST") == "1", reason="explicitly skipped")
 def test_wheel_install_finds_bundled_data(tmp_path: Path) -> None:
     wheels = tmp_path / "wheels"
-    build = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-                            "-w", str(wheels), str(ROOT)], capture_output=True, text=True, timeout=300)
+    build = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w", str(wheels), str(ROOT)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert build.returncode == 0, build.stderr[-2000:]
     [wheel] = wheels.glob("briefer-*.whl")
     target = tmp_path / "site"
-    install = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--target", str(target),
-                              str(wheel)], capture_output=True, text=True, timeout=300)
+    install = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "--target", str(target), str(wheel)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert install.returncode == 0, install.stderr[-2000:]
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     env = {**os.environ, "PYTHONPATH": str(target), "XDG_DATA_HOME": str(tmp_path / "data")}
-    result = subprocess.run([sys.executable, "-c", _CHECK], capture_output=True, text=True, cwd=elsewhere,
-                            env=env, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", _CHECK], capture_output=True, text=True, cwd=elsewhere, env=env, timeout=120
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     info = json.loads(result.stdout)
     assert info["package"].startswith(str(target))

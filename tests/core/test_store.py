@@ -97,7 +97,10 @@ def test_positions_stay_dense_through_moves(tmp_path: Path) -> None:
         assert [s.title for s in store.list_sections()] == ["c", "a", "b"]
         store.move_section(a, b, 0)
         assert [(s.title, s.parent, s.position) for s in store.list_sections()] == [
-            ("c", None, 0), ("b", None, 1), ("a", b, 0)]
+            ("c", None, 0),
+            ("b", None, 1),
+            ("a", b, 0),
+        ]
         with pytest.raises(ValueError):
             store.move_section(b, a, 0)
 
@@ -115,8 +118,13 @@ def test_second_writer_is_told_the_project_is_in_use(tmp_path: Path) -> None:
     path = tmp_path / "p.briefer"
     with Store.create(path) as store:
         store.set_meta(title="kept")
-    holder = subprocess.Popen([sys.executable, "-c", _HOLD_OPEN, str(path)], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True, cwd=Path(__file__).parents[2])
+    holder = subprocess.Popen(
+        [sys.executable, "-c", _HOLD_OPEN, str(path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).parents[2],
+    )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
         with pytest.raises(ProjectInUseError, match="in use"):

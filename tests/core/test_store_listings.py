@@ -47,7 +47,10 @@ def test_passage_positions_and_tags_without_quotes(tmp_path: Path) -> None:
         assert [row[0] for row in store.passage_positions(doc, [ids[0], ids[2]])] == [ids[0]]
         first, second = store.tag_named("Controls work").id, store.tag_named("Controls backfire").id
         assert store.passage_tags_of([ids[1], ids[3], ids[2]]) == {
-            ids[1]: (first, second), ids[3]: (), ids[2]: (second,)}
+            ids[1]: (first, second),
+            ids[3]: (),
+            ids[2]: (second,),
+        }
 
 
 def test_text_filter_ignores_case_beyond_ascii(tmp_path: Path) -> None:
@@ -73,7 +76,7 @@ def test_search_takes_wildcards_literally_and_stops_at_the_limit(tmp_path: Path)
         assert store.search("50_") == []  # "_" is not "any character" (it would match "50%")
         hits = store.search("export")
         assert [h.match for h in hits] == ["export", "Export", "EXPORT"]
-        assert all(TEXT[h.start:h.end] == h.match for h in hits)  # offsets after astral characters
+        assert all(TEXT[h.start : h.end] == h.match for h in hits)  # offsets after astral characters
         assert len(store.search("export", limit=2)) == 2
         assert [h.match for h in store.search("𠀋")] == ["𠀋"]
 
@@ -101,12 +104,16 @@ def test_search_offsets_stay_exact_after_characters_whose_lower_case_is_longer(t
         doc = store.add_document(text=text, sha256="t", title="T")
         hits = store.search("export")
         assert [(h.document, h.match) for h in hits] == [(doc, "export"), (doc, "Export")]
-        assert all(text[h.start:h.end] == h.match for h in hits)
+        assert all(text[h.start : h.end] == h.match for h in hits)
         assert hits[0].context_before.endswith("İzmir: ")
         # Case beyond ASCII: LIKE (ASCII-only) must not be what decides the documents.
-        assert [text[h.start:h.end] for h in store.search("über")] == ["Über", "über"]
+        assert [text[h.start : h.end] for h in store.search("über")] == ["Über", "über"]
         assert [h.match for h in store.search("İZMİR")] == ["İzmir"]
         # A query beyond ASCII matches alike in a document without any "İ".
         plain = store.add_document(text="über alles, Über", sha256="u", title="U")
         assert [(h.document, h.match) for h in store.search("ÜBER")] == [
-            (doc, "Über"), (doc, "über"), (plain, "über"), (plain, "Über")]
+            (doc, "Über"),
+            (doc, "über"),
+            (plain, "über"),
+            (plain, "Über"),
+        ]

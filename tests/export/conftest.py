@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from briefer.core.store import Store
+
 from export_helpers import build_project
 
 
@@ -27,5 +28,3 @@ def isolated_user_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     data = tmp_path / "xdg-data"
     monkeypatch.setenv("XDG_DATA_HOME", str(data))
     return data / "briefer" / "templates"
-
-

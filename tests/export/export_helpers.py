@@ -48,34 +48,57 @@ def build_project(path: Path, *, title: str = "Export *test* <briefing>") -> Pat
     """A project with every tricky quote placed under the two stance sections."""
     with Store.create(path) as store:
         service = ProjectService(store)
-        store.set_meta(title=title, author="A. Analyst", date="2026-11-23",
-                       marking="UNCLASSIFIED // TEST", bottom_line="Controls **mostly** backfire.")
+        store.set_meta(
+            title=title,
+            author="A. Analyst",
+            date="2026-11-23",
+            marking="UNCLASSIFIED // TEST",
+            bottom_line="Controls **mostly** backfire.",
+        )
         backfire = store.add_tag(name="Controls backfire", color="#e8743b", is_stance=True)
         work = store.add_tag(name="Controls work", color="#2a7ab9", is_stance=True)
         store.add_tag(name="Semiconductors", color="#9bc53d")
-        en_text = "Opening paragraph.\n" + "\n".join(f"Before {i}.\n{q}" for i, q in enumerate(TRICKY_QUOTES)) \
-            + "\n" + MULTILINE_QUOTE + "\nEnd."
-        en = store.add_document(text=en_text, sha256=_sha(en_text), title="Tricky *source*",
-                                publisher="Example Press", author="Jane Doe", date="2024-05-01",
-                                url=URL, language="en")
+        en_text = (
+            "Opening paragraph.\n"
+            + "\n".join(f"Before {i}.\n{q}" for i, q in enumerate(TRICKY_QUOTES))
+            + "\n"
+            + MULTILINE_QUOTE
+            + "\nEnd."
+        )
+        en = store.add_document(
+            text=en_text,
+            sha256=_sha(en_text),
+            title="Tricky *source*",
+            publisher="Example Press",
+            author="Jane Doe",
+            date="2024-05-01",
+            url=URL,
+            language="en",
+        )
         zh_text = "這一結果引發了激烈辯論。" + CHINESE_QUOTE + ",反而加速了發展。\n第二段。"
-        zh = store.add_document(text=zh_text, sha256=_sha(zh_text), title="美國與中國的科技競賽",
-                                language="zh-Hant")
+        zh = store.add_document(text=zh_text, sha256=_sha(zh_text), title="美國與中國的科技競賽", language="zh-Hant")
         s_intro = service.add_section(title="Background", notes="Plain **notes** with a [link](https://example.com).")
         s_back = service.add_section(title="Controls backfire", notes="- point one\n- point two", stance=backfire)
         s_work = service.add_section(title="Controls work", stance=work)
         service.add_section(title="Sub-point", parent=s_work, notes="1. first\n2. second")
         for i, quote in enumerate(TRICKY_QUOTES):
-            pid = service.tag_quote(document=en, quote=quote, tags=["Controls backfire" if i % 2 else "Controls work"],
-                                    note=f"Claim {i} is *important*")
+            pid = service.tag_quote(
+                document=en,
+                quote=quote,
+                tags=["Controls backfire" if i % 2 else "Controls work"],
+                note=f"Claim {i} is *important*",
+            )
             service.place(passage=pid, section=s_back if i % 2 else s_work)
         multi = service.tag_quote(document=en, quote=MULTILINE_QUOTE, tags=["Semiconductors"])
         service.place(passage=multi, section=s_intro)
-        zh_pid = service.tag_quote(document=zh, quote=CHINESE_QUOTE, tags=["Controls backfire"],
-                                   translation="Some outsiders say these policies backfire.")
+        zh_pid = service.tag_quote(
+            document=zh,
+            quote=CHINESE_QUOTE,
+            tags=["Controls backfire"],
+            translation="Some outsiders say these policies backfire.",
+        )
         service.place(passage=zh_pid, section=s_back)
     return path
-
 
 
 def markdown_parser() -> MarkdownIt:
@@ -107,8 +130,11 @@ def raw_html_tokens(markdown: str) -> list[str]:
     tokens = markdown_parser().parse(markdown)
     found = [t.content for t in tokens if t.type == "html_block"]
     for token in tokens:
-        found.extend(c.content for c in token.children or [] if c.type == "html_inline"
-                     and not c.content.lower().startswith(("<br", "<strong", "</strong")))
+        found.extend(
+            c.content
+            for c in token.children or []
+            if c.type == "html_inline" and not c.content.lower().startswith(("<br", "<strong", "</strong"))
+        )
     return found
 
 
@@ -270,8 +296,10 @@ def docx_footnotes(data: bytes) -> list[list[str]]:
             continue
         paragraphs = []
         for p in note.iter(qn("w:p")):
-            text = "".join("\n" if el.tag == qn("w:br") else "\t" if el.tag == qn("w:tab") else el.text or ""
-                           for el in p.iter(qn("w:t"), qn("w:br"), qn("w:tab")))
+            text = "".join(
+                "\n" if el.tag == qn("w:br") else "\t" if el.tag == qn("w:tab") else el.text or ""
+                for el in p.iter(qn("w:t"), qn("w:br"), qn("w:tab"))
+            )
             paragraphs.append(text.strip())
         notes.append([t for t in paragraphs if t])
     return notes

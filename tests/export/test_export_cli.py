@@ -31,15 +31,19 @@ def test_export_md_and_docx(project: Path, tmp_path: Path, capsys: pytest.Captur
     assert (tmp_path / "b.docx").read_bytes()[:2] == b"PK"
 
 
-@pytest.mark.parametrize("make_args,words", [
-    (lambda p, t: [str(t / "missing.briefer"), "-o", str(t / "x.md")], "no such project file"),
-    (lambda p, t: [str(p), "-o", str(t / "x.pdf")], ".md or .docx"),
-    (lambda p, t: [str(p), "-o", str(t / "x.md"), "--template", "nope"], "no template named 'nope'"),
-    (lambda p, t: [str(p), "-o", str(t / "nodir" / "x.md")], "does not exist"),
-    (lambda p, t: [str(t / "junk.briefer"), "-o", str(t / "x.md")], "not a Briefer project"),
-])
-def test_errors_are_one_line(project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                             make_args, words: str) -> None:
+@pytest.mark.parametrize(
+    "make_args,words",
+    [
+        (lambda p, t: [str(t / "missing.briefer"), "-o", str(t / "x.md")], "no such project file"),
+        (lambda p, t: [str(p), "-o", str(t / "x.pdf")], ".md or .docx"),
+        (lambda p, t: [str(p), "-o", str(t / "x.md"), "--template", "nope"], "no template named 'nope'"),
+        (lambda p, t: [str(p), "-o", str(t / "nodir" / "x.md")], "does not exist"),
+        (lambda p, t: [str(t / "junk.briefer"), "-o", str(t / "x.md")], "not a Briefer project"),
+    ],
+)
+def test_errors_are_one_line(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], make_args, words: str
+) -> None:
     (tmp_path / "junk.briefer").write_text("not sqlite")
     assert run(["export", *make_args(project, tmp_path)]) == 1
     _, err = capsys.readouterr()
@@ -48,8 +52,9 @@ def test_errors_are_one_line(project: Path, tmp_path: Path, capsys: pytest.Captu
     assert not (tmp_path / "x.md").exists()
 
 
-def test_templates_lists_origin_and_description(project: Path, isolated_user_dir: Path,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_templates_lists_origin_and_description(
+    project: Path, isolated_user_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (isolated_user_dir / "custom").mkdir(parents=True)
     (isolated_user_dir / "custom" / "template.md.j2").write_text("x")
     (isolated_user_dir / "custom" / "manifest.json").write_text('{"name": "C", "description": "Custom one"}')
@@ -65,8 +70,14 @@ def test_broken_template_through_the_real_entry_point(project: Path, tmp_path: P
     beside.mkdir(parents=True)
     (beside / "template.md.j2").write_text("ok\n{{ ''.__class__.__mro__ }}\n")
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    result = subprocess.run([sys.executable, "-m", "briefer", "export", str(project), "-o", str(tmp_path / "x.md")],
-                            capture_output=True, text=True, cwd=ROOT, env=env, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "briefer", "export", str(project), "-o", str(tmp_path / "x.md")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=60,
+    )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert result.stderr.count("\n") == 1

@@ -16,7 +16,13 @@ import pytest
 from briefer.core.store import Store
 from briefer.export.docx_build import build_docx
 from briefer.export.engine import render_project
-from briefer.export.markdown_dialect import EXTENSIONS, BriefingExtension, markdown_to_html, parse_briefing, strip_control
+from briefer.export.markdown_dialect import (
+    EXTENSIONS,
+    BriefingExtension,
+    markdown_to_html,
+    parse_briefing,
+    strip_control,
+)
 from briefer.export.mdescape import escape_cell, escape_markdown, markdown_link, strong_between
 from briefer.export.templates import find_template
 
@@ -50,8 +56,10 @@ SAMPLES = [
     "- point one\n- point two",
     "1. first\n2. second",
     "- a\n- b\n\n- c\n\nAfter the list.",
-    ("> quote[^1]\n>\n> Original (zh): 原文[^1]\n\n> second quote[^2]\n\n"
-     "[^1]: One.\n[^2]: Two, [url](<https://x.org/?a=1&b=2>), para. 3."),
+    (
+        "> quote[^1]\n>\n> Original (zh): 原文[^1]\n\n> second quote[^2]\n\n"
+        "[^1]: One.\n[^2]: Two, [url](<https://x.org/?a=1&b=2>), para. 3."
+    ),
     "Text[^a] and again[^a] and[^b].\n\n[^a]: Note *a*\n[^b]: Note b\n\n    indented continuation\n",
     "| Passage | Source |\n|---|:---:|\n| a<br>b[^1] | c \\| d |\n| only one |\n\n[^1]: n",
     "Entities &amp; &lt; &gt; &#32; &#126; &#36; &#9; &#61; &#x41; &copy; &9z;",
@@ -81,15 +89,35 @@ def test_word_reads_as_python_markdown(text: str) -> None:
     assert_word_reads_as_python_markdown(text)
 
 
-@pytest.mark.parametrize("sample", TRICKY_QUOTES + [CHINESE_QUOTE, MULTILINE_QUOTE, "    four leading spaces",
-                                                    "\ttab first", "&#42; entity-looking", "trailing backslash \\",
-                                                    "12. twelve", "#hashtag", "> > nested", "a\r\nb\rc"])
+@pytest.mark.parametrize(
+    "sample",
+    TRICKY_QUOTES
+    + [
+        CHINESE_QUOTE,
+        MULTILINE_QUOTE,
+        "    four leading spaces",
+        "\ttab first",
+        "&#42; entity-looking",
+        "trailing backslash \\",
+        "12. twelve",
+        "#hashtag",
+        "> > nested",
+        "a\r\nb\rc",
+    ],
+)
 def test_escaped_values_read_as_python_markdown(sample: str) -> None:
     """Every escaped value, alone, quoted, listed, in a table cell, in bold, in a link: the same in Word."""
     escaped = escape_markdown(sample)
-    for text in (escaped, f"> {escaped}[^1]\n\n[^1]: n", f"- {escaped}", f"1. {escaped}",
-                 f"| h | i |\n|---|---|\n| {escape_cell(sample)} | x |", strong_between("before ", sample, " after"),
-                 f"## {escaped}", f"[{escape_markdown(sample)}](<https://example.org/>)"):
+    for text in (
+        escaped,
+        f"> {escaped}[^1]\n\n[^1]: n",
+        f"- {escaped}",
+        f"1. {escaped}",
+        f"| h | i |\n|---|---|\n| {escape_cell(sample)} | x |",
+        strong_between("before ", sample, " after"),
+        f"## {escaped}",
+        f"[{escape_markdown(sample)}](<https://example.org/>)",
+    ):
         assert_word_reads_as_python_markdown(text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
@@ -116,8 +144,12 @@ def _random_briefing(rng: random.Random) -> str:
             elif kind == 2:
                 parts.append(f"*{rng.choice(['em', 'some words'])}*")
             elif kind == 3:
-                parts.append(markdown_link(rng.choice(["https://example.org/a_b?c=1&d=2", "mailto:x@y.org"]),
-                                           rng.choice([None, "text", quote])))
+                parts.append(
+                    markdown_link(
+                        rng.choice(["https://example.org/a_b?c=1&d=2", "mailto:x@y.org"]),
+                        rng.choice([None, "text", quote]),
+                    )
+                )
             elif kind == 4:
                 label = str(rng.randint(1, 5))
                 notes.append(label)
@@ -147,8 +179,10 @@ def _random_briefing(rng: random.Random) -> str:
             sep = rng.choice(["\n", "\n\n"])
             blocks.append(sep.join(f"{marker} {inline()}" for _ in range(rng.randint(1, 3))))
         elif kind == 4:
-            rows = [f"| {escape_cell(rng.choice(quotes))}[^{rng.randint(1, 5)}] | {inline().replace(chr(10), ' ')} |"
-                    for _ in range(rng.randint(0, 3))]
+            rows = [
+                f"| {escape_cell(rng.choice(quotes))}[^{rng.randint(1, 5)}] | {inline().replace(chr(10), ' ')} |"
+                for _ in range(rng.randint(0, 3))
+            ]
             notes.extend(str(n) for n in range(1, 6))
             blocks.append("\n".join(["| Passage | Source |", "|---|---|", *rows]))
         elif kind == 5:
@@ -156,10 +190,10 @@ def _random_briefing(rng: random.Random) -> str:
         else:
             blocks.append(escape_markdown(rng.choice(quotes)))
     link = markdown_link("https://x.org/p")
-    definitions = [f"[^{label}]: {rng.choice(['Cite', 'Press, “Title”'])}, {link}, para. 2."
-                   for label in sorted(set(notes))]
+    definitions = [
+        f"[^{label}]: {rng.choice(['Cite', 'Press, “Title”'])}, {link}, para. 2." for label in sorted(set(notes))
+    ]
     return "\n\n".join(blocks) + ("\n\n" + "\n".join(definitions) if definitions else "") + "\n"
-
 
 
 def test_random_briefings_read_as_python_markdown() -> None:

@@ -12,8 +12,7 @@ from briefer.core.store import Store
 from briefer.export import export_project
 from briefer.export.docx_build import build_docx
 
-from export_helpers import (CHINESE_QUOTE, MULTILINE_QUOTE, TRICKY_QUOTES, URL, docx_all_text, docx_part,
-                            docx_parts)
+from export_helpers import CHINESE_QUOTE, MULTILINE_QUOTE, TRICKY_QUOTES, URL, docx_all_text, docx_part, docx_parts
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -82,8 +81,9 @@ def test_hyperlinks_work(memo_docx: Path) -> None:
 def test_east_asian_font(memo_docx: Path) -> None:
     styles = docx_part(memo_docx, "word/styles.xml")
     assert "eastAsiaTheme" not in styles
-    assert re.search(r'<w:docDefaults>.*w:eastAsia="Noto Serif CJK SC".*w:eastAsia="zh-CN".*</w:docDefaults>',
-                     styles, re.S)
+    assert re.search(
+        r'<w:docDefaults>.*w:eastAsia="Noto Serif CJK SC".*w:eastAsia="zh-CN".*</w:docDefaults>', styles, re.S
+    )
     fonts_table = docx_part(memo_docx, "word/fontTable.xml")
     assert re.search(r'w:name="Noto Serif CJK SC"><w:altName w:val="SimSun"/><w:charset w:val="86"/>', fonts_table)
     document = docx.Document(str(memo_docx))
@@ -94,8 +94,10 @@ def test_east_asian_font(memo_docx: Path) -> None:
         assert fonts.get(f"{W}hint") == "eastAsia"
         assert fonts.get(f"{W}eastAsia") is None  # the style decides, so restyling works
     quote_style = document.styles["Quote"].element
-    assert quote_style.find(f"{W}rPr/{W}rFonts") is None or \
-        quote_style.find(f"{W}rPr/{W}rFonts").get(f"{W}eastAsiaTheme") is None
+    assert (
+        quote_style.find(f"{W}rPr/{W}rFonts") is None
+        or quote_style.find(f"{W}rPr/{W}rFonts").get(f"{W}eastAsiaTheme") is None
+    )
 
 
 def test_evidence_annex_tables(store: Store, tmp_path: Path) -> None:
@@ -138,8 +140,11 @@ def test_tables_sit_between_their_headings(store: Store, tmp_path: Path) -> None
     export_project(store, out, template_name="evidence-annex")
     document = docx.Document(str(out))
     body = document.element.body
-    order = [("table" if child.tag == f"{W}tbl" else "".join(t.text or "" for t in child.iter(f"{W}t")))
-             for child in body if child.tag in (f"{W}p", f"{W}tbl")]
+    order = [
+        ("table" if child.tag == f"{W}tbl" else "".join(t.text or "" for t in child.iter(f"{W}t")))
+        for child in body
+        if child.tag in (f"{W}p", f"{W}tbl")
+    ]
     for tag in ("Controls backfire", "Controls work", "Semiconductors"):
         assert order[order.index(tag) + 1] == "table", tag
     assert body[-1].tag == f"{W}sectPr"  # the section properties stay last
@@ -148,8 +153,10 @@ def test_tables_sit_between_their_headings(store: Store, tmp_path: Path) -> None
 
 
 def test_one_relationship_per_link_target(tmp_path: Path) -> None:
-    text = ("[a](https://example.org/x) [b](https://example.org/x) [c](https://example.org/y)[^1]\n\n"
-            "[^1]: [d](https://example.org/x) and [e](https://example.org/x)\n")
+    text = (
+        "[a](https://example.org/x) [b](https://example.org/x) [c](https://example.org/y)[^1]\n\n"
+        "[^1]: [d](https://example.org/x) and [e](https://example.org/x)\n"
+    )
     out = tmp_path / "links.docx"
     out.write_bytes(build_docx(text))
     body = docx_part(out, "word/document.xml")
@@ -164,10 +171,7 @@ def test_one_relationship_per_link_target(tmp_path: Path) -> None:
 
 def test_a_footnote_that_refers_to_itself_is_written_once(tmp_path: Path) -> None:
     # Written inside itself, it recursed until Python gave up (RecursionError).
-    text = ("Claim.[^a] Other.[^b]\n\n"
-            "[^a]: See also [^a].\n"
-            "[^b]: Compare [^c].\n"
-            "[^c]: Which cites [^b] back.\n")
+    text = "Claim.[^a] Other.[^b]\n\n[^a]: See also [^a].\n[^b]: Compare [^c].\n[^c]: Which cites [^b] back.\n"
     out = tmp_path / "self.docx"
     out.write_bytes(build_docx(text))
     notes = docx_part(out, "word/footnotes.xml")

@@ -22,18 +22,22 @@ def _template(tmp_path: Path, body: str, name: str = "broken") -> list[tuple[str
     return [("user", root)]
 
 
-@pytest.mark.parametrize("body,line,words", [
-    ("# {{ meta.title }}\n\n{% for x in outline %}\n{{ x.title }\n{% endfor %}\n", 4, "syntax error"),
-    ("# ok\n\n{{ meta.nope }}\n", 3, "unknown name or field"),
-    ("line\n{{ no_such_name }}\n", 2, "unknown name or field"),
-    ("a\nb\n{{ ''.__class__.__mro__ }}\n", 3, "not allowed"),
-    ("{{ meta.__class__.__init__.__globals__ }}\n", 1, "not allowed"),
-    ("\n{{ 'x' * 100000000 }}\n", 2, "too large"),
-    ("{% if %}\n", 1, "syntax error"),
-    ("{{ 1 / 0 }}\n", 1, "ZeroDivisionError"),
-])
-def test_template_errors_name_file_line_and_problem(store: Store, tmp_path: Path, body: str, line: int,
-                                                     words: str) -> None:
+@pytest.mark.parametrize(
+    "body,line,words",
+    [
+        ("# {{ meta.title }}\n\n{% for x in outline %}\n{{ x.title }\n{% endfor %}\n", 4, "syntax error"),
+        ("# ok\n\n{{ meta.nope }}\n", 3, "unknown name or field"),
+        ("line\n{{ no_such_name }}\n", 2, "unknown name or field"),
+        ("a\nb\n{{ ''.__class__.__mro__ }}\n", 3, "not allowed"),
+        ("{{ meta.__class__.__init__.__globals__ }}\n", 1, "not allowed"),
+        ("\n{{ 'x' * 100000000 }}\n", 2, "too large"),
+        ("{% if %}\n", 1, "syntax error"),
+        ("{{ 1 / 0 }}\n", 1, "ZeroDivisionError"),
+    ],
+)
+def test_template_errors_name_file_line_and_problem(
+    store: Store, tmp_path: Path, body: str, line: int, words: str
+) -> None:
     roots = _template(tmp_path, body)
     out = tmp_path / "out.md"
     with pytest.raises(TemplateError) as info:

@@ -10,10 +10,21 @@ from briefer.export.mdescape import escape_cell, escape_markdown, markdown_link,
 
 from export_helpers import CHINESE_QUOTE, MULTILINE_QUOTE, TRICKY_QUOTES, html_plain_text, rendered_text
 
-SAMPLES = TRICKY_QUOTES + [CHINESE_QUOTE, "    four leading spaces", "\ttab first", "&#42; entity-looking",
-                           "trailing backslash \\", "12. twelve", "#hashtag", "> > nested", "1) paren",
-                           "１. full-width digit", "  two leading spaces", "= setext?",
-                           "plain words only"]
+SAMPLES = TRICKY_QUOTES + [
+    CHINESE_QUOTE,
+    "    four leading spaces",
+    "\ttab first",
+    "&#42; entity-looking",
+    "trailing backslash \\",
+    "12. twelve",
+    "#hashtag",
+    "> > nested",
+    "1) paren",
+    "１. full-width digit",
+    "  two leading spaces",
+    "= setext?",
+    "plain words only",
+]
 
 
 def _python_markdown_text(md: str) -> str:
@@ -49,12 +60,15 @@ def test_table_cell_escaping(sample: str) -> None:
     assert html.count("<tr>") == 2  # the row did not break apart
 
 
-@pytest.mark.parametrize("before,quote,after", [
-    ("發展。", "他表示,政策適得其反。", "而加速了"),  # ** would not bind before 中文 after 。
-    ("Some text ", "the quote", " more."),
-    ("word", "\"quoted\"", "next"),
-    ("", "** stars **", ""),
-])
+@pytest.mark.parametrize(
+    "before,quote,after",
+    [
+        ("發展。", "他表示,政策適得其反。", "而加速了"),  # ** would not bind before 中文 after 。
+        ("Some text ", "the quote", " more."),
+        ("word", '"quoted"', "next"),
+        ("", "** stars **", ""),
+    ],
+)
 def test_strong_between_always_binds(before: str, quote: str, after: str) -> None:
     md = strong_between(before, quote, after)
     tokens = [t for t in __import__("export_helpers").markdown_parser().parseInline(md)[0].children]

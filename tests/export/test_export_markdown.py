@@ -10,8 +10,14 @@ from briefer.core.store import Store
 from briefer.export import export_project
 from briefer.export.context import build_context
 
-from export_helpers import (CHINESE_QUOTE, MULTILINE_QUOTE, TRICKY_QUOTES, markdown_parser,
-                            raw_html_tokens, rendered_text)
+from export_helpers import (
+    CHINESE_QUOTE,
+    MULTILINE_QUOTE,
+    TRICKY_QUOTES,
+    markdown_parser,
+    raw_html_tokens,
+    rendered_text,
+)
 
 TEMPLATES = ["memo", "debate-brief", "evidence-annex"]
 
@@ -46,11 +52,21 @@ def test_memo_structure_and_intentional_markdown(store: Store, tmp_path: Path) -
     export_project(store, out)
     md = out.read_text(encoding="utf-8")
     tokens = markdown_parser().parse(md)
-    headings = ["".join(c.content for c in tokens[i + 1].children if c.type in ("text", "text_special"))
-                for i, t in enumerate(tokens) if t.type == "heading_open"]
+    headings = [
+        "".join(c.content for c in tokens[i + 1].children if c.type in ("text", "text_special"))
+        for i, t in enumerate(tokens)
+        if t.type == "heading_open"
+    ]
     assert headings[0] == "Export *test* <briefing>"  # the title is escaped too
-    for title in ("Bottom line up front", "Background", "Controls backfire", "Controls work", "Sub-point",
-                  "Weight of the evidence", "Sources"):
+    for title in (
+        "Bottom line up front",
+        "Background",
+        "Controls backfire",
+        "Controls work",
+        "Sub-point",
+        "Weight of the evidence",
+        "Sources",
+    ):
         assert title in headings
     assert headings.index("Controls backfire") < headings.index("Controls work")
     html = markdown_parser().render(md)

@@ -19,8 +19,9 @@ from briefer.export.templates import find_template
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _template(tmp_path: Path, body: str, name: str = "t",
-              extra: dict[str, str] | None = None) -> list[tuple[str, Path]]:
+def _template(
+    tmp_path: Path, body: str, name: str = "t", extra: dict[str, str] | None = None
+) -> list[tuple[str, Path]]:
     folder = tmp_path / "tpl" / name
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "template.md.j2").write_text(body, encoding="utf-8")
@@ -36,8 +37,9 @@ def test_runaway_recursion_is_stopped(store: Store, tmp_path: Path) -> None:
         export_project(store, tmp_path / "out.md", template_name="t", roots=_template(tmp_path, body), seconds=0.5)
 
 
-@pytest.mark.parametrize("body", ["{{ [1, 2]|slice(100000000)|list }}", "{{ lipsum(100000000) }}",
-                                  "{{ lipsum(5, max=100000000) }}"])
+@pytest.mark.parametrize(
+    "body", ["{{ [1, 2]|slice(100000000)|list }}", "{{ lipsum(100000000) }}", "{{ lipsum(5, max=100000000) }}"]
+)
 def test_counts_that_would_loop_in_jinjas_own_code_are_refused(store: Store, tmp_path: Path, body: str) -> None:
     with pytest.raises(TemplateError, match="not allowed in a template"):
         export_project(store, tmp_path / "out.md", template_name="t", roots=_template(tmp_path, body))
@@ -60,14 +62,23 @@ def test_an_edited_template_is_used_at_once(store: Store, tmp_path: Path) -> Non
 
 
 def test_included_and_imported_templates_see_the_context(store: Store, tmp_path: Path) -> None:
-    body = ('{% import "macros.j2" as m %}{% set heading = "Sources" %}'
-            '{% include "part.j2" %}{{ m.count(passages) }} {{ heading }}\n')
-    roots = _template(tmp_path, body, extra={"part.j2": "{{ meta.author }}: {{ cited|length }} cited; ",
-                                             "macros.j2": "{% macro count(items) %}{{ items|length }}{% endmacro %}"})
+    body = (
+        '{% import "macros.j2" as m %}{% set heading = "Sources" %}'
+        '{% include "part.j2" %}{{ m.count(passages) }} {{ heading }}\n'
+    )
+    roots = _template(
+        tmp_path,
+        body,
+        extra={
+            "part.j2": "{{ meta.author }}: {{ cited|length }} cited; ",
+            "macros.j2": "{% macro count(items) %}{{ items|length }}{% endmacro %}",
+        },
+    )
     export_project(store, tmp_path / "out.md", template_name="t", roots=roots)
     ctx = build_context(store)
-    assert (tmp_path / "out.md").read_text(encoding="utf-8") == \
-        f"A. Analyst: {len(ctx.cited)} cited; {len(ctx.passages)} Sources\n"
+    assert (tmp_path / "out.md").read_text(
+        encoding="utf-8"
+    ) == f"A. Analyst: {len(ctx.cited)} cited; {len(ctx.passages)} Sources\n"
 
 
 def test_errors_in_an_included_template_name_that_file(store: Store, tmp_path: Path) -> None:
@@ -95,7 +106,7 @@ def test_the_context_offers_exactly_the_documented_names(store: Store) -> None:
     variables = build_context(store).as_template_vars()
     assert list(variables) == list(CONTEXT_NAMES)
     readme = (ROOT / "templates" / "README.md").read_text(encoding="utf-8")
-    documented = re.search(r"Top-level names:\n\n(.*?)\n\n", readme, re.S).group(1)  # type: ignore[union-attr]
+    documented = re.search(r"Top-level names:\n\n(.*?)\n\n", readme, re.S).group(1)
     assert set(re.findall(r"^\| `(\w+)", documented, re.M)) | {"meta"} == set(CONTEXT_NAMES)
 
 
@@ -117,8 +128,8 @@ def test_every_passage_is_listed_once_placed_ones_first(project: Path) -> None:
         passages = context.passages
         assert [p.citation for p in passages] == list(range(1, len(passages) + 1))
         assert len({p.id for p in passages}) == len(passages) == len(store.list_passages())
-    assert all(a is b for a, b in zip(passages, context.cited))  # the same views the outline holds
-    assert [p.id for p in passages[len(context.cited):]] == [unplaced]
+    assert all(a is b for a, b in zip(passages, context.cited, strict=False))  # the same views the outline holds
+    assert [p.id for p in passages[len(context.cited) :]] == [unplaced]
     assert passages[-1].paragraph_number == 1 and passages[-1].sentence == "Opening paragraph."
 
 

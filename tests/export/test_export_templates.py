@@ -67,19 +67,25 @@ def corpus_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
         docs = {d.source_file.split("/")[-1][:3]: d.id for d in service.store.list_documents()}
         picks = [
             ("000", "The United States** must develop a national technology strategy", "Controls work"),
-            ("004", "Chinese companies, especially tech behemoth Huawei, appear to be adapting and even flourishing",
-             "Controls backfire"),
+            (
+                "004",
+                "Chinese companies, especially tech behemoth Huawei, appear to be adapting and even flourishing",
+                "Controls backfire",
+            ),
             ("003", "但包括輝達(Nvidia)執行長在內的一些政府外部人士表示", "Controls backfire"),
             ("003", "這些政策適得其反,反而加速了中國技術生態系統的發展", "Controls backfire"),
             ("002", "China seems to be in a better position to tackle the adversity", "Controls backfire"),
             ("002", "updating export controls that are necessary to protect U.S. national security", "Controls work"),
         ]
         for prefix, quote, stance in picks:
-            pid = service.tag_quote(document=docs[prefix], quote=quote, tags=[stance],
-                                    note=f"Claim: *{stance.lower()}*")
+            pid = service.tag_quote(
+                document=docs[prefix], quote=quote, tags=[stance], note=f"Claim: *{stance.lower()}*"
+            )
             service.place(passage=pid, section=service.resolve_section(stance))
-        service.store.update_passage(service.store.list_passages(docs["003"])[0].id,
-                                     translation="But some outside the government, including Nvidia's CEO, said")
+        service.store.update_passage(
+            service.store.list_passages(docs["003"])[0].id,
+            translation="But some outside the government, including Nvidia's CEO, said",
+        )
     finally:
         service.store.close()
     return path

@@ -10,15 +10,15 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtCore import QSettings
 
-from outline_support import Project  # noqa: E402
-from outline_support import build_project as build_outline_project  # noqa: E402
-from reader_support import build_project  # noqa: E402
+from outline_support import Project
+from outline_support import build_project as build_outline_project
+from reader_support import build_project
 
 
 @pytest.fixture
-def project(tmp_path: Path, qapp) -> Iterator[Project]:  # type: ignore[no-untyped-def]
+def project(tmp_path: Path, qapp) -> Iterator[Project]:
     """An open project with stance sections and passages, for the outline tests."""
     p = build_outline_project(tmp_path)
     yield p

@@ -63,15 +63,27 @@ def build_project(tmp_path: Path) -> Project:
     for file in sorted(corpus_dir().glob("*.txt")):
         text = file.read_text(encoding="utf-8")
         language = "zh-Hant" if "的" in text[:200] else "en"
-        docs.append(store.add_document(text=text, sha256=hashlib.sha256(text.encode()).hexdigest(),
-                                       title=text.splitlines()[0][:60], language=language,
-                                       publisher=f"Outlet {len(docs) + 1}", source_file=file.name))
+        docs.append(
+            store.add_document(
+                text=text,
+                sha256=hashlib.sha256(text.encode()).hexdigest(),
+                title=text.splitlines()[0][:60],
+                language=language,
+                publisher=f"Outlet {len(docs) + 1}",
+                source_file=file.name,
+            )
+        )
     backfire_tag = store.add_tag(name="Controls backfire", color="#c0392b", is_stance=True)
     work_tag = store.add_tag(name="Controls work", color="#2e86c1", is_stance=True)
     backfire = [service.tag_quote(document=docs[d], quote=q, tags=["Controls backfire"]) for d, q in BACKFIRE]
     work = [service.tag_quote(document=docs[d], quote=q, tags=["Controls work"]) for d, q in WORK]
-    store.set_meta(title="Do US chip controls work?", author="Policy desk", date="2026-11-23",
-                   marking="UNCLASSIFIED", bottom_line="The evidence is mixed.")
+    store.set_meta(
+        title="Do US chip controls work?",
+        author="Policy desk",
+        date="2026-11-23",
+        marking="UNCLASSIFIED",
+        bottom_line="The evidence is mixed.",
+    )
     s1 = service.add_section(title="Controls backfire", stance=backfire_tag)
     s2 = service.add_section(title="Controls work", stance=work_tag)
     return Project(path, store, service, QUndoStack(), docs, backfire_tag, work_tag, backfire, work, s1, s2)

@@ -9,8 +9,12 @@ from pathlib import Path
 from briefer.core.store import Store
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
-TAGS = (("Controls backfire", "#e8743b", True), ("Controls work", "#2a7ab9", True),
-        ("Semiconductors", "#9bc53d", False), ("AI models", "#b07cc6", False))
+TAGS = (
+    ("Controls backfire", "#e8743b", True),
+    ("Controls work", "#2a7ab9", True),
+    ("Semiconductors", "#9bc53d", False),
+    ("AI models", "#b07cc6", False),
+)
 ASTRAL_TEXT = "Emoji 😀 first, then 𠀋 rare: the quoted words here, and 🎉 more after.\nSecond line 𠀋 ends."
 
 
@@ -23,15 +27,21 @@ def build_project(path: Path) -> Path:
             store.add_tag(name=name, color=color, is_stance=stance)
         for entry in manifest:
             text = (CORPUS / entry["file"]).read_text(encoding="utf-8")
-            store.add_document(text=text, sha256=hashlib.sha256(text.encode()).hexdigest(),
-                               title=entry["title"], publisher=entry["publisher"], language=entry["language"])
-        store.add_document(text=ASTRAL_TEXT, sha256=hashlib.sha256(ASTRAL_TEXT.encode()).hexdigest(),
-                           title="Astral", language="en")
+            store.add_document(
+                text=text,
+                sha256=hashlib.sha256(text.encode()).hexdigest(),
+                title=entry["title"],
+                publisher=entry["publisher"],
+                language=entry["language"],
+            )
+        store.add_document(
+            text=ASTRAL_TEXT, sha256=hashlib.sha256(ASTRAL_TEXT.encode()).hexdigest(), title="Astral", language="en"
+        )
     return path
 
 
 def doc_id(window: object, title: str) -> int:
-    return next(d.id for d in window.service.store.list_documents() if d.title == title)  # type: ignore[attr-defined]
+    return next(d.id for d in window.service.store.list_documents() if d.title == title)
 
 
 def open_doc(window: object, title: str) -> int:
@@ -39,14 +49,14 @@ def open_doc(window: object, title: str) -> int:
     from briefer.ui.id_model import IdRole
 
     did = doc_id(window, title)
-    view = window.corpus.view  # type: ignore[attr-defined]
+    view = window.corpus.view
     model = view.model()
     for row in range(model.rowCount()):
         index = model.index(row, 0)
         if index.data(IdRole) == did:
             view.setCurrentIndex(index)
             break
-    assert window.reader.document_id == did  # type: ignore[attr-defined]
+    assert window.reader.document_id == did
     return did
 
 

@@ -4,20 +4,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QUrl, Qt
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QDockWidget, QMainWindow, QTextBrowser, QTreeView
 
 from briefer.core.outline_commands import PlacePassages
-from briefer.ui import mime as M
 from briefer.ui.background import Cancelled
 from briefer.ui.balance_panel import BalanceDock, stance_balance
 from briefer.ui.export_dialog import ExportDialog
 from briefer.ui.meta_dock import MetaDock
+from briefer.ui.mime import encode_passages
 from briefer.ui.outline_model import OutlineModel
 from briefer.ui.preview_dock import PreviewDock
 from briefer.ui.undo import push
-from outline_support import BACKFIRE, WORK, Project, build_project
+
+from outline_support import BACKFIRE, WORK, Project
 
 
 def test_meta_edits_are_undoable_and_typing_merges(project: Project, qtbot) -> None:
@@ -62,8 +63,9 @@ def test_balance_chart_of_many_outlets_groups_the_small_ones(qtbot) -> None:
     chart = BalanceChart()
     qtbot.addWidget(chart)
     tagged = Counter({f"Outlet {i:02}": 100 - i for i in range(20)})
-    balance = StanceBalance(1, "Controls backfire", "#c0392b", sections=1, tagged=tagged,
-                            placed=Counter({"Outlet 00": 3, "Outlet 19": 1}))
+    balance = StanceBalance(
+        1, "Controls backfire", "#c0392b", sections=1, tagged=tagged, placed=Counter({"Outlet 00": 3, "Outlet 19": 1})
+    )
     chart.set_data([balance])
     named = [f"Outlet {i:02}" for i in range(len(SOURCE_COLORS) - 1)]  # the biggest ones
     assert chart.sources == named + [f"{20 - len(named)} other outlets"]
@@ -80,8 +82,13 @@ def test_preview_shows_a_dropped_quote(project: Project, qtbot) -> None:
     quote = BACKFIRE[1][1]
     assert quote not in preview.view.toPlainText()
     model = OutlineModel(project.service, project.stack)
-    assert model.dropMimeData(M.encode_passages([project.backfire[1]]), Qt.DropAction.CopyAction, -1, 0,
-                              model.section_index(project.backfire_section))
+    assert model.dropMimeData(
+        encode_passages([project.backfire[1]]),
+        Qt.DropAction.CopyAction,
+        -1,
+        0,
+        model.section_index(project.backfire_section),
+    )
     assert preview.timer.isActive()  # refreshes after a pause, not at once
     qtbot.waitUntil(lambda: quote in preview.view.toPlainText(), timeout=3000)
     assert preview.error == ""
@@ -107,20 +114,20 @@ def test_preview_loads_nothing_remote(project: Project, qtbot, tmp_path: Path) -
 def test_preview_renders_in_a_worker_only_once_shown(project: Project, qtbot, monkeypatch, tmp_path: Path) -> None:
     import threading
 
-    import briefer.ui.preview_dock as P
+    from briefer.ui import preview_dock
 
     threads: list[threading.Thread] = []
-    real = P.render_preview
+    real = preview_dock.render_preview
 
-    def recording(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def recording(*args, **kwargs):
         threads.append(threading.current_thread())
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(P, "render_preview", recording)
+    monkeypatch.setattr(preview_dock, "render_preview", recording)
     preview = PreviewDock(project.service)
     qtbot.addWidget(preview)
     preview.refresh()  # hidden: nothing starts
-    qtbot.wait(P.FIRST_RENDER_MS + 200)
+    qtbot.wait(preview_dock.FIRST_RENDER_MS + 200)
     assert threads == [] and preview.renders == 0 and not preview.rendering
     preview.show()
     qtbot.waitUntil(lambda: preview.rendering, timeout=5000)
@@ -148,12 +155,12 @@ def test_an_edit_calls_off_a_running_render(project: Project, qtbot, monkeypatch
     import threading
     import time
 
-    import briefer.ui.preview_dock as P
+    from briefer.ui import preview_dock
 
     started, outcome = threading.Event(), []
-    real = P.render_preview
+    real = preview_dock.render_preview
 
-    def slow_first(*args, **kwargs):  # type: ignore[no-untyped-def]
+    def slow_first(*args, **kwargs):
         if not started.is_set():
             started.set()
             deadline = time.monotonic() + 10
@@ -166,7 +173,7 @@ def test_an_edit_calls_off_a_running_render(project: Project, qtbot, monkeypatch
             outcome.append("ran to the end")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(P, "render_preview", slow_first)
+    monkeypatch.setattr(preview_dock, "render_preview", slow_first)
     preview = PreviewDock(project.service)
     qtbot.addWidget(preview)
     preview.show()
@@ -177,7 +184,7 @@ def test_an_edit_calls_off_a_running_render(project: Project, qtbot, monkeypatch
     assert BACKFIRE[0][1] in preview.view.toPlainText()
 
 
-def _behind_a_tab(qtbot, window: QMainWindow, hidden: QDockWidget, front: QDockWidget) -> None:  # type: ignore[no-untyped-def]
+def _behind_a_tab(qtbot, window: QMainWindow, hidden: QDockWidget, front: QDockWidget) -> None:
     """Show ``window`` with ``hidden`` tabbed behind ``front``."""
     qtbot.addWidget(window)
     for dock in (hidden, front):
@@ -201,11 +208,11 @@ def test_preview_in_a_background_tab_waits_until_raised(project: Project, qtbot)
 
 
 def test_balance_in_a_background_tab_is_not_computed_until_raised(project: Project, qtbot, monkeypatch) -> None:
-    import briefer.ui.balance_panel as B
+    from briefer.ui import balance_panel
 
     calls: list[int] = []
-    real = B.stance_balance
-    monkeypatch.setattr(B, "stance_balance", lambda service: calls.append(1) or real(service))
+    real = balance_panel.stance_balance
+    monkeypatch.setattr(balance_panel, "stance_balance", lambda service: calls.append(1) or real(service))
     window = QMainWindow()
     balance = BalanceDock(project.service, window)
     _behind_a_tab(qtbot, window, balance, MetaDock(project.service, project.stack, window))
@@ -221,18 +228,25 @@ def test_export_dialog_writes_quotes_in_outline_order(project: Project, qtbot, t
     model = OutlineModel(project.service, project.stack)
     # Work first, then backfire, in an order different from the passage ids.
     order = [project.work[1], project.work[0]]
-    assert model.dropMimeData(M.encode_passages(order), Qt.DropAction.CopyAction, -1, 0,
-                              model.section_index(project.work_section))
-    assert model.dropMimeData(M.encode_passages([project.backfire[2], project.backfire[0]]),
-                              Qt.DropAction.CopyAction, -1, 0, model.section_index(project.backfire_section))
+    assert model.dropMimeData(
+        encode_passages(order), Qt.DropAction.CopyAction, -1, 0, model.section_index(project.work_section)
+    )
+    assert model.dropMimeData(
+        encode_passages([project.backfire[2], project.backfire[0]]),
+        Qt.DropAction.CopyAction,
+        -1,
+        0,
+        model.section_index(project.backfire_section),
+    )
     dialog = ExportDialog(project.service)
     qtbot.addWidget(dialog)
     assert dialog.checking and not dialog.export_button.isEnabled()  # a dry render runs in the background
     qtbot.waitUntil(lambda: not dialog.checking, timeout=10000)
     # The sources have no date or URL: the analyst is warned, and may export anyway.
     lines = dialog.checks.toPlainText().splitlines()
-    assert lines and all(line.startswith("⚠ source ") and line.endswith("its citation is incomplete")
-                         for line in lines), lines
+    assert lines and all(
+        line.startswith("⚠ source ") and line.endswith("its citation is incomplete") for line in lines
+    ), lines
     assert not dialog.blocking_errors and dialog.export_button.isEnabled()
     out = tmp_path / "briefing.md"
     dialog.format.setCurrentIndex(dialog.format.findData(".md"))
@@ -285,10 +299,11 @@ def test_export_dialog_shows_template_errors_with_file_and_line(project: Project
     assert dialog.blocking_errors and not out.exists()
 
 
-def test_the_window_composes_the_briefing_docks_on_the_right(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_the_window_composes_the_briefing_docks_on_the_right(window, qtbot) -> None:
     right = Qt.DockWidgetArea.RightDockWidgetArea
-    docks = {name: window.findChild(QDockWidget, name) for name in ("outlineDock", "metaDock", "balanceDock",
-                                                                     "previewDock")}
+    docks = {
+        name: window.findChild(QDockWidget, name) for name in ("outlineDock", "metaDock", "balanceDock", "previewDock")
+    }
     for dock in docks.values():
         assert window.dockWidgetArea(dock) == right and not dock.isFloating()
         assert dock.toggleViewAction() in window.menus.view_menu.actions()
@@ -307,7 +322,7 @@ def test_the_window_composes_the_briefing_docks_on_the_right(window, qtbot) -> N
     assert "Bottom line up front" in view.toPlainText()
 
 
-def test_outline_in_the_real_main_window_places_and_undoes(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_outline_in_the_real_main_window_places_and_undoes(window, qtbot) -> None:
     outline = window.findChild(QDockWidget, "outlineDock")
     qtbot.waitUntil(outline.isVisible, timeout=2000)
     quote = window.reader.toPlainText()[:40].strip()  # the window opens on the first document
@@ -315,14 +330,15 @@ def test_outline_in_the_real_main_window_places_and_undoes(window, qtbot) -> Non
     outline.add_section_action.trigger()
     (section,) = window.service.store.list_sections()
     model = outline.model
-    assert model.dropMimeData(M.encode_passages([passage]), Qt.DropAction.CopyAction, -1, 0,
-                              model.section_index(section.id))
+    assert model.dropMimeData(
+        encode_passages([passage]), Qt.DropAction.CopyAction, -1, 0, model.section_index(section.id)
+    )
     assert [p.passage for p in window.service.store.list_placements(section.id)] == [passage]
     window.undo_stack.undo()
     assert window.service.store.list_placements(section.id) == []
 
 
-def test_outline_follows_the_window_to_another_project(window, qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_outline_follows_the_window_to_another_project(window, qtbot, tmp_path: Path) -> None:
     from reader_support import build_project as build_reader_project
 
     other = build_reader_project(tmp_path / "other.briefer")
@@ -361,8 +377,9 @@ def test_the_right_docks_stay_where_the_analyst_put_them(project_file: Path, qtb
     again.close()
 
 
-def test_a_layout_saved_before_the_briefing_docks_existed_gets_them_arranged(project_file: Path, qtbot,
-                                                                            tmp_path: Path) -> None:
+def test_a_layout_saved_before_the_briefing_docks_existed_gets_them_arranged(
+    project_file: Path, qtbot, tmp_path: Path
+) -> None:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QPlainTextEdit
 
@@ -371,8 +388,10 @@ def test_a_layout_saved_before_the_briefing_docks_existed_gets_them_arranged(pro
     older = QMainWindow()  # the window's left and bottom docks only, as an older Briefer saved them
     qtbot.addWidget(older)
     older.setCentralWidget(QPlainTextEdit())
-    for name, area in (("corpusDock", Qt.DockWidgetArea.LeftDockWidgetArea),
-                       ("passagesDock", Qt.DockWidgetArea.BottomDockWidgetArea)):
+    for name, area in (
+        ("corpusDock", Qt.DockWidgetArea.LeftDockWidgetArea),
+        ("passagesDock", Qt.DockWidgetArea.BottomDockWidgetArea),
+    ):
         dock = QDockWidget(name)
         dock.setObjectName(name)
         older.addDockWidget(area, dock)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
@@ -11,12 +10,12 @@ from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QMainWindow
 
 from briefer.core.outline_commands import PlacePassages
-from briefer.ui import mime as M
+from briefer.ui.mime import encode_passages
 from briefer.ui.outline_dock import OutlineDock
 from briefer.ui.outline_model import ID_ROLE, PASSAGE_ROLE
 from briefer.ui.undo import push
-from outline_support import Project
 
+from outline_support import Project
 
 
 @pytest.fixture
@@ -60,7 +59,7 @@ def test_view_is_named_and_accepts_drops(dock: OutlineDock) -> None:
 def test_synthetic_drop_on_the_viewport(dock: OutlineDock, project: Project) -> None:
     rect = dock.view.visualRect(dock.model.section_index(project.work_section))
     assert rect.isValid()
-    mime = M.encode_passages([project.work[0], project.backfire[0]], ["a", "b"])
+    mime = encode_passages([project.work[0], project.backfire[0]], ["a", "b"])
     drop = drop_on_viewport(dock, mime, rect.center())
     assert drop.isAccepted()
     assert project.placed(project.work_section) == [project.work[0], project.backfire[0]]

@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
 from briefer.core.outline_commands import PlacePassages
-from briefer.ui import mime as M
-from briefer.ui.outline_model import (COUNT_ROLE, ID_ROLE, KIND_ROLE, PASSAGE_ROLE, QUOTE_ROLE, SOURCE_ROLE,
-                                      TAGS_ROLE, OutlineModel)
+from briefer.ui.mime import decode_passages, decode_sections, decode_tags, encode_passages, encode_sections, encode_tags
+from briefer.ui.outline_model import (
+    COUNT_ROLE,
+    ID_ROLE,
+    KIND_ROLE,
+    PASSAGE_ROLE,
+    QUOTE_ROLE,
+    SOURCE_ROLE,
+    TAGS_ROLE,
+    OutlineModel,
+)
 from briefer.ui.undo import push
+
 from outline_support import BACKFIRE, Project
 
 COPY, MOVE = Qt.DropAction.CopyAction, Qt.DropAction.MoveAction
-
 
 
 @pytest.fixture
@@ -35,10 +42,16 @@ def test_python_model_tester_through_edits(project: Project, qtmodeltester) -> N
     m = OutlineModel(project.service, project.stack)
     qtmodeltester.check(m, force_py=True)  # stays connected and rechecks on every signal
     place(project, project.backfire_section, project.backfire)
-    assert m.dropMimeData(m.mimeData([m.section_index(project.work_section)]), MOVE, -1, 0,
-                          m.section_index(project.backfire_section))
-    assert m.dropMimeData(m.mimeData([m.index(0, 0, m.section_index(project.backfire_section))]), MOVE, -1, 0,
-                          m.section_index(project.work_section))
+    assert m.dropMimeData(
+        m.mimeData([m.section_index(project.work_section)]), MOVE, -1, 0, m.section_index(project.backfire_section)
+    )
+    assert m.dropMimeData(
+        m.mimeData([m.index(0, 0, m.section_index(project.backfire_section))]),
+        MOVE,
+        -1,
+        0,
+        m.section_index(project.work_section),
+    )
     for _ in range(3):
         project.stack.undo()
     for _ in range(3):
@@ -57,17 +70,17 @@ def test_sections_show_their_titles(model: OutlineModel, project: Project) -> No
 
 
 def test_mime_round_trip_and_plain_text_fallback(qapp) -> None:
-    mime = M.encode_passages([3, 1], ["first quote", "second"])
-    assert M.decode_passages(mime) == [3, 1]
+    mime = encode_passages([3, 1], ["first quote", "second"])
+    assert decode_passages(mime) == [3, 1]
     assert "first quote" in mime.text() and "second" in mime.text()
-    assert M.decode_tags(M.encode_tags([7], ["A tag"])) == [7]
-    assert M.decode_sections(M.encode_sections([2])) == [2]
-    assert M.decode_passages(M.encode_tags([7])) == []
+    assert decode_tags(encode_tags([7], ["A tag"])) == [7]
+    assert decode_sections(encode_sections([2])) == [2]
+    assert decode_passages(encode_tags([7])) == []
 
 
 def test_drop_passages_into_section_is_one_undo_step(model: OutlineModel, project: Project) -> None:
     section = model.section_index(project.backfire_section)
-    mime = M.encode_passages(project.backfire[:2], ["q1", "q2"])
+    mime = encode_passages(project.backfire[:2], ["q1", "q2"])
     assert model.canDropMimeData(mime, COPY, -1, 0, section)
     assert model.dropMimeData(mime, COPY, -1, 0, section)
     assert project.placed(project.backfire_section) == project.backfire[:2]
@@ -79,19 +92,20 @@ def test_drop_passages_into_section_is_one_undo_step(model: OutlineModel, projec
     project.stack.redo()
     assert project.placed(project.backfire_section) == project.backfire[:2]
     # Dropping at a row inserts there.
-    assert model.dropMimeData(M.encode_passages([project.backfire[2]]), COPY, 1, 0,
-                              model.section_index(project.backfire_section))
+    assert model.dropMimeData(
+        encode_passages([project.backfire[2]]), COPY, 1, 0, model.section_index(project.backfire_section)
+    )
     assert project.placed(project.backfire_section) == [project.backfire[0], project.backfire[2], project.backfire[1]]
 
 
 def test_passages_cannot_be_dropped_outside_a_section(model: OutlineModel, project: Project) -> None:
-    assert not model.canDropMimeData(M.encode_passages([project.backfire[0]]), COPY, 0, 0, QModelIndex())
-    assert not model.dropMimeData(M.encode_passages([project.backfire[0]]), COPY, 0, 0, QModelIndex())
+    assert not model.canDropMimeData(encode_passages([project.backfire[0]]), COPY, 0, 0, QModelIndex())
+    assert not model.dropMimeData(encode_passages([project.backfire[0]]), COPY, 0, 0, QModelIndex())
     assert project.stack.count() == 0
 
 
 def test_tag_becomes_filled_section(model: OutlineModel, project: Project) -> None:
-    mime = M.encode_tags([project.backfire_tag], ["Controls backfire"])
+    mime = encode_tags([project.backfire_tag], ["Controls backfire"])
     assert model.dropMimeData(mime, COPY, 2, 0, QModelIndex())
     assert model.rowCount() == 3
     new = model.index(2, 0)
@@ -123,7 +137,7 @@ def test_reorder_within_section_by_dragging(model: OutlineModel, project: Projec
     first = model.index(0, 0, section)
     persistent = model.index(0, 0, section)
     mime = model.mimeData([first])
-    assert M.decode_passages(mime) == [project.backfire[0]]
+    assert decode_passages(mime) == [project.backfire[0]]
     assert "accelerating" in mime.text()  # another application gets the quote
     assert model.dropMimeData(mime, MOVE, 3, 0, section)  # to the end
     order = [project.backfire[1], project.backfire[2], project.backfire[0]]
@@ -174,7 +188,7 @@ def test_nest_and_reorder_sections_by_dragging(model: OutlineModel, project: Pro
     work = model.section_index(project.work_section)
     expanded_rows = model.rowCount(model.section_index(project.backfire_section))
     mime = model.mimeData([work])
-    assert M.decode_sections(mime) == [project.work_section]
+    assert decode_sections(mime) == [project.work_section]
     backfire = model.section_index(project.backfire_section)
     assert not model.canDropMimeData(mime, MOVE, -1, 0, work)  # not into itself
     assert model.dropMimeData(mime, MOVE, -1, 0, backfire)  # onto the section: nest it
@@ -188,8 +202,7 @@ def test_nest_and_reorder_sections_by_dragging(model: OutlineModel, project: Pro
     with project.reopen() as store:
         assert store.get_section(project.work_section).parent is None
     # Reorder at the top level: "Controls work" first.
-    assert model.dropMimeData(model.mimeData([model.section_index(project.work_section)]), MOVE, 0, 0,
-                              QModelIndex())
+    assert model.dropMimeData(model.mimeData([model.section_index(project.work_section)]), MOVE, 0, 0, QModelIndex())
     assert [model.index(r, 0).data() for r in range(2)] == ["Controls work", "Controls backfire"]
     project.stack.undo()
     assert [model.index(r, 0).data() for r in range(2)] == ["Controls backfire", "Controls work"]
@@ -226,8 +239,10 @@ def test_a_placed_passage_edit_repaints_only_its_own_rows(model: OutlineModel, p
     changed: list[int] = []
     model.dataChanged.connect(lambda top, _bottom, _roles=None: changed.append(top.data(ID_ROLE)))
     project.service.add_passage_tag(project.backfire[0], project.work_tag)
-    both = [model.index(0, 0, section).data(ID_ROLE),
-            model.index(0, 0, model.section_index(project.work_section)).data(ID_ROLE)]
+    both = [
+        model.index(0, 0, section).data(ID_ROLE),
+        model.index(0, 0, model.section_index(project.work_section)).data(ID_ROLE),
+    ]
     assert sorted(changed) == sorted(both)  # both placements of the passage, nothing else
     assert ("Controls work", "#2e86c1") in first.data(TAGS_ROLE)
     assert second.data(TAGS_ROLE) == [("Controls backfire", "#c0392b")]

@@ -13,7 +13,7 @@ def _ids(view: QAbstractItemView) -> list[int]:
     return [model.index(r, 0).data(IdRole) for r in range(model.rowCount())]
 
 
-def test_tag_note_and_undo_update_the_list_in_place(window) -> None:  # type: ignore[no-untyped-def]
+def test_tag_note_and_undo_update_the_list_in_place(window) -> None:
     service = window.service
     view = window.findChild(QAbstractItemView, "passageView")
     later = service.tag_quote(document=5, quote="Huawei", tags=["Controls backfire"], occurrence=3)
@@ -36,7 +36,7 @@ def test_tag_note_and_undo_update_the_list_in_place(window) -> None:  # type: ig
     assert _ids(view) == [earlier, later]
 
 
-def test_new_passages_land_in_document_order_under_a_tag_filter(window) -> None:  # type: ignore[no-untyped-def]
+def test_new_passages_land_in_document_order_under_a_tag_filter(window) -> None:
     service = window.service
     dock = window.passages
     work = service.resolve_tag("Controls work")
@@ -45,11 +45,11 @@ def test_new_passages_land_in_document_order_under_a_tag_filter(window) -> None:
     spots = [text.find("Huawei", 0), text.find("Huawei", 500), text.find("the", 100), text.find("and", 50)]
     made = [service.create_passage(document=5, start=s, end=s + 6, tags=[work.id]) for s in spots]
     service.create_passage(document=5, start=10, end=20, tags=[service.resolve_tag("Controls backfire").id])
-    by_start = [pid for _, pid in sorted(zip(spots, made))]
+    by_start = [pid for _, pid in sorted(zip(spots, made, strict=True))]
     assert _ids(dock.view) == by_start  # the other tag's passage is filtered out
 
 
-def test_document_filter_lists_titles_when_opened_and_filters(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_document_filter_lists_titles_when_opened_and_filters(window, qtbot) -> None:
     service = window.service
     dock = window.passages
     box = dock.doc_box
@@ -71,7 +71,7 @@ def test_document_filter_lists_titles_when_opened_and_filters(window, qtbot) -> 
     assert set(_ids(dock.view)) == {first, other}
 
 
-def test_an_empty_list_says_how_to_fill_it(window) -> None:  # type: ignore[no-untyped-def]
+def test_an_empty_list_says_how_to_fill_it(window) -> None:
     dock = window.passages
     assert dock.model.rowCount() == 0
     assert dock.view.empty_text.startswith("No passages yet. Select text in the reader")

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCursor, QTextDocument
 
 from briefer.core.store import Store
+
 from reader_support import ASTRAL_TEXT, open_doc, stored_passages
 
 FIRST_DOC = "Small courtyard, high wall: the US technology strategy against China"
@@ -75,7 +76,7 @@ def test_astral_characters_before_the_passage(qtbot, window, project_file: Path)
     assert window.reader.textCursor().selectionStart() == ASTRAL_TEXT.index(quote) + 2
     qtbot.keyClick(window.reader, Qt.Key.Key_2)
     (p,) = stored_passages(project_file)
-    assert ASTRAL_TEXT[p.start:p.end] == quote == p.quote
+    assert ASTRAL_TEXT[p.start : p.end] == quote == p.quote
 
     # And back: a code-point range selects exactly the quote in the widget.
     window.reader.select_range(p.start, p.end)
@@ -85,7 +86,7 @@ def test_astral_characters_before_the_passage(qtbot, window, project_file: Path)
     select_text(window.reader, later)
     qtbot.keyClick(window.reader, Qt.Key.Key_1)
     stored = {q.quote: q for q in stored_passages(project_file)}
-    assert ASTRAL_TEXT[stored[later].start:stored[later].end] == later
+    assert ASTRAL_TEXT[stored[later].start : stored[later].end] == later
 
 
 def test_overlapping_passages_are_both_painted(qtbot, window, project_file: Path) -> None:
@@ -213,8 +214,9 @@ def test_passages_far_down_are_painted_when_scrolled_into_view(window) -> None:
     text = reader.text()
     near = service.create_passage(document=did, start=10, end=30, tags=[service.store.list_tags()[0].id])
     far_start = len(text) - 40
-    far = service.create_passage(document=did, start=far_start, end=far_start + 20,
-                                 tags=[service.store.list_tags()[1].id])
+    far = service.create_passage(
+        document=did, start=far_start, end=far_start + 20, tags=[service.store.list_tags()[1].id]
+    )
     reader.verticalScrollBar().setValue(0)
     assert reader.highlighter.painted_at(15) is not None
     assert reader.highlighter.painted_at(far_start + 5) is None  # far out of view: not built yet

@@ -51,17 +51,28 @@ sys.exit(main([sys.argv[1]]))
 def test_window_opens_without_the_export_engine_dialogs_or_edit_commands(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
     project = tmp_path / "p.briefer"
-    made = subprocess.run([sys.executable, "-m", "briefer", "new", str(project)], capture_output=True, text=True,
-                          env=env, cwd=ROOT)
+    made = subprocess.run(
+        [sys.executable, "-m", "briefer", "new", str(project)], capture_output=True, text=True, env=env, cwd=ROOT
+    )
     assert made.returncode == 0, made.stderr
-    result = subprocess.run([sys.executable, "-c", _LAUNCH, str(project)], capture_output=True, text=True,
-                            env=env, cwd=ROOT, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", _LAUNCH, str(project)], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout.strip().splitlines()[-1])
-    assert report == {"jinja2": False, "markdown": False, "docx": False, "briefer.export.engine": False,
-                      "briefer.core.commands": False, "briefer.core.outline_commands": False,
-                      "briefer.ui.export_dialog": False, "briefer.ui.background": False,
-                      "tags_added": 1, "tags_after_undo": 0, "commands_loaded_after_edit": True}
+    assert report == {
+        "jinja2": False,
+        "markdown": False,
+        "docx": False,
+        "briefer.export.engine": False,
+        "briefer.core.commands": False,
+        "briefer.core.outline_commands": False,
+        "briefer.ui.export_dialog": False,
+        "briefer.ui.background": False,
+        "tags_added": 1,
+        "tags_after_undo": 0,
+        "commands_loaded_after_edit": True,
+    }
 
 
 def test_lazy_module_runs_on_first_attribute_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -72,12 +83,12 @@ def test_lazy_module_runs_on_first_attribute_read(tmp_path: Path, monkeypatch: p
         module = lazy_module("briefer_lazy_probe")
         assert not hasattr(sys, "briefer_lazy_probe_ran")
         assert module.VALUE == 42
-        assert sys.briefer_lazy_probe_ran is True  # type: ignore[attr-defined]
+        assert sys.briefer_lazy_probe_ran is True
         assert lazy_module("briefer_lazy_probe") is module
     finally:
         sys.modules.pop("briefer_lazy_probe", None)
         if hasattr(sys, "briefer_lazy_probe_ran"):
-            del sys.briefer_lazy_probe_ran  # type: ignore[attr-defined]
+            del sys.briefer_lazy_probe_ran
 
 
 def test_lazy_module_names_a_missing_module() -> None:

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QPlainTextEdit
 
 from briefer.core.store import Store
 from briefer.ui.id_model import IdRole
+
 from reader_support import doc_id, open_doc, stored_passages
 
 CHINESE = "美國與中國的科技競賽"
@@ -25,8 +26,12 @@ def tag_passage(qtbot, window, start: int, end: int, key: Qt.Key = Qt.Key.Key_1)
 
 
 def test_object_names_for_automation(window) -> None:
-    for name, kind in (("reader", QPlainTextEdit), ("corpusView", object), ("codebookView", object),
-                       ("passageView", object)):
+    for name, kind in (
+        ("reader", QPlainTextEdit),
+        ("corpusView", object),
+        ("codebookView", object),
+        ("passageView", object),
+    ):
         widget = window.findChild(kind, name)
         assert widget is not None, name
         assert widget.accessibleName()
@@ -63,7 +68,7 @@ def test_corpus_search_finds_two_character_chinese_word(qtbot, window) -> None:
 def test_corpus_search_hit_after_astral_character(window) -> None:
     window.search.search("rare")
     astral = doc_id(window, "Astral")
-    (document, start, end), = [hit for hit in window.search.hits() if hit[0] == astral]
+    ((document, start, end),) = [hit for hit in window.search.hits() if hit[0] == astral]
     assert start == 22  # code points; Qt sees it at 24
     window.show_hit(document, start, end)
     assert window.reader.textCursor().selectedText() == "rare"
@@ -105,6 +110,7 @@ def test_deleting_a_used_tag_asks_first(qtbot, window, project_file: Path, monke
         def question(parent, title, text, *args, **kwargs):
             asked.append(text)
             return reply
+
         return question
 
     monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Cancel))
@@ -263,8 +269,16 @@ def test_every_dock_is_rebuilt_for_another_project(window, tmp_path: Path) -> No
 
     from reader_support import build_project
 
-    names = ["corpusDock", "codebookDock", "passagesDock", "searchDock",
-             "outlineDock", "metaDock", "balanceDock", "previewDock"]
+    names = [
+        "corpusDock",
+        "codebookDock",
+        "passagesDock",
+        "searchDock",
+        "outlineDock",
+        "metaDock",
+        "balanceDock",
+        "previewDock",
+    ]
     before = {d.objectName(): d for d in window.findChildren(QDockWidget)}
     assert sorted(before) == sorted(names)
     assert window.open_project(build_project(tmp_path / "other.briefer"))
@@ -297,7 +311,7 @@ def test_run_app_never_blocks_on_a_dialog_when_headless(qtbot, tmp_path: Path, m
     assert capsys.readouterr().err.startswith("briefer: error:")
 
 
-def test_file_export_opens_the_export_dialog(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_file_export_opens_the_export_dialog(window, qtbot) -> None:
     from briefer.ui.export_dialog import ExportDialog
 
     assert window.menus.export_action.text() == "&Export Briefing…"
@@ -310,6 +324,7 @@ def test_file_export_opens_the_export_dialog(window, qtbot) -> None:  # type: ig
     assert dialog.export_button.isEnabled() and not dialog.blocking_errors  # the bundled templates render
     assert dialog.template.currentData() == "memo"
     dialog.close()
+
 
 def test_delete_key_in_codebook_deletes_the_tag(qtbot, window) -> None:
     last = window.service.store.list_tags()[-1]
@@ -351,7 +366,7 @@ def test_delete_key_is_not_ambiguous_with_the_outline(qtbot, window, project_fil
     assert stored_passages(project_file) == []
 
 
-def test_codebook_uses_follow_tagging_and_undo(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+def test_codebook_uses_follow_tagging_and_undo(qtbot, window) -> None:
     tags = window.service.store.list_tags()
     book = window.codebook
 
@@ -368,7 +383,7 @@ def test_codebook_uses_follow_tagging_and_undo(qtbot, window) -> None:  # type: 
     assert [uses(t.id) for t in tags] == before
 
 
-def test_search_says_when_it_stopped_at_the_limit(window, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_search_says_when_it_stopped_at_the_limit(window, monkeypatch) -> None:
     from briefer.ui import search_dock
 
     monkeypatch.setattr(search_dock, "HIT_LIMIT", 3)

@@ -23,7 +23,7 @@ def _passage_rows(view: QAbstractItemView, ids: set[int]) -> list[QModelIndex]:
     return [model.index(r, 0) for r in range(model.rowCount()) if model.index(r, 0).data(IdRole) in ids]
 
 
-def test_passages_dragged_from_the_passages_dock_land_in_a_section(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_passages_dragged_from_the_passages_dock_land_in_a_section(window, qtbot) -> None:
     service = window.service
     first = service.tag_quote(document=1, quote="small courtyard and high wall", tags=["Controls work"])
     second = service.tag_quote(document=5, quote="Huawei", tags=["Controls backfire"])
@@ -45,14 +45,13 @@ def test_passages_dragged_from_the_passages_dock_land_in_a_section(window, qtbot
         assert store.list_placements() == []
 
 
-def test_a_codebook_tag_dragged_onto_the_outline_becomes_a_filled_section(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_a_codebook_tag_dragged_onto_the_outline_becomes_a_filled_section(window, qtbot) -> None:
     service = window.service
     ids = [service.tag_quote(document=5, quote=q, tags=["Controls backfire"]) for q in ("Huawei", "Ascend")]
     codebook = window.findChild(QTreeView, "codebookView")
     outline = window.findChild(QTreeView, "outlineView")
     model = codebook.model()
-    row = next(r for r in range(model.rowCount())
-               if str(model.index(r, 0).data()).startswith("Controls backfire"))
+    row = next(r for r in range(model.rowCount()) if str(model.index(r, 0).data()).startswith("Controls backfire"))
     mime = model.mimeData([model.index(row, 0)])
     before = outline.model().rowCount()
     assert outline.model().dropMimeData(mime, Qt.DropAction.CopyAction, before, 0, QModelIndex())
@@ -67,7 +66,7 @@ def test_a_codebook_tag_dragged_onto_the_outline_becomes_a_filled_section(window
         assert starts == sorted(starts)  # document order
 
 
-def test_the_current_passage_in_the_reader_drags_into_a_section(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_the_current_passage_in_the_reader_drags_into_a_section(window, qtbot) -> None:
     service = window.service
     pid = service.tag_quote(document=5, quote="Huawei", tags=["Controls backfire"])
     service.add_section(title="Controls backfire")
@@ -78,7 +77,8 @@ def test_the_current_passage_in_the_reader_drags_into_a_section(window, qtbot) -
     assert mime.text() == "“Huawei”"  # what another application would paste
     outline = window.findChild(QTreeView, "outlineView")
     qtbot.waitUntil(lambda: outline.model().rowCount() > 0)
-    assert outline.model().dropMimeData(mime, Qt.DropAction.CopyAction, -1, 0,
-                                        _section_index(outline, "Controls backfire"))
+    assert outline.model().dropMimeData(
+        mime, Qt.DropAction.CopyAction, -1, 0, _section_index(outline, "Controls backfire")
+    )
     with Store.open(service.store.path, readonly=True) as store:
         assert [p.passage for p in store.list_placements()] == [pid]

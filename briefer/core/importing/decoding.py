@@ -41,8 +41,9 @@ def decode_text(data: bytes) -> tuple[str, str]:
             try:
                 return data.decode(encoding), encoding
             except UnicodeDecodeError as exc:
-                raise ImportRejected(f"starts with a {encoding} byte-order mark but is not valid {encoding} "
-                                     f"(byte {exc.start})") from None
+                raise ImportRejected(
+                    f"starts with a {encoding} byte-order mark but is not valid {encoding} (byte {exc.start})"
+                ) from None
     if looks_binary(data):
         raise ImportRejected("binary file, not text")
     try:

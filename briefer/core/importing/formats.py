@@ -36,8 +36,7 @@ def read_file(suffix: str, data: bytes) -> ReadDocument:
         return read_html(decode_text(data)[0])
     if suffix == ".docx":
         return read_docx(data)
-    raise ImportRejected(f"unsupported file type '{suffix or '(none)'}' "
-                         f"(supported: {', '.join(SUPPORTED_EXTENSIONS)})")
+    raise ImportRejected(f"unsupported file type '{suffix or '(none)'}' (supported: {', '.join(SUPPORTED_EXTENSIONS)})")
 
 
 # ----------------------------------------------------------------- Markdown
@@ -57,17 +56,54 @@ def read_markdown(text: str) -> ReadDocument:
             metadata[key] = value.strip().strip("\"'")
         elif sep and key == "source":
             metadata["publisher"] = value.strip().strip("\"'")
-    return ReadDocument(text[match.end():], metadata)
+    return ReadDocument(text[match.end() :], metadata)
 
 
 # --------------------------------------------------------------------- HTML
-_SKIP = {"script", "style", "nav", "footer", "header", "aside", "form", "noscript", "template",
-         "svg", "button", "iframe", "select", "figure"}
-_BLOCK = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "div", "section",
-          "article", "main", "br", "tr", "dd", "dt", "figcaption", "td"}
+_SKIP = {
+    "script",
+    "style",
+    "nav",
+    "footer",
+    "header",
+    "aside",
+    "form",
+    "noscript",
+    "template",
+    "svg",
+    "button",
+    "iframe",
+    "select",
+    "figure",
+}
+_BLOCK = {
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "blockquote",
+    "pre",
+    "div",
+    "section",
+    "article",
+    "main",
+    "br",
+    "tr",
+    "dd",
+    "dt",
+    "figcaption",
+    "td",
+}
 _VOID = {"br", "img", "hr", "meta", "link", "input", "area", "base", "col", "embed", "source", "wbr"}
-_BOILERPLATE_CLASS = re.compile(r"\b(nav|menu|footer|header|sidebar|share|social|comment|related|"
-                                r"advert|promo|cookie|newsletter|subscribe|breadcrumb)", re.I)
+_BOILERPLATE_CLASS = re.compile(
+    r"\b(nav|menu|footer|header|sidebar|share|social|comment|related|"
+    r"advert|promo|cookie|newsletter|subscribe|breadcrumb)",
+    re.I,
+)
 
 
 class _ArticleParser(HTMLParser):
@@ -98,9 +134,13 @@ class _ArticleParser(HTMLParser):
             if tag == "br":
                 self._new_block()
             return
-        skip = (self._skipping or tag in _SKIP
-                or bool(_BOILERPLATE_CLASS.search(attr.get("class", "") + " " + attr.get("id", "")))
-                or attr.get("role") in ("navigation", "banner", "contentinfo") or "hidden" in attr)
+        skip = (
+            self._skipping
+            or tag in _SKIP
+            or bool(_BOILERPLATE_CLASS.search(attr.get("class", "") + " " + attr.get("id", "")))
+            or attr.get("role") in ("navigation", "banner", "contentinfo")
+            or "hidden" in attr
+        )
         self._stack.append((tag, skip))
         if tag in ("article", "main") and not skip:
             self._article_depth += 1
@@ -136,9 +176,17 @@ class _ArticleParser(HTMLParser):
     def _meta(self, attr: dict[str, str]) -> None:
         key = (attr.get("name") or attr.get("property") or "").lower()
         content = attr.get("content", "").strip()
-        mapping = {"author": "author", "article:author": "author", "og:site_name": "publisher",
-                   "article:published_time": "date", "date": "date", "pubdate": "date",
-                   "og:url": "url", "og:title": "og_title", "dc.date": "date"}
+        mapping = {
+            "author": "author",
+            "article:author": "author",
+            "og:site_name": "publisher",
+            "article:published_time": "date",
+            "date": "date",
+            "pubdate": "date",
+            "og:url": "url",
+            "og:title": "og_title",
+            "dc.date": "date",
+        }
         if key in mapping and content and mapping[key] not in self.metadata:
             self.metadata[mapping[key]] = content
 
@@ -168,8 +216,9 @@ def read_html(html: str) -> ReadDocument:
 # --------------------------------------------------------------------- Word
 def read_docx(data: bytes) -> ReadDocument:
     if data.startswith(_OLE_MAGIC):
-        raise ImportRejected("encrypted (password-protected) or old-format Word file; save it as an "
-                             "unprotected .docx and import that")
+        raise ImportRejected(
+            "encrypted (password-protected) or old-format Word file; save it as an unprotected .docx and import that"
+        )
     try:
         import docx  # python-docx
         from docx.opc.exceptions import PackageNotFoundError

@@ -58,8 +58,9 @@ class _Prepared:
     size: int  # UTF-8 bytes of text, for sizing batches
 
 
-def import_paths(service: ProjectService, paths: Iterable[str | os.PathLike[str]],
-                 progress: Progress | None = None) -> list[ImportOutcome]:
+def import_paths(
+    service: ProjectService, paths: Iterable[str | os.PathLike[str]], progress: Progress | None = None
+) -> list[ImportOutcome]:
     """Import files and folders (recursively); bad files never stop the batch.
 
     Files are committed a batch at a time (see BATCH_BYTES); when this returns,
@@ -89,9 +90,13 @@ def import_paths(service: ProjectService, paths: Iterable[str | os.PathLike[str]
     return outcomes
 
 
-def _import_batch(service: ProjectService, todo: Iterator[tuple[int, tuple[Path, bool]]], total: int,
-                  progress: Progress | None,
-                  outcomes: list[ImportOutcome]) -> tuple[bool, BaseException | None]:
+def _import_batch(
+    service: ProjectService,
+    todo: Iterator[tuple[int, tuple[Path, bool]]],
+    total: int,
+    progress: Progress | None,
+    outcomes: list[ImportOutcome],
+) -> tuple[bool, BaseException | None]:
     """Import from ``todo`` until the batch is full; return (no more to do, error to re-raise).
 
     A file's failure touches nothing stored: a rejected file never reaches the
@@ -107,8 +112,9 @@ def _import_batch(service: ProjectService, todo: Iterator[tuple[int, tuple[Path,
             if progress is not None and progress(done, total, path) is False:
                 return True, None
             if not explicit and path.suffix.lower() not in SUPPORTED_EXTENSIONS:
-                outcomes.append(ImportOutcome(path, "skipped",
-                                              f"not a supported file type ({path.suffix or 'no extension'})"))
+                outcomes.append(
+                    ImportOutcome(path, "skipped", f"not a supported file type ({path.suffix or 'no extension'})")
+                )
                 continue
             outcome, stored = _import(service, path, {})
         except BaseException as exc:  # handed back, to be re-raised after the commit
@@ -132,8 +138,9 @@ def _import(service: ProjectService, path: Path, overrides: dict[str, str]) -> t
         existing = service.store.document_with_sha(prepared.sha256)
         if existing is not None:
             raise ImportSkipped(f"same content as document {existing} already in the project")
-        doc_id = service.store.add_document(text=prepared.text, sha256=prepared.sha256,
-                                            source_file=path.name, **prepared.metadata)
+        doc_id = service.store.add_document(
+            text=prepared.text, sha256=prepared.sha256, source_file=path.name, **prepared.metadata
+        )
     except ImportSkipped as exc:
         return ImportOutcome(path, "skipped", str(exc)), 0
     except (ImportRejected, BrieferError) as exc:
@@ -157,8 +164,9 @@ def _prepare(path: Path, overrides: dict[str, str]) -> _Prepared:
         raise ImportRejected("not a regular file")
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_EXTENSIONS:
-        raise ImportRejected(f"unsupported file type '{path.suffix or '(none)'}' "
-                             f"(supported: {', '.join(SUPPORTED_EXTENSIONS)})")
+        raise ImportRejected(
+            f"unsupported file type '{path.suffix or '(none)'}' (supported: {', '.join(SUPPORTED_EXTENSIONS)})"
+        )
     if info.st_size > MAX_FILE_BYTES:
         raise ImportRejected(f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
     data = path.read_bytes()
@@ -184,9 +192,10 @@ def _prepare(path: Path, overrides: dict[str, str]) -> _Prepared:
 
 def _title_from(text: str) -> str:
     # The first line, found without copying the (perhaps megabytes of) text after it.
-    start = _LEADING_SPACE.match(text).end()  # type: ignore[union-attr]  # \s* always matches
+    leading = _LEADING_SPACE.match(text)  # \s* always matches
+    start = leading.end() if leading else 0
     end = text.find("\n", start)
-    first = text[start:end if end != -1 else len(text)].strip()
+    first = text[start : end if end != -1 else len(text)].strip()
     return first if len(first) <= 120 else first[:117].rstrip() + "…"
 
 
