@@ -102,8 +102,10 @@ def bench_search(project: Path, repeat: int) -> list[Case]:
     from briefer.core.project import open_project
 
     service = open_project(project, readonly=True)
-    cases = [Case(f"corpus search '{q}'", timed(lambda q=q: service.store.search(q), repeat), 0.1)
-             for q in ("export", "晶片")]
+    cases = [
+        Case(f"corpus search '{q}'", timed(lambda q=q: service.store.search(q), repeat), 0.1)
+        for q in ("export", "晶片")
+    ]
     service.store.close()
     return cases
 
@@ -140,9 +142,13 @@ def bench_export(project: Path, repeat: int) -> list[Case]:
     # bundled template makes (13 MB of Markdown on the 1,000-document project).
     annex = find_template("evidence-annex")
     size = len(render_project(store, annex)[0].encode("utf-8")) / 1e6
-    cases.append(Case(f"export the evidence annex ({size:.1f} MB of Markdown) to .docx",
-                      timed(lambda: export_project(store, out / "annex.docx", template_name="evidence-annex"),
-                            min(repeat, 3)), 10.0))
+    cases.append(
+        Case(
+            f"export the evidence annex ({size:.1f} MB of Markdown) to .docx",
+            timed(lambda: export_project(store, out / "annex.docx", template_name="evidence-annex"), min(repeat, 3)),
+            10.0,
+        )
+    )
     store.close()
     shutil.rmtree(out, ignore_errors=True)
     return cases
@@ -213,10 +219,17 @@ w = QMainWindow()
 w.resize(1400, 900)
 w.setCentralWidget(QPlainTextEdit())
 A = Qt.DockWidgetArea
-for title, area, widget in (("Corpus", A.LeftDockWidgetArea, QTableView()), ("Codebook", A.LeftDockWidgetArea, QTreeView()),
-                            ("Passages", A.BottomDockWidgetArea, QTableView()), ("Search", A.BottomDockWidgetArea, QTreeWidget()),
-                            ("Outline", A.RightDockWidgetArea, QTreeView()), ("Preview", A.RightDockWidgetArea, QTextBrowser()),
-                            ("Briefing", A.RightDockWidgetArea, QLineEdit()), ("Balance", A.RightDockWidgetArea, QLabel())):
+DOCKS = (
+    ("Corpus", A.LeftDockWidgetArea, QTableView()),
+    ("Codebook", A.LeftDockWidgetArea, QTreeView()),
+    ("Passages", A.BottomDockWidgetArea, QTableView()),
+    ("Search", A.BottomDockWidgetArea, QTreeWidget()),
+    ("Outline", A.RightDockWidgetArea, QTreeView()),
+    ("Preview", A.RightDockWidgetArea, QTextBrowser()),
+    ("Briefing", A.RightDockWidgetArea, QLineEdit()),
+    ("Balance", A.RightDockWidgetArea, QLabel()),
+)
+for title, area, widget in DOCKS:
     dock = QDockWidget(title)
     dock.setObjectName(title)
     dock.setWidget(widget)
@@ -238,8 +251,9 @@ def _time_to_window(code: str, *args: str, env: dict[str, str] | None = None) ->
     """Seconds from launching ``code`` to the moment it reports its window shown."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT), **(env or {})}
     start = time.monotonic()
-    out = subprocess.run([sys.executable, "-c", code, *args], check=True, env=env, cwd=ROOT,
-                         capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code, *args], check=True, env=env, cwd=ROOT, capture_output=True, text=True
+    ).stdout
     return float(out.split()[0]) - start
 
 
@@ -257,8 +271,10 @@ def _compile_bytecode() -> None:
 
 def bench_open_window(project: Path, repeat: int) -> Case | None:
     if not sys.platform.startswith("linux"):
-        NOTES.append("window case skipped: it keeps the analyst's settings out of the way through "
-                     "XDG_CONFIG_HOME, which Qt follows only on Linux")
+        NOTES.append(
+            "window case skipped: it keeps the analyst's settings out of the way through "
+            "XDG_CONFIG_HOME, which Qt follows only on Linux"
+        )
         return None
     _compile_bytecode()
     work = Path(tempfile.mkdtemp())
@@ -267,8 +283,9 @@ def bench_open_window(project: Path, repeat: int) -> Case | None:
     # not touch the analyst's recent projects or window layout.
     config = {"XDG_CONFIG_HOME": str(work / "config")}
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
-    classes = subprocess.run([sys.executable, "-c", _QT_CLASSES], check=True, env=env, cwd=ROOT,
-                             capture_output=True, text=True).stdout.strip()
+    classes = subprocess.run(
+        [sys.executable, "-c", _QT_CLASSES], check=True, env=env, cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
     from briefer.core.project import create_project
 
     small = create_project(work / "bundled.briefer")  # the five bundled sources: what does not scale
@@ -280,11 +297,15 @@ def bench_open_window(project: Path, repeat: int) -> Case | None:
         samples["small"].append(_time_to_window(_BRIEFER_WINDOW, str(small), env=config))
     ours, floor, skeleton, bundled = (statistics.median(samples[k]) for k in ("ours", "floor", "skeleton", "small"))
     shutil.rmtree(work, ignore_errors=True)
-    NOTES.append(f"window reference: the same window's Qt widgets alone, empty ({classes.count(',') + 1} Qt "
-                 f"classes touched), {skeleton:.3f}s = {skeleton / floor:.2f}x the floor; Briefer adds "
-                 f"{ours - skeleton:.3f}s to it ({ours / skeleton:.2f}x)")
-    NOTES.append(f"window reference: the bundled 5-document project opens in {bundled:.3f}s "
-                 f"({bundled / floor:.2f}x the floor); this project's size adds {ours - bundled:.3f}s")
+    NOTES.append(
+        f"window reference: the same window's Qt widgets alone, empty ({classes.count(',') + 1} Qt "
+        f"classes touched), {skeleton:.3f}s = {skeleton / floor:.2f}x the floor; Briefer adds "
+        f"{ours - skeleton:.3f}s to it ({ours / skeleton:.2f}x)"
+    )
+    NOTES.append(
+        f"window reference: the bundled 5-document project opens in {bundled:.3f}s "
+        f"({bundled / floor:.2f}x the floor); this project's size adds {ours - bundled:.3f}s"
+    )
     return Case("open the project until the window is shown", ours, 1.5, floor=floor, max_ratio=2)
 
 
@@ -349,13 +370,24 @@ def bench_reader(project: Path, repeat: int) -> list[Case]:
     work = Path(tempfile.mkdtemp()) / "copy.briefer"
     shutil.copy(project, work)
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(ROOT)}
-    out = subprocess.run([sys.executable, __file__, "--reader-worker", str(work), "--repeat", str(repeat)],
-                         check=True, env=env, cwd=ROOT, capture_output=True, text=True).stdout
+    out = subprocess.run(
+        [sys.executable, __file__, "--reader-worker", str(work), "--repeat", str(repeat)],
+        check=True,
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    ).stdout
     data = json.loads(out.strip().splitlines()[-1])
     floor_insert = _insert_floor(repeat)
     return [
-        Case("open the largest document with its passages in the reader", data["reader"], 0.5,
-             floor=data["reader_floor"], max_ratio=2),
+        Case(
+            "open the largest document with its passages in the reader",
+            data["reader"],
+            0.5,
+            floor=data["reader_floor"],
+            max_ratio=2,
+        ),
         Case("apply a tag to a selection (stored and repainted)", data["tag"], 0.05, floor=floor_insert),
         Case("peak memory, project open and largest document shown", data["rss_mb"], 400, unit="MB"),
     ]
@@ -398,8 +430,10 @@ def main() -> int:
         floor = f"{c.floor:.3f}" if c.floor else "-"
         ratio = f"{c.ratio:.2f}" if c.ratio else "-"
         limit = f" (<{c.max_ratio})" if c.max_ratio else ""
-        print(f"{c.name:58} {c.median:>9.3f}{c.unit} {c.target:>8}{c.unit} {floor:>9} {ratio:>7}{limit:6} "
-              f"{'met' if c.passed else 'MISSED'}")
+        print(
+            f"{c.name:58} {c.median:>9.3f}{c.unit} {c.target:>8}{c.unit} {floor:>9} {ratio:>7}{limit:6} "
+            f"{'met' if c.passed else 'MISSED'}"
+        )
     for note in NOTES:
         print(note)
     passed = sum(c.passed for c in cases)

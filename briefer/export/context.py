@@ -31,8 +31,20 @@ _NONBLANK_START = re.compile(r"[ \t]*\S")
 _BLANK_AFTER_NEWLINE = re.compile(r"\n(?![ \t]*\S)")
 _CJK_QUOTE = re.compile(r"[\u3400-\u9fff]")
 # The names a template sees, in the order templates/README.md lists them.
-CONTEXT_NAMES = ("meta", "today", "outline", "sections", "cited", "passages", "documents", "sources", "tags",
-                 "stances", "stance_counts", "warnings")
+CONTEXT_NAMES = (
+    "meta",
+    "today",
+    "outline",
+    "sections",
+    "cited",
+    "passages",
+    "documents",
+    "sources",
+    "tags",
+    "stances",
+    "stance_counts",
+    "warnings",
+)
 
 
 @dataclass(frozen=True)
@@ -89,7 +101,7 @@ class SectionView:
     level: int  # 1 for top-level sections
     number: str  # "1", "1.2", ...
     passages: list[PassageView] = field(default_factory=list)
-    children: list["SectionView"] = field(default_factory=list)
+    children: list[SectionView] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -156,11 +168,12 @@ class TemplateVars(Mapping[str, object]):
 
 def check_quote(passage: Passage, document: Document) -> None:
     """Refuse to cite a passage whose quote no longer sits at its offsets."""
-    if document.text[passage.start:passage.end] != passage.quote:
+    if document.text[passage.start : passage.end] != passage.quote:
         short = passage.quote if len(passage.quote) <= 60 else passage.quote[:57] + "..."
         raise QuoteMismatchError(
             f"passage {passage.id} ({short!r}) no longer matches document {document.id} "
-            f"'{document.title}' at {passage.start}-{passage.end}; re-anchor or delete it before exporting")
+            f"'{document.title}' at {passage.start}-{passage.end}; re-anchor or delete it before exporting"
+        )
 
 
 def citation_warnings(documents: list[DocumentView]) -> list[str]:
@@ -168,8 +181,10 @@ def citation_warnings(documents: list[DocumentView]) -> list[str]:
     for doc in documents:
         missing = [name for name in ("publisher", "date", "url") if not getattr(doc, name).strip()]
         if missing:
-            warnings.append(f"source {doc.number} '{doc.title or doc.source_file}' has no "
-                            f"{', '.join(missing)}; its citation is incomplete")
+            warnings.append(
+                f"source {doc.number} '{doc.title or doc.source_file}' has no "
+                f"{', '.join(missing)}; its citation is incomplete"
+            )
     return warnings
 
 
@@ -183,7 +198,7 @@ def build_context(store: Store) -> ExportContext:
     passages = {p.id: p for p in store.list_passages()}
     docs = {d.id: d for d in store.list_documents_with_text()}
     for p in passages.values():
-        if docs[p.document].text[p.start:p.end] != p.quote:
+        if docs[p.document].text[p.start : p.end] != p.quote:
             check_quote(p, docs[p.document])  # raises, naming the passage
 
     placed_in: dict[int, list[int]] = {}
@@ -223,8 +238,18 @@ def build_context(store: Store) -> ExportContext:
 
     walk(outline)
     counts = store.tag_counts()  # passage_tags holds each (passage, tag) once
-    tag_views = [TagView(t.id, t.name, t.color, t.description, t.is_stance,
-                         tag_names.get(t.parent, "") if t.parent else "", counts.get(t.id, 0)) for t in tags]
+    tag_views = [
+        TagView(
+            t.id,
+            t.name,
+            t.color,
+            t.description,
+            t.is_stance,
+            tag_names.get(t.parent, "") if t.parent else "",
+            counts.get(t.id, 0),
+        )
+        for t in tags
+    ]
     stances = _stance_counts(tags, sections, placed_in, counts)
     sources = sorted((d for d in doc_views.values() if d.number), key=lambda d: d.number)
     return ExportContext(
@@ -246,12 +271,19 @@ def build_context(store: Store) -> ExportContext:
 def _document_view(doc: Document, number: int) -> DocumentView:
     parts = [doc.publisher, doc.author, doc.date, f"“{doc.title}”" if doc.title else doc.source_file]
     cite = ", ".join(part.strip() for part in parts if part and part.strip())
-    return DocumentView(doc.id, number, doc.title, doc.publisher, doc.author, doc.date, doc.url,
-                        doc.language, doc.source_file, cite)
+    return DocumentView(
+        doc.id, number, doc.title, doc.publisher, doc.author, doc.date, doc.url, doc.language, doc.source_file, cite
+    )
 
 
-def _passage_view(p: Passage, doc: Document, number: int, doc_view: DocumentView,
-                  tag_names: dict[int, str], paragraphs: dict[int, _Paragraphs]) -> PassageView:
+def _passage_view(
+    p: Passage,
+    doc: Document,
+    number: int,
+    doc_view: DocumentView,
+    tag_names: dict[int, str],
+    paragraphs: dict[int, _Paragraphs],
+) -> PassageView:
     text = doc.text
     if doc.id not in paragraphs:
         paragraphs[doc.id] = _Paragraphs(text)
@@ -261,15 +293,24 @@ def _passage_view(p: Passage, doc: Document, number: int, doc_view: DocumentView
     sent_start = para_start
     for m in _SENTENCE_END.finditer(text, para_start, p.start):
         sent_start = m.end()
-    m = _SENTENCE_END.search(text, p.end, para_end)
-    sent_end = para_end if m is None else m.end()
+    after = _SENTENCE_END.search(text, p.end, para_end)
+    sent_end = para_end if after is None else after.end()
     return PassageView(
-        id=p.id, citation=number, quote=p.quote, note=p.note, translation=p.translation,
-        tags=[tag_names[t] for t in p.tags if t in tag_names], language=doc.language,
+        id=p.id,
+        citation=number,
+        quote=p.quote,
+        note=p.note,
+        translation=p.translation,
+        tags=[tag_names[t] for t in p.tags if t in tag_names],
+        language=doc.language,
         is_cjk=doc.language.startswith("zh") or bool(_CJK_QUOTE.search(p.quote)),
-        document=doc_view, start=p.start, end=p.end,
-        sentence=text[sent_start:sent_end].strip(), paragraph=text[para_start:para_end].strip(),
-        paragraph_before=text[para_start:p.start].lstrip(), paragraph_after=text[p.end:para_end].rstrip(),
+        document=doc_view,
+        start=p.start,
+        end=p.end,
+        sentence=text[sent_start:sent_end].strip(),
+        paragraph=text[para_start:para_end].strip(),
+        paragraph_before=text[para_start : p.start].lstrip(),
+        paragraph_after=text[p.end : para_end].rstrip(),
         paragraph_number=paragraphs[doc.id].number(para_start),
     )
 
@@ -307,8 +348,9 @@ class _Paragraphs:
         return lines_before - blank_before + 1
 
 
-def _outline(sections: list[Section], placed_in: dict[int, list[int]], pviews: dict[int, PassageView],
-             tag_names: dict[int, str]) -> list[SectionView]:
+def _outline(
+    sections: list[Section], placed_in: dict[int, list[int]], pviews: dict[int, PassageView], tag_names: dict[int, str]
+) -> list[SectionView]:
     children: dict[int | None, list[Section]] = {}
     for sec in sections:  # already parents first, siblings in order
         children.setdefault(sec.parent, []).append(sec)
@@ -317,18 +359,26 @@ def _outline(sections: list[Section], placed_in: dict[int, list[int]], pviews: d
         nodes = []
         for i, sec in enumerate(children.get(parent, []), 1):
             number = f"{prefix}{i}"
-            nodes.append(SectionView(
-                id=sec.id, title=sec.title, notes=sec.notes,
-                stance=tag_names.get(sec.stance, "") if sec.stance else "", level=level, number=number,
-                passages=[pviews[pid] for pid in placed_in.get(sec.id, [])],
-                children=build(sec.id, level + 1, number + ".")))
+            nodes.append(
+                SectionView(
+                    id=sec.id,
+                    title=sec.title,
+                    notes=sec.notes,
+                    stance=tag_names.get(sec.stance, "") if sec.stance else "",
+                    level=level,
+                    number=number,
+                    passages=[pviews[pid] for pid in placed_in.get(sec.id, [])],
+                    children=build(sec.id, level + 1, number + "."),
+                )
+            )
         return nodes
 
     return build(None, 1, "")
 
 
-def _stance_counts(tags: list[Tag], sections: list[Section], placed_in: dict[int, list[int]],
-                   tag_counts: dict[int, int]) -> list[StanceCount]:
+def _stance_counts(
+    tags: list[Tag], sections: list[Section], placed_in: dict[int, list[int]], tag_counts: dict[int, int]
+) -> list[StanceCount]:
     result = []
     for tag in (t for t in tags if t.is_stance):
         tagged = tag_counts.get(tag.id, 0)

@@ -32,8 +32,14 @@ from briefer.export.docx_styles import load_base
 from briefer.export.markdown_dialect import BriefingTree, parse_briefing, strip_control
 
 _CJK = re.compile("[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]|[\U00020000-\U0003ffff]")
-_HEADING = {"h1": "Title", "h2": "Heading 1", "h3": "Heading 2", "h4": "Heading 3",
-            "h5": "Heading 3", "h6": "Heading 3"}
+_HEADING = {
+    "h1": "Title",
+    "h2": "Heading 1",
+    "h3": "Heading 2",
+    "h4": "Heading 3",
+    "h5": "Heading 3",
+    "h6": "Heading 3",
+}
 _LINK_SCHEMES = ("http://", "https://", "mailto:", "ftp://")
 _BLOCK_TAGS = frozenset({"p", "ul", "ol", "blockquote", "table", "pre"})
 _SECT_PR = qn("w:sectPr")
@@ -143,8 +149,9 @@ class _Runs:
 class _Builder:
     """Walks a briefing's element tree once, writing Word paragraphs, tables and footnotes."""
 
-    def __init__(self, document: Document, styles: dict[str, str], notes: dict[str, Element],
-                 tree: BriefingTree) -> None:
+    def __init__(
+        self, document: Document, styles: dict[str, str], notes: dict[str, Element], tree: BriefingTree
+    ) -> None:
         self.document = document
         self.styles = styles
         self.notes = notes
@@ -187,7 +194,7 @@ class _Builder:
         elif tag == "blockquote":
             self.blocks(node, where, self.styles["Quote"], level)
         elif tag in ("ul", "ol"):
-            self.list(node, where, level)
+            self.list_items(node, where, level)
         elif tag == "table":
             self.table(node, where)
         elif tag == "pre":
@@ -207,9 +214,16 @@ class _Builder:
         raw = self.raw_html[int(m.group(1))]
         return raw if raw_html.is_block(raw) else None
 
-    def paragraph(self, node: Element, where: _Container, style: str | None, num_id: int | None = None,
-                  fmt: frozenset[str] = frozenset(), keep_newlines: bool = False,
-                  skip: frozenset[str] = frozenset()) -> Any:
+    def paragraph(
+        self,
+        node: Element,
+        where: _Container,
+        style: str | None,
+        num_id: int | None = None,
+        fmt: frozenset[str] = frozenset(),
+        keep_newlines: bool = False,
+        skip: frozenset[str] = frozenset(),
+    ) -> Any:
         """A paragraph of ``node``'s inline content (its text, children and their tails)."""
         runs = _Runs()
         self.inline(node.text, node, runs, fmt, where.part, keep_newlines, skip=skip)
@@ -220,7 +234,7 @@ class _Builder:
         self._text(text, runs, frozenset(), False)
         return where.add(style or None, None, "".join(runs.parts))
 
-    def list(self, node: Element, where: _Container, level: int) -> None:
+    def list_items(self, node: Element, where: _Container, level: int) -> None:
         ordered = node.tag == "ol"
         name = ("List Number" if ordered else "List Bullet") + (" 2" if level else "")
         style = self.styles.get(name) or self.styles["List Number" if ordered else "List Bullet"]
@@ -228,7 +242,8 @@ class _Builder:
         for li in (c for c in node if c.tag == "li"):
             blocks = [c for c in li if c.tag in _BLOCK_TAGS]
             has_inline = bool(li.text and li.text.strip()) or any(
-                c.tag not in _BLOCK_TAGS or (c.tail and c.tail.strip()) for c in li)
+                c.tag not in _BLOCK_TAGS or (c.tail and c.tail.strip()) for c in li
+            )
             if blocks and blocks[0].tag == "p" and not has_inline:
                 # A loose item: its first paragraph is the item's own line.
                 self.paragraph(blocks[0], where, style, num_id)
@@ -237,7 +252,7 @@ class _Builder:
                 self.paragraph(li, where, style, num_id, skip=_BLOCK_TAGS)
             for child in blocks:
                 if child.tag in ("ul", "ol"):
-                    self.list(child, where, level + 1)
+                    self.list_items(child, where, level + 1)
                 else:
                     self.block(child, where, style if child.tag == "p" else None, level + 1)
 
@@ -279,10 +294,10 @@ class _Builder:
 
     def _text_width(self) -> int:
         section = self.document.sections[-1]
-        try:
-            return int(section.page_width - section.left_margin - section.right_margin)
-        except TypeError:  # a reference document without page size
+        width, left, right = section.page_width, section.left_margin, section.right_margin
+        if width is None or left is None or right is None:  # a reference document without page size
             return int(Inches(6))
+        return int(width - left - right)
 
     def _column_widths(self, rows: list[list[Element]], count: int, total: int) -> list[int]:
         """Share the text width by how much each column holds, so quotes get room."""
@@ -301,8 +316,17 @@ class _Builder:
         return html.unescape(text) if "&" in text else text
 
     # ---------------------------------------------------------------- inlines
-    def inline(self, text: str | None, children: Iterable[Element], runs: _Runs, fmt: frozenset[str], part: Any,
-               keep_newlines: bool = False, in_link: bool = False, skip: frozenset[str] = frozenset()) -> None:
+    def inline(
+        self,
+        text: str | None,
+        children: Iterable[Element],
+        runs: _Runs,
+        fmt: frozenset[str],
+        part: Any,
+        keep_newlines: bool = False,
+        in_link: bool = False,
+        skip: frozenset[str] = frozenset(),
+    ) -> None:
         """Append the runs for ``text`` and then each child (and its tail) to ``runs``.
 
         Children whose tag is in ``skip`` (a list item's nested blocks) are
@@ -316,8 +340,9 @@ class _Builder:
             if node.tail:
                 self._text(node.tail, runs, fmt, keep_newlines)
 
-    def inline_element(self, node: Element, runs: _Runs, fmt: frozenset[str], part: Any,
-                       keep_newlines: bool, in_link: bool) -> None:
+    def inline_element(
+        self, node: Element, runs: _Runs, fmt: frozenset[str], part: Any, keep_newlines: bool, in_link: bool
+    ) -> None:
         tag = node.tag
         flag = raw_html.FORMAT_TAGS.get(tag)
         if tag == "br":
@@ -333,8 +358,9 @@ class _Builder:
             outer, runs.parts = runs.parts, []
             self.inline(node.text, node, runs, fmt | {"link"}, part, keep_newlines, True)
             link_runs, runs.parts = runs.parts, outer
-            runs.parts.append(f'<w:hyperlink r:id="{xml.attr(rel_id)}" w:history="1">{"".join(link_runs)}'
-                              "</w:hyperlink>")
+            runs.parts.append(
+                f'<w:hyperlink r:id="{xml.attr(rel_id)}" w:history="1">{"".join(link_runs)}</w:hyperlink>'
+            )
         elif tag == "img":
             self._text(node.get("alt", ""), runs, fmt, keep_newlines)
         elif flag is not None:
@@ -376,7 +402,9 @@ class _Builder:
             return
         # An e-mail address is written as entities whose '&' is a placeholder until
         # the HTML is written; the note's back-link space never reaches Word.
-        text = text.replace(util.AMP_SUBSTITUTE, "&").replace(NBSP_PLACEHOLDER, "")  # the space before a footnote's back-link
+        text = text.replace(util.AMP_SUBSTITUTE, "&").replace(
+            NBSP_PLACEHOLDER, ""
+        )  # the space before a footnote's back-link
         for i, piece in enumerate(_PLACEHOLDER.split(text)):
             if i % 2 == 0:
                 if piece:
@@ -420,7 +448,7 @@ class _Builder:
                     content.append("<w:tab/>")
                 if chunk:
                     content.append(f'<w:t xml:space="preserve">{xml.text(chunk)}</w:t>')
-        runs.parts.append(f'<w:r>{props}{"".join(content)}</w:r>')
+        runs.parts.append(f"<w:r>{props}{''.join(content)}</w:r>")
 
     def _run_properties(self, fmt: frozenset[str], cjk: bool) -> str:
         """``rPr`` in the schema's order (rStyle, rFonts, b, i, strike, vertAlign)."""

@@ -25,12 +25,12 @@ CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.f
 _SPACE_RUN = '<w:r><w:t xml:space="preserve"> </w:t></w:r>'  # between the mark and the note
 
 _EMPTY_PART = (
-    f'<w:footnotes {nsdecls("w", "r")}>'
+    f"<w:footnotes {nsdecls('w', 'r')}>"
     '<w:footnote w:type="separator" w:id="-1"><w:p><w:pPr><w:spacing w:after="0" w:line="240" '
     'w:lineRule="auto"/></w:pPr><w:r><w:separator/></w:r></w:p></w:footnote>'
     '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:pPr><w:spacing w:after="0" '
     'w:line="240" w:lineRule="auto"/></w:pPr><w:r><w:continuationSeparator/></w:r></w:p></w:footnote>'
-    '</w:footnotes>'
+    "</w:footnotes>"
 )
 
 
@@ -61,8 +61,9 @@ class Footnotes:
         for rel in doc_part.rels.values():
             if rel.reltype == RT.FOOTNOTES and not rel.is_external:
                 self._part = rel.target_part
-                self._root = (self._part.element if isinstance(self._part, XmlPart)
-                              else etree.fromstring(self._part.blob))
+                self._root = (
+                    self._part.element if isinstance(self._part, XmlPart) else etree.fromstring(self._part.blob)
+                )
                 # Keep only the separators: the reference document's own notes
                 # belong to its (removed) sample text.
                 for note in self._root.findall(qn("w:footnote")):
@@ -108,5 +109,6 @@ class Footnotes:
             self._root.extend(parse_elements("".join(self._notes)))
             self._notes = []
         if self._part is not None and not isinstance(self._part, XmlPart):
-            self._part._blob = etree.tostring(self._root, xml_declaration=True,  # noqa: SLF001
-                                              encoding="UTF-8", standalone=True)
+            # python-docx has no footnotes part class: it loaded the part as plain bytes.
+            xml = etree.tostring(self._root, xml_declaration=True, encoding="UTF-8", standalone=True)
+            self._part._blob = xml  # noqa: SLF001

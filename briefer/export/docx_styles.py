@@ -26,39 +26,41 @@ EAST_ASIAN_LANG = "zh-CN"
 # Styles the builder refers to, by their built-in (English) names.
 _FALLBACKS: dict[str, str] = {
     "Title": '<w:style {ns} w:type="paragraph" w:styleId="Title"><w:name w:val="Title"/>'
-             '<w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:qFormat/>'
-             '<w:rPr><w:sz w:val="48"/></w:rPr></w:style>',
+    '<w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:qFormat/>'
+    '<w:rPr><w:sz w:val="48"/></w:rPr></w:style>',
     "Heading 1": '<w:style {ns} w:type="paragraph" w:styleId="Heading1"><w:name w:val="heading 1"/>'
-                 '<w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:qFormat/>'
-                 '<w:pPr><w:keepNext/><w:outlineLvl w:val="0"/></w:pPr><w:rPr><w:b/><w:sz w:val="32"/></w:rPr></w:style>',
+    '<w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:qFormat/>'
+    '<w:pPr><w:keepNext/><w:outlineLvl w:val="0"/></w:pPr><w:rPr><w:b/><w:sz w:val="32"/></w:rPr></w:style>',
     "Heading 2": '<w:style {ns} w:type="paragraph" w:styleId="Heading2"><w:name w:val="heading 2"/>'
-                 '<w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:qFormat/>'
-                 '<w:pPr><w:keepNext/><w:outlineLvl w:val="1"/></w:pPr><w:rPr><w:b/><w:sz w:val="28"/></w:rPr></w:style>',
+    '<w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:qFormat/>'
+    '<w:pPr><w:keepNext/><w:outlineLvl w:val="1"/></w:pPr><w:rPr><w:b/><w:sz w:val="28"/></w:rPr></w:style>',
     "Heading 3": '<w:style {ns} w:type="paragraph" w:styleId="Heading3"><w:name w:val="heading 3"/>'
-                 '<w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:qFormat/>'
-                 '<w:pPr><w:keepNext/><w:outlineLvl w:val="2"/></w:pPr><w:rPr><w:b/><w:sz w:val="24"/></w:rPr></w:style>',
+    '<w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:qFormat/>'
+    '<w:pPr><w:keepNext/><w:outlineLvl w:val="2"/></w:pPr><w:rPr><w:b/><w:sz w:val="24"/></w:rPr></w:style>',
     "Quote": '<w:style {ns} w:type="paragraph" w:styleId="Quote"><w:name w:val="Quote"/>'
-             '<w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:ind w:left="567" w:right="567"/></w:pPr>'
-             '<w:rPr><w:i/></w:rPr></w:style>',
+    '<w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:ind w:left="567" w:right="567"/></w:pPr>'
+    "<w:rPr><w:i/></w:rPr></w:style>",
     "List Bullet": '<w:style {ns} w:type="paragraph" w:styleId="ListBullet"><w:name w:val="List Bullet"/>'
-                   '<w:basedOn w:val="Normal"/><w:pPr><w:ind w:left="360" w:hanging="360"/></w:pPr></w:style>',
+    '<w:basedOn w:val="Normal"/><w:pPr><w:ind w:left="360" w:hanging="360"/></w:pPr></w:style>',
     "List Number": '<w:style {ns} w:type="paragraph" w:styleId="ListNumber"><w:name w:val="List Number"/>'
-                   '<w:basedOn w:val="Normal"/><w:pPr><w:ind w:left="360" w:hanging="360"/></w:pPr></w:style>',
+    '<w:basedOn w:val="Normal"/><w:pPr><w:ind w:left="360" w:hanging="360"/></w:pPr></w:style>',
     "footnote text": '<w:style {ns} w:type="paragraph" w:styleId="FootnoteText"><w:name w:val="footnote text"/>'
-                     '<w:basedOn w:val="Normal"/><w:uiPriority w:val="99"/><w:unhideWhenUsed/>'
-                     '<w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>'
-                     '<w:rPr><w:sz w:val="20"/><w:szCs w:val="20"/></w:rPr></w:style>',
+    '<w:basedOn w:val="Normal"/><w:uiPriority w:val="99"/><w:unhideWhenUsed/>'
+    '<w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>'
+    '<w:rPr><w:sz w:val="20"/><w:szCs w:val="20"/></w:rPr></w:style>',
     "footnote reference": '<w:style {ns} w:type="character" w:styleId="FootnoteReference">'
-                          '<w:name w:val="footnote reference"/><w:uiPriority w:val="99"/><w:unhideWhenUsed/>'
-                          '<w:rPr><w:vertAlign w:val="superscript"/></w:rPr></w:style>',
+    '<w:name w:val="footnote reference"/><w:uiPriority w:val="99"/><w:unhideWhenUsed/>'
+    '<w:rPr><w:vertAlign w:val="superscript"/></w:rPr></w:style>',
     "Hyperlink": '<w:style {ns} w:type="character" w:styleId="Hyperlink"><w:name w:val="Hyperlink"/>'
-                 '<w:uiPriority w:val="99"/><w:unhideWhenUsed/>'
-                 '<w:rPr><w:color w:val="0563C1"/><w:u w:val="single"/></w:rPr></w:style>',
+    '<w:uiPriority w:val="99"/><w:unhideWhenUsed/>'
+    '<w:rPr><w:color w:val="0563C1"/><w:u w:val="single"/></w:rPr></w:style>',
     "Table Grid": '<w:style {ns} w:type="table" w:styleId="TableGrid"><w:name w:val="Table Grid"/>'
-                  '<w:basedOn w:val="TableNormal"/><w:tblPr><w:tblBorders>'
-                  + "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="auto"/>'
-                            for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
-                  + '</w:tblBorders></w:tblPr></w:style>',
+    '<w:basedOn w:val="TableNormal"/><w:tblPr><w:tblBorders>'
+    + "".join(
+        f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="auto"/>'
+        for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+    )
+    + "</w:tblBorders></w:tblPr></w:style>",
 }
 _HEADING_STYLES = {"Title", "Heading1", "Heading2", "Heading3", "Heading4"}
 
@@ -142,14 +144,20 @@ def set_east_asian_fonts(document: Document, *, replace_latin: bool) -> None:
         if style_rpr is None:
             style_rpr = parse_xml(f"<w:rPr {nsdecls('w')}/>")
             style.append(style_rpr)
-        _set_fonts(style_rpr, CJK_SANS if heading else CJK_SERIF,
-                   (LATIN_HEADING if heading else LATIN_BODY) if replace_latin else None)
+        _set_fonts(
+            style_rpr,
+            CJK_SANS if heading else CJK_SERIF,
+            (LATIN_HEADING if heading else LATIN_BODY) if replace_latin else None,
+        )
     # Table styles hide more theme fonts in their conditional parts (first row, ...).
     for fonts in root.iter(qn("w:rFonts")):
         if fonts.get(qn("w:eastAsiaTheme")) is not None:
             theme = fonts.get(qn("w:eastAsiaTheme"))
-            _set_fonts(fonts.getparent(), CJK_SANS if theme.startswith("major") else CJK_SERIF,
-                       (LATIN_HEADING if theme.startswith("major") else LATIN_BODY) if replace_latin else None)
+            _set_fonts(
+                fonts.getparent(),
+                CJK_SANS if theme.startswith("major") else CJK_SERIF,
+                (LATIN_HEADING if theme.startswith("major") else LATIN_BODY) if replace_latin else None,
+            )
 
 
 def _set_fonts(rpr: object, east_asian: str, latin: str | None) -> None:
@@ -175,17 +183,26 @@ def _declare_cjk_fonts(document: Document) -> None:
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
     from lxml import etree
 
-    part = next((rel.target_part for rel in document.part.rels.values()
-                 if rel.reltype == RT.FONT_TABLE and not rel.is_external), None)
+    part = next(
+        (
+            rel.target_part
+            for rel in document.part.rels.values()
+            if rel.reltype == RT.FONT_TABLE and not rel.is_external
+        ),
+        None,
+    )
     if part is None or not hasattr(part, "_blob"):
         return
     root = etree.fromstring(part.blob)
     present = {font.get(qn("w:name")) for font in root.findall(qn("w:font"))}
     for name, alt, family in ((CJK_SERIF, "SimSun", "roman"), (CJK_SANS, "Microsoft YaHei", "swiss")):
         if name not in present:
-            root.append(parse_xml(
-                f'<w:font {nsdecls("w")} w:name="{name}"><w:altName w:val="{alt}"/><w:charset w:val="86"/>'
-                f'<w:family w:val="{family}"/><w:pitch w:val="variable"/></w:font>'))
+            root.append(
+                parse_xml(
+                    f'<w:font {nsdecls("w")} w:name="{name}"><w:altName w:val="{alt}"/><w:charset w:val="86"/>'
+                    f'<w:family w:val="{family}"/><w:pitch w:val="variable"/></w:font>'
+                )
+            )
     part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)  # noqa: SLF001
 
 

@@ -83,9 +83,11 @@ def table(style: str | None, widths: list[int], rows: list[list[str]]) -> str:
     twips = [width // 635 for width in widths]
     style_xml = f'<w:tblStyle w:val="{attr(style)}"/>' if style else ""
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in twips)
-    parts = [f'<w:tbl><w:tblPr>{style_xml}<w:tblW w:type="auto" w:w="0"/><w:tblLayout w:type="fixed"/>'
-             '<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" '
-             f'w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>']
+    parts = [
+        f'<w:tbl><w:tblPr>{style_xml}<w:tblW w:type="auto" w:w="0"/><w:tblLayout w:type="fixed"/>'
+        '<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" '
+        f'w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>'
+    ]
     for cells in rows:
         parts.append("<w:tr>")
         for column, w in enumerate(twips):

@@ -37,8 +37,9 @@ def format_for(path: str | Path) -> str:
     return FORMATS[suffix]
 
 
-def render_project(store: Store, template: TemplateInfo, *,
-                   seconds: float = RENDER_SECONDS) -> tuple[str, ExportContext]:
+def render_project(
+    store: Store, template: TemplateInfo, *, seconds: float = RENDER_SECONDS
+) -> tuple[str, ExportContext]:
     """The briefing as Markdown, plus the context it was made from (for warnings)."""
     context = build_context(store)
     text = render_template(template.path, TEMPLATE_FILE, context.as_template_vars(), seconds=seconds)
@@ -65,10 +66,15 @@ def _cycle_collection_paused() -> Iterator[None]:
             gc.enable()
 
 
-def export_project(store: Store, output: str | Path, *, template_name: str = DEFAULT_TEMPLATE,
-                   project_path: str | Path | None = None,
-                   roots: list[tuple[str, Path]] | None = None,
-                   seconds: float = RENDER_SECONDS) -> ExportResult:
+def export_project(
+    store: Store,
+    output: str | Path,
+    *,
+    template_name: str = DEFAULT_TEMPLATE,
+    project_path: str | Path | None = None,
+    roots: list[tuple[str, Path]] | None = None,
+    seconds: float = RENDER_SECONDS,
+) -> ExportResult:
     """Export the project behind ``store`` to ``output`` (.md or .docx)."""
     out = Path(output)
     fmt = format_for(out)
@@ -86,6 +92,10 @@ def _export_bytes(store: Store, template: TemplateInfo, fmt: str, seconds: float
         return text.encode("utf-8"), list(context.warnings)
     from briefer.export.docx_build import build_docx  # python-docx is only needed here
 
-    data = build_docx(text, reference=template.reference_docx,
-                      title=context.meta.get("title", ""), author=context.meta.get("author", ""))
+    data = build_docx(
+        text,
+        reference=template.reference_docx,
+        title=context.meta.get("title", ""),
+        author=context.meta.get("author", ""),
+    )
     return data, list(context.warnings)

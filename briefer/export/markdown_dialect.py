@@ -70,8 +70,7 @@ class BriefingTree:
 
 def briefing_markdown(*, keep_tree: bool = False) -> markdown.Markdown:
     """A fresh Python-Markdown instance for the briefing dialect (one per conversion: not thread-safe)."""
-    return markdown.Markdown(extensions=[*EXTENSIONS, BriefingExtension(keep_tree=keep_tree)],
-                             output_format="html")
+    return markdown.Markdown(extensions=[*EXTENSIONS, BriefingExtension(keep_tree=keep_tree)], output_format="html")
 
 
 def markdown_to_html(text: str) -> str:
@@ -144,9 +143,11 @@ class PlainTextMarker(Treeprocessor):
 
     def read_citations(self, footnotes: FootnoteExtension) -> None:
         """Take footnote references and line breaks out of cited quotes (the Word builder's path)."""
-        patterns = self.md.inlinePatterns
-        self._simple = [patterns[name] for name in ("footnote", "linebreak")
-                        if name in patterns and isinstance(patterns[name], InlineProcessor)]
+        self._simple = []
+        for name in ("footnote", "linebreak"):
+            pattern = self.md.inlinePatterns[name] if name in self.md.inlinePatterns else None
+            if isinstance(pattern, InlineProcessor):
+                self._simple.append(pattern)
         self._footnotes = footnotes
 
     def run(self, root: Element) -> None:
@@ -164,22 +165,25 @@ class PlainTextMarker(Treeprocessor):
                 self._read_simple(element, text)
 
     def _read_simple(self, element: Element, text: str) -> None:
-        matches = sorted(((m, pattern) for pattern in self._simple
-                          for m in pattern.getCompiledRegExp().finditer(text)), key=lambda mp: mp[0].start())
+        matches = sorted(
+            ((m, pattern) for pattern in self._simple for m in pattern.getCompiledRegExp().finditer(text)),
+            key=lambda mp: mp[0].start(),
+        )
         if not matches:
             return
         rest, pos = [], 0
         for m, _pattern in matches:
             if m.start() < pos:
                 return  # overlapping matches: the inline pass decides
-            rest.append(text[pos:m.start()])
+            rest.append(text[pos : m.start()])
             pos = m.end()
         rest.append(text[pos:])
         if _INLINE_TRIGGERS.search("".join(rest)):
             return  # something else to act on: the inline pass reads it all
         assert self._footnotes is not None
-        if any(isinstance(p, FootnoteInlineProcessor) and m.group(1) not in self._footnotes.footnotes
-               for m, p in matches):
+        if any(
+            isinstance(p, FootnoteInlineProcessor) and m.group(1) not in self._footnotes.footnotes for m, p in matches
+        ):
             return  # an undefined note stays text, for the other patterns to read
         atomic = util.AtomicString
         element.text = atomic(rest[0])
@@ -204,7 +208,10 @@ class NumberedFootnoteReferences(FootnoteInlineProcessor):
         self._document: object | None = None  # the extension's notes, replaced on each reset
         self._numbers: dict[str, int] = {}
 
-    def handleMatch(self, m: re.Match[str], data: str) -> tuple[Element | None, int | None, int | None]:  # noqa: N802
+    # Python-Markdown's InlineProcessor changes Pattern.handleMatch's signature; its stubs say so the same way.
+    def handleMatch(  # type: ignore[override]  # noqa: N802
+        self, m: re.Match[str], data: str
+    ) -> tuple[Element | None, int | None, int | None]:
         footnotes = self.footnotes
         note_id = m.group(1)
         if note_id not in footnotes.footnotes:
@@ -212,10 +219,9 @@ class NumberedFootnoteReferences(FootnoteInlineProcessor):
         by_definition = footnotes.getConfig("USE_DEFINITION_ORDER")
         if footnotes.footnotes is not self._document:  # a new document: every definition is read by now
             self._document = footnotes.footnotes
-            self._numbers = ({key: n for n, key in enumerate(footnotes.footnotes, 1)} if by_definition else {})
-        if by_definition:
-            number = self._numbers[note_id]
-        elif (number := self._numbers.get(note_id)) is None:
+            self._numbers = {key: n for n, key in enumerate(footnotes.footnotes, 1)} if by_definition else {}
+        number = self._numbers.get(note_id)
+        if number is None:  # first referred to (only when numbered by reference)
             footnotes.footnote_order.append(note_id)
             number = self._numbers[note_id] = len(footnotes.footnote_order)
         sup = Element("sup")
@@ -240,8 +246,9 @@ class FootnoteOrder(FootnoteReorderingProcessor):
         position = {note_id: index for index, note_id in enumerate(footnotes.footnote_order)}
         unreferenced = len(footnotes.footnotes)
         separator = footnotes.get_separator()
-        items = sorted(old_list.findall("li"),
-                       key=lambda li: position.get(li.get("id", "").split(separator, 1)[-1], unreferenced))
+        items = sorted(
+            old_list.findall("li"), key=lambda li: position.get(li.get("id", "").split(separator, 1)[-1], unreferenced)
+        )
         new_list = SubElement(parent, "ol")
         title = footnotes.getConfig("BACKLINK_TITLE")
         for index, item in enumerate(items, start=1):

@@ -18,8 +18,17 @@ from xml.etree.ElementTree import Element, SubElement
 from markdown import util
 
 # Inline tags that carry a format the builder writes; others only hold text.
-FORMAT_TAGS = {"strong": "b", "b": "b", "em": "i", "i": "i", "del": "strike", "s": "strike",
-               "strike": "strike", "code": "code", "sup": "sup"}
+FORMAT_TAGS = {
+    "strong": "b",
+    "b": "b",
+    "em": "i",
+    "i": "i",
+    "del": "strike",
+    "s": "strike",
+    "strike": "strike",
+    "code": "code",
+    "sup": "sup",
+}
 VOID = frozenset({"br", "hr", "img", "input", "meta", "link", "col", "area", "base", "wbr", "source"})
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)")
 _BLOCK_START = re.compile(r"<\/?([^ >/]+)")

@@ -32,7 +32,7 @@ _MISSING = object()
 _MAX_REPEAT = 1_000_000  # longest string or list a template may build with *
 
 
-class _Timeout(Exception):
+class _Timeout(Exception):  # noqa: N818 (internal signal, never shown)
     pass
 
 
@@ -71,12 +71,11 @@ class BrieferSandbox(SandboxedEnvironment):
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if operator == "**" and isinstance(right, int) and abs(right) > 100:
-            raise jinja2.sandbox.SecurityError("exponent too large")
+            raise jinja2.exceptions.SecurityError("exponent too large")
         if operator == "*":
             for seq, count in ((left, right), (right, left)):
-                if isinstance(seq, (str, list, tuple)) and isinstance(count, int) \
-                        and len(seq) * count > _MAX_REPEAT:
-                    raise jinja2.sandbox.SecurityError("the result of * would be too large")
+                if isinstance(seq, (str, list, tuple)) and isinstance(count, int) and len(seq) * count > _MAX_REPEAT:
+                    raise jinja2.exceptions.SecurityError("the result of * would be too large")
         return super().call_binop(context, operator, left, right)
 
 
@@ -104,12 +103,15 @@ class _DeadlineChecks(ast.NodeTransformer):
     def _checked(stmts: list[ast.stmt], *, first: bool) -> list[ast.stmt]:
         out: list[ast.stmt] = []
         for i, stmt in enumerate(stmts):
-            simple = not isinstance(stmt, (ast.For, ast.While, ast.If, ast.With, ast.Try, ast.FunctionDef,
-                                           ast.AsyncFunctionDef, ast.ClassDef))
+            simple = not isinstance(
+                stmt,
+                (ast.For, ast.While, ast.If, ast.With, ast.Try, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef),
+            )
             calls = simple and any(isinstance(n, ast.Call) for n in ast.walk(stmt))
             if (first and i == 0) or calls:
-                call = ast.Call(ast.Attribute(ast.Name("environment", ast.Load()), "check_deadline", ast.Load()),
-                                [], [])
+                call = ast.Call(
+                    ast.Attribute(ast.Name("environment", ast.Load()), "check_deadline", ast.Load()), [], []
+                )
                 out.append(ast.copy_location(ast.Expr(call), stmt))
             out.append(stmt)
         return out
@@ -146,7 +148,7 @@ def _strong(value: Any, before: Any = "", after: Any = "") -> Trusted:
     """Escaped text in bold, between optional (escaped) neighbours; see strong_between."""
     text = str(value)
     core = text.strip()
-    lead, trail = text[:len(text) - len(text.lstrip())], text[len(text.rstrip()):]
+    lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()) :]
     return Trusted(strong_between(f"{before}{lead}", core, f"{trail}{after}"))
 
 
@@ -215,18 +217,19 @@ def make_environment(template_dir: Path) -> BrieferSandbox:
 
 def _slice(value: Any, slices: int, fill_with: Any = None) -> Any:
     if isinstance(slices, int) and slices > _MAX_REPEAT:
-        raise jinja2.sandbox.SecurityError("too many slices")
+        raise jinja2.exceptions.SecurityError("too many slices")
     return sync_do_slice(value, slices, fill_with)
 
 
 def _lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> str:  # noqa: A002 (Jinja's names)
     if isinstance(n, int) and isinstance(max, int) and n * max > _MAX_REPEAT:
-        raise jinja2.sandbox.SecurityError("the placeholder text would be too long")
+        raise jinja2.exceptions.SecurityError("the placeholder text would be too long")
     return generate_lorem_ipsum(n, html, min, max)
 
 
-def render_template(template_dir: Path, name: str, variables: Mapping[str, Any],
-                    *, seconds: float = RENDER_SECONDS) -> str:
+def render_template(
+    template_dir: Path, name: str, variables: Mapping[str, Any], *, seconds: float = RENDER_SECONDS
+) -> str:
     """Render ``template_dir/name``; any failure raises TemplateError naming file and line.
 
     ``variables`` may compute its values lazily: it is read only for the
@@ -243,16 +246,24 @@ def render_template(template_dir: Path, name: str, variables: Mapping[str, Any],
     try:
         return _render(env, template, variables, seconds)
     except _Timeout:
-        raise TemplateError(f"{path}: rendering took longer than {seconds:g} seconds; "
-                            "the template may loop without end") from None
+        raise TemplateError(
+            f"{path}: rendering took longer than {seconds:g} seconds; the template may loop without end"
+        ) from None
     except jinja2.TemplateSyntaxError as exc:  # an included file
         raise TemplateError(f"{exc.filename or path}, line {exc.lineno}: syntax error: {exc.message}") from None
-    except jinja2.sandbox.SecurityError as exc:
+    except jinja2.exceptions.SecurityError as exc:
         raise TemplateError(f"{_where(exc, path)}: not allowed in a template: {exc}") from None
     except jinja2.UndefinedError as exc:
         raise TemplateError(f"{_where(exc, path)}: unknown name or field: {exc}") from None
-    except (jinja2.TemplateError, ArithmeticError, TypeError, ValueError, LookupError,
-            AttributeError, RecursionError) as exc:
+    except (
+        jinja2.TemplateError,
+        ArithmeticError,
+        TypeError,
+        ValueError,
+        LookupError,
+        AttributeError,
+        RecursionError,
+    ) as exc:
         raise TemplateError(f"{_where(exc, path)}: {type(exc).__name__}: {exc}") from None
 
 
@@ -276,7 +287,7 @@ def _render(env: BrieferSandbox, template: jinja2.Template, variables: Mapping[s
     context = template.new_context(ChainMap({}, variables, template.globals), shared=True)  # type: ignore[arg-type]
     env.deadline = time.monotonic() + seconds
     try:
-        return env.concat(template.root_render_func(context))  # type: ignore[arg-type]
+        return env.concat(template.root_render_func(context))
     except Exception:
         env.handle_exception()
     finally:

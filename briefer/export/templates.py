@@ -55,8 +55,9 @@ def template_roots(project_path: str | Path | None = None) -> list[tuple[str, Pa
     return roots
 
 
-def discover_templates(project_path: str | Path | None = None,
-                       roots: list[tuple[str, Path]] | None = None) -> dict[str, TemplateInfo]:
+def discover_templates(
+    project_path: str | Path | None = None, roots: list[tuple[str, Path]] | None = None
+) -> dict[str, TemplateInfo]:
     """Every usable template by name; a later root overrides an earlier one."""
     found: dict[str, TemplateInfo] = {}
     for origin, root in roots if roots is not None else template_roots(project_path):
@@ -68,8 +69,9 @@ def discover_templates(project_path: str | Path | None = None,
     return dict(sorted(found.items()))
 
 
-def find_template(name: str, project_path: str | Path | None = None,
-                  roots: list[tuple[str, Path]] | None = None) -> TemplateInfo:
+def find_template(
+    name: str, project_path: str | Path | None = None, roots: list[tuple[str, Path]] | None = None
+) -> TemplateInfo:
     templates = discover_templates(project_path, roots)
     if name not in templates:
         known = ", ".join(templates) or "none"
