@@ -156,6 +156,7 @@ class _Builder:
         self.styles = styles
         self.notes = notes
         self.raw_html = tree.raw_html
+        self.unescape = tree.unescape
         self.footnotes = Footnotes(document, styles["footnote text"], styles["footnote reference"])
         self.body = _Body(document)
         self._links: dict[tuple[int, str], str] = {}  # (part, URL) -> relationship id
@@ -353,7 +354,7 @@ class _Builder:
             self._footnote(key, runs)
         elif tag == "a" and "footnote-backref" in node.get("class", ""):
             return  # Word footnotes need no way back
-        elif tag == "a" and (href := _attribute(node.get("href", ""))).startswith(_LINK_SCHEMES) and not in_link:
+        elif tag == "a" and (href := self.attribute(node, "href")).startswith(_LINK_SCHEMES) and not in_link:
             rel_id = self._relate(part, href)
             outer, runs.parts = runs.parts, []
             self.inline(node.text, node, runs, fmt | {"link"}, part, keep_newlines, True)
@@ -362,12 +363,19 @@ class _Builder:
                 f'<w:hyperlink r:id="{xml.attr(rel_id)}" w:history="1">{"".join(link_runs)}</w:hyperlink>'
             )
         elif tag == "img":
-            self._text(node.get("alt", ""), runs, fmt, keep_newlines)
+            self._write(self.attribute(node, "alt"), runs, fmt, keep_newlines)
         elif flag is not None:
             self.inline(node.text, node, runs, fmt | {flag}, part, keep_newlines, in_link)
         else:
             self.inline(node.text, node, runs, fmt, part, keep_newlines, in_link)
         runs.after_break = False
+
+    def attribute(self, node: Element, name: str) -> str:
+        """An attribute's value as the HTML would give it (escapes restored, an obfuscated e-mail decoded)."""
+        value = node.get(name, "")
+        if "\x02" in value:
+            value = self.unescape(value.replace(util.AMP_SUBSTITUTE, "&"))
+        return html.unescape(value) if "&" in value else value
 
     def _relate(self, part: Any, url: str) -> str:
         """``part.relate_to(url)``, which searches every relationship of the part each time."""
@@ -402,9 +410,8 @@ class _Builder:
             return
         # An e-mail address is written as entities whose '&' is a placeholder until
         # the HTML is written; the note's back-link space never reaches Word.
-        text = text.replace(util.AMP_SUBSTITUTE, "&").replace(
-            NBSP_PLACEHOLDER, ""
-        )  # the space before a footnote's back-link
+        # (Unescaping a code element's text too is harmless: code keeps no escapes.)
+        text = self.unescape(text.replace(util.AMP_SUBSTITUTE, "&").replace(NBSP_PLACEHOLDER, ""))
         for i, piece in enumerate(_PLACEHOLDER.split(text)):
             if i % 2 == 0:
                 if piece:
@@ -466,13 +473,6 @@ class _Builder:
         if "sup" in fmt:
             props.append('<w:vertAlign w:val="superscript"/>')
         return f"<w:rPr>{''.join(props)}</w:rPr>" if props else ""
-
-
-def _attribute(value: str) -> str:
-    """An attribute's value as the HTML would give it (an obfuscated e-mail address decoded)."""
-    if "\x02" in value:
-        value = value.replace(util.AMP_SUBSTITUTE, "&")
-    return html.unescape(value) if "&" in value else value
 
 
 def _note_key(sup: Element) -> str | None:

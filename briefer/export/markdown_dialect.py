@@ -20,6 +20,7 @@ Python-Markdown's public extension API:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from xml.etree.ElementTree import Element, SubElement
@@ -33,7 +34,7 @@ from markdown.extensions.footnotes import (
     FootnoteReorderingProcessor,
 )
 from markdown.inlinepatterns import InlineProcessor
-from markdown.treeprocessors import Treeprocessor
+from markdown.treeprocessors import Treeprocessor, UnescapeTreeprocessor
 
 # python-docx (lxml) refuses XML-illegal characters: C0 controls except tab
 # and newline, lone surrogates, U+FFFE/U+FFFF. They go before Markdown sees the
@@ -66,6 +67,9 @@ class BriefingTree:
 
     root: Element
     raw_html: list[str]
+    # Python-Markdown's own UnescapeTreeprocessor.unescape: backslash-escaped
+    # characters are still placeholders in the tree's text and attributes.
+    unescape: Callable[[str], str] = staticmethod(lambda text: text)
 
 
 def briefing_markdown(*, keep_tree: bool = False) -> markdown.Markdown:
@@ -85,7 +89,10 @@ def parse_briefing(text: str) -> BriefingTree:
     keeper = md.treeprocessors[_KEEP_TREE]
     assert isinstance(keeper, _KeepTree)
     root = keeper.tree if keeper.tree is not None else Element("div")
-    return BriefingTree(root, [str(raw) for raw in md.htmlStash.rawHtmlBlocks])
+    raw_html = [str(raw) for raw in md.htmlStash.rawHtmlBlocks]
+    if keeper.unescaper is None:
+        return BriefingTree(root, raw_html)
+    return BriefingTree(root, raw_html, keeper.unescaper.unescape)
 
 
 class BriefingExtension(Extension):
@@ -108,10 +115,19 @@ class BriefingExtension(Extension):
             marker.read_citations(footnotes)
         md.treeprocessors.register(marker, "briefing-plain-text", 21)
         if self.keep_tree:
+            keeper = _KeepTree(md)
             # Only whitespace between blocks, which Word has no use for.
             md.treeprocessors.deregister("prettify", strict=False)
-            # After the last of Python-Markdown's own (unescape, at 0).
-            md.treeprocessors.register(_KeepTree(md), _KEEP_TREE, -100)
+            # Restoring escaped characters walks every text of the tree; the Word
+            # builder calls the same processor's unescape on the few texts that
+            # hold an escape (an STX), as it writes them.
+            if "unescape" in md.treeprocessors:
+                unescaper = md.treeprocessors["unescape"]
+                if isinstance(unescaper, UnescapeTreeprocessor):
+                    keeper.unescaper = unescaper
+                    md.treeprocessors.deregister("unescape")
+            # After the last of Python-Markdown's own.
+            md.treeprocessors.register(keeper, _KEEP_TREE, -100)
 
 
 _KEEP_TREE = "briefing-keep-tree"
@@ -263,6 +279,7 @@ class _KeepTree(Treeprocessor):
     """Keeps the finished tree for the Word builder and gives the serializer an empty one to write."""
 
     tree: Element | None = None
+    unescaper: UnescapeTreeprocessor | None = None
 
     def run(self, root: Element) -> Element:
         self.tree = root
