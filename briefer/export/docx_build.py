@@ -310,11 +310,18 @@ class _Builder:
         return [int(total * w / sum(weights)) for w in weights]
 
     def plain_text(self, node: Element) -> str:
-        """The text of ``node`` as a reader sees it: raw tags dropped, entities decoded."""
+        """The text of ``node`` as a reader sees it: raw tags dropped, escapes and entities decoded."""
         text = "".join(node.itertext())
-        if "\x02" in text:
-            text = _PLACEHOLDER.sub(lambda m: raw_html.entity_text(self.raw_html[int(m.group(1))]), text)
-        return html.unescape(text) if "&" in text else text
+        if "\x02" not in text:
+            return html.unescape(text) if "&" in text else text
+        text = self.unescape(text.replace(util.AMP_SUBSTITUTE, "&").replace(NBSP_PLACEHOLDER, ""))
+        pieces = _PLACEHOLDER.split(text)
+        for i, piece in enumerate(pieces):
+            if i % 2:
+                pieces[i] = raw_html.entity_text(self.raw_html[int(piece)])
+            elif "&" in piece:
+                pieces[i] = html.unescape(piece)
+        return "".join(pieces)
 
     # ---------------------------------------------------------------- inlines
     def inline(
@@ -412,16 +419,19 @@ class _Builder:
         # the HTML is written; the note's back-link space never reaches Word.
         # (Unescaping a code element's text too is harmless: code keeps no escapes.)
         text = self.unescape(text.replace(util.AMP_SUBSTITUTE, "&").replace(NBSP_PLACEHOLDER, ""))
+        pending: list[str] = []  # text and entities up to the next raw tag: one run, as the HTML reads
         for i, piece in enumerate(_PLACEHOLDER.split(text)):
             if i % 2 == 0:
-                if piece:
-                    self._write(html.unescape(piece) if "&" in piece else piece, runs, fmt, keep_newlines)
+                pending.append(html.unescape(piece) if "&" in piece else piece)
                 continue
             raw = self.raw_html[int(piece)]
             tag = raw_html.tag_of(raw)
             if tag is None:
-                self._write(raw_html.entity_text(raw), runs, fmt, keep_newlines)
-            elif tag[1] == "br":
+                pending.append(raw_html.entity_text(raw))
+                continue
+            self._write("".join(pending), runs, fmt, keep_newlines)
+            pending = []
+            if tag[1] == "br":
                 runs.parts.append(xml.BREAK_RUN)
                 runs.after_break = True
             elif (flag := raw_html.FORMAT_TAGS.get(tag[1])) is not None:
@@ -429,6 +439,7 @@ class _Builder:
                     runs.raw_formats.append(flag)
                 elif flag in runs.raw_formats:
                     del runs.raw_formats[len(runs.raw_formats) - 1 - runs.raw_formats[::-1].index(flag)]
+        self._write("".join(pending), runs, fmt, keep_newlines)
 
     def _write(self, text: str, runs: _Runs, fmt: frozenset[str], keep_newlines: bool) -> None:
         if runs.after_break:

@@ -80,7 +80,7 @@ def table(style: str | None, widths: list[int], rows: list[list[str]]) -> str:
     Each row lists its cells' paragraphs (WordprocessingML); a row with fewer
     cells than the table has columns is filled with empty cells.
     """
-    twips = [width // 635 for width in widths]
+    twips = [round(width / 635) for width in widths]  # EMU to twips, rounded as python-docx does
     style_xml = f'<w:tblStyle w:val="{attr(style)}"/>' if style else ""
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in twips)
     parts = [

@@ -180,3 +180,42 @@ def test_a_footnote_that_refers_to_itself_is_written_once(tmp_path: Path) -> Non
     texts = "".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", notes))
     assert "See also 1." in texts  # the self-reference stays its number
     assert "Compare" in texts and "Which cites 2 back." in texts
+
+
+def _document(text: str) -> docx.document.Document:
+    import io
+
+    return docx.Document(io.BytesIO(build_docx(text)))
+
+
+def test_formatting_reaches_word_runs() -> None:
+    """Emphasis, raw <strong>, header cells: bold and italic where the Markdown asks, nowhere else."""
+    document = _document(
+        "Plain *em* **strong** <strong>raw bold</strong> after\n\n| Head | Other |\n|---|---|\n| cell | x |\n"
+    )
+    runs = [(r.text, bool(r.bold), bool(r.italic)) for r in document.paragraphs[0].runs]
+    assert runs == [
+        ("Plain ", False, False),
+        ("em", False, True),
+        (" ", False, False),
+        ("strong", True, False),
+        (" ", False, False),
+        ("raw bold", True, False),
+        (" after", False, False),
+    ]
+    table = document.tables[0]
+    assert [all(r.bold for r in c.paragraphs[0].runs) for c in table.rows[0].cells] == [True, True]
+    assert [any(r.bold for r in c.paragraphs[0].runs) for c in table.rows[1].cells] == [False, False]
+
+
+def test_text_around_an_entity_is_one_run() -> None:
+    """'a=1&amp;b=2' reads as one piece of text, so it is one run that Word edits as one."""
+    (paragraph,) = _document("See a=1&amp;b=2 &#169; here.").paragraphs
+    assert [r.text for r in paragraph.runs] == ["See a=1&b=2 © here."]
+
+
+def test_escaped_characters_are_restored_in_text_and_links() -> None:
+    document = _document("\\*not emphasis\\* and [a \\[b\\]](https://example.org/x\\_y)")
+    assert document.paragraphs[0].text == "*not emphasis* and a [b]"
+    rels = [r.target_ref for r in document.part.rels.values() if r.reltype.endswith("/hyperlink")]
+    assert rels == ["https://example.org/x_y"]
