@@ -157,6 +157,7 @@ class _Builder:
         self.notes = notes
         self.raw_html = tree.raw_html
         self.unescape = tree.unescape
+        self.is_block_html = tree.is_block_html
         self.footnotes = Footnotes(document, styles["footnote text"], styles["footnote reference"])
         self.body = _Body(document)
         self._links: dict[tuple[int, str], str] = {}  # (part, URL) -> relationship id
@@ -206,14 +207,14 @@ class _Builder:
             self.blocks(node, where, style, level)
 
     def _raw_block(self, p: Element) -> str | None:
-        """The raw HTML block a paragraph stands for, as Python-Markdown would put it in its place."""
+        """The raw HTML block a paragraph stands for, as Python-Markdown's raw-HTML postprocessor decides."""
         if len(p) or not p.text or "\x02" not in p.text:
             return None
-        m = _PLACEHOLDER.fullmatch(p.text.strip())
+        m = _PLACEHOLDER.fullmatch(p.text)
         if m is None:
             return None
         raw = self.raw_html[int(m.group(1))]
-        return raw if raw_html.is_block(raw) else None
+        return raw if self.is_block_html(raw) else None
 
     def paragraph(
         self,

@@ -34,6 +34,7 @@ from markdown.extensions.footnotes import (
     FootnoteReorderingProcessor,
 )
 from markdown.inlinepatterns import InlineProcessor
+from markdown.postprocessors import RawHtmlPostprocessor
 from markdown.treeprocessors import Treeprocessor, UnescapeTreeprocessor
 
 # python-docx (lxml) refuses XML-illegal characters: C0 controls except tab
@@ -70,6 +71,9 @@ class BriefingTree:
     # Python-Markdown's own UnescapeTreeprocessor.unescape: backslash-escaped
     # characters are still placeholders in the tree's text and attributes.
     unescape: Callable[[str], str] = staticmethod(lambda text: text)
+    # Python-Markdown's own RawHtmlPostprocessor.isblocklevel: whether a stashed
+    # piece of raw HTML replaces the paragraph that holds its placeholder.
+    is_block_html: Callable[[str], bool] = staticmethod(lambda raw: False)
 
 
 def briefing_markdown(*, keep_tree: bool = False) -> markdown.Markdown:
@@ -89,10 +93,13 @@ def parse_briefing(text: str) -> BriefingTree:
     keeper = md.treeprocessors[_KEEP_TREE]
     assert isinstance(keeper, _KeepTree)
     root = keeper.tree if keeper.tree is not None else Element("div")
-    raw_html = [str(raw) for raw in md.htmlStash.rawHtmlBlocks]
-    if keeper.unescaper is None:
-        return BriefingTree(root, raw_html)
-    return BriefingTree(root, raw_html, keeper.unescaper.unescape)
+    tree = BriefingTree(root, [str(raw) for raw in md.htmlStash.rawHtmlBlocks])
+    if keeper.unescaper is not None:
+        tree.unescape = keeper.unescaper.unescape
+    raw_html = md.postprocessors["raw_html"] if "raw_html" in md.postprocessors else None
+    if isinstance(raw_html, RawHtmlPostprocessor):
+        tree.is_block_html = raw_html.isblocklevel
+    return tree
 
 
 class BriefingExtension(Extension):

@@ -15,8 +15,6 @@ import re
 from html.parser import HTMLParser
 from xml.etree.ElementTree import Element, SubElement
 
-from markdown import util
-
 # Inline tags that carry a format the builder writes; others only hold text.
 FORMAT_TAGS = {
     "strong": "b",
@@ -31,8 +29,6 @@ FORMAT_TAGS = {
 }
 VOID = frozenset({"br", "hr", "img", "input", "meta", "link", "col", "area", "base", "wbr", "source"})
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)")
-_BLOCK_START = re.compile(r"<\/?([^ >/]+)")
-_BLOCK_LEVEL = frozenset(util.BLOCK_LEVEL_ELEMENTS)
 
 
 def tag_of(raw: str) -> tuple[bool, str] | None:
@@ -46,15 +42,6 @@ def entity_text(raw: str) -> str:
     if raw.startswith("<"):
         return ""
     return html.unescape(raw)
-
-
-def is_block(raw: str) -> bool:
-    """Whether Python-Markdown puts this raw HTML in place of its paragraph (as its raw-HTML postprocessor does)."""
-    m = _BLOCK_START.match(raw.strip())
-    if m is None:
-        return False
-    name = m.group(1)
-    return name[0] in "!?@%" or name.lower() in _BLOCK_LEVEL
 
 
 def parse_block(raw: str) -> Element:
