@@ -14,6 +14,7 @@ from typing import Any, NoReturn
 
 from briefer import __version__
 from briefer.core.errors import BrieferError
+from briefer.core.model import page_labels
 from briefer.core.project import create_project, ensure_default_project, open_project
 from briefer.core.service import ProjectService
 
@@ -176,8 +177,10 @@ def project_as_json(service: ProjectService, *, with_text: bool = False) -> dict
     tags = store.list_tags()
     tag_names = {t.id: t.name for t in tags}
     documents = []
+    paged = store.document_pages()
     for info in store.list_documents():
         entry = {k: v for k, v in asdict(info).items()}
+        entry["pages"] = [{"start": page.start, "label": page.label} for page in paged.get(info.id, ())]
         if with_text:
             entry["text"] = store.get_document(info.id).text
         documents.append(entry)
@@ -191,6 +194,7 @@ def project_as_json(service: ProjectService, *, with_text: bool = False) -> dict
             "tags": [tag_names[t] for t in p.tags],
             "note": p.note,
             "translation": p.translation,
+            "pages": page_labels(paged.get(p.document, ()), p.start, p.end),
         }
         for p in store.list_passages()
     ]

@@ -8,6 +8,7 @@ counts UTF-16 code units instead; only the reader widget converts.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 
 
@@ -38,15 +39,37 @@ class DocumentInfo:
     source_file: str
     sha256: str
     length: int
+    type: str = ""  # a CSL item type ("report", "article-newspaper", "webpage", ...) or ""
+    doi: str = ""
+    container: str = ""  # the newspaper, journal or website, kept apart from the publisher
 
-    METADATA_FIELDS = ("title", "publisher", "author", "date", "url", "language")
+    METADATA_FIELDS = ("title", "publisher", "author", "date", "url", "language", "type", "doi", "container")
+
+
+@dataclass(frozen=True)
+class Page:
+    """Where a page of a paged document (a PDF) starts in its text, and the label printed on it."""
+
+    start: int  # code-point offset into the document text
+    label: str  # the PDF's own page label ("iv", "12") or the 1-based page number
 
 
 @dataclass(frozen=True)
 class Document(DocumentInfo):
-    """A document with its text."""
+    """A document with its text and, for a paged document, where each page starts."""
 
     text: str = ""
+    pages: tuple[Page, ...] = ()
+
+
+def page_labels(pages: tuple[Page, ...], start: int, end: int) -> list[str]:
+    """The labels of the pages that ``text[start:end]`` spans (none for an unpaged document)."""
+    if not pages:
+        return []
+    starts = [page.start for page in pages]
+    first = max(bisect.bisect_right(starts, start) - 1, 0)
+    last = max(bisect.bisect_right(starts, max(end - 1, start)) - 1, first)
+    return [page.label for page in pages[first : last + 1]]
 
 
 @dataclass(frozen=True)

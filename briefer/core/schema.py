@@ -89,6 +89,19 @@ MIGRATIONS: tuple[str, ...] = (
     DROP INDEX passages_by_document;
     CREATE INDEX passages_in_order ON passages(document, start, end);
     """,
+    # 3: what a citation needs beyond the first fields: the CSL item type, DOI,
+    # container (newspaper, journal, website) apart from the publisher, and a
+    # paged document's page starts (JSON: [[offset, "label"], ...]). New columns
+    # go after the text, so the listing index is rebuilt to cover the small ones.
+    """
+    ALTER TABLE documents ADD COLUMN type TEXT NOT NULL DEFAULT '';
+    ALTER TABLE documents ADD COLUMN doi TEXT NOT NULL DEFAULT '';
+    ALTER TABLE documents ADD COLUMN container TEXT NOT NULL DEFAULT '';
+    ALTER TABLE documents ADD COLUMN pages TEXT NOT NULL DEFAULT '[]';
+    DROP INDEX documents_listing;
+    CREATE INDEX documents_listing ON documents(id, title, publisher, author, date, url, language,
+                                                source_file, sha256, length, type, doi, container);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import functools
 import inspect
+import json
 import os
 import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -33,6 +35,7 @@ from briefer.core.errors import (
 from briefer.core.model import (
     Document,
     DocumentInfo,
+    Page,
     Passage,
     PassageSnapshot,
     Placement,
@@ -45,7 +48,9 @@ from briefer.core.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 from briefer.core.store_outline import OutlineRows, tree_order
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
-_DOC_INFO_COLUMNS = "id, title, publisher, author, date, url, language, source_file, sha256, length"
+_DOC_INFO_COLUMNS = (
+    "id, title, publisher, author, date, url, language, source_file, sha256, length, type, doi, container"
+)
 _PASSAGE_COLUMNS = "id, document, start, end, quote, prefix, suffix, note, translation, created, modified"
 # A row of those columns: Passage's fields before its tags.
 _PassageRow = tuple[int, int, int, int, str, str, str, str, str, str, str]
@@ -255,12 +260,33 @@ class Store(OutlineRows):
         url: str = "",
         language: str = "und",
         source_file: str = "",
+        type: str = "",  # noqa: A002 (the CSL field's name)
+        doi: str = "",
+        container: str = "",
+        pages: tuple[Page, ...] = (),
     ) -> int:
         with self.transaction():
             return self._insert(
                 "INSERT INTO documents(title, publisher, author, date, url, language, source_file,"
-                " sha256, text, length, imported_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (title, publisher, author, date, url, language, source_file, sha256, text, len(text), now_iso()),
+                " sha256, text, length, imported_at, type, doi, container, pages)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    title,
+                    publisher,
+                    author,
+                    date,
+                    url,
+                    language,
+                    source_file,
+                    sha256,
+                    text,
+                    len(text),
+                    now_iso(),
+                    type,
+                    doi,
+                    container,
+                    _pages_json(pages),
+                ),
             )
 
     def list_documents(self) -> list[DocumentInfo]:
@@ -268,15 +294,20 @@ class Store(OutlineRows):
         return [DocumentInfo(*row) for row in rows]
 
     def get_document(self, doc_id: int) -> Document:
-        row = self._q(f"SELECT {_DOC_INFO_COLUMNS}, text FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        row = self._q(f"SELECT {_DOC_INFO_COLUMNS}, text, pages FROM documents WHERE id = ?", (doc_id,)).fetchone()
         if row is None:
             raise NotFoundError(f"no document with id {doc_id}")
-        return Document(*row)
+        return _document(row)
 
     def list_documents_with_text(self) -> list[Document]:
         """Every document with its text, in one query (an export checks every quote against its text)."""
-        rows = self._q(f"SELECT {_DOC_INFO_COLUMNS}, text FROM documents ORDER BY id").fetchall()
-        return [Document(*row) for row in rows]
+        rows = self._q(f"SELECT {_DOC_INFO_COLUMNS}, text, pages FROM documents ORDER BY id").fetchall()
+        return [_document(row) for row in rows]
+
+    def document_pages(self) -> dict[int, tuple[Page, ...]]:
+        """The page starts of every paged document (a PDF); unpaged documents are left out."""
+        rows = self._q("SELECT id, pages FROM documents WHERE pages != '[]' ORDER BY id").fetchall()
+        return {row[0]: _pages_from_json(row[1]) for row in rows}
 
     def document_titles(self) -> dict[int, str]:
         """Document id -> title, in import order (from the listing index, no text read)."""
@@ -768,3 +799,20 @@ def _find_all(text: str, query: str, lowered: str, cased: bool) -> Iterator[tupl
     while pos != -1:
         yield pos, pos + len(needle)
         pos = haystack.find(needle, pos + len(needle))
+
+
+def _document(row: tuple[Any, ...]) -> Document:
+    """A document from ``SELECT {_DOC_INFO_COLUMNS}, text, pages``."""
+    return replace(Document(*row[:-1]), pages=_pages_from_json(row[-1]))
+
+
+def _pages_json(pages: tuple[Page, ...]) -> str:
+    return json.dumps([[page.start, page.label] for page in pages], ensure_ascii=False)
+
+
+def _pages_from_json(value: str) -> tuple[Page, ...]:
+    """The stored page starts; a damaged value reads as an unpaged document rather than failing the read."""
+    try:
+        return tuple(Page(int(start), str(label)) for start, label in json.loads(value or "[]"))
+    except (ValueError, TypeError):
+        return ()

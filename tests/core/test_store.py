@@ -80,6 +80,30 @@ def test_older_file_is_migrated(tmp_path: Path) -> None:
         assert store.get_meta().title == "migrated"
 
 
+def test_documents_of_schema_2_keep_their_text_and_gain_citation_fields(tmp_path: Path) -> None:
+    """A project from before migration 3 opens with every document intact, unpaged, the new fields empty."""
+    from briefer.core.schema import APPLICATION_ID, MIGRATIONS
+
+    path = tmp_path / "p.briefer"
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.executescript(MIGRATIONS[0] + MIGRATIONS[1] + "PRAGMA user_version = 2;")
+    conn.execute(
+        "INSERT INTO documents(title, publisher, sha256, text, length, imported_at)"
+        " VALUES ('Old', 'Press', 'abc', 'Some text.', 10, '2026-11-01')"
+    )
+    conn.commit()
+    conn.close()
+    with Store.open(path) as store:
+        (info,) = store.list_documents()
+        doc = store.get_document(info.id)
+        assert (doc.title, doc.publisher, doc.text) == ("Old", "Press", "Some text.")
+        assert (doc.type, doc.doi, doc.container, doc.pages) == ("", "", "", ())
+        store.update_document(info.id, type="report", container="Think Tank Review")
+        assert store.document_info(info.id).type == "report"
+        assert store.document_pages() == {}
+
+
 def test_failed_action_leaves_nothing_half_done(tmp_path: Path) -> None:
     with Store.create(tmp_path / "p.briefer") as store:
         doc = store.add_document(text="alpha beta", sha256="x")

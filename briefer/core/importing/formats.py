@@ -10,8 +10,9 @@ from html.parser import HTMLParser
 
 from briefer.core.errors import ImportRejected
 from briefer.core.importing.decoding import decode_text
+from briefer.core.model import Page
 
-SUPPORTED_EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm", ".docx")
+SUPPORTED_EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm", ".docx", ".pdf")
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _META_KEYS = ("title", "publisher", "author", "date", "url", "language")
 
@@ -23,6 +24,7 @@ class ReadDocument:
     # The file itself when it is exactly ``text`` in UTF-8 (a plain UTF-8 text
     # file): normalising and hashing can use it instead of encoding the text again.
     utf8: bytes | None = None
+    pages: tuple[Page, ...] = ()  # where each page starts in ``text`` (a PDF)
 
 
 def read_file(suffix: str, data: bytes) -> ReadDocument:
@@ -36,6 +38,11 @@ def read_file(suffix: str, data: bytes) -> ReadDocument:
         return read_html(decode_text(data)[0])
     if suffix == ".docx":
         return read_docx(data)
+    if suffix == ".pdf":
+        from briefer.core.importing.pdf import read_pdf  # pypdf loads only for PDFs
+
+        pdf = read_pdf(data)
+        return ReadDocument(pdf.text, pdf.metadata, pages=pdf.pages)
     raise ImportRejected(f"unsupported file type '{suffix or '(none)'}' (supported: {', '.join(SUPPORTED_EXTENSIONS)})")
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from briefer.core.errors import BrieferError, ImportRejected, ImportSkipped
 from briefer.core.importing.formats import SUPPORTED_EXTENSIONS, read_file
 from briefer.core.language import detect_language
+from briefer.core.model import Page
 from briefer.core.service import ChangeArea, ProjectService
 from briefer.core.textnorm import normalise, normalise_utf8
 
@@ -56,6 +57,7 @@ class _Prepared:
     sha256: str
     metadata: dict[str, str]
     size: int  # UTF-8 bytes of text, for sizing batches
+    pages: tuple[Page, ...] = ()  # where each page starts, for a paged document (a PDF)
 
 
 def import_paths(
@@ -139,7 +141,11 @@ def _import(service: ProjectService, path: Path, overrides: dict[str, str]) -> t
         if existing is not None:
             raise ImportSkipped(f"same content as document {existing} already in the project")
         doc_id = service.store.add_document(
-            text=prepared.text, sha256=prepared.sha256, source_file=path.name, **prepared.metadata
+            text=prepared.text,
+            sha256=prepared.sha256,
+            source_file=path.name,
+            pages=prepared.pages,
+            **prepared.metadata,
         )
     except ImportSkipped as exc:
         return ImportOutcome(path, "skipped", str(exc)), 0
@@ -180,6 +186,10 @@ def _prepare(path: Path, overrides: dict[str, str]) -> _Prepared:
     text, encoded = text.strip("\n"), encoded.strip(b"\n")
     if not text or text.isspace():
         raise ImportRejected("no text in it")
+    # A paged reader hands back normalised text whose page starts are offsets
+    # into it; were normalising to change it after all, the offsets would not
+    # hold, and the document is better stored unpaged than mispaged.
+    pages = read.pages if text == read.text else ()
     sha = hashlib.sha256(encoded).hexdigest()
     meta = {**read.metadata, **{k: v for k, v in overrides.items() if v}}
     meta = {k: normalise(v).strip() for k, v in meta.items()}
@@ -187,7 +197,7 @@ def _prepare(path: Path, overrides: dict[str, str]) -> _Prepared:
         meta["language"] = detect_language(text)
     if not meta.get("title"):
         meta["title"] = _title_from(text) or path.stem
-    return _Prepared(text, sha, meta, len(encoded))
+    return _Prepared(text, sha, meta, len(encoded), pages)
 
 
 def _title_from(text: str) -> str:
