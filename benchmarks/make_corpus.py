@@ -2,7 +2,9 @@
 
     python benchmarks/make_corpus.py OUT_DIR [--documents 1000] [--seed 7]
 
-writes OUT_DIR/files/ (the source files, for the import case) and
+writes OUT_DIR/files/ (the source files, for the import case), OUT_DIR/pdfs/
+(100 20-page PDF reports with running headers and footers, for the PDF import
+case), OUT_DIR/report200.pdf (one 200-page report) and
 OUT_DIR/large.briefer: 1,000 documents (~30 MB, a quarter Chinese, 2 KB to one
 2 MB document), 40 tags, 20,000 passages (3,000 overlapping ones on the 2 MB
 document) and an outline of 12 sections holding 1,000 placed passages with
@@ -78,6 +80,8 @@ def build(out: Path, documents: int = 1000, seed: int = 7) -> Path:
         header = f"文件 {i:04d}" if is_chinese else f"Synthetic source {i:04d}"
         (files / f"doc{i:04d}.txt").write_text(_text(rng, pool, chars, header, joiner), encoding="utf-8")
 
+    write_pdfs(out, random.Random(seed + 1), english, 100 if documents >= 100 else 3)
+
     project = create_project(out / "large.briefer", empty=True, title="Synthetic benchmark briefing")
     service = open_project(project)
     store = service.store
@@ -105,6 +109,45 @@ def build(out: Path, documents: int = 1000, seed: int = 7) -> Path:
             store.update_passage(pid, note=f"Claim {k}: this evidence matters because it is specific.")
     store.close()
     return project
+
+
+def write_pdfs(out: Path, rng: random.Random, english: list[str], count: int) -> None:
+    """20-page reports in OUT/pdfs and a 200-page one, each page with a running header and a page number."""
+    try:
+        from reportlab.lib.pagesizes import letter
+        from reportlab.pdfgen import canvas
+    except ImportError:  # reportlab comes with the test extra
+        print("make_corpus: reportlab is not installed; no PDFs written", file=sys.stderr)
+        return
+    import textwrap
+
+    def report(path: Path, pages: int, title: str) -> None:
+        # invariant=1: no creation time or random id, so the same seed writes the same bytes.
+        pdf = canvas.Canvas(str(path), pagesize=letter, invariant=1)
+        pdf.setTitle(title)
+        pdf.setAuthor("Synthetic Analyst")
+        for number in range(1, pages + 1):
+            pdf.setFont("Helvetica", 8)
+            pdf.drawString(72, 750, f"Institute for Synthetic Studies | {title}")
+            pdf.drawString(300, 40, str(number))
+            pdf.setFont("Times-Roman", 11)
+            y = 710
+            while y > 100:
+                paragraph = " ".join(rng.choice(english) for _ in range(rng.randint(2, 5)))
+                for line in textwrap.wrap(paragraph, 90):
+                    pdf.drawString(72, y, line)
+                    y -= 14
+                    if y <= 100:
+                        break
+                y -= 14
+            pdf.showPage()
+        pdf.save()
+
+    folder = out / "pdfs"
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(count):
+        report(folder / f"report{i:03d}.pdf", 20, f"Report {i:03d}")
+    report(out / "report200.pdf", 200 if count >= 100 else 20, "The long report")
 
 
 def _add_passages(

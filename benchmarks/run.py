@@ -97,6 +97,33 @@ def bench_import(files: Path, repeat: int) -> Case:
     return Case("import the files into a new project", ours, 20.0, floor=base, max_ratio=3)
 
 
+def bench_import_pdfs(folder: Path, report: Path, repeat: int) -> list[Case]:
+    """PDF reports into a new project, against pypdf extracting the same pages' text alone."""
+    from pypdf import PdfReader
+
+    from briefer.core.importing import import_paths
+    from briefer.core.project import create_project, open_project
+
+    def import_into_new(paths: list[Path]) -> None:
+        with tempfile.TemporaryDirectory() as tmp:
+            service = open_project(create_project(Path(tmp) / "i.briefer", empty=True))
+            import_paths(service, paths)
+            service.store.close()
+
+    def floor() -> None:
+        for path in sorted(folder.iterdir()):
+            for page in PdfReader(path).pages:
+                page.extract_text()
+
+    ours, base = timed_pair(lambda: import_into_new([folder]), floor, repeat)
+    count = len(list(folder.iterdir()))
+    pages = len(PdfReader(report).pages)
+    return [
+        Case(f"import {count} 20-page PDF reports", ours, 60.0, floor=base, max_ratio=1.5),
+        Case(f"import one {pages}-page PDF report", timed(lambda: import_into_new([report]), repeat), 5.0),
+    ]
+
+
 # ------------------------------------------------------------------ search
 def bench_search(project: Path, repeat: int) -> list[Case]:
     from briefer.core.project import open_project
@@ -420,6 +447,8 @@ def main() -> int:
         return 0
     project = args.bench_dir / "large.briefer"
     cases: list[Case] = [bench_import(args.bench_dir / "files", args.repeat)]
+    if (args.bench_dir / "pdfs").is_dir():
+        cases += bench_import_pdfs(args.bench_dir / "pdfs", args.bench_dir / "report200.pdf", args.repeat)
     window = bench_open_window(project, args.repeat)
     cases += [window] if window is not None else []
     cases += bench_reader(project, args.repeat)

@@ -15,8 +15,25 @@ LANGUAGES = (
 )
 
 
+# CSL item types an analyst's sources usually are (any other CSL type can be typed in).
+ITEM_TYPES = (
+    ("", "Not set"),
+    ("report", "Report"),
+    ("article-newspaper", "Newspaper article"),
+    ("article-magazine", "Magazine article"),
+    ("article-journal", "Journal article"),
+    ("webpage", "Web page"),
+    ("post-weblog", "Blog post"),
+    ("book", "Book"),
+    ("chapter", "Book chapter"),
+    ("speech", "Speech"),
+    ("legislation", "Law or regulation"),
+    ("document", "Other document"),
+)
+
+
 class MetadataDialog(QDialog):
-    """Form for title, publisher, author, date, URL and language."""
+    """Form for a document's citation details: title, container, publisher, author, date, URL, DOI, type, language."""
 
     def __init__(self, info: DocumentInfo, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -27,10 +44,12 @@ class MetadataDialog(QDialog):
         self.edits: dict[str, QLineEdit] = {}
         for name, label in (
             ("title", "&Title"),
+            ("container", "&Container"),
             ("publisher", "&Publisher"),
             ("author", "&Author"),
             ("date", "&Date"),
             ("url", "&URL"),
+            ("doi", "D&OI"),
         ):
             edit = QLineEdit(getattr(info, name))
             edit.setObjectName(f"meta_{name}")
@@ -38,6 +57,20 @@ class MetadataDialog(QDialog):
             self.edits[name] = edit
             form.addRow(label, edit)
         self.edits["date"].setPlaceholderText("YYYY-MM-DD")
+        self.edits["container"].setPlaceholderText("Newspaper, journal or website")
+        self.edits["author"].setPlaceholderText("Given Family; Given Family")
+        self.edits["doi"].setPlaceholderText("10.1234/example")
+        self.item_type = QComboBox()
+        self.item_type.setObjectName("meta_type")
+        self.item_type.setEditable(True)  # any CSL type, not only the usual ones
+        for code, name in ITEM_TYPES:
+            self.item_type.addItem(f"{name} ({code})" if code else name, code)
+        found_type = self.item_type.findData(info.type)
+        if found_type < 0:
+            self.item_type.addItem(info.type, info.type)
+            found_type = self.item_type.count() - 1
+        self.item_type.setCurrentIndex(found_type)
+        form.addRow("T&ype", self.item_type)
         self.language = QComboBox()
         self.language.setObjectName("meta_language")
         for code, name in LANGUAGES:
@@ -57,4 +90,13 @@ class MetadataDialog(QDialog):
         """Only the fields the analyst actually changed."""
         values = {name: edit.text().strip() for name, edit in self.edits.items()}
         values["language"] = self.language.currentData()
+        values["type"] = self.selected_type()
         return {k: v for k, v in values.items() if v != getattr(self.info, k)}
+
+    def selected_type(self) -> str:
+        """The chosen CSL type: a listed one's code, or what the analyst typed."""
+        index = self.item_type.currentIndex()
+        text = self.item_type.currentText().strip()
+        if index >= 0 and self.item_type.itemText(index) == text:
+            return str(self.item_type.itemData(index) or "")
+        return text

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from briefer.ui.search_dock import SearchDock
 
 PROJECT_FILTER = "Briefer projects (*.briefer);;All files (*)"
-IMPORT_FILTER = "Documents (*.txt *.md *.markdown *.html *.htm *.docx);;All files (*)"
+IMPORT_FILTER = "Documents (*.txt *.md *.markdown *.html *.htm *.docx *.pdf);;All files (*)"
 
 
 class MenuHost(Protocol):

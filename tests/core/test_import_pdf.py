@@ -229,3 +229,28 @@ def test_a_pdf_reads_as_pypdf_reads_it_apart_from_layout(tmp_path: Path) -> None
     raw = " ".join(page.extract_text() for page in PdfReader(str(pdf)).pages)
     words = [w for w in raw.replace(HEADER, " ").split() if not w.isdigit()]
     assert " ".join(words).replace("tech- nology", "technology") == " ".join(text.split())
+
+
+def test_a_decompression_bomb_is_refused_in_bounded_memory(tmp_path: Path) -> None:
+    """A 250 KB PDF whose page inflates to 256 MB: refused, without holding anything like that in memory."""
+    import tracemalloc
+
+    from pypdf.generic import DecodedStreamObject
+
+    writer = PdfWriter()
+    page = writer.add_blank_page(612, 792)
+    content = DecodedStreamObject()
+    content.set_data(b"BT /F1 12 Tf 72 700 Td (x) Tj ET\n" + b" " * (256 * 1024 * 1024))
+    page.replace_contents(content.flate_encode(level=9))
+    del content
+    out = io.BytesIO()
+    writer.write(out)
+    assert len(out.getvalue()) < 1024 * 1024
+    tracemalloc.start()
+    try:
+        line = _rejection(tmp_path, "bomb.pdf", out.getvalue())
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert line == f"rejected {tmp_path / 'bomb.pdf'}: a page is too large when decompressed (more than pypdf's limit)"
+    assert peak < 160 * 1024 * 1024

@@ -193,6 +193,9 @@ def test_metadata_edit_is_undoable(window, project_file: Path, monkeypatch) -> N
     def fill(dialog: MetadataDialog) -> int:
         dialog.edits["publisher"].setText("Reuters")
         dialog.edits["date"].setText("2024-08-01")
+        dialog.edits["container"].setText("Reuters World News")
+        dialog.edits["doi"].setText("10.1234/chips.2024")
+        dialog.item_type.setCurrentIndex(dialog.item_type.findData("article-newspaper"))
         return 1
 
     monkeypatch.setattr(MetadataDialog, "exec", fill)
@@ -200,13 +203,29 @@ def test_metadata_edit_is_undoable(window, project_file: Path, monkeypatch) -> N
     with Store.open(project_file, readonly=True) as store:
         info = store.document_info(did)
         assert (info.publisher, info.date) == ("Reuters", "2024-08-01")
+        assert (info.container, info.doi, info.type) == (
+            "Reuters World News",
+            "10.1234/chips.2024",
+            "article-newspaper",
+        )
     assert "Reuters" in window.panel.header.text()
     row = window.corpus.model.row_of(did)
     assert window.corpus.model.index(row, 1).data() == "Reuters"
     window.undo_stack.undo()
     with Store.open(project_file, readonly=True) as store:
         assert store.document_info(did).publisher == ""
+        assert (store.document_info(did).type, store.document_info(did).doi) == ("", "")
     assert "Reuters" not in window.panel.header.text()
+
+
+def test_metadata_dialog_takes_a_typed_csl_type(qtbot, window) -> None:
+    from briefer.ui.metadata_dialog import MetadataDialog
+
+    dialog = MetadataDialog(window.service.documents.info(open_doc(window, FIRST_DOC)), window)
+    qtbot.addWidget(dialog)
+    assert dialog.changed_fields() == {}  # opening and closing changes nothing
+    dialog.item_type.setEditText("thesis")
+    assert dialog.changed_fields() == {"type": "thesis"}
 
 
 def test_find_in_document(qtbot, window) -> None:

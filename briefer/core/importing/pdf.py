@@ -29,7 +29,7 @@ from datetime import datetime
 from typing import Any
 
 from pypdf import PdfReader
-from pypdf.errors import FileNotDecryptedError, PdfReadError, PyPdfError
+from pypdf.errors import FileNotDecryptedError, LimitReachedError, PdfReadError, PyPdfError
 
 from briefer.core.errors import ImportRejected
 from briefer.core.model import Page
@@ -76,11 +76,16 @@ def read_pdf(data: bytes) -> PdfText:
             raise ImportRejected("encrypted PDF")
         labels = _page_labels(reader)
         pages = [_page_lines(page) for page in reader.pages]
+        for page, lines in zip(reader.pages, pages, strict=True):
+            if not lines:
+                _check_contents(page)
         metadata = _metadata(reader)
     except ImportRejected:
         raise
     except FileNotDecryptedError:
         raise ImportRejected("encrypted PDF") from None
+    except LimitReachedError:
+        raise ImportRejected("a page is too large when decompressed (more than pypdf's limit)") from None
     except (
         PdfReadError,
         PyPdfError,
@@ -105,6 +110,17 @@ def read_pdf(data: bytes) -> PdfText:
         raise ImportRejected("no text layer; run OCR first")
     text, starts = _join(body)
     return PdfText(text, tuple(Page(start, label) for start, label in zip(starts, labels, strict=True)), metadata)
+
+
+def _check_contents(page: Any) -> None:
+    """Decode a page that gave no text, so a stream pypdf refused to inflate (a bomb) is told from a scan.
+
+    Text extraction passes over such a stream in silence; decoding it again
+    raises pypdf's ``LimitReachedError``. Only pages without text pay for this.
+    """
+    contents = page.get_contents()
+    if contents is not None:
+        contents.get_data()
 
 
 def _opens_without_password(reader: PdfReader) -> bool:
