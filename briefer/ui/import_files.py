@@ -77,16 +77,35 @@ def summary_html(outcomes: Sequence[Any]) -> str:
     return "".join(lines)
 
 
-def show_summary(parent: QWidget, outcomes: Sequence[Any]) -> None:
+def report_text(outcomes: Sequence[Any]) -> str:
+    """The per-file report, one line a file, as ``briefer import`` prints it."""
+    return "\n".join(o.line() for o in outcomes)
+
+
+def summary_box(parent: QWidget, outcomes: Sequence[Any]) -> Any:
+    """The end-of-import message: counts and problems, the whole report under Show Details, a Copy Report button."""
     from PySide6.QtWidgets import QMessageBox
 
-    if not outcomes:
-        return
     box = QMessageBox(parent)
+    box.setObjectName("importSummary")
     box.setWindowTitle("Import finished")
     box.setIcon(
         QMessageBox.Icon.Information if all(o.status == "imported" for o in outcomes) else QMessageBox.Icon.Warning
     )
     box.setTextFormat(Qt.TextFormat.RichText)
     box.setText(summary_html(outcomes))
-    box.exec()
+    report = report_text(outcomes)
+    box.setDetailedText(report)
+    copy = box.addButton("Copy Report", QMessageBox.ButtonRole.ActionRole)
+    copy.setObjectName("copyReport")
+    # An action button closes the box by default; copying should leave it open.
+    copy.clicked.disconnect()
+    copy.clicked.connect(lambda: QApplication.clipboard().setText(report))
+    box.addButton(QMessageBox.StandardButton.Ok)
+    return box
+
+
+def show_summary(parent: QWidget, outcomes: Sequence[Any]) -> None:
+    if not outcomes:
+        return
+    summary_box(parent, outcomes).exec()

@@ -74,6 +74,8 @@ class WindowMenus:
         file_menu.addSeparator()
         self.import_action = self._action(file_menu, "&Import Documents…", self.import_documents, "Ctrl+I")
         self.import_action.setEnabled(importer_available())
+        self.import_folder_action = self._action(file_menu, "Import &Folder…", self.import_folder, "Ctrl+Shift+I")
+        self.import_folder_action.setEnabled(importer_available())
         self.export_action = self._action(file_menu, "&Export Briefing…", host.open_export_dialog, "Ctrl+E")
         file_menu.addSeparator()
         self.quit_action = self._action(file_menu, "&Quit", self._quit, QKeySequence.StandardKey.Quit)
@@ -168,6 +170,14 @@ class WindowMenus:
         names, _ = QFileDialog.getOpenFileNames(self.window, "Import documents", "", IMPORT_FILTER)
         if names:
             self.host.import_paths([Path(n) for n in names])
+
+    def import_folder(self) -> None:
+        """Every supported file in a folder and its subfolders."""
+        from PySide6.QtWidgets import QFileDialog
+
+        folder = QFileDialog.getExistingDirectory(self.window, "Import a folder of documents")
+        if folder:
+            self.host.import_paths([Path(folder)])
 
     def search_corpus(self) -> None:
         search = self.host.search

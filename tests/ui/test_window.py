@@ -410,3 +410,32 @@ def test_search_says_when_it_stopped_at_the_limit(window, monkeypatch) -> None:
     assert window.search.summary.text().startswith("The first 3 hits")
     assert 0 < window.search.search("Bali") < 3
     assert "first" not in window.search.summary.text() and "hit" in window.search.summary.text()
+
+
+def test_import_a_folder_and_copy_the_report(window, tmp_path: Path, monkeypatch) -> None:
+    """File > Import Folder takes a folder (and its subfolders); the report lists every file and copies."""
+    from PySide6.QtWidgets import QApplication, QFileDialog, QPushButton
+
+    import briefer.ui.import_files as importing
+
+    folder = tmp_path / "pile"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "memo.txt").write_text("A memo on chip export controls.", encoding="utf-8")
+    (folder / "sub" / "note.md").write_text("---\ntitle: Field note\n---\nControls and chips.", encoding="utf-8")
+    (folder / "sub" / "broken.pdf").write_bytes(b"%PDF-1.7 not really")
+    boxes: list[object] = []
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(folder))
+    monkeypatch.setattr(importing, "show_summary", lambda parent, outcomes: boxes.append(outcomes))
+    window.menus.import_folder_action.trigger()
+    (outcomes,) = boxes
+    assert sorted(o.status for o in outcomes) == ["imported", "imported", "rejected"]
+    box = importing.summary_box(window, outcomes)
+    copy = box.findChild(QPushButton, "copyReport")
+    copy.click()
+    copied = QApplication.clipboard().text().splitlines()
+    assert len(copied) == 3
+    assert any(
+        line.startswith(f"rejected {folder / 'sub' / 'broken.pdf'}: corrupt or truncated PDF") for line in copied
+    )
+    assert box.detailedText() == "\n".join(copied)
+    assert "Imported 2 of 3 files." in box.text()
