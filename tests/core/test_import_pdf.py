@@ -86,7 +86,7 @@ def stored(project: Path) -> tuple[str, list[tuple[int, str]], dict[str, str]]:
     with Store.open(project, readonly=True) as store:
         (info,) = store.list_documents()
         doc = store.get_document(info.id)
-    meta = {"title": doc.title, "author": doc.author, "date": doc.date}
+    meta = {"title": doc.title, "author": doc.author, "date": doc.date, "type": doc.type}
     return doc.text, [(p.start, p.label) for p in doc.pages], meta
 
 
@@ -166,6 +166,7 @@ def test_metadata_that_names_a_file_is_not_a_title(tmp_path: Path) -> None:
     assert meta["title"].startswith("Export controls")  # the first line stands in, as for other formats
     assert meta["author"] == "Marcus Ellery"
     assert meta["date"] == datetime.now().date().isoformat()  # reportlab stamps the creation date
+    assert meta["type"] == "report"
 
 
 def _rejection(tmp_path: Path, name: str, data: bytes) -> str:
