@@ -10,7 +10,6 @@ batches (see docx_xml).
 
 from __future__ import annotations
 
-import html
 import io
 import re
 from collections.abc import Iterable
@@ -30,6 +29,7 @@ from briefer.export import raw_html
 from briefer.export.docx_footnotes import Footnotes
 from briefer.export.docx_styles import load_base
 from briefer.export.markdown_dialect import BriefingTree, parse_briefing, strip_control
+from briefer.export.raw_html import decode_entities
 
 _CJK = re.compile("[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]|[\U00020000-\U0003ffff]")
 _HEADING = {
@@ -138,12 +138,13 @@ class _Note(_Container):
 class _Runs:
     """A paragraph's runs as they are written, and the inline state that carries from one text to the next."""
 
-    __slots__ = ("parts", "raw_formats", "after_break")
+    __slots__ = ("parts", "raw_formats", "after_break", "hidden")
 
     def __init__(self) -> None:
         self.parts: list[str] = []  # WordprocessingML runs (or a hyperlink's)
         self.raw_formats: list[str] = []  # formats opened by raw tags such as <strong>, innermost last
         self.after_break = False  # the source newline after a hard break is not a space
+        self.hidden = False  # inside raw <script> or <style>, which a reader never sees
 
 
 class _Builder:
@@ -185,6 +186,8 @@ class _Builder:
 
     def block(self, node: Element, where: _Container, style: str | None, level: int = 0) -> None:
         tag = node.tag
+        if tag in raw_html.HIDDEN:
+            return  # a script or style sheet: nothing a reader sees
         if tag == "p":
             raw = self._raw_block(node)
             if raw is not None:
@@ -314,14 +317,14 @@ class _Builder:
         """The text of ``node`` as a reader sees it: raw tags dropped, escapes and entities decoded."""
         text = "".join(node.itertext())
         if "\x02" not in text:
-            return html.unescape(text) if "&" in text else text
+            return decode_entities(text) if "&" in text else text
         text = self.unescape(text.replace(util.AMP_SUBSTITUTE, "&").replace(NBSP_PLACEHOLDER, ""))
         pieces = _PLACEHOLDER.split(text)
         for i, piece in enumerate(pieces):
             if i % 2:
                 pieces[i] = raw_html.entity_text(self.raw_html[int(piece)])
             elif "&" in piece:
-                pieces[i] = html.unescape(piece)
+                pieces[i] = decode_entities(piece)
         return "".join(pieces)
 
     # ---------------------------------------------------------------- inlines
@@ -346,7 +349,9 @@ class _Builder:
         for node in children:
             if node.tag not in skip:
                 self.inline_element(node, runs, fmt, part, keep_newlines, in_link)
-            if node.tail:
+            # A line break's tail of spaces alone is layout (Python-Markdown's
+            # prettify step, which the Word path skips, writes it as a newline).
+            if node.tail and not (node.tag == "br" and not node.tail.strip()):
                 self._text(node.tail, runs, fmt, keep_newlines)
 
     def inline_element(
@@ -357,6 +362,8 @@ class _Builder:
         if tag == "br":
             runs.parts.append(xml.BREAK_RUN)
             runs.after_break = True
+            return
+        if tag in raw_html.HIDDEN:
             return
         if tag == "sup" and (key := _note_key(node)) is not None and key not in self._open_notes:
             self._footnote(key, runs)
@@ -383,7 +390,7 @@ class _Builder:
         value = node.get(name, "")
         if "\x02" in value:
             value = self.unescape(value.replace(util.AMP_SUBSTITUTE, "&"))
-        return html.unescape(value) if "&" in value else value
+        return decode_entities(value) if "&" in value else value
 
     def _relate(self, part: Any, url: str) -> str:
         """``part.relate_to(url)``, which searches every relationship of the part each time."""
@@ -414,7 +421,7 @@ class _Builder:
     def _text(self, text: str, runs: _Runs, fmt: frozenset[str], keep_newlines: bool) -> None:
         """Text from the tree: raw-HTML placeholders act, entities are decoded, the rest is written."""
         if "\x02" not in text:
-            self._write(html.unescape(text) if "&" in text else text, runs, fmt, keep_newlines)
+            self._write(decode_entities(text) if "&" in text else text, runs, fmt, keep_newlines)
             return
         # An e-mail address is written as entities whose '&' is a placeholder until
         # the HTML is written; the note's back-link space never reaches Word.
@@ -423,7 +430,7 @@ class _Builder:
         pending: list[str] = []  # text and entities up to the next raw tag: one run, as the HTML reads
         for i, piece in enumerate(_PLACEHOLDER.split(text)):
             if i % 2 == 0:
-                pending.append(html.unescape(piece) if "&" in piece else piece)
+                pending.append(decode_entities(piece) if "&" in piece else piece)
                 continue
             raw = self.raw_html[int(piece)]
             tag = raw_html.tag_of(raw)
@@ -432,9 +439,13 @@ class _Builder:
                 continue
             self._write("".join(pending), runs, fmt, keep_newlines)
             pending = []
-            if tag[1] == "br":
+            if tag[1] in raw_html.HIDDEN:
+                runs.hidden = not tag[0]
+            elif tag[1] == "br":
                 runs.parts.append(xml.BREAK_RUN)
                 runs.after_break = True
+            elif tag[1] == "img" and not tag[0]:
+                pending.append(raw_html.alt_text(raw))
             elif (flag := raw_html.FORMAT_TAGS.get(tag[1])) is not None:
                 if not tag[0]:
                     runs.raw_formats.append(flag)
@@ -443,6 +454,8 @@ class _Builder:
         self._write("".join(pending), runs, fmt, keep_newlines)
 
     def _write(self, text: str, runs: _Runs, fmt: frozenset[str], keep_newlines: bool) -> None:
+        if runs.hidden:
+            return
         if runs.after_break:
             text = text.lstrip("\n")
         text = strip_control(text)

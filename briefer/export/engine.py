@@ -92,10 +92,18 @@ def _export_bytes(store: Store, template: TemplateInfo, fmt: str, seconds: float
         return text.encode("utf-8"), list(context.warnings)
     from briefer.export.docx_build import build_docx  # python-docx is only needed here
 
-    data = build_docx(
-        text,
-        reference=template.reference_docx,
-        title=context.meta.get("title", ""),
-        author=context.meta.get("author", ""),
-    )
+    try:
+        data = build_docx(
+            text,
+            reference=template.reference_docx,
+            title=context.meta.get("title", ""),
+            author=context.meta.get("author", ""),
+        )
+    except RecursionError:
+        # Hundreds of footnotes each citing the next, or HTML nested as deep:
+        # Python-Markdown reads it, but Word's nesting is built recursively.
+        raise ExportError(
+            "the briefing nests too deeply to build in Word (footnotes citing footnotes, or nested HTML, "
+            "hundreds of levels deep); export it as Markdown, or flatten the nesting"
+        ) from None
     return data, list(context.warnings)

@@ -48,7 +48,6 @@ _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]
 # An entity ('&amp;') is no trigger: the entity pattern keeps it as raw HTML,
 # and the serializer writes it unchanged from plain text all the same.
 _INLINE_TRIGGERS = re.compile(r"[\\`*_\[<]|  \n")
-_FOOTNOTE_REF = r"\[\^([^\]]*)\]"  # the footnotes extension's own reference syntax, unchanged
 
 EXTENSIONS = ("footnotes", "tables", "sane_lists")
 
@@ -113,7 +112,10 @@ class BriefingExtension(Extension):
         footnotes = _footnote_extension(md)
         if footnotes is not None:
             # Same names and priorities as the footnotes extension's own, which they replace.
-            md.inlinePatterns.register(NumberedFootnoteReferences(footnotes), "footnote", 175)
+            own = md.inlinePatterns["footnote"] if "footnote" in md.inlinePatterns else None
+            if isinstance(own, InlineProcessor):  # its own syntax, taken from it
+                pattern = own.getCompiledRegExp().pattern
+                md.inlinePatterns.register(NumberedFootnoteReferences(footnotes, pattern), "footnote", 175)
             if "footnote-reorder" in md.treeprocessors:
                 md.treeprocessors.register(FootnoteOrder(footnotes), "footnote-reorder", 19)
         # After the footnotes are gathered (50), before the inline pass (20).
@@ -156,9 +158,11 @@ class PlainTextMarker(Treeprocessor):
     the registered ``footnote`` and ``linebreak`` patterns themselves make
     their elements (their own regular expressions, their own ``handleMatch``)
     and the text around them is atomic. The inline pass would make the same
-    elements; only the order in which repeated references get their back-link
-    ids (``fnref2:``) can differ, and Word footnotes have no back-links. HTML
-    output never takes this path.
+    elements, but in another order: repeated references' back-link ids
+    (``fnref2:``) can differ, and so can the numbers when notes are numbered by
+    first reference (``USE_DEFINITION_ORDER=False``); Word footnotes have no
+    back-links and Word numbers its footnotes itself. HTML output never takes
+    this path.
     """
 
     _simple: list[InlineProcessor] = []
@@ -198,6 +202,8 @@ class PlainTextMarker(Treeprocessor):
         for m, _pattern in matches:
             if m.start() < pos:
                 return  # overlapping matches: the inline pass decides
+            if "\\" in m.group(0) or "`" in m.group(0):
+                return  # the escape and code patterns come first and may take the label apart
             rest.append(text[pos : m.start()])
             pos = m.end()
         rest.append(text[pos:])
@@ -226,8 +232,8 @@ class NumberedFootnoteReferences(FootnoteInlineProcessor):
     the extension is configured ``USE_DEFINITION_ORDER=False``.
     """
 
-    def __init__(self, footnotes: FootnoteExtension) -> None:
-        super().__init__(_FOOTNOTE_REF, footnotes)
+    def __init__(self, footnotes: FootnoteExtension, pattern: str) -> None:
+        super().__init__(pattern, footnotes)
         self._document: object | None = None  # the extension's notes, replaced on each reset
         self._numbers: dict[str, int] = {}
 

@@ -28,6 +28,12 @@ FORMAT_TAGS = {
     "sup": "sup",
 }
 VOID = frozenset({"br", "hr", "img", "input", "meta", "link", "col", "area", "base", "wbr", "source"})
+# Raw elements whose content a reader never sees.
+HIDDEN = frozenset({"script", "style"})
+# A complete character reference, as an HTML serializer leaves it alone: '&copy'
+# without its ';' (which html.unescape would still decode) is text, as in
+# Python-Markdown's HTML.
+_REFERENCE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[0-9a-zA-Z]+);")
 _TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)")
 
 
@@ -37,11 +43,22 @@ def tag_of(raw: str) -> tuple[bool, str] | None:
     return (m.group(1) == "/", m.group(2).lower()) if m else None
 
 
+def decode_entities(text: str) -> str:
+    """``text`` with its complete character references decoded, and nothing else."""
+    return _REFERENCE.sub(lambda m: html.unescape(m.group(0)), text)
+
+
 def entity_text(raw: str) -> str:
     """The characters a raw entity (or any other raw text) stands for; tags and comments are dropped."""
     if raw.startswith("<"):
         return ""
-    return html.unescape(raw)
+    return decode_entities(raw)
+
+
+def alt_text(raw: str) -> str:
+    """A raw ``<img>`` tag's alternative text, which stands in for the picture."""
+    image = parse_block(raw).find("img")
+    return decode_entities(image.get("alt", "")) if image is not None else ""
 
 
 def parse_block(raw: str) -> Element:
@@ -60,7 +77,7 @@ class _BlockParser(HTMLParser):
         self._last: Element | None = None  # the element whose tail comes next, if any
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        element = SubElement(self._stack[-1], tag, {k: v or "" for k, v in attrs})
+        element = SubElement(self._stack[-1], tag, _escaped(attrs))
         self._last = None
         if tag in VOID:
             self._last = element
@@ -68,7 +85,7 @@ class _BlockParser(HTMLParser):
             self._stack.append(element)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._last = SubElement(self._stack[-1], tag, {k: v or "" for k, v in attrs})
+        self._last = SubElement(self._stack[-1], tag, _escaped(attrs))
 
     def handle_endtag(self, tag: str) -> None:
         for i in range(len(self._stack) - 1, 0, -1):
@@ -78,6 +95,9 @@ class _BlockParser(HTMLParser):
                 return
 
     def handle_data(self, data: str) -> None:
+        # The parser decoded the references; the builder decodes the tree's
+        # text itself, so '&' goes back to '&amp;' to be decoded exactly once.
+        data = data.replace("&", "&amp;")
         if self._last is not None:
             self._last.tail = (self._last.tail or "") + data
         else:
@@ -86,3 +106,7 @@ class _BlockParser(HTMLParser):
                 parent[-1].tail = (parent[-1].tail or "") + data
             else:
                 parent.text = (parent.text or "") + data
+
+
+def _escaped(attrs: list[tuple[str, str | None]]) -> dict[str, str]:
+    return {key: (value or "").replace("&", "&amp;") for key, value in attrs}

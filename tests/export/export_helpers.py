@@ -202,7 +202,9 @@ class HtmlBlocks(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attr = {k: v or "" for k, v in attrs}
-        if tag == "div" and attr.get("class") == "footnote":
+        if tag in ("script", "style"):
+            self._skip = tag  # what a browser never shows
+        elif tag == "div" and attr.get("class") == "footnote":
             self._in_notes = True
         elif tag == "a" and attr.get("class") in ("footnote-ref", "footnote-backref"):
             self._skip = "a"

@@ -7,6 +7,7 @@ with python-docx; the expectation is what Python-Markdown's plain
 
 from __future__ import annotations
 
+import html
 import random
 from pathlib import Path
 
@@ -81,6 +82,15 @@ SAMPLES = [
     "Escapes \\q \\* \\[x\\]",
     "Undefined footnote[^nope] and [bracket] alone",
     "Text[^a] then[^c].\n\n[^a]: Outer, see[^b].\n[^b]: Inner.\n[^c]: Last.\n",
+    # Found in review: each read differently from Python-Markdown once.
+    "Research &region notes and &copy 2024 Reuters, &timestamp",
+    "<https://example.org/?a=1&section=2>",
+    "<div>Use &amp;lt;b&amp;gt; for bold <img alt='a &amp;amp; b'></div>",
+    "x[^a\\]\n\n[^a\\]: note",
+    "x[^`1`]\n\n[^`1`]: n",
+    "b  \n *e*",
+    "text <img src=x alt=pic> more",
+    "<script>var x = 1 < 2;</script>\n\nafter <style>p {}</style> text",
 ]
 
 
@@ -234,3 +244,21 @@ def test_a_note_inside_a_note_keeps_its_place(tmp_path: Path) -> None:
     """Word footnotes come in the order they are referred to, also from inside another note."""
     text = "Text[^a] then[^c].\n\n[^a]: Outer, see[^b].\n[^b]: Inner.\n[^c]: Last.\n"
     assert docx_footnotes(build_docx(text)) == [["Outer, see."], ["Inner."], ["Last."]]
+
+
+def test_link_targets_are_python_markdowns() -> None:
+    """A source URL with '&region=' or '&section=' keeps them: only complete references are decoded."""
+    import io
+    import re
+
+    import docx
+
+    from briefer.export.mdescape import markdown_link
+
+    urls = ["https://example.org/search?q=a&region=eu&lang=en", "https://example.org/?a=1&section=2&copy=3"]
+    text = " ".join(markdown_link(url, "source") for url in urls) + " <https://example.org/?x=1&timestamp=2>"
+    document = docx.Document(io.BytesIO(build_docx(text)))
+    targets = [r.target_ref for r in document.part.rels.values() if r.reltype.endswith("/hyperlink")]
+    expected = [html.unescape(href) for href in re.findall(r'href="([^"]+)"', python_markdown_html(text))]
+    assert sorted(targets) == sorted(expected)
+    assert "https://example.org/search?q=a&region=eu&lang=en" in targets

@@ -11,7 +11,7 @@ import pytest
 from briefer.core.errors import BrieferError
 from briefer.core.store import Store
 from briefer.export import export_project
-from briefer.export.errors import QuoteMismatchError, TemplateError
+from briefer.export.errors import ExportError, QuoteMismatchError, TemplateError
 
 
 def _template(tmp_path: Path, body: str, name: str = "broken") -> list[tuple[str, Path]]:
@@ -120,3 +120,17 @@ def test_existing_output_is_replaced_atomically(store: Store, tmp_path: Path) ->
     export_project(store, out)
     assert out.read_text(encoding="utf-8").startswith("# Export")
     assert out.stat().st_mode & 0o777 == 0o640
+
+
+def test_footnotes_nested_hundreds_deep_are_a_clear_error(store: Store, tmp_path: Path) -> None:
+    """Each note citing the next, 600 deep: Word's nesting is built recursively, so a clear error, file untouched."""
+    chain = "".join(f"[^n{i}]: Note {i} cites[^n{i + 1}].\n" for i in range(600)) + "[^n600]: The end.\n"
+    roots = _template(tmp_path, "Start[^n0].\n\n" + chain.replace("{", "{{ '{' }}"))
+    out = tmp_path / "deep.docx"
+    out.write_bytes(b"the previous briefing")
+    with pytest.raises(ExportError, match="nests too deeply to build in Word"):
+        export_project(store, out, template_name="broken", roots=roots)
+    assert out.read_bytes() == b"the previous briefing"
+    md = tmp_path / "deep.md"
+    export_project(store, md, template_name="broken", roots=roots)  # the Markdown is fine
+    assert "[^n600]: The end." in md.read_text(encoding="utf-8")
