@@ -32,6 +32,7 @@ from pypdf import PdfReader
 from pypdf.errors import FileNotDecryptedError, PdfReadError, PyPdfError
 
 from briefer.core.errors import ImportRejected
+from briefer.core.importing.dates import iso_date
 from briefer.core.model import Page
 from briefer.core.textnorm import normalise
 
@@ -299,7 +300,7 @@ def _metadata(reader: PdfReader) -> dict[str, str]:
         except (ValueError, TypeError, AttributeError):
             created = None
     if created is not None and 1900 < created.year < 2200:
-        found["date"] = created.date().isoformat()
+        found["date"] = iso_date(created)
     return found
 
 
