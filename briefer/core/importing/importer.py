@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefer.core.errors import BrieferError, ImportRejected, ImportSkipped
+from briefer.core.importing.dates import iso_date
 from briefer.core.importing.formats import SUPPORTED_EXTENSIONS, read_file
 from briefer.core.language import detect_language
 from briefer.core.model import Page
@@ -193,11 +194,26 @@ def _prepare(path: Path, overrides: dict[str, str]) -> _Prepared:
     sha = hashlib.sha256(encoded).hexdigest()
     meta = {**read.metadata, **{k: v for k, v in overrides.items() if v}}
     meta = {k: normalise(v).strip() for k, v in meta.items()}
+    if "date" in meta:
+        meta["date"] = _stored_date(meta["date"], given=bool(overrides.get("date")))
     if not meta.get("language"):
         meta["language"] = detect_language(text)
     if not meta.get("title"):
         meta["title"] = _title_from(text) or path.stem
     return _Prepared(text, sha, meta, len(encoded), pages)
+
+
+def _stored_date(value: str, *, given: bool) -> str:
+    """The date in the one form the store keeps (ISO ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``).
+
+    A date read from the file that cannot be understood is dropped: a wrong date
+    in a citation is worse than none. A date ``given`` with the import is the
+    analyst's own word, so it is refused with the reason rather than lost.
+    """
+    iso = iso_date(value)
+    if given and value and not iso:
+        raise ImportRejected(f"date '{value}' is not a date (give YYYY-MM-DD, YYYY-MM or YYYY)")
+    return iso
 
 
 def _title_from(text: str) -> str:

@@ -32,6 +32,7 @@ from pypdf import PdfReader
 from pypdf.errors import FileNotDecryptedError, LimitReachedError, PdfReadError, PyPdfError
 
 from briefer.core.errors import ImportRejected
+from briefer.core.importing.dates import iso_date
 from briefer.core.model import Page
 from briefer.core.textnorm import normalise
 
@@ -315,7 +316,7 @@ def _metadata(reader: PdfReader) -> dict[str, str]:
         except (ValueError, TypeError, AttributeError):
             created = None
     if created is not None and 1900 < created.year < 2200:
-        found["date"] = created.date().isoformat()
+        found["date"] = iso_date(created)
     # A PDF is most often a report; a bibliography record or the analyst can say otherwise.
     found["type"] = "report"
     return found
