@@ -16,6 +16,7 @@ from pathlib import Path
 from briefer.core.errors import BrieferError, NotFoundError
 from briefer.core.model import PassageSnapshot, ProjectMeta, Tag
 from briefer.core.queries import DocumentQueries, OutlineQueries, PassageQueries, TagQueries
+from briefer.core.sentences import SentenceFinder
 from briefer.core.store import Store
 
 CONTEXT_CHARS = 32  # prefix/suffix kept with a passage for re-anchoring
@@ -40,8 +41,6 @@ class Change:
 
 
 Listener = Callable[[Change], None]
-
-_SENTENCE_END = re.compile(r"[.!?。！？]+[\"'”’」』)]*\s*|\n")
 
 
 class ProjectService:
@@ -219,13 +218,16 @@ class ProjectService:
         with self.store.transaction():
             for doc_id in doc_ids:
                 text = self.store.get_document(doc_id).text
-                spans: list[tuple[int, int]] = []
+                # Sentences are segmented only in the paragraphs that hold a match (pysbd is slow).
+                sentences = SentenceFinder(text) if scope == "sentence" else None
+                spans: dict[tuple[int, int], None] = {}  # in order of first match, once each
                 for match in regex.finditer(text):
                     if match.end() == match.start():
                         continue
-                    span = _widen(text, match.start(), match.end(), scope)
-                    if span not in spans:
-                        spans.append(span)
+                    if sentences is not None:
+                        spans[sentences.around(match.start(), match.end())] = None
+                    else:
+                        spans[_widen(text, match.start(), match.end(), scope)] = None
                 for start, end in spans:
                     existing = self.store.passage_at(doc_id, start, end)
                     if existing is not None:
@@ -301,19 +303,15 @@ class ProjectService:
 
 
 def _widen(text: str, start: int, end: int, scope: str) -> tuple[int, int]:
-    """Grow a match to its sentence or paragraph, trimming surrounding whitespace."""
-    if scope == "match":
+    """Grow a match to its paragraph (a line), trimming surrounding whitespace; "match" leaves it.
+
+    The sentence scope is :meth:`briefer.core.sentences.SentenceFinder.around`.
+    """
+    if scope != "paragraph":
         return start, end
-    if scope == "paragraph":
-        left = text.rfind("\n", 0, start) + 1
-        right = text.find("\n", end)
-        right = len(text) if right == -1 else right
-    else:
-        left = 0
-        for m in _SENTENCE_END.finditer(text, 0, start):
-            left = m.end()
-        after = _SENTENCE_END.search(text, end)
-        right = len(text) if after is None else after.end()
+    left = text.rfind("\n", 0, start) + 1
+    right = text.find("\n", end)
+    right = len(text) if right == -1 else right
     while left < right and text[left].isspace():
         left += 1
     while right > left and text[right - 1].isspace():
