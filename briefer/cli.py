@@ -43,9 +43,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--title", help="the briefing's title")
     p.set_defaults(func=cmd_new)
 
-    p = sub.add_parser("import", help="import files or folders (recursively)")
+    p = sub.add_parser("import", help="import files or folders (recursively), or a bibliography (.json, .ris, .bib)")
     p.add_argument("project", type=Path)
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    p.add_argument(
+        "--overwrite-metadata",
+        action="store_true",
+        help="let a bibliography's records replace metadata already filled, not only fill empty fields",
+    )
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("show", help="print the project")
@@ -117,7 +122,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     with _opened(args.project) as service:
         from briefer.core.importing import import_paths  # the decoders: not needed to open the window
 
-        outcomes = import_paths(service, args.paths)
+        outcomes = import_paths(service, args.paths, overwrite_metadata=args.overwrite_metadata)
     for outcome in outcomes:
         print(outcome.line())
     return 1 if any(o.status == "rejected" for o in outcomes) else 0

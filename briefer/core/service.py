@@ -8,7 +8,8 @@ refresh just that part (Anki's change-flag idea, in plain Python).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -49,6 +50,7 @@ class ProjectService:
     def __init__(self, store: Store) -> None:
         self.store = store
         self._listeners: list[Listener] = []
+        self._held: list[Change] | None = None  # changes of a batch, told once it commits
         # What the window reads, so it never reaches into the store itself.
         self.documents = DocumentQueries(store)
         self.tags = TagQueries(store)
@@ -83,8 +85,29 @@ class ProjectService:
 
     def notify(self, area: ChangeArea, *ids: int) -> None:
         change = Change(area, tuple(ids))
+        if self._held is not None:
+            self._held.append(change)
+            return
         for listener in list(self._listeners):
             listener(change)
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Several operations as one transaction: listeners hear of their changes once it
+        commits, each change once, and not at all if it rolls back."""
+        if self._held is not None:  # inside another batch: join it
+            with self.store.transaction():
+                yield
+            return
+        self._held = []
+        try:
+            with self.store.transaction():
+                yield
+            held = list(dict.fromkeys(self._held))
+        finally:
+            self._held = None
+        for change in held:
+            self.notify(change.area, *change.ids)
 
     # -------------------------------------------------------------- look-ups
     def resolve_document(self, ref: str | int) -> int:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from briefer.core.errors import BrieferError, ImportRejected, ImportSkipped
+from briefer.core.importing.bibformats import BIBLIOGRAPHY_EXTENSIONS
 from briefer.core.importing.dates import iso_date
 from briefer.core.importing.formats import SUPPORTED_EXTENSIONS, read_file
 from briefer.core.language import detect_language
@@ -39,14 +40,25 @@ Progress = Callable[[int, int, Path], bool | None]
 
 @dataclass(frozen=True)
 class ImportOutcome:
+    """What importing one file (or one record of a bibliography) did, and why."""
+
     path: Path
-    status: str  # "imported", "skipped" or "rejected"
+    # "imported", "skipped" or "rejected"; for a bibliography's records also
+    # "updated", "unchanged" (matched, nothing to fill) or "unmatched".
+    status: str
     reason: str = ""
     document_id: int | None = None
+    record: str = ""  # the record's key in a bibliography
 
     def line(self) -> str:
         if self.status == "imported":
             return f"imported {self.path} as {self.document_id}"
+        if self.status == "updated":
+            return f"updated {self.document_id} from {self.path}#{self.record}"
+        if self.status == "unchanged":
+            return f"unchanged {self.document_id} from {self.path}#{self.record}: {self.reason}"
+        if self.record:
+            return f"{self.status} {self.path}#{self.record}: {self.reason}"
         return f"{self.status} {self.path}: {self.reason}"
 
 
@@ -62,12 +74,19 @@ class _Prepared:
 
 
 def import_paths(
-    service: ProjectService, paths: Iterable[str | os.PathLike[str]], progress: Progress | None = None
+    service: ProjectService,
+    paths: Iterable[str | os.PathLike[str]],
+    progress: Progress | None = None,
+    *,
+    overwrite_metadata: bool = False,
 ) -> list[ImportOutcome]:
     """Import files and folders (recursively); bad files never stop the batch.
 
     Files are committed a batch at a time (see BATCH_BYTES); when this returns,
-    or raises, everything reported or done before the error is committed.
+    or raises, everything reported or done before the error is committed. A
+    bibliography (BIBLIOGRAPHY_EXTENSIONS) is a transaction of its own, whose
+    records fill matching documents' empty metadata (any metadata, with
+    ``overwrite_metadata``).
     """
     outcomes: list[ImportOutcome] = []
     candidates: list[tuple[Path, bool]] = []
@@ -82,7 +101,14 @@ def import_paths(
     error: BaseException | None = None
     while not finished:
         with service.store.transaction():
-            finished, error = _import_batch(service, todo, len(candidates), progress, outcomes)
+            finished, error, bibliography = _import_batch(service, todo, len(candidates), progress, outcomes)
+        if bibliography is not None:
+            from briefer.core.importing.bibliography import import_bibliography
+
+            try:
+                outcomes.extend(import_bibliography(service, bibliography, overwrite=overwrite_metadata))
+            except BaseException as exc:  # its transaction rolled back; what came before stays
+                finished, error = True, exc
     if error is not None:
         # The files before it are committed, as when each file had its own transaction.
         raise error
@@ -99,8 +125,9 @@ def _import_batch(
     total: int,
     progress: Progress | None,
     outcomes: list[ImportOutcome],
-) -> tuple[bool, BaseException | None]:
-    """Import from ``todo`` until the batch is full; return (no more to do, error to re-raise).
+) -> tuple[bool, BaseException | None, Path | None]:
+    """Import from ``todo`` until the batch is full or a bibliography is next; return (no more
+    to do, error to re-raise, the bibliography to import in a transaction of its own).
 
     A file's failure touches nothing stored: a rejected file never reaches the
     store, and its one write (an INSERT) is atomic on its own, so the batch's
@@ -113,7 +140,9 @@ def _import_batch(
     for done, (path, explicit) in todo:
         try:
             if progress is not None and progress(done, total, path) is False:
-                return True, None
+                return True, None, None
+            if path.suffix.lower() in BIBLIOGRAPHY_EXTENSIONS:
+                return False, None, path
             if not explicit and path.suffix.lower() not in SUPPORTED_EXTENSIONS:
                 outcomes.append(
                     ImportOutcome(path, "skipped", f"not a supported file type ({path.suffix or 'no extension'})")
@@ -121,12 +150,12 @@ def _import_batch(
                 continue
             outcome, stored = _import(service, path, {})
         except BaseException as exc:  # handed back, to be re-raised after the commit
-            return True, exc
+            return True, exc, None
         outcomes.append(outcome)
         size += stored
         if size >= BATCH_BYTES or time.monotonic() - started >= BATCH_SECONDS:
-            return False, None
-    return True, None
+            return False, None, None
+    return True, None, None
 
 
 def import_file(service: ProjectService, path: Path, **overrides: str) -> ImportOutcome:
