@@ -63,14 +63,24 @@ def import_with_progress(
     return outcomes
 
 
+# What an import line can say that is not a problem: a document stored, or one
+# whose details a bibliography record filled in (or had nothing to add to).
+_DONE = ("imported", "updated", "unchanged")
+
+
 def summary_html(outcomes: Sequence[Any]) -> str:
     imported = [o for o in outcomes if o.status == "imported"]
-    problems = [o for o in outcomes if o.status != "imported"]
-    lines = [f"<p>Imported {len(imported)} of {len(outcomes)} file{'s' if len(outcomes) != 1 else ''}.</p>"]
+    updated = [o for o in outcomes if o.status == "updated"]
+    files = [o for o in outcomes if not getattr(o, "record", "")]  # one line per file, not per bibliography record
+    problems = [o for o in outcomes if o.status not in _DONE]
+    lines = [f"<p>Imported {len(imported)} of {len(files)} file{'s' if len(files) != 1 else ''}.</p>"]
+    if updated:
+        lines.append(f"<p>Filled in the details of {len(updated)} document{'s' if len(updated) != 1 else ''}.</p>")
     if problems:
         lines.append("<ul>")
         for o in problems[:40]:
-            lines.append(f"<li><b>{html.escape(Path(o.path).name)}</b> {o.status}: {html.escape(o.reason)}</li>")
+            name = Path(o.path).name + (f"#{o.record}" if getattr(o, "record", "") else "")
+            lines.append(f"<li><b>{html.escape(name)}</b> {o.status}: {html.escape(o.reason)}</li>")
         if len(problems) > 40:
             lines.append(f"<li>…and {len(problems) - 40} more</li>")
         lines.append("</ul>")
@@ -89,9 +99,7 @@ def summary_box(parent: QWidget, outcomes: Sequence[Any]) -> Any:
     box = QMessageBox(parent)
     box.setObjectName("importSummary")
     box.setWindowTitle("Import finished")
-    box.setIcon(
-        QMessageBox.Icon.Information if all(o.status == "imported" for o in outcomes) else QMessageBox.Icon.Warning
-    )
+    box.setIcon(QMessageBox.Icon.Information if all(o.status in _DONE for o in outcomes) else QMessageBox.Icon.Warning)
     box.setTextFormat(Qt.TextFormat.RichText)
     box.setText(summary_html(outcomes))
     report = report_text(outcomes)

@@ -27,7 +27,11 @@ if TYPE_CHECKING:
     from briefer.ui.search_dock import SearchDock
 
 PROJECT_FILTER = "Briefer projects (*.briefer);;All files (*)"
-IMPORT_FILTER = "Documents (*.txt *.md *.markdown *.html *.htm *.docx *.pdf);;All files (*)"
+IMPORT_FILTER = (
+    "Documents and bibliographies (*.txt *.md *.markdown *.html *.htm *.docx *.pdf *.json *.ris *.bib);;"
+    "Documents (*.txt *.md *.markdown *.html *.htm *.docx *.pdf);;"
+    "Bibliographies (*.json *.ris *.bib);;All files (*)"
+)
 
 
 class MenuHost(Protocol):

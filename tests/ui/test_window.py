@@ -439,3 +439,27 @@ def test_import_a_folder_and_copy_the_report(window, tmp_path: Path, monkeypatch
     )
     assert box.detailedText() == "\n".join(copied)
     assert "Imported 2 of 3 files." in box.text()
+
+
+def test_a_bibliography_fills_details_and_the_report_says_so(window, tmp_path: Path, monkeypatch) -> None:
+    import json
+
+    import briefer.ui.import_files as importing
+
+    title = window.service.documents.info(open_doc(window, FIRST_DOC)).title
+    records = [
+        {"id": "match", "type": "article-newspaper", "title": title, "container-title": "The Daily Record"},
+        {"id": "nowhere", "type": "report", "title": "A report this project does not hold"},
+    ]
+    library = tmp_path / "zotero.json"
+    library.write_text(json.dumps(records), encoding="utf-8")
+    shown: list[object] = []
+    monkeypatch.setattr(importing, "show_summary", lambda parent, outcomes: shown.append(outcomes))
+    window.import_paths([library])
+    (outcomes,) = shown
+    summary = importing.summary_html(outcomes)
+    assert "Filled in the details of 1 document." in summary
+    assert "zotero.json#nowhere</b> unmatched" in summary
+    assert "zotero.json#match" not in summary  # an update is no problem
+    did = next(o.document_id for o in outcomes if o.status == "updated")
+    assert window.service.documents.info(did).container == "The Daily Record"
