@@ -185,6 +185,7 @@ def project_as_json(service: ProjectService, *, with_text: bool = False) -> dict
     paged = store.document_pages()
     for info in store.list_documents():
         entry = {k: v for k, v in asdict(info).items()}
+        entry["type"] = info.item_type  # what a source said, else the guess the README describes
         entry["pages"] = [{"start": page.start, "label": page.label} for page in paged.get(info.id, ())]
         if with_text:
             entry["text"] = store.get_document(info.id).text

@@ -45,6 +45,22 @@ class DocumentInfo:
 
     METADATA_FIELDS = ("title", "publisher", "author", "date", "url", "language", "type", "doi", "container")
 
+    @property
+    def item_type(self) -> str:
+        """The CSL item type to cite it as: what a source said, else a guess from what it has.
+
+        The guess is not stored, so a bibliography record or the analyst can
+        still fill ``type`` in: a container makes a newspaper article, a PDF or
+        a publisher a report, anything else a web page.
+        """
+        if self.type:
+            return self.type
+        if self.container:
+            return "article-newspaper"
+        if self.publisher or self.source_file.lower().endswith(".pdf"):
+            return "report"
+        return "webpage"
+
 
 @dataclass(frozen=True)
 class Page:

@@ -85,7 +85,7 @@ def stored(project: Path) -> tuple[str, list[tuple[int, str]], dict[str, str]]:
     with Store.open(project, readonly=True) as store:
         (info,) = store.list_documents()
         doc = store.get_document(info.id)
-    meta = {"title": doc.title, "author": doc.author, "date": doc.date, "type": doc.type}
+    meta = {"title": doc.title, "author": doc.author, "date": doc.date, "type": doc.item_type}
     return doc.text, [(p.start, p.label) for p in doc.pages], meta
 
 

@@ -176,3 +176,25 @@ def test_passage_listing_follows_commits_and_rollbacks(tmp_path: Path) -> None:
         assert store.list_passages()[0].note == "now with a note"
         store.delete_passage(first)
         assert store.list_passages() == []
+
+
+def test_a_document_without_a_type_is_cited_by_what_it_has(tmp_path: Path) -> None:
+    with Store.create(tmp_path / "p.briefer") as store:
+        kinds = {}
+        for name, fields in {
+            "said": {"type": "book", "publisher": "Press"},
+            "newspaper": {"container": "The Daily Record", "publisher": "Record Group"},
+            "pdf": {"source_file": "annual-report.PDF"},
+            "published": {"publisher": "Think Tank"},
+            "bare": {},
+        }.items():
+            doc = store.add_document(text=name, sha256=name, **fields)
+            kinds[name] = store.document_info(doc)
+        assert {name: info.item_type for name, info in kinds.items()} == {
+            "said": "book",
+            "newspaper": "article-newspaper",
+            "pdf": "report",
+            "published": "report",
+            "bare": "webpage",
+        }
+        assert kinds["bare"].type == ""  # the guess is not stored: a record can still fill it in

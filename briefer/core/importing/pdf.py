@@ -317,8 +317,6 @@ def _metadata(reader: PdfReader) -> dict[str, str]:
             created = None
     if created is not None and 1900 < created.year < 2200:
         found["date"] = iso_date(created)
-    # A PDF is most often a report; a bibliography record or the analyst can say otherwise.
-    found["type"] = "report"
     return found
 
 
