@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
-from briefer.core.model import Document, Passage, Section, Tag
+from briefer.core.model import Document, Passage, Section, Tag, page_labels
 from briefer.core.store import Store
 from briefer.export.errors import QuoteMismatchError
 
@@ -59,6 +59,9 @@ class DocumentView:
     language: str
     source_file: str
     cite: str  # one-line citation: publisher, author, date, "title" (URL separate)
+    type: str = ""  # the CSL item type to cite it as (DocumentInfo.item_type)
+    doi: str = ""
+    container: str = ""  # newspaper, journal or website, apart from the publisher
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,7 @@ class PassageView:
     paragraph_before: str  # paragraph text before the quote
     paragraph_after: str  # paragraph text after the quote
     paragraph_number: int  # which paragraph (non-empty line) of the document, from 1
+    pages: tuple[str, ...] = ()  # labels of the pages it spans in a paged document (a PDF)
 
 
 @dataclass(frozen=True)
@@ -272,7 +276,19 @@ def _document_view(doc: Document, number: int) -> DocumentView:
     parts = [doc.publisher, doc.author, doc.date, f"“{doc.title}”" if doc.title else doc.source_file]
     cite = ", ".join(part.strip() for part in parts if part and part.strip())
     return DocumentView(
-        doc.id, number, doc.title, doc.publisher, doc.author, doc.date, doc.url, doc.language, doc.source_file, cite
+        doc.id,
+        number,
+        doc.title,
+        doc.publisher,
+        doc.author,
+        doc.date,
+        doc.url,
+        doc.language,
+        doc.source_file,
+        cite,
+        type=doc.item_type,
+        doi=doc.doi,
+        container=doc.container,
     )
 
 
@@ -312,6 +328,7 @@ def _passage_view(
         paragraph_before=text[para_start : p.start].lstrip(),
         paragraph_after=text[p.end : para_end].rstrip(),
         paragraph_number=paragraphs[doc.id].number(para_start),
+        pages=tuple(page_labels(doc.pages, p.start, p.end)),
     )
 
 
