@@ -96,9 +96,11 @@ def test_html_keeps_the_article_and_drops_the_chrome(empty_service: ProjectServi
     )
     doc = empty_service.store.get_document(_import_one(empty_service, path).document_id)
     assert doc.text == "Chip war\nExport controls slowed Huawei.\nThen Huawei built its own chips <really>."
-    assert (doc.title, doc.author, doc.publisher, doc.date) == (
+    # og:site_name names the website: the container, kept apart from the publisher (issue 12).
+    assert (doc.title, doc.author, doc.publisher, doc.container, doc.date) == (
         "Chip war & peace",
         "Jane Doe",
+        "",
         "Example News",
         "2024-08-01",
     )

@@ -49,10 +49,13 @@ class ImportOutcome:
     reason: str = ""
     document_id: int | None = None
     record: str = ""  # the record's key in a bibliography
+    # Something the analyst should know about an imported file; the line keeps
+    # its "imported FILE as ID" start, so scripts reading it need not change.
+    note: str = ""
 
     def line(self) -> str:
         if self.status == "imported":
-            return f"imported {self.path} as {self.document_id}"
+            return f"imported {self.path} as {self.document_id}" + (f" ({self.note})" if self.note else "")
         if self.status == "updated":
             return f"updated {self.document_id} from {self.path}#{self.record}"
         if self.status == "unchanged":
@@ -71,6 +74,7 @@ class _Prepared:
     metadata: dict[str, str]
     size: int  # UTF-8 bytes of text, for sizing batches
     pages: tuple[Page, ...] = ()  # where each page starts, for a paged document (a PDF)
+    note: str = ""  # the reader's note for the import line
 
 
 def import_paths(
@@ -183,7 +187,7 @@ def _import(service: ProjectService, path: Path, overrides: dict[str, str]) -> t
         return ImportOutcome(path, "rejected", str(exc)), 0
     except OSError as exc:
         return ImportOutcome(path, "rejected", f"cannot read it: {exc.strerror or exc}"), 0
-    return ImportOutcome(path, "imported", document_id=doc_id), prepared.size
+    return ImportOutcome(path, "imported", document_id=doc_id, note=prepared.note), prepared.size
 
 
 def _prepare(path: Path, overrides: dict[str, str]) -> _Prepared:
@@ -229,7 +233,7 @@ def _prepare(path: Path, overrides: dict[str, str]) -> _Prepared:
         meta["language"] = detect_language(text)
     if not meta.get("title"):
         meta["title"] = _title_from(text) or path.stem
-    return _Prepared(text, sha, meta, len(encoded), pages)
+    return _Prepared(text, sha, meta, len(encoded), pages, read.note)
 
 
 def _stored_date(value: str, *, given: bool) -> str:
