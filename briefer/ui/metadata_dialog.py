@@ -60,26 +60,10 @@ class MetadataDialog(QDialog):
         self.edits["container"].setPlaceholderText("Newspaper, journal or website")
         self.edits["author"].setPlaceholderText("Given Family; Given Family")
         self.edits["doi"].setPlaceholderText("10.1234/example")
-        self.item_type = QComboBox()
-        self.item_type.setObjectName("meta_type")
-        self.item_type.setEditable(True)  # any CSL type, not only the usual ones
-        for code, name in ITEM_TYPES:
-            self.item_type.addItem(f"{name} ({code})" if code else name, code)
-        found_type = self.item_type.findData(info.type)
-        if found_type < 0:
-            self.item_type.addItem(info.type, info.type)
-            found_type = self.item_type.count() - 1
-        self.item_type.setCurrentIndex(found_type)
+        # Editable: any CSL type, not only the usual ones.
+        self.item_type = _choices("meta_type", ITEM_TYPES, info.type, editable=True)
         form.addRow("T&ype", self.item_type)
-        self.language = QComboBox()
-        self.language.setObjectName("meta_language")
-        for code, name in LANGUAGES:
-            self.language.addItem(f"{name} ({code})", code)
-        found = self.language.findData(info.language)
-        if found < 0:
-            self.language.addItem(info.language, info.language)
-            found = self.language.count() - 1
-        self.language.setCurrentIndex(found)
+        self.language = _choices("meta_language", LANGUAGES, info.language)
         form.addRow("&Language", self.language)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -100,3 +84,18 @@ class MetadataDialog(QDialog):
         if index >= 0 and self.item_type.itemText(index) == text:
             return str(self.item_type.itemData(index) or "")
         return text
+
+
+def _choices(name: str, choices: tuple[tuple[str, str], ...], current: str, *, editable: bool = False) -> QComboBox:
+    """A combo box of ``(code, label)`` choices showing ``current``, added if it is none of them."""
+    box = QComboBox()
+    box.setObjectName(name)
+    box.setEditable(editable)
+    for code, label in choices:
+        box.addItem(f"{label} ({code})" if code else label, code)
+    found = box.findData(current)
+    if found < 0:
+        box.addItem(current, current)
+        found = box.count() - 1
+    box.setCurrentIndex(found)
+    return box
