@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -15,6 +16,67 @@ if TYPE_CHECKING:
     from PySide6.QtCore import QObject, QSettings
 
 _HEADLESS_PLATFORMS = ("offscreen", "minimal")
+
+NO_DISPLAY_HINT = "set DISPLAY, or QT_QPA_PLATFORM=offscreen for headless use"
+
+
+def display_problem(environ: Mapping[str, str] | None = None) -> str | None:
+    """Why Qt could not open a window here, or None when it probably can.
+
+    Qt's xcb plugin aborts the process (SIGABRT, a core dump, exit 134) when it
+    cannot connect to the X server, so this looks first, cheaply and without Qt:
+    on Linux and the BSDs, with QT_QPA_PLATFORM unset (or xcb) and no
+    WAYLAND_DISPLAY, DISPLAY must be set and its X server must accept a
+    connection on its socket (/tmp/.X11-unix/Xn, Linux's abstract socket of that
+    name, or TCP port 6000+n for host:n). Only a definite answer refuses (no
+    ":n", nothing listening, a connection refused); a socket path, or a
+    connection that times out or fails otherwise, is left to Qt. (An X server that refuses our credentials still
+    aborts in Qt; telling that apart would mean speaking the X protocol.)
+    """
+    env = os.environ if environ is None else environ
+    if sys.platform in ("win32", "darwin"):
+        return None
+    platform = env.get("QT_QPA_PLATFORM", "")
+    if platform and not platform.startswith("xcb"):
+        return None  # offscreen, wayland, eglfs...: Qt reports its own failures
+    if not platform and env.get("WAYLAND_DISPLAY"):
+        return None
+    display = env.get("DISPLAY", "")
+    if not display:
+        return f"no display: {NO_DISPLAY_HINT}"
+    if _x_server_missing(display):
+        return f"cannot connect to display {display}: {NO_DISPLAY_HINT}"
+    return None
+
+
+def _x_server_missing(display: str) -> bool:
+    """True only when nothing listens where ``display`` (``[host]:n[.screen]``) points."""
+    import socket
+
+    host, sep, rest = display.rpartition(":")
+    number = rest.split(".", 1)[0]
+    if host.startswith("/"):
+        return False  # a socket path (newer libxcb reads those): let Qt try
+    if not sep or not number.isdigit():
+        return True  # no ":n": neither Xlib nor xcb can parse it
+    if host in ("", "unix"):
+        path = f"/tmp/.X11-unix/X{number}"
+        candidates: list[tuple[int, str | tuple[str, int]]] = [(socket.AF_UNIX, path)]
+        if sys.platform.startswith("linux"):
+            candidates.insert(0, (socket.AF_UNIX, "\0" + path))  # Xorg and Xvfb listen here too
+    else:
+        candidates = [(socket.AF_INET, (host, 6000 + int(number)))]
+    for family, address in candidates:
+        try:
+            with socket.socket(family, socket.SOCK_STREAM) as sock:
+                sock.settimeout(1.0)
+                sock.connect(address)
+                return False
+        except (FileNotFoundError, ConnectionRefusedError):
+            continue
+        except OSError:  # a timeout, an unknown host, no permission: not a definite no
+            return False
+    return True
 
 
 def _initial_project(settings: QSettings) -> Path:
@@ -91,6 +153,9 @@ def run_app(project_path: Path | None = None, argv: list[str] | None = None) -> 
 
     from briefer.ui import create_main_window
 
+    if QApplication.instance() is None and (problem := display_problem()):
+        print(f"briefer: error: {problem}", file=sys.stderr)  # not Qt's abort and core dump
+        return 1
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName("Briefer")
     app.setOrganizationName("Briefer")

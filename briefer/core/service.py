@@ -7,7 +7,6 @@ refresh just that part (Anki's change-flag idea, in plain Python).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -228,29 +227,37 @@ class ProjectService:
         return pid
 
     def autotag(self, *, pattern: str, tag: str, document: int | None = None, scope: str = "match") -> int:
-        """Tag every regex match (or its sentence/paragraph); returns passages created."""
-        try:
-            regex = re.compile(pattern)
-        except re.error as exc:
-            raise BrieferError(f"invalid pattern {pattern!r}: {exc}") from None
+        """Tag every regex match (or its sentence/paragraph); returns passages created.
+
+        The pattern runs under one time limit for the whole run (PatternTooSlowError
+        past it), and before the write transaction begins, so a slow pattern never
+        holds the project and stores nothing.
+        """
+        from briefer.core.patterns import compile_pattern, find_spans  # regex: loaded when a pattern runs
+
+        compiled = compile_pattern(pattern)
         if scope not in ("match", "sentence", "paragraph"):
             raise BrieferError(f"unknown scope '{scope}' (match, sentence or paragraph)")
         tag_id = self.resolve_tag(tag).id
         doc_ids = [document] if document is not None else [d.id for d in self.store.list_documents()]
+        texts = [self.store.get_document(doc_id).text for doc_id in doc_ids]  # a document's text never changes
+        found = find_spans(compiled, texts)
+        widened: list[dict[tuple[int, int], None]] = []
+        for text, matches in zip(texts, found, strict=True):
+            # Sentences are segmented only in the paragraphs that hold a match (pysbd is slow).
+            sentences = SentenceFinder(text) if scope == "sentence" and matches else None
+            spans: dict[tuple[int, int], None] = {}  # in order of first match, once each
+            for start, end in matches:
+                if sentences is not None:
+                    spans[sentences.around(start, end)] = None
+                else:
+                    spans[_widen(text, start, end, scope)] = None
+            widened.append(spans)
         created = 0
         with self.store.transaction():
-            for doc_id in doc_ids:
-                text = self.store.get_document(doc_id).text
-                # Sentences are segmented only in the paragraphs that hold a match (pysbd is slow).
-                sentences = SentenceFinder(text) if scope == "sentence" else None
-                spans: dict[tuple[int, int], None] = {}  # in order of first match, once each
-                for match in regex.finditer(text):
-                    if match.end() == match.start():
-                        continue
-                    if sentences is not None:
-                        spans[sentences.around(match.start(), match.end())] = None
-                    else:
-                        spans[_widen(text, match.start(), match.end(), scope)] = None
+            for doc_id, text, spans in zip(doc_ids, texts, widened, strict=True):
+                if spans:
+                    self.store.get_document(doc_id)  # still there (NotFoundError, all rolled back, if not)
                 for start, end in spans:
                     existing = self.store.passage_at(doc_id, start, end)
                     if existing is not None:
