@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from briefer import __version__
-from briefer.core.errors import BrieferError
+from briefer.core.errors import SQLITE_INT_MAX, SQLITE_INT_MIN, BrieferError
 from briefer.core.model import page_labels
 from briefer.core.project import create_project, ensure_default_project, open_project
 from briefer.core.service import ProjectService
@@ -21,6 +21,41 @@ from briefer.core.service import ProjectService
 Handler = Callable[[argparse.Namespace], int]
 # Every sub-command ``build_parser`` adds; anything else as the first argument is a project to open.
 COMMANDS = frozenset({"new", "import", "show", "tag", "autotag", "section", "place", "export", "templates"})
+
+
+def _integer(low: int = SQLITE_INT_MIN, high: int = SQLITE_INT_MAX) -> Callable[[str], int]:
+    """An argparse type: a whole number from ``low`` to ``high`` (at most what SQLite holds),
+    so an out-of-range one is a usage error naming its argument, not a failure further in."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            digits = text.strip().lstrip("+-")
+            if not (digits.isdecimal() and len(digits) > 4000):  # past int()'s digit limit
+                raise argparse.ArgumentTypeError(f"invalid int value: {text!r}") from None
+            value = high + 1 if not text.strip().startswith("-") else low - 1
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{_short(text)} is out of range ({low} to {high})")
+        return value
+
+    return parse
+
+
+def _document_ref(text: str) -> str:
+    """An argparse type for ``--doc``: an id (which must be in range) or a title, kept as given."""
+    if text.isdecimal():
+        try:
+            value = int(text)
+        except ValueError:  # more digits than int() takes
+            value = SQLITE_INT_MAX + 1
+        if value > SQLITE_INT_MAX:
+            raise argparse.ArgumentTypeError(f"document id {_short(text)} is out of range (1 to {SQLITE_INT_MAX})")
+    return text
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 class _Parser(argparse.ArgumentParser):
@@ -61,19 +96,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("tag", help="tag a quote in a document")
     p.add_argument("project", type=Path)
-    p.add_argument("--doc", required=True, help="document id or exact title")
+    p.add_argument("--doc", required=True, type=_document_ref, help="document id or exact title")
     p.add_argument("--quote", required=True)
     p.add_argument("--tag", action="append", required=True, help="tag name (repeatable)")
     p.add_argument("--note", default="")
     p.add_argument("--translation", default="")
-    p.add_argument("--occurrence", type=int, default=1)
+    p.add_argument("--occurrence", type=_integer(1), default=1)
     p.set_defaults(func=cmd_tag)
 
     p = sub.add_parser("autotag", help="tag every match of a regular expression")
     p.add_argument("project", type=Path)
     p.add_argument("--pattern", required=True)
     p.add_argument("--tag", required=True)
-    p.add_argument("--doc")
+    p.add_argument("--doc", type=_document_ref)
     p.add_argument("--scope", choices=("match", "sentence", "paragraph"), default="match")
     p.set_defaults(func=cmd_autotag)
 
@@ -87,9 +122,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("place", help="put a passage into an outline section")
     p.add_argument("project", type=Path)
-    p.add_argument("passage", type=int, metavar="PASSAGE_ID")
+    p.add_argument("passage", type=_integer(1), metavar="PASSAGE_ID")
     p.add_argument("--section", required=True)
-    p.add_argument("--position", type=int)
+    p.add_argument("--position", type=_integer(0), help="0 for first; past the end appends")
     p.set_defaults(func=cmd_place)
 
     try:

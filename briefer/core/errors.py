@@ -21,6 +21,15 @@ class NotFoundError(BrieferError):
     """A document, tag, passage or section that does not exist was named."""
 
 
+class OutOfRangeError(NotFoundError):
+    """A number beyond what the project file can hold (SQLite's 64-bit integers): nothing has it."""
+
+
+# The range of an SQLite INTEGER, which every id and position stored lies in.
+SQLITE_INT_MIN = -(2**63)
+SQLITE_INT_MAX = 2**63 - 1
+
+
 class ImportRejected(BrieferError):  # noqa: N818 - named after the outcome it reports, like ImportSkipped
     """A file could not be imported; the message says why."""
 

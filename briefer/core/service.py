@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
-from briefer.core.errors import BrieferError, NotFoundError
+from briefer.core.errors import SQLITE_INT_MAX, BrieferError, NotFoundError, OutOfRangeError
 from briefer.core.model import PassageSnapshot, ProjectMeta, Tag
 from briefer.core.queries import DocumentQueries, OutlineQueries, PassageQueries, TagQueries
 from briefer.core.sentences import SentenceFinder
@@ -111,8 +111,12 @@ class ProjectService:
     # -------------------------------------------------------------- look-ups
     def resolve_document(self, ref: str | int) -> int:
         """A document id, or a document's exact title."""
-        if isinstance(ref, int) or str(ref).isdigit():
-            doc_id = int(ref)
+        # isdecimal(), not isdigit(): "²" is a digit int() refuses, so it can only be a title.
+        if isinstance(ref, int) or str(ref).isdecimal():
+            try:
+                doc_id = int(ref)
+            except ValueError:  # more digits than int() takes: far past any id
+                raise OutOfRangeError(f"no document with id {str(ref)[:20]}… (the limit is {SQLITE_INT_MAX})") from None
             self.store.document_info(doc_id)
             return doc_id
         ids = self.store.documents_titled(str(ref))

@@ -22,10 +22,13 @@ from pathlib import Path
 from typing import Any
 
 from briefer.core.errors import (
+    SQLITE_INT_MAX,
+    SQLITE_INT_MIN,
     ConstraintError,
     NewerSchemaError,
     NotAProjectError,
     NotFoundError,
+    OutOfRangeError,
     ProjectDamagedError,
     ProjectFileError,
     ProjectInUseError,
@@ -229,6 +232,7 @@ class Store(OutlineRows):
             raise project_error(self.path, exc) from exc
 
     def _q(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+        _check_range(params)
         return self._conn.execute(sql, params)
 
     # --------------------------------------------------------------------- meta
@@ -708,7 +712,18 @@ class Store(OutlineRows):
                 self.add_placement(section=pl.section, passage=pl.passage, position=pl.position, placement_id=pl.id)
 
     def _q_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
-        self._conn.executemany(sql, list(rows))
+        rows = list(rows)
+        for row in rows:
+            _check_range(row)
+        self._conn.executemany(sql, rows)
+
+
+def _check_range(params: Sequence[Any]) -> None:
+    """Refuse a number SQLite cannot take (it would raise OverflowError) as Briefer's error:
+    no id or position in a project lies outside SQLite's 64-bit range, so nothing has it."""
+    for value in params:
+        if isinstance(value, int) and not SQLITE_INT_MIN <= value <= SQLITE_INT_MAX:
+            raise OutOfRangeError(f"nothing in a project is numbered {value} (the limit is {SQLITE_INT_MAX})")
 
 
 def project_error(path: Path, exc: sqlite3.Error) -> ProjectFileError:

@@ -61,3 +61,35 @@ def normalise_utf8(text: str, utf8: bytes | None = None) -> tuple[str, bytes]:
 def strip_controls(text: str) -> str:
     """Drop characters that no document format may carry (used before export)."""
     return _CONTROL.sub("", text)
+
+
+# What cannot stand as it is in a one-line report or a stored file name: C0/C1
+# controls (tab and newline included), DEL, the Unicode line and paragraph
+# separators (str.splitlines() breaks at all of them) and lone surrogates (a
+# file name's bytes that are not UTF-8, as os.fsdecode() hands them over).
+_ODD_IN_NAME = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape_one(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    if char in _NAMED_ESCAPES:
+        return _NAMED_ESCAPES[char]
+    if 0xDC80 <= code <= 0xDCFF:  # surrogateescape's stand-in for the byte code - 0xDC00
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def escape_name(name: str) -> str:
+    """A file name (or a report line) safe to print and store, on one line.
+
+    A byte that is not UTF-8 becomes ``\\xff``, as Python writes it; newline,
+    carriage return and tab become ``\\n``, ``\\r`` and ``\\t``; any other control
+    character ``\\xNN`` (``\\u2028``/``\\u2029`` for the line separators). Every
+    other character, a backslash included, is left as it is, so an ordinary
+    name comes back unchanged (the very same object).
+    """
+    if _ODD_IN_NAME.search(name) is None:
+        return name
+    return _ODD_IN_NAME.sub(_escape_one, name)

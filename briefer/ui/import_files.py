@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
 from briefer.core.service import ProjectService
+from briefer.core.textnorm import escape_name
 
 
 def importer_available() -> bool:
@@ -50,7 +51,7 @@ def import_with_progress(
         dialog.setMaximum(max(1, total))
         dialog.setValue(done)
         if current.name:
-            dialog.setLabelText(f"Importing {current.name} ({done + 1} of {total})")
+            dialog.setLabelText(f"Importing {escape_name(current.name)} ({done + 1} of {total})")
         QApplication.processEvents()
         return not dialog.wasCanceled()
 
@@ -79,7 +80,7 @@ def summary_html(outcomes: Sequence[Any]) -> str:
     if problems:
         lines.append("<ul>")
         for o in problems[:40]:
-            name = Path(o.path).name + (f"#{o.record}" if getattr(o, "record", "") else "")
+            name = escape_name(Path(o.path).name + (f"#{o.record}" if getattr(o, "record", "") else ""))
             lines.append(f"<li><b>{html.escape(name)}</b> {o.status}: {html.escape(o.reason)}</li>")
         if len(problems) > 40:
             lines.append(f"<li>…and {len(problems) - 40} more</li>")

@@ -17,6 +17,7 @@ from briefer.core.importing.importer import MAX_FILE_BYTES, ImportOutcome, impor
 from briefer.core.matching import DocumentMatcher, Match, Reference
 from briefer.core.model import DocumentInfo
 from briefer.core.service import ChangeArea, ProjectService
+from briefer.core.textnorm import escape_name
 
 # What a record may fill: the citation fields, not ``language`` (the documents'
 # own detected codes, which a record's "en-US" or "Chinese" would not fit).
@@ -70,7 +71,7 @@ def _apply(
         Reference(
             doi=fields.get("doi", ""),
             url=fields.get("url", ""),
-            source_file=attached.name if attached else "",
+            source_file=escape_name(attached.name) if attached else "",  # as the importer stores it
             title=fields.get("title", ""),
         )
     )

@@ -19,7 +19,7 @@ from briefer.core.importing.formats import SUPPORTED_EXTENSIONS, read_file
 from briefer.core.language import detect_language
 from briefer.core.model import Page
 from briefer.core.service import ChangeArea, ProjectService
-from briefer.core.textnorm import normalise, normalise_utf8
+from briefer.core.textnorm import escape_name, normalise, normalise_utf8
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
 
@@ -54,6 +54,11 @@ class ImportOutcome:
     note: str = ""
 
     def line(self) -> str:
+        """One line, whatever the file is called: a name's bytes that are not UTF-8 and
+        its control characters (a newline, say) come out escaped (see ``escape_name``)."""
+        return escape_name(self._line())
+
+    def _line(self) -> str:
         if self.status == "imported":
             return f"imported {self.path} as {self.document_id}" + (f" ({self.note})" if self.note else "")
         if self.status == "updated":
@@ -177,7 +182,7 @@ def _import(service: ProjectService, path: Path, overrides: dict[str, str]) -> t
         doc_id = service.store.add_document(
             text=prepared.text,
             sha256=prepared.sha256,
-            source_file=path.name,
+            source_file=escape_name(path.name),
             pages=prepared.pages,
             **prepared.metadata,
         )
@@ -187,6 +192,8 @@ def _import(service: ProjectService, path: Path, overrides: dict[str, str]) -> t
         return ImportOutcome(path, "rejected", str(exc)), 0
     except OSError as exc:
         return ImportOutcome(path, "rejected", f"cannot read it: {exc.strerror or exc}"), 0
+    except ValueError as exc:  # UnicodeError among them: this file's problem, not the batch's
+        return ImportOutcome(path, "rejected", f"cannot import it: {exc}"), 0
     return ImportOutcome(path, "imported", document_id=doc_id, note=prepared.note), prepared.size
 
 
@@ -232,7 +239,7 @@ def _prepare(path: Path, overrides: dict[str, str]) -> _Prepared:
     if not meta.get("language"):
         meta["language"] = detect_language(text)
     if not meta.get("title"):
-        meta["title"] = _title_from(text) or path.stem
+        meta["title"] = _title_from(text) or escape_name(path.stem)
     return _Prepared(text, sha, meta, len(encoded), pages, read.note)
 
 
