@@ -61,7 +61,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_templates(args: argparse.Namespace) -> int:
     try:
-        templates = discover_templates(getattr(args, "project", None))
+        templates = discover_templates(getattr(args, "project", None), include_broken=True)
     except OSError as exc:
         return _fail(str(exc))
     if not templates:
@@ -69,5 +69,7 @@ def run_templates(args: argparse.Namespace) -> int:
         return 0
     width = max(len(name) for name in templates)
     for name, info in templates.items():
-        print(f"{name:<{width}}  {info.origin:<8}  {info.description}")
+        about = f"unusable: {info.problem}" if info.problem else info.description
+        about = " ".join(about.split())  # one line per template, whatever the manifest holds
+        print(f"{name:<{width}}  {info.origin:<8}  {about}")
     return 0

@@ -65,3 +65,15 @@ class ProjectIOError(ProjectFileError):
 
 class ConstraintError(ProjectFileError):
     """A change was refused because it would break a rule of the schema (a duplicate name, say)."""
+
+
+class ArchiveRejected(BrieferError):  # noqa: N818 - named after the outcome, like ImportRejected
+    """A zip archive (a .docx, a reference.docx) is refused before it is read: it would unpack to too much.
+
+    The message is the reason alone (``word/styles.xml unpacks to 1024 MB ...``); the
+    caller says which file it was and what it was for.
+    """
+
+
+class ArchiveDamaged(ArchiveRejected):
+    """The archive is not a zip, or a part's data does not match what its header declares."""

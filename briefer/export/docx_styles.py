@@ -15,6 +15,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Inches
 
+from briefer.core.archives import check_zip
 from briefer.export.errors import ExportError
 
 LATIN_BODY = "Times New Roman"  # metric twin of Liberation Serif on Linux
@@ -69,8 +70,10 @@ def load_base(reference: Path | None) -> tuple[Document, dict[str, str]]:
     """The document to build into, and a map from style name to style id."""
     if reference is not None:
         try:
+            # A bomb is refused before python-docx unpacks every part into memory.
+            check_zip(reference)
             document = docx.Document(str(reference))
-        except Exception as exc:  # python-docx raises several types for a bad package
+        except Exception as exc:  # ArchiveRejected, OSError; python-docx raises several types for a bad package
             raise ExportError(f"cannot use {reference} as a Word reference document: {exc}") from None
         # Start from the reference's styles, page setup, headers and footers, not its text.
         body = document.element.body

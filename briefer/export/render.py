@@ -11,7 +11,7 @@ import ast
 import time
 import traceback
 from collections import ChainMap
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import CodeType
 from typing import Any
@@ -19,8 +19,10 @@ from typing import Any
 import jinja2
 from jinja2.bccache import Bucket, BytecodeCache
 from jinja2.filters import sync_do_slice
+from jinja2.loaders import split_template_path
+from jinja2.runtime import LoopContext, TemplateReference
 from jinja2.sandbox import SandboxedEnvironment
-from jinja2.utils import generate_lorem_ipsum
+from jinja2.utils import Cycler, Joiner, Namespace, generate_lorem_ipsum
 from markupsafe import Markup
 
 from briefer.export.context import VIEW_TYPES
@@ -117,31 +119,123 @@ class _DeadlineChecks(ast.NodeTransformer):
         return out
 
 
-def _finalize(value: Any) -> Markup:
-    """Escape every printed value for Markdown unless it is already Markdown (Markup)."""
+# ------------------------------------------------------------ nothing internal is printed
+# Printed as text, Jinja's helpers and a template's own machinery would show
+# Python's repr: ``<class 'jinja2.utils.Cycler'>``, ``<function _lipsum at
+# 0x7f...>``, ``<LoopContext 1/3>``. None of that belongs in a briefing, so
+# printing one is refused with a template error (file and line), the way a
+# sandbox violation is: the author sees the mistake instead of an empty gap.
+# The global helpers and the objects they make refuse in every way of turning
+# them into text (``{{ }}``, ``|string``, ``~``, ``|format``, ``|join``, a list
+# printed whole: there the repr is just the helper's name); other functions, macros, ``loop`` and ``self`` are refused
+# where values are printed (``{{ }}`` and the text filters).
+
+
+def _not_printable(what: str) -> jinja2.exceptions.SecurityError:
+    return jinja2.exceptions.SecurityError(f"{what} is not a value to print")
+
+
+class _Helper:
+    """A global helper (``range``, ``dict``, ``lipsum``, ``cycler``, ``joiner``, ``namespace``):
+    called as before, but never turned into text."""
+
+    __slots__ = ("_call", "_name")
+
+    def __init__(self, name: str, call: Any) -> None:
+        self._name = name
+        self._call = call
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._call(*args, **kwargs)
+
+    def _refuse(self, *_args: Any) -> str:
+        raise _not_printable(f"'{self._name}' is a helper to call, like {self._name}(...), and")
+
+    def __repr__(self) -> str:  # inside a printed list, and in tracebacks: the name alone
+        return self._name
+
+    __str__ = __format__ = __html__ = _refuse
+
+
+class _Cycler(Cycler):
+    def _refuse(self, *_args: Any) -> str:
+        raise _not_printable("a cycler (use its .next() or .current)")
+
+    def __repr__(self) -> str:
+        return "cycler(...)"
+
+    __str__ = __format__ = __html__ = _refuse
+
+
+class _Joiner(Joiner):
+    def _refuse(self, *_args: Any) -> str:
+        raise _not_printable("a joiner (call it to print its separator)")
+
+    def __repr__(self) -> str:
+        return "joiner(...)"
+
+    __str__ = __format__ = __html__ = _refuse
+
+
+class _Namespace(Namespace):
+    def _refuse(self, *_args: Any) -> str:
+        raise _not_printable("a namespace (print one of its fields)")
+
+    def __repr__(self) -> str:
+        return "namespace(...)"
+
+    __str__ = __format__ = __html__ = _refuse
+
+
+_MACHINERY = (LoopContext, TemplateReference)
+
+
+def _text(value: Any) -> str:
+    """``str(value)``, refusing functions, classes, macros and Jinja's loop and template objects."""
+    if isinstance(value, (_Helper, _Cycler, _Joiner, _Namespace)):
+        return str(value)  # refuses, saying what it is
+    if isinstance(value, jinja2.Undefined):  # callable too: str() says which name is unknown
+        return str(value)
+    if callable(value) or isinstance(value, _MACHINERY):
+        raise _not_printable("a function, macro or template object")
+    return str(value)
+
+
+@jinja2.pass_eval_context
+def _finalize(_eval_ctx: Any, value: Any) -> Markup:
+    """Escape every printed value for Markdown unless it is already Markdown (Markup).
+
+    Taking the evaluation context keeps Jinja from folding a constant
+    expression (``{{ 'a'.upper }}``) at compile time: it would escape the
+    value's repr before finalize saw the value itself.
+    """
     if value is None:
         return Markup("")
     if isinstance(value, Markup):
         return value
     if isinstance(value, bool):
         return Markup("yes" if value else "no")
-    return Trusted(escape_markdown(str(value)))
+    return Trusted(escape_markdown(_text(value)))
 
 
 def _escape_filter(value: Any) -> Markup:
     """``|e`` and ``|escape`` mean "escape for this output", which here is Markdown."""
-    return value if isinstance(value, Markup) else Trusted(escape_markdown(str(value)))
+    return value if isinstance(value, Markup) else Trusted(escape_markdown(_text(value)))
+
+
+def _string_filter(value: Any) -> str:
+    return value if isinstance(value, str) else _text(value)
 
 
 def _tojson(value: Any, indent: int | None = None) -> Trusted:
     import json
 
-    return Trusted(escape_markdown(json.dumps(value, ensure_ascii=False, indent=indent, default=str)))
+    return Trusted(escape_markdown(json.dumps(value, ensure_ascii=False, indent=indent, default=_text)))
 
 
 def _md(value: Any) -> Trusted:
     """Intentional Markdown (notes written by the analyst): printed unescaped."""
-    return Trusted("" if value is None else str(value))
+    return Trusted("" if value is None else _text(value))
 
 
 def _strong(value: Any, before: Any = "", after: Any = "") -> Trusted:
@@ -179,9 +273,23 @@ class _CompiledTemplates(BytecodeCache):
 _COMPILED = _CompiledTemplates()
 
 
+class _Loader(jinja2.FileSystemLoader):
+    """Jinja's file loader, with a file that is not UTF-8 named in the error."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        try:
+            return super().get_source(environment, template)
+        except UnicodeDecodeError as exc:
+            path = Path(self.searchpath[0], *split_template_path(template))
+            raise TemplateError(
+                f"{path}: not UTF-8 text (byte {exc.start} is {exc.object[exc.start : exc.start + 1]!r}); "
+                "save the template as UTF-8"
+            ) from None
+
+
 def make_environment(template_dir: Path) -> BrieferSandbox:
     env = BrieferSandbox(
-        loader=jinja2.FileSystemLoader(str(template_dir)),
+        loader=_Loader(str(template_dir)),
         bytecode_cache=_COMPILED,
         undefined=jinja2.StrictUndefined,
         finalize=_finalize,
@@ -199,15 +307,20 @@ def make_environment(template_dir: Path) -> BrieferSandbox:
     # cannot look inside them, so bound them the way ``*`` is bounded.
     env.filters["slice"] = _slice
     env.globals["lipsum"] = _lipsum
+    env.globals.update(cycler=_Cycler, joiner=_Joiner, namespace=_Namespace)
+    for name, value in list(env.globals.items()):
+        if name in ("range", "dict", "lipsum", "cycler", "joiner", "namespace"):
+            env.globals[name] = _Helper(name, value)
     env.filters.update(
         e=_escape_filter,
         escape=_escape_filter,
-        forceescape=lambda v: Trusted(escape_markdown(str(v))),
+        forceescape=lambda v: Trusted(escape_markdown(_text(v))),
+        string=_string_filter,
         tojson=_tojson,
         safe=_md,
         md=_md,
-        escape_md=lambda v: Trusted(escape_markdown(str(v))),
-        cell=lambda v: Trusted(escape_cell(str(v))),
+        escape_md=lambda v: Trusted(escape_markdown(_text(v))),
+        cell=lambda v: Trusted(escape_cell(_text(v))),
         strong=_strong,
         emph=_emph,
         link=lambda url, text=None: Trusted(markdown_link(str(url), None if text is None else str(text))),

@@ -13,7 +13,7 @@ from pathlib import Path
 import platformdirs
 
 from briefer import resources
-from briefer.export.errors import TemplateNotFoundError
+from briefer.export.errors import TemplateError, TemplateNotFoundError
 
 TEMPLATE_FILE = "template.md.j2"
 MANIFEST_FILE = "manifest.json"
@@ -28,6 +28,9 @@ class TemplateInfo:
     path: Path  # the template folder
     display_name: str
     description: str
+    # Why the template cannot be used (a manifest that cannot be read), in one
+    # line naming the file; empty for a usable template.
+    problem: str = ""
 
     @property
     def source(self) -> Path:
@@ -56,9 +59,17 @@ def template_roots(project_path: str | Path | None = None) -> list[tuple[str, Pa
 
 
 def discover_templates(
-    project_path: str | Path | None = None, roots: list[tuple[str, Path]] | None = None
+    project_path: str | Path | None = None,
+    roots: list[tuple[str, Path]] | None = None,
+    *,
+    include_broken: bool = False,
 ) -> dict[str, TemplateInfo]:
-    """Every usable template by name; a later root overrides an earlier one."""
+    """Every usable template by name; a later root overrides an earlier one.
+
+    A template whose manifest cannot be read still overrides by name (the
+    analyst meant to replace that template), but is left out unless
+    ``include_broken``: its ``problem`` says why, and choosing it is an error.
+    """
     found: dict[str, TemplateInfo] = {}
     for origin, root in roots if roots is not None else template_roots(project_path):
         if not root.is_dir():
@@ -66,27 +77,51 @@ def discover_templates(
         for folder in sorted(root.iterdir()):
             if (folder / TEMPLATE_FILE).is_file():
                 found[folder.name] = _info(folder, origin)
-    return dict(sorted(found.items()))
+    return {name: info for name, info in sorted(found.items()) if include_broken or not info.problem}
 
 
 def find_template(
     name: str, project_path: str | Path | None = None, roots: list[tuple[str, Path]] | None = None
 ) -> TemplateInfo:
-    templates = discover_templates(project_path, roots)
+    templates = discover_templates(project_path, roots, include_broken=True)
     if name not in templates:
-        known = ", ".join(templates) or "none"
+        known = ", ".join(n for n, t in templates.items() if not t.problem) or "none"
         raise TemplateNotFoundError(f"no template named '{name}' (available: {known})")
+    if templates[name].problem:
+        raise TemplateError(f"template '{name}' cannot be used: {templates[name].problem}")
     return templates[name]
 
 
+# A manifest holds a name and a description; anything longer is not one.
+MAX_MANIFEST_BYTES = 64 * 1024
+
+
 def _info(folder: Path, origin: str) -> TemplateInfo:
-    # A broken manifest must not hide the template: fall back to the folder name.
+    manifest = folder / MANIFEST_FILE
     display, description = folder.name, ""
     try:
-        data = json.loads((folder / MANIFEST_FILE).read_text(encoding="utf-8"))
-        if isinstance(data, dict):
-            display = str(data.get("name") or display)
-            description = str(data.get("description") or "")
-    except (OSError, ValueError):
-        pass
+        with manifest.open("rb") as fh:
+            raw = fh.read(MAX_MANIFEST_BYTES + 1)
+    except FileNotFoundError:  # no manifest: the folder name, no description
+        return TemplateInfo(folder.name, origin, folder, display, description)
+    except OSError as exc:
+        return _broken(folder, origin, f"{manifest}: cannot be read ({exc.strerror or exc})")
+    if len(raw) > MAX_MANIFEST_BYTES:
+        return _broken(folder, origin, f"{manifest}: larger than {MAX_MANIFEST_BYTES // 1024} KB")
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        return _broken(folder, origin, f"{manifest}: not UTF-8 text (byte {exc.start})")
+    except RecursionError:  # '[' * 100000: the json module parses nesting recursively
+        return _broken(folder, origin, f"{manifest}: nested too deeply to be a manifest")
+    except ValueError as exc:
+        return _broken(folder, origin, f"{manifest}: not valid JSON ({' '.join(str(exc).split())})")
+    if not isinstance(data, dict):
+        return _broken(folder, origin, f"{manifest}: not a JSON object with a name and a description")
+    display = str(data.get("name") or display)
+    description = str(data.get("description") or "")
     return TemplateInfo(folder.name, origin, folder, display, description)
+
+
+def _broken(folder: Path, origin: str, problem: str) -> TemplateInfo:
+    return TemplateInfo(folder.name, origin, folder, folder.name, "", problem=problem)

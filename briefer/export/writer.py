@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
+import stat
 import tempfile
+import time
 from pathlib import Path
 
 from briefer.export.errors import ExportError
@@ -17,6 +20,7 @@ def write_atomically(path: str | Path, data: bytes) -> None:
         raise ExportError(f"cannot write {target}: it is a folder")
     if not folder.is_dir():
         raise ExportError(f"cannot write {target}: the folder {folder} does not exist")
+    _remove_stale_temporaries(folder, target.name)
     tmp_name = None
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
@@ -42,3 +46,30 @@ def write_atomically(path: str | Path, data: bytes) -> None:
                 os.unlink(tmp_name)
             except OSError:
                 pass
+
+
+# An export killed between mkstemp and os.replace leaves its temporary file
+# (".NAME.XXXXXXXX.tmp") beside the output. The next export to the same path
+# removes such leftovers, but only ones older than this: another export to the
+# same path may be writing its own right now, and an export takes seconds (its
+# template has a 10 s deadline), so a file untouched for ten minutes belongs to
+# no running export. Only regular files named exactly as mkstemp names them for
+# this target are touched; anything else in the folder is left alone.
+STALE_TEMPORARY_SECONDS = 10 * 60
+
+
+def _remove_stale_temporaries(folder: Path, name: str) -> None:
+    pattern = re.compile(rf"\.{re.escape(name)}\.[a-z0-9_]{{8}}\.tmp")
+    cutoff = time.time() - STALE_TEMPORARY_SECONDS
+    try:
+        with os.scandir(folder) as entries:
+            candidates = [entry for entry in entries if pattern.fullmatch(entry.name)]
+    except OSError:
+        return
+    for entry in candidates:
+        try:
+            info = entry.stat(follow_symlinks=False)
+            if stat.S_ISREG(info.st_mode) and info.st_mtime < cutoff:
+                os.unlink(entry.path)
+        except OSError:  # gone already, or not ours to remove: the export goes on
+            pass

@@ -9,7 +9,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from briefer.core.errors import ImportRejected
+from briefer.core.archives import check_zip
+from briefer.core.errors import ArchiveDamaged, ArchiveRejected, ImportRejected
 from briefer.core.importing.dates import iso_date
 from briefer.core.importing.decoding import decode_text
 from briefer.core.model import DocumentInfo, Page
@@ -93,43 +94,18 @@ def read_docx(data: bytes) -> ReadDocument:
         import docx  # python-docx
         from docx.opc.exceptions import PackageNotFoundError
 
-        _check_unpacked_sizes(data)
+        check_zip(data)  # a decompression bomb is refused before python-docx unpacks it
         document = docx.Document(io.BytesIO(data))
-    except ImportRejected:
-        raise
+    except ArchiveDamaged as exc:
+        raise ImportRejected(f"corrupt or unreadable .docx: {exc}") from None
+    except ArchiveRejected as exc:
+        raise ImportRejected(str(exc)) from None
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
         raise ImportRejected(f"corrupt or unreadable .docx ({exc.__class__.__name__}: {exc})") from None
     except Exception as exc:  # lxml and zip errors of many kinds: the file is damaged
         raise ImportRejected(f"corrupt .docx ({exc.__class__.__name__})") from None
     lines = list(_docx_lines(document.iter_inner_content()))
     return ReadDocument("\n".join(lines), _docx_metadata(document.core_properties))
-
-
-# python-docx unpacks every part into memory and parses each XML part whole:
-# 85 MB of document.xml, zipped to a 300 KB .docx, took 27 s and 790 MB. A
-# long, heavily formatted report has a few MB of XML. The sizes are the ones
-# the zip declares; zipfile reads no further than that, so a zip that lies
-# about them fails its CRC check and is rejected as corrupt.
-MAX_DOCX_XML_PART = 32 * 1024 * 1024
-MAX_DOCX_UNPACKED = 256 * 1024 * 1024
-
-
-def _check_unpacked_sizes(data: bytes) -> None:
-    """Refuse a .docx that would unpack to more than its reader can take (a decompression bomb)."""
-    with zipfile.ZipFile(io.BytesIO(data)) as package:
-        parts = package.infolist()
-    for part in parts:
-        if part.filename.endswith((".xml", ".rels")) and part.file_size > MAX_DOCX_XML_PART:
-            raise ImportRejected(
-                f"{part.filename} unpacks to {part.file_size // 2**20} MB of XML, "
-                f"over the {MAX_DOCX_XML_PART // 2**20} MB a part may hold (a decompression bomb?)"
-            )
-    total = sum(part.file_size for part in parts)
-    if total > MAX_DOCX_UNPACKED:
-        raise ImportRejected(
-            f"unpacks to {total // 2**20} MB, over the {MAX_DOCX_UNPACKED // 2**20} MB a .docx may hold "
-            "(a decompression bomb?)"
-        )
 
 
 # What python-docx's own template says about every file made from it, and what
