@@ -133,7 +133,7 @@ class Store(OutlineRows):
         return cls(conn, target, _WriteLock(target))
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str], *, readonly: bool = False) -> Store:
+    def open(cls, path: str | os.PathLike[str], *, readonly: bool = False, _updated: bool = False) -> Store:
         """Open an existing project, checking it is one before changing anything."""
         target = Path(path)
         if not target.is_file():
@@ -164,6 +164,20 @@ class Store(OutlineRows):
                 f"{target} was written by a newer version of Briefer (schema {version}, "
                 f"this version reads up to {SCHEMA_VERSION}); update Briefer to open it"
             )
+        if readonly and version < SCHEMA_VERSION:
+            # The queries expect the current schema (schema 3 added columns), so
+            # an older project is updated once, as opening it for writing does,
+            # before it is read: `briefer export` on last month's project works.
+            conn.close()
+            if _updated:  # another process holds it for writing and has not updated it
+                reason = "it is open in an older version of Briefer"
+                raise ProjectFileError(
+                    f"{target} was made by an older Briefer and {reason}; close that version, then try again",
+                    path=str(target),
+                    reason=reason,
+                )
+            cls._update_schema(target)
+            return cls.open(target, readonly=True, _updated=True)
         lock = None
         try:
             if not readonly:
@@ -181,6 +195,21 @@ class Store(OutlineRows):
                 raise project_error(target, exc) from exc
             raise
         return cls(conn, target, lock)
+
+    @classmethod
+    def _update_schema(cls, target: Path) -> None:
+        """Bring an older project to the current schema so that it can be read."""
+        try:
+            cls.open(target, readonly=False).close()
+        except ProjectInUseError:
+            pass  # its writer opened it, and so updated it, first
+        except (ProjectFileError, OSError) as exc:
+            raise ProjectFileError(
+                f"{target} was made by an older version of Briefer and needs a one-time update "
+                f"before it can be read, which failed: {exc}",
+                path=str(target),
+                reason=str(exc),
+            ) from None
 
     def close(self) -> None:
         if self._conn is not None:

@@ -198,3 +198,30 @@ def test_a_document_without_a_type_is_cited_by_what_it_has(tmp_path: Path) -> No
             "bare": "webpage",
         }
         assert kinds["bare"].type == ""  # the guess is not stored: a record can still fill it in
+
+
+def test_an_older_project_can_be_read_at_once(tmp_path: Path) -> None:
+    """`briefer export` opens read-only: a schema-2 project is updated once, then read."""
+    from briefer.core.schema import APPLICATION_ID, MIGRATIONS
+
+    path = tmp_path / "old.briefer"
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.executescript(MIGRATIONS[0] + MIGRATIONS[1] + "PRAGMA user_version = 2;")
+    conn.execute(
+        "INSERT INTO documents(title, sha256, text, length, imported_at) VALUES ('Old', 'abc', 'Text.', 5, 'x')"
+    )
+    conn.commit()
+    conn.close()
+    with Store.open(path, readonly=True) as store:
+        (info,) = store.list_documents()
+        assert store.get_document(info.id).text == "Text."
+        assert store.schema_version == SCHEMA_VERSION
+    result = subprocess.run(
+        [sys.executable, "-m", "briefer", "export", str(path), "-o", str(tmp_path / "b.md")],
+        capture_output=True,
+        text=True,
+        env={**__import__("os").environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
