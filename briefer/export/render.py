@@ -192,6 +192,8 @@ _MACHINERY = (LoopContext, TemplateReference)
 
 def _text(value: Any) -> str:
     """``str(value)``, refusing functions, classes, macros and Jinja's loop and template objects."""
+    if type(value) is str or type(value) is int:  # nearly every printed value: nothing to check
+        return str(value)
     if isinstance(value, (_Helper, _Cycler, _Joiner, _Namespace)):
         return str(value)  # refuses, saying what it is
     if isinstance(value, jinja2.Undefined):  # callable too: str() says which name is unknown
