@@ -10,14 +10,10 @@ from __future__ import annotations
 
 import functools
 import inspect
-import json
 import os
-import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import replace
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -36,31 +32,21 @@ from briefer.core.errors import (
     ProjectLockedError,
 )
 from briefer.core.model import (
-    Document,
-    DocumentInfo,
-    Page,
     Passage,
     PassageSnapshot,
     Placement,
     ProjectMeta,
-    SearchHit,
     Tag,
     TagSnapshot,
 )
 from briefer.core.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
+from briefer.core.store_documents import DocumentRows, now_iso
 from briefer.core.store_outline import OutlineRows, tree_order
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
-_DOC_INFO_COLUMNS = (
-    "id, title, publisher, author, date, url, language, source_file, sha256, length, type, doi, container"
-)
 _PASSAGE_COLUMNS = "id, document, start, end, quote, prefix, suffix, note, translation, created, modified"
 # A row of those columns: Passage's fields before its tags.
 _PassageRow = tuple[int, int, int, int, str, str, str, str, str, str, str]
-
-
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class _WriteLock:
@@ -95,7 +81,7 @@ class _WriteLock:
             self._fd = None
 
 
-class Store(OutlineRows):
+class Store(DocumentRows, OutlineRows):
     """Owns one project file's SQLite connection and all SQL against it."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path, lock: _WriteLock | None) -> None:
@@ -279,140 +265,6 @@ class Store(OutlineRows):
                     "INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                     (key, value),
                 )
-
-    # ---------------------------------------------------------------- documents
-    def add_document(
-        self,
-        *,
-        text: str,
-        sha256: str,
-        title: str = "",
-        publisher: str = "",
-        author: str = "",
-        date: str = "",
-        url: str = "",
-        language: str = "und",
-        source_file: str = "",
-        type: str = "",  # noqa: A002 (the CSL field's name)
-        doi: str = "",
-        container: str = "",
-        pages: tuple[Page, ...] = (),
-    ) -> int:
-        with self.transaction():
-            return self._insert(
-                "INSERT INTO documents(title, publisher, author, date, url, language, source_file,"
-                " sha256, text, length, imported_at, type, doi, container, pages)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (
-                    title,
-                    publisher,
-                    author,
-                    date,
-                    url,
-                    language,
-                    source_file,
-                    sha256,
-                    text,
-                    len(text),
-                    now_iso(),
-                    type,
-                    doi,
-                    container,
-                    _pages_json(pages),
-                ),
-            )
-
-    def list_documents(self) -> list[DocumentInfo]:
-        rows = self._q(f"SELECT {_DOC_INFO_COLUMNS} FROM documents ORDER BY id").fetchall()
-        return [DocumentInfo(*row) for row in rows]
-
-    def get_document(self, doc_id: int) -> Document:
-        row = self._q(f"SELECT {_DOC_INFO_COLUMNS}, text, pages FROM documents WHERE id = ?", (doc_id,)).fetchone()
-        if row is None:
-            raise NotFoundError(f"no document with id {doc_id}")
-        return _document(row)
-
-    def list_documents_with_text(self) -> list[Document]:
-        """Every document with its text, in one query (an export checks every quote against its text)."""
-        rows = self._q(f"SELECT {_DOC_INFO_COLUMNS}, text, pages FROM documents ORDER BY id").fetchall()
-        return [_document(row) for row in rows]
-
-    def document_pages(self) -> dict[int, tuple[Page, ...]]:
-        """The page starts of every paged document (a PDF); unpaged documents are left out."""
-        rows = self._q("SELECT id, pages FROM documents WHERE pages != '[]' ORDER BY id").fetchall()
-        return {row[0]: _pages_from_json(row[1]) for row in rows}
-
-    def document_titles(self) -> dict[int, str]:
-        """Document id -> title, in import order (from the listing index, no text read)."""
-        return dict(self._q("SELECT id, title FROM documents ORDER BY id").fetchall())
-
-    def document_info(self, doc_id: int) -> DocumentInfo:
-        row = self._q(f"SELECT {_DOC_INFO_COLUMNS} FROM documents WHERE id = ?", (doc_id,)).fetchone()
-        if row is None:
-            raise NotFoundError(f"no document with id {doc_id}")
-        return DocumentInfo(*row)
-
-    def documents_titled(self, title: str) -> list[int]:
-        return [r[0] for r in self._q("SELECT id FROM documents WHERE title = ? ORDER BY id", (title,))]
-
-    def document_with_sha(self, sha256: str) -> int | None:
-        row = self._q("SELECT id FROM documents WHERE sha256 = ?", (sha256,)).fetchone()
-        return row[0] if row else None
-
-    def update_document(self, doc_id: int, **fields: str) -> None:
-        self._update_row("documents", doc_id, DocumentInfo.METADATA_FIELDS, fields)
-
-    def passage_counts(self) -> dict[int, int]:
-        """Number of passages per document id."""
-        return dict(self._q("SELECT document, COUNT(*) FROM passages GROUP BY document").fetchall())
-
-    def document_excerpt(self, doc_id: int, start: int, end: int) -> tuple[int, str]:
-        """The document's length and ``text[start:end]``, without loading the whole text."""
-        start = max(0, start)
-        row = self._q(
-            "SELECT length, substr(text, ?, ?) FROM documents WHERE id = ?", (start + 1, max(0, end - start), doc_id)
-        ).fetchone()
-        if row is None:
-            raise NotFoundError(f"no document with id {doc_id}")
-        return row[0], row[1] or ""
-
-    def counts(self) -> tuple[int, int]:
-        """How many documents and passages the project holds."""
-        row = self._q("SELECT (SELECT COUNT(*) FROM documents), (SELECT COUNT(*) FROM passages)").fetchone()
-        return row[0], row[1]
-
-    def search(self, query: str, *, context: int = 40, limit: int = 500) -> list[SearchHit]:
-        """Find ``query`` (case-insensitively) in every document, at most ``limit`` hits.
-
-        Not FTS5: its trigram tokenizer cannot match the one- and two-character
-        words Chinese search needs. ``LIKE`` (ASCII case-insensitive, in C) picks
-        the documents when the query has no cased letter beyond ASCII; rows are read one at a time and the scan stops at
-        ``limit`` hits, so a common word never drags every text into Python.
-        """
-        if not query:
-            return []
-        hits: list[SearchHit] = []
-        lowered = query.lower()
-        cased = lowered != query.upper()
-        # LIKE folds ASCII case only: for "über" it would skip a document holding
-        # only "Über", so such queries read every document.
-        like_can_filter = all(c.isascii() or c.lower() == c.upper() for c in query)
-        pattern = "%" + query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        sql = "SELECT id, text FROM documents" + (" WHERE text LIKE ? ESCAPE '\\'" if like_can_filter else "")
-        cursor = self._q(sql + " ORDER BY id", (pattern,) if like_can_filter else ())
-        for doc_id, text in cursor:
-            for pos, end in _find_all(text, query, lowered, cased):
-                hits.append(
-                    SearchHit(
-                        doc_id, pos, end, text[max(0, pos - context) : pos], text[pos:end], text[end : end + context]
-                    )
-                )
-                if len(hits) >= limit:
-                    break
-            if len(hits) >= limit:
-                break
-        cursor.close()
-        return hits
 
     # --------------------------------------------------------------------- tags
     def add_tag(
@@ -823,40 +675,3 @@ def _migrate(conn: sqlite3.Connection, version: int) -> None:
         # executescript commits on its own, so each migration and its version
         # bump go into one explicit transaction inside the script.
         conn.executescript(f"BEGIN IMMEDIATE;\n{MIGRATIONS[number]}\nPRAGMA user_version = {number + 1};\nCOMMIT;")
-
-
-def _find_all(text: str, query: str, lowered: str, cased: bool) -> Iterator[tuple[int, int]]:
-    """Code-point spans of ``query`` in ``text``, ignoring case, in order, not overlapping."""
-    if not cased:
-        haystack, needle = text, query
-    else:
-        haystack, needle = text.lower(), lowered
-        if not query.isascii() or len(haystack) != len(text):
-            # "İ" lowers to two code points, so offsets into a lowered copy would
-            # drift; the regex engine folds case one character at a time instead.
-            # A query beyond ASCII always goes this way, so every document
-            # matches it alike ("σ" finds "ς" everywhere or nowhere).
-            for m in re.finditer(re.escape(query), text, re.IGNORECASE):
-                yield m.start(), m.end()
-            return
-    pos = haystack.find(needle)
-    while pos != -1:
-        yield pos, pos + len(needle)
-        pos = haystack.find(needle, pos + len(needle))
-
-
-def _document(row: tuple[Any, ...]) -> Document:
-    """A document from ``SELECT {_DOC_INFO_COLUMNS}, text, pages``."""
-    return replace(Document(*row[:-1]), pages=_pages_from_json(row[-1]))
-
-
-def _pages_json(pages: tuple[Page, ...]) -> str:
-    return json.dumps([[page.start, page.label] for page in pages], ensure_ascii=False)
-
-
-def _pages_from_json(value: str) -> tuple[Page, ...]:
-    """The stored page starts; a damaged value reads as an unpaged document rather than failing the read."""
-    try:
-        return tuple(Page(int(start), str(label)) for start, label in json.loads(value or "[]"))
-    except (ValueError, TypeError):
-        return ()
