@@ -157,34 +157,32 @@ class _Helper:
     __str__ = __format__ = __html__ = _refuse
 
 
-class _Cycler(Cycler):
+class _Unprintable:
+    """Refuses every way of turning itself into text, saying what it is; a short repr inside a printed list."""
+
+    _what = ""  # what it is, in the refusal
+    _shown = ""  # its repr
+
+    # Through the class: a Jinja namespace answers attribute look-ups from its own fields.
     def _refuse(self, *_args: Any) -> str:
-        raise _not_printable("a cycler (use its .next() or .current)")
+        raise _not_printable(type(self)._what)
 
     def __repr__(self) -> str:
-        return "cycler(...)"
+        return type(self)._shown
 
     __str__ = __format__ = __html__ = _refuse
 
 
-class _Joiner(Joiner):
-    def _refuse(self, *_args: Any) -> str:
-        raise _not_printable("a joiner (call it to print its separator)")
-
-    def __repr__(self) -> str:
-        return "joiner(...)"
-
-    __str__ = __format__ = __html__ = _refuse
+class _Cycler(_Unprintable, Cycler):
+    _what, _shown = "a cycler (use its .next() or .current)", "cycler(...)"
 
 
-class _Namespace(Namespace):
-    def _refuse(self, *_args: Any) -> str:
-        raise _not_printable("a namespace (print one of its fields)")
+class _Joiner(_Unprintable, Joiner):
+    _what, _shown = "a joiner (call it to print its separator)", "joiner(...)"
 
-    def __repr__(self) -> str:
-        return "namespace(...)"
 
-    __str__ = __format__ = __html__ = _refuse
+class _Namespace(_Unprintable, Namespace):
+    _what, _shown = "a namespace (print one of its fields)", "namespace(...)"
 
 
 _MACHINERY = (LoopContext, TemplateReference)
@@ -194,7 +192,7 @@ def _text(value: Any) -> str:
     """``str(value)``, refusing functions, classes, macros and Jinja's loop and template objects."""
     if type(value) is str or type(value) is int:  # nearly every printed value: nothing to check
         return str(value)
-    if isinstance(value, (_Helper, _Cycler, _Joiner, _Namespace)):
+    if isinstance(value, (_Helper, _Unprintable)):
         return str(value)  # refuses, saying what it is
     if isinstance(value, jinja2.Undefined):  # callable too: str() says which name is unknown
         return str(value)
