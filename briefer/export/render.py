@@ -160,29 +160,29 @@ class _Helper:
 class _Unprintable:
     """Refuses every way of turning itself into text, saying what it is; a short repr inside a printed list."""
 
-    _what = ""  # what it is, in the refusal
-    _shown = ""  # its repr
+    what = ""  # what it is, in the refusal
+    shown = ""  # its repr
 
     # Through the class: a Jinja namespace answers attribute look-ups from its own fields.
     def _refuse(self, *_args: Any) -> str:
-        raise _not_printable(type(self)._what)
+        raise _not_printable(type(self).what)
 
     def __repr__(self) -> str:
-        return type(self)._shown
+        return type(self).shown
 
     __str__ = __format__ = __html__ = _refuse
 
 
 class _Cycler(_Unprintable, Cycler):
-    _what, _shown = "a cycler (use its .next() or .current)", "cycler(...)"
+    what, shown = "a cycler (use its .next() or .current)", "cycler(...)"
 
 
 class _Joiner(_Unprintable, Joiner):
-    _what, _shown = "a joiner (call it to print its separator)", "joiner(...)"
+    what, shown = "a joiner (call it to print its separator)", "joiner(...)"
 
 
 class _Namespace(_Unprintable, Namespace):
-    _what, _shown = "a namespace (print one of its fields)", "namespace(...)"
+    what, shown = "a namespace (print one of its fields)", "namespace(...)"
 
 
 _MACHINERY = (LoopContext, TemplateReference)
