@@ -80,11 +80,10 @@ def test_older_file_is_migrated(tmp_path: Path) -> None:
         assert store.get_meta().title == "migrated"
 
 
-def test_documents_of_schema_2_keep_their_text_and_gain_citation_fields(tmp_path: Path) -> None:
-    """A project from before migration 3 opens with every document intact, unpaged, the new fields empty."""
+def _schema_2_project(path: Path) -> Path:
+    """A project as Briefer wrote it before migration 3, holding one document."""
     from briefer.core.schema import APPLICATION_ID, MIGRATIONS
 
-    path = tmp_path / "p.briefer"
     conn = sqlite3.connect(path)
     conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     conn.executescript(MIGRATIONS[0] + MIGRATIONS[1] + "PRAGMA user_version = 2;")
@@ -94,6 +93,12 @@ def test_documents_of_schema_2_keep_their_text_and_gain_citation_fields(tmp_path
     )
     conn.commit()
     conn.close()
+    return path
+
+
+def test_documents_of_schema_2_keep_their_text_and_gain_citation_fields(tmp_path: Path) -> None:
+    """A project from before migration 3 opens with every document intact, unpaged, the new fields empty."""
+    path = _schema_2_project(tmp_path / "p.briefer")
     with Store.open(path) as store:
         (info,) = store.list_documents()
         doc = store.get_document(info.id)
@@ -202,20 +207,10 @@ def test_a_document_without_a_type_is_cited_by_what_it_has(tmp_path: Path) -> No
 
 def test_an_older_project_can_be_read_at_once(tmp_path: Path) -> None:
     """`briefer export` opens read-only: a schema-2 project is updated once, then read."""
-    from briefer.core.schema import APPLICATION_ID, MIGRATIONS
-
-    path = tmp_path / "old.briefer"
-    conn = sqlite3.connect(path)
-    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    conn.executescript(MIGRATIONS[0] + MIGRATIONS[1] + "PRAGMA user_version = 2;")
-    conn.execute(
-        "INSERT INTO documents(title, sha256, text, length, imported_at) VALUES ('Old', 'abc', 'Text.', 5, 'x')"
-    )
-    conn.commit()
-    conn.close()
+    path = _schema_2_project(tmp_path / "old.briefer")
     with Store.open(path, readonly=True) as store:
         (info,) = store.list_documents()
-        assert store.get_document(info.id).text == "Text."
+        assert store.get_document(info.id).text == "Some text."
         assert store.schema_version == SCHEMA_VERSION
     result = subprocess.run(
         [sys.executable, "-m", "briefer", "export", str(path), "-o", str(tmp_path / "b.md")],
