@@ -216,7 +216,6 @@ BIBTEX_TYPES = {
     "unpublished": "manuscript",
     "dataset": "dataset",
 }
-_MONTHS = {m: i for i, m in enumerate(("jan feb mar apr may jun jul aug sep oct nov dec").split(), 1)}
 
 
 def read_bibtex(text: str, folder: Path) -> list[BibRecord]:
@@ -270,10 +269,13 @@ def _bibtex_field(values: Mapping[str, Any], *names: str) -> str:
 
 
 def _bibtex_year_month(year: str, month: str, day: str) -> str:
+    """BibTeX's ``year``, ``month`` ("mar", "3") and ``day`` as one ISO date, as far as they go."""
     if not month.strip():
         return iso_date(year)
-    with_day = iso_date(f"{iso_date(year, month=month)}-{day.strip()}") if day.strip() else ""
-    return with_day or iso_date(year, month=month)
+    year_month = iso_date(year, month=month)
+    if year_month and day.strip():
+        return iso_date(f"{year_month}-{day.strip()}") or year_month
+    return year_month
 
 
 def _bibtex_files(spec: str) -> list[str]:
