@@ -319,8 +319,14 @@ class Store(DocumentRows, OutlineRows):
         sql = f"SELECT COUNT(DISTINCT passage) FROM passage_tags WHERE tag IN ({marks})"
         return int(self._q(sql, ids).fetchone()[0])
 
-    def tag_counts(self) -> dict[int, int]:
-        return dict(self._q("SELECT tag, COUNT(*) FROM passage_tags GROUP BY tag").fetchall())
+    def tag_counts(self, tags: Sequence[int] | None = None) -> dict[int, int]:
+        """Passages per tag id, for every tag or only for ``tags``."""
+        if tags is None:
+            return dict(self._q("SELECT tag, COUNT(*) FROM passage_tags GROUP BY tag").fetchall())
+        counts = dict.fromkeys(tags, 0)
+        for tag_id in counts:
+            counts[tag_id] = self._q("SELECT COUNT(*) FROM passage_tags WHERE tag = ?", (tag_id,)).fetchone()[0]
+        return counts
 
     def snapshot_tag(self, tag_id: int) -> TagSnapshot:
         ids = self._subtree("tags", tag_id)
