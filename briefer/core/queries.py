@@ -91,9 +91,13 @@ class PassageQueries:
         """The passages with these ids, in one query per 500 (missing ids are left out)."""
         return self._store.passages_by_id(ids)
 
-    def order(self, *, tag: int | None = None, document: int | None = None) -> list[int]:
-        """Passage ids in document order; optionally one tag's or one document's."""
-        return self._store.passage_order(tag=tag, document=document)
+    def order(self, *, tag: int | None = None, document: int | None = None, limit: int | None = None) -> list[int]:
+        """Passage ids in document order; optionally one tag's or one document's, and only the first ``limit``."""
+        return self._store.passage_order(tag=tag, document=document, limit=limit)
+
+    def count(self, *, tag: int | None = None, document: int | None = None) -> int:
+        """How many passages ``order`` lists with these filters."""
+        return self._store.passage_count(tag=tag, document=document)
 
     def order_keys(self, ids: Iterable[int]) -> dict[int, tuple[int, int, int, int]]:
         """``(document, start, end, id)``, the document-order key, of each of these passages."""
