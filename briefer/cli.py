@@ -154,6 +154,15 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    if not args.project.exists() and args.paths and all(_is_exchange(p) for p in args.paths):
+        # A REFI-QDA project into a new Briefer project: only what the files bring, made whole or not at all.
+        from briefer.core.importing.qdpx_apply import create_from_exchange
+        from briefer.core.project import build_project
+
+        for outcome in create_from_exchange(args.project, args.paths, build_project):
+            print(outcome.line())
+        print(f"created {args.project}")
+        return 0
     with _opened(args.project) as service:
         from briefer.core.importing import import_paths  # the decoders: not needed to open the window
 
@@ -161,6 +170,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     for outcome in outcomes:
         print(outcome.line())
     return 1 if any(o.status == "rejected" for o in outcomes) else 0
+
+
+def _is_exchange(path: Path) -> bool:
+    return path.suffix.lower() in (".qdpx", ".qdc")
 
 
 def cmd_show(args: argparse.Namespace) -> int:
