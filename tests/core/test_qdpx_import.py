@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import zipfile
 from pathlib import Path
@@ -235,7 +234,7 @@ def test_a_codebook_imports_as_tags(tmp_path: Path, capsys: pytest.CaptureFixtur
 def _bomb(path: Path) -> Path:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("project.qde", ANOTHER_TOOLS_PROJECT)
-        archive.writestr("Sources/big.txt", b"\0" * (20 * 1024 * 1024)  # compresses about 1000 to 1)
+        archive.writestr("Sources/big.txt", b"\0" * (20 * 1024 * 1024))  # deflates about 1000 to 1
     return path
 
 
