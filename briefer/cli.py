@@ -157,9 +157,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     if not args.project.exists() and args.paths and all(_is_exchange(p) for p in args.paths):
         # A REFI-QDA project into a new Briefer project: only what the files bring, made whole or not at all.
         from briefer.core.importing.qdpx_apply import create_from_exchange
-        from briefer.core.project import build_project
 
-        for outcome in create_from_exchange(args.project, args.paths, build_project):
+        for outcome in create_from_exchange(args.project, args.paths):
             print(outcome.line())
         print(f"created {args.project}")
         return 0

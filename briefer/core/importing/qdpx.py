@@ -120,7 +120,9 @@ def read_qdpx(data: bytes) -> Exchange:
         variables = {v.get("guid"): v.get("name", "") for v in root.iter(_p("Variable"))}
         notes = root.find(_p("Notes"))
         for note in notes if notes is not None else ():
-            exchange.notes[note.get("guid")] = _source_text(archive, members, note, f"note {note.get('name', '')}")
+            has_text = note.find(_p("PlainTextContent")) is not None or note.get("plainTextPath")
+            what = f"note {note.get('name', '')!r}"
+            exchange.notes[note.get("guid")] = _source_text(archive, members, note, what) if has_text else ""
         sources = root.find(_p("Sources"))
         for source in sources if sources is not None else ():
             kind = etree.QName(source).localname

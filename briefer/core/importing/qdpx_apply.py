@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,7 @@ from briefer.core.importing.qdpx import Exchange, TextSource, read_qdc, read_qdp
 from briefer.core.importing.qdpx_positions import RawSelection, place_selections
 from briefer.core.language import detect_language
 from briefer.core.model import DocumentInfo, Page
+from briefer.core.project import build_project
 from briefer.core.service import CONTEXT_CHARS, ChangeArea, ProjectService
 from briefer.core.textnorm import escape_name, normalise
 
@@ -60,9 +60,7 @@ def import_exchange(service: ProjectService, path: Path) -> list[ImportOutcome]:
     return outcomes
 
 
-def create_from_exchange(
-    project: Path, paths: list[Path], create: Callable[[Path, Callable[[ProjectService], None]], Path]
-) -> list[ImportOutcome]:
+def create_from_exchange(project: Path, paths: list[Path]) -> list[ImportOutcome]:
     """A new project holding only what ``paths`` (``.qdpx``/``.qdc`` files) bring; not made if one is rejected."""
     outcomes: list[ImportOutcome] = []
 
@@ -74,7 +72,7 @@ def create_from_exchange(
                 raise ImportRejected(f"{escape_name(str(path))}: {rejected.reason}; {project} was not created")
             outcomes.extend(found)
 
-    create(project, fill)
+    build_project(project, fill)
     return outcomes
 
 
@@ -136,8 +134,8 @@ class _Applier:
                 self.outcomes.append(
                     ImportOutcome(
                         self.path,
-                        "unchanged",
-                        f"a second code named {code.name!r}; its codings go to the first one's tag",
+                        "skipped",
+                        f"a second code of this name; its codings go to the first one's tag ({code.name})",
                         record=code.name,
                     )
                 )
@@ -198,6 +196,16 @@ class _Applier:
                 record=source.name,
             )
         kinds: dict[str, str] = self.extra.get("notes") or {}
+        unknown = sum(1 for s in source.selections for c in s.codes if c not in self.tag_of)
+        if unknown:
+            self.outcomes.append(
+                ImportOutcome(
+                    self.path,
+                    "skipped",
+                    f"{unknown} coding{'s' if unknown != 1 else ''} of codes the codebook does not hold",
+                    record=source.name,
+                )
+            )
         stored = 0
         for selection in source.selections:
             if selection.guid in placed.problems:
