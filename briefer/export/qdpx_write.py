@@ -84,7 +84,8 @@ def qdpx_bytes(store: Store) -> bytes:
     users = etree.SubElement(root, _q("Users"))
     etree.SubElement(users, _q("User"), guid=user, name=_clean(meta.author) or "Briefer user")
     if tags:
-        _codebook(root, tags, code_guid)
+        used = {tag for passage in passages for tag in passage.tags}
+        _codebook(root, tags, code_guid, used)
     variable_guid = {field: guids("variable", field) for field, _ in VARIABLES}
     if documents:
         variables = etree.SubElement(root, _q("Variables"))
@@ -157,9 +158,10 @@ def _colour(value: str) -> str:
     return _FALLBACK_COLOUR  # a missing colour would become a random one in QualCoder
 
 
-def _codebook(root: etree._Element, tags: list[Tag], code_guid: dict[int, str]) -> None:
+def _codebook(root: etree._Element, tags: list[Tag], code_guid: dict[int, str], used: set[int]) -> None:
     codes = etree.SubElement(etree.SubElement(root, _q("CodeBook")), _q("Codes"))
     elements: dict[int, etree._Element] = {}
+    parents = {tag.parent for tag in tags if tag.parent is not None}
     for tag in tags:  # parents come before their children
         parent = elements.get(tag.parent) if tag.parent is not None else None
         code = etree.SubElement(
@@ -167,7 +169,8 @@ def _codebook(root: etree._Element, tags: list[Tag], code_guid: dict[int, str]) 
             _q("Code"),
             guid=code_guid[tag.id],
             name=_clean(tag.name),
-            isCodable="true",
+            # A tag that only groups others (children, no passages of its own) is a category.
+            isCodable="false" if tag.id in parents and tag.id not in used else "true",
             color=_colour(tag.color),
         )
         if tag.description:

@@ -88,6 +88,8 @@ def analysed_bundled(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path
         # A child tag, so the codebook's hierarchy travels too.
         parent = service.resolve_tag("Semiconductors").id
         service.store.add_tag(name="HBM", color="#123abc", parent=parent, description="High-bandwidth memory")
+        regions = service.store.add_tag(name="Regions", color="#445566")  # a category: children, no passages
+        service.store.add_tag(name="Taiwan", color="#778899", parent=regions)
     finally:
         service.close()
     tag(capsys, project, 1, "China", "--tag", "HBM")
@@ -179,6 +181,7 @@ def test_export_follows_the_schema_and_what_importers_need(
     assert all(c.get("color", "").startswith("#") and len(c.get("color")) == 7 for c in codes)
     hbm = next(c for c in codes if c.get("name") == "HBM")
     assert hbm.getparent().get("name") == "Semiconductors"
+    assert [c.get("name") for c in codes if c.get("isCodable") == "false"] == ["Regions"]
     for coding in root.iter("{urn:QDA-XML:project:1.0}Coding"):
         assert etree.QName(coding[0]).localname == "CodeRef"
     notes = root.findall(".//q:Notes/q:Note", NS)
