@@ -216,6 +216,7 @@ class ExportDialog(QDialog):
     def _format_changed(self) -> None:
         current = Path(self.path.text().strip() or self._default_path())
         self.path.setText(str(current.with_suffix(self.format.currentData())))
+        self.template.setEnabled(self.format.currentData() in (".md", ".docx"))  # the others use none
 
     def _browse(self) -> None:
         suffix = self.format.currentData()

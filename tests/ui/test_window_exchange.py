@@ -64,6 +64,7 @@ def test_export_dialog_writes_qdpx_and_xlsx_without_a_template(window, qtbot, tm
     qtbot.waitUntil(lambda: not dialog.checking, timeout=10000)
     for suffix in (".qdpx", ".xlsx"):
         dialog.format.setCurrentIndex(dialog.format.findData(suffix))
+        assert not dialog.template.isEnabled()  # no template for data exports
         out = tmp_path / f"evidence{suffix}"
         dialog.path.setText(str(out))
         with qtbot.waitSignal(dialog.finished_export, timeout=20000) as blocker:
