@@ -20,6 +20,7 @@ row's identity, so exporting the same project twice gives the same GUIDs.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import uuid
@@ -261,6 +262,7 @@ def _briefer_file(
                 **{field: getattr(d, field) for field in d.METADATA_FIELDS},
                 "source_file": d.source_file,
                 "sha256": d.sha256,
+                "text_sha256": hashlib.sha256(d.text.encode("utf-8")).hexdigest(),  # of the file in Sources/
                 "pages": [[page.start, page.label] for page in d.pages],
             }
             for d in documents

@@ -64,6 +64,7 @@ Security was tight.</PlainTextContent>
       </PlainTextSelection>
       <VariableValue><VariableRef targetGUID="{guid(5)}"/><TextValue>Li Wei</TextValue></VariableValue>
     </TextSource>
+    <!-- a comment between sources, as some tools write -->
     <PDFSource guid="{guid(20)}" name="Report.pdf" path="internal://{guid(20)}.pdf">
       <PDFSelection guid="{guid(21)}" page="1" firstX="1" firstY="1" secondX="9" secondY="9"/>
     </PDFSource>

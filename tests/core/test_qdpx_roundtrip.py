@@ -13,6 +13,7 @@ import xmlschema
 from lxml import etree
 
 from briefer.cli import main
+from briefer.core.model import Page
 from briefer.core.project import open_project
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -88,6 +89,22 @@ def analysed_bundled(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path
         # A child tag, so the codebook's hierarchy travels too.
         parent = service.resolve_tag("Semiconductors").id
         service.store.add_tag(name="HBM", color="#123abc", parent=parent, description="High-bandwidth memory")
+        service.update_document(
+            2,
+            container="The Paper",
+            doi="10.1234/x",
+            type="article-newspaper",
+            date="2024-05",
+            url="https://example.org/2",
+        )
+        paged = service.store.add_document(
+            text="Roman page text.\nPage one text.\nPage two.",
+            sha256="0" * 64,  # not the text's hash (made otherwise): the copy keeps it all the same
+            title="A paged report",
+            source_file="report.pdf",
+            pages=(Page(0, "iv"), Page(17, "1"), Page(32, "2")),
+        )
+        service.create_passage(document=paged, start=17, end=35, tags=[parent], note="spans two pages")
         regions = service.store.add_tag(name="Regions", color="#445566")  # a category: children, no passages
         service.store.add_tag(name="Taiwan", color="#778899", parent=regions)
     finally:
@@ -169,7 +186,7 @@ def test_export_follows_the_schema_and_what_importers_need(
     assert root.tag == "{urn:QDA-XML:project:1.0}Project" and root.get("origin", "").startswith("Briefer")
 
     sources = root.findall(".//q:TextSource", NS)
-    assert len(sources) == 5
+    assert len(sources) == 6
     for source in sources:
         path = source.get("plainTextPath")
         assert path == f"internal://{source.get('guid')}.txt"
@@ -185,7 +202,13 @@ def test_export_follows_the_schema_and_what_importers_need(
     for coding in root.iter("{urn:QDA-XML:project:1.0}Coding"):
         assert etree.QName(coding[0]).localname == "CodeRef"
     notes = root.findall(".//q:Notes/q:Note", NS)
-    assert {n.find("q:PlainTextContent", NS).text for n in notes} == {"n1", "注", "chips", "line one\nline two"}
+    assert {n.find("q:PlainTextContent", NS).text for n in notes} == {
+        "n1",
+        "注",
+        "chips",
+        "line one\nline two",
+        "spans two pages",
+    }
     assert all(n.get("creationDateTime") for n in notes)
     zh = next(s for s in sources if s.get("name") == "美國與中國的科技競賽")
     language = {v.find("q:TextValue", NS).text for v in zh.iterfind("q:VariableValue", NS)}

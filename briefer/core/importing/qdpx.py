@@ -119,12 +119,13 @@ def read_qdpx(data: bytes) -> Exchange:
         exchange.codes = _codes(root.find(_p("CodeBook")), PROJECT_NS)
         variables = {v.get("guid"): v.get("name", "") for v in root.iter(_p("Variable"))}
         notes = root.find(_p("Notes"))
-        for note in notes if notes is not None else ():
+        for note in notes.iterchildren(_p("Note")) if notes is not None else ():
             has_text = note.find(_p("PlainTextContent")) is not None or note.get("plainTextPath")
             what = f"note {note.get('name', '')!r}"
             exchange.notes[note.get("guid")] = _source_text(archive, members, note, what) if has_text else ""
         sources = root.find(_p("Sources"))
-        for source in sources if sources is not None else ():
+        # Elements only: a comment or processing instruction between sources is no source.
+        for source in sources.iterchildren(tag=etree.Element) if sources is not None else ():
             kind = etree.QName(source).localname
             name = source.get("name") or source.get("guid")
             if kind != "TextSource":
@@ -232,7 +233,7 @@ def _variables(source: Any, names: dict[str, str]) -> dict[str, str]:
     for value in source.iterchildren(_p("VariableValue")):
         ref = value.find(_p("VariableRef"))
         name = names.get(ref.get("targetGUID", "") if ref is not None else "", "")
-        for child in value.iterchildren():
+        for child in value.iterchildren(tag=etree.Element):
             if etree.QName(child).localname.endswith("Value") and child.text:
                 found[name.strip().lower()] = child.text.strip()
     return found

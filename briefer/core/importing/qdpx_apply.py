@@ -167,8 +167,10 @@ class _Applier:
             self.outcomes.append(ImportOutcome(self.path, "skipped", "no text in it", record=source.name))
             return 0, 0
         sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        existing = self.store.document_with_sha(sha)
         fields = self._document_fields(source, sha)
+        # Briefer's record keeps the hash the project had (the same, but for a project made otherwise).
+        sha = str(fields.pop("sha256", sha))
+        existing = self.store.document_with_sha(sha)
         if existing is not None:
             doc_id, made = existing, 0
             self.outcomes.append(
@@ -235,10 +237,12 @@ class _Applier:
 
     def _document_fields(self, source: TextSource, sha: str) -> dict[str, Any]:
         known = (self.extra.get("documents") or {}).get(source.guid)
-        if isinstance(known, dict) and known.get("sha256") == sha:  # Briefer's own record of it
+        # Briefer's own record of it, if the text is still the one Briefer wrote.
+        if isinstance(known, dict) and known.get("text_sha256") == sha and known.get("sha256"):
             fields: dict[str, Any] = {k: str(known.get(k, "")) for k in DocumentInfo.METADATA_FIELDS}
             fields["source_file"] = str(known.get("source_file", ""))
             fields["pages"] = known.get("pages") or []
+            fields["sha256"] = str(known["sha256"])
             return fields
         fields = {"title": normalise(source.name).strip(), "source_file": escape_name(self.path.name)}
         for name, aliases in _VARIABLE_NAMES.items():
