@@ -78,7 +78,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--title", help="the briefing's title")
     p.set_defaults(func=cmd_new)
 
-    p = sub.add_parser("import", help="import files or folders (recursively), or a bibliography (.json, .ris, .bib)")
+    p = sub.add_parser(
+        "import",
+        help="import files or folders (recursively), a bibliography (.json, .ris, .bib), "
+        "or a REFI-QDA project (.qdpx) or codebook (.qdc); these two also into a new PROJECT",
+    )
     p.add_argument("project", type=Path)
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     p.add_argument(

@@ -194,6 +194,19 @@ def test_a_leading_bom_is_removed_and_positions_corrected(tmp_path: Path, capsys
     assert data["passages"][0]["quote"] == "two" and stored[data["passages"][0]["start"]] == "t"
 
 
+def test_decomposed_accents_are_composed_and_positions_follow(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = "Cafe\u0301 society\r\nand re\u0301sume\u0301 writing."
+    start = text.index("writing")
+    out, data = _import_one(
+        tmp_path, capsys, _source_file_project(text, [("writing", start, start + 7)]), text.encode("utf-8")
+    )
+    assert data["documents"][0]["text"] == "Café society\nand résumé writing."
+    assert data["passages"][0]["quote"] == "writing"
+    assert "cannot verify" not in out and "converted" not in out
+
+
 def test_without_names_positions_cannot_be_verified(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out, data = _import_one(tmp_path, capsys, _source_file_project(ASTRAL, [("", 0, 5)]), ASTRAL.encode("utf-8"))
     assert "cannot verify positions" in out
