@@ -8,8 +8,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from briefer.cli import main
+from briefer.core.importing import import_paths
+from briefer.core.service import ProjectService
+from briefer.core.store import Store
 
 NS = "urn:QDA-XML:project:1.0"
 
@@ -299,3 +304,43 @@ def test_bad_input_is_one_line_and_changes_nothing(
     assert code == 1 and reason in err and len(err.strip().splitlines()) == 1
     assert not fresh.exists()
     assert list(tmp_path.glob(".fresh.briefer*")) == []
+
+
+# ------------------------------------------------------------------ fuzzing
+FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _import_quietly(path: Path) -> list[str]:
+    project = path.parent / "fuzz.briefer"
+    project.unlink(missing_ok=True)
+    with Store.create(project) as store:
+        outcomes = import_paths(ProjectService(store), [path])
+    with Store.open(project, readonly=True) as store:  # still a readable project
+        documents, _passages = store.counts()
+        for passage in store.list_passages():
+            assert store.get_document(passage.document).text[passage.start : passage.end] == passage.quote
+    if outcomes[0].status == "rejected":
+        assert documents == 0  # nothing half-stored
+    return [o.line() for o in outcomes]
+
+
+@FUZZ
+@given(suffix=st.sampled_from([".qdpx", ".qdc"]), data=st.binary(min_size=1, max_size=1024))
+def test_random_bytes_are_rejected_with_a_reason(
+    tmp_path_factory: pytest.TempPathFactory, suffix: str, data: bytes
+) -> None:
+    path = tmp_path_factory.mktemp("fuzz") / f"random{suffix}"
+    path.write_bytes(data)
+    [line] = _import_quietly(path)
+    assert line.startswith(f"rejected {path}: ")
+
+
+@FUZZ
+@given(at=st.integers(0, len(ANOTHER_TOOLS_PROJECT) - 1), cut=st.integers(0, 30), text=st.text(max_size=20))
+def test_a_damaged_project_imports_whole_or_not_at_all(
+    tmp_path_factory: pytest.TempPathFactory, at: int, cut: int, text: str
+) -> None:
+    damaged = ANOTHER_TOOLS_PROJECT[:at] + text + ANOTHER_TOOLS_PROJECT[at + cut :]
+    path = qdpx(tmp_path_factory.mktemp("fuzz") / "damaged.qdpx", damaged)
+    lines = _import_quietly(path)
+    assert lines[0].startswith((f"rejected {path}: ", f"imported {path}")), lines
