@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from briefer.core.importing.qdpx_positions import CODE_POINTS, UTF8, UTF16, RawSelection, place_selections
@@ -20,7 +20,10 @@ def units(text: str, index: int, scheme: str) -> int:
     return index
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=300, deadline=None)
+# A blank folded into a match must not beat an exact one; an ASCII text's BOM counted as three bytes.
+@example(pieces=["a"] * 6 + [" ", "a", "𠀀"], cut=(7, 2), scheme=UTF16, bom="not counted")
+@example(pieces=["a"] * 6, cut=(0, 5), scheme=UTF8, bom="counted")
 @given(
     pieces=st.lists(st.sampled_from(ALPHABET), min_size=6, max_size=40),
     cut=st.tuples(st.integers(0, 39), st.integers(1, 40)),

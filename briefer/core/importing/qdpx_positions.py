@@ -103,6 +103,8 @@ def place_selections(raw_text: str, selections: list[RawSelection]) -> Placed:
     text = _Text(raw_text)
     placed = Placed(text.normalised)
     schemes = [CODE_POINTS] + [s for s in (UTF16, UTF8) if text.cumulative(s) is not None]
+    if text.had_bom and UTF8 not in schemes:
+        schemes.append(UTF8)  # an ASCII text's bytes are its characters, but the BOM counts three
     variants = [(s, counted) for s in schemes for counted in ((False, True) if text.had_bom else (False,))]
     named = [s for s in selections if s.name.strip()]
     results = {v: {s.key: text.to_stored(v[0], v[1], s.start, s.end) for s in selections} for v in variants}
@@ -110,9 +112,14 @@ def place_selections(raw_text: str, selections: list[RawSelection]) -> Placed:
         v: sum(1 for s in named if (span := spans[s.key]) is not None and _matches(s.name, text.normalised, span))
         for v, spans in results.items()
     }
+    exact = {
+        v: sum(1 for s in named if (span := spans[s.key]) is not None and _exact(s.name, text.normalised, span))
+        for v, spans in results.items()
+    }
     fits = {v: sum(1 for span in spans.values() if span is not None) for v, spans in results.items()}
-    # Most names matched, then most selections fitting; on a tie the earlier (plainer) way wins.
-    best = max(variants, key=lambda v: (verified[v], fits[v], -variants.index(v)))
+    # Most names matched (exactly, then with spaces folded), then most selections fitting;
+    # on a tie the earlier (plainer) way wins.
+    best = max(variants, key=lambda v: (verified[v], exact[v], fits[v], -variants.index(v)))
     scheme, bom_counted = best
     can_verify = verified[best] > 0
     if text.had_bom:
@@ -156,6 +163,10 @@ def _index(cumulative: list[int], units: int) -> int | None:
 
 def _folded(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def _exact(name: str, text: str, span: tuple[int, int]) -> bool:
+    return unicodedata.normalize("NFC", name) == text[span[0] : span[1]]
 
 
 def _matches(name: str, text: str, span: tuple[int, int]) -> bool:
