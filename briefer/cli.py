@@ -78,7 +78,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--title", help="the briefing's title")
     p.set_defaults(func=cmd_new)
 
-    p = sub.add_parser("import", help="import files or folders (recursively), or a bibliography (.json, .ris, .bib)")
+    p = sub.add_parser(
+        "import",
+        help="import files or folders (recursively), a bibliography (.json, .ris, .bib), "
+        "or a REFI-QDA project (.qdpx) or codebook (.qdc); these two also into a new PROJECT",
+    )
     p.add_argument("project", type=Path)
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     p.add_argument(
@@ -154,6 +158,14 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    if not args.project.exists() and args.paths and all(_is_exchange(p) for p in args.paths):
+        # A REFI-QDA project into a new Briefer project: only what the files bring, made whole or not at all.
+        from briefer.core.importing.qdpx_apply import create_from_exchange
+
+        for outcome in create_from_exchange(args.project, args.paths):
+            print(outcome.line())
+        print(f"created {args.project}")
+        return 0
     with _opened(args.project) as service:
         from briefer.core.importing import import_paths  # the decoders: not needed to open the window
 
@@ -161,6 +173,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     for outcome in outcomes:
         print(outcome.line())
     return 1 if any(o.status == "rejected" for o in outcomes) else 0
+
+
+def _is_exchange(path: Path) -> bool:
+    return path.suffix.lower() in (".qdpx", ".qdc")
 
 
 def cmd_show(args: argparse.Namespace) -> int:

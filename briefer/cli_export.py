@@ -22,10 +22,11 @@ def add_export_commands(subparsers: argparse._SubParsersAction[_Parser]) -> None
         "export",
         help="export the briefing as Markdown or Word",
         description="Export the project's outline through a template. "
-        "The format follows the output name: .md or .docx.",
+        "The format follows the output name: .md or .docx; .qdpx (REFI-QDA), .xlsx and .csv "
+        "(one row per passage) use no template.",
     )
     export.add_argument("project", help="the project file")
-    export.add_argument("-o", "--output", required=True, help="the output file (.md or .docx)")
+    export.add_argument("-o", "--output", required=True, help="the output file (.md, .docx, .qdpx, .xlsx or .csv)")
     export.add_argument(
         "--template",
         default=DEFAULT_TEMPLATE,
@@ -47,7 +48,16 @@ def run_export(args: argparse.Namespace) -> int:
     # Here, not at the top: the parser is built on every command and the engine
     # brings in Jinja2 and Markdown, which only this command needs.
     from briefer.export.engine import export_project
+    from briefer.export.exchange import export_exchange, is_exchange_format
 
+    if is_exchange_format(args.output):  # data, not a briefing: --template does not apply
+        try:
+            with Store.open(args.project, readonly=True) as store:
+                path, fmt = export_exchange(store, args.output)
+        except (BrieferError, OSError) as exc:
+            return _fail(str(exc))
+        print(f"wrote {path} ({fmt})")
+        return 0
     try:
         with Store.open(args.project, readonly=True) as store:
             result = export_project(store, args.output, template_name=args.template, project_path=args.project)

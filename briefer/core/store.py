@@ -41,6 +41,7 @@ from briefer.core.model import (
 )
 from briefer.core.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 from briefer.core.store_documents import DocumentRows, now_iso
+from briefer.core.store_identity import IdentityRows, ensure_project_uuid
 from briefer.core.store_outline import OutlineRows, tree_order
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
@@ -81,7 +82,7 @@ class _WriteLock:
             self._fd = None
 
 
-class Store(DocumentRows, OutlineRows):
+class Store(DocumentRows, OutlineRows, IdentityRows):
     """Owns one project file's SQLite connection and all SQL against it."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path, lock: _WriteLock | None) -> None:
@@ -110,6 +111,7 @@ class Store(DocumentRows, OutlineRows):
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             _configure(conn)
             _migrate(conn, 0)
+            ensure_project_uuid(conn, new=True)
         except BaseException as exc:
             conn.close()
             target.unlink(missing_ok=True)
@@ -170,6 +172,7 @@ class Store(DocumentRows, OutlineRows):
                 lock = _WriteLock(target)
                 _configure(conn)
                 _migrate(conn, version)
+                ensure_project_uuid(conn, new=False)
             else:
                 conn.execute("PRAGMA foreign_keys = ON")
                 conn.execute("PRAGMA busy_timeout = 5000")

@@ -39,7 +39,14 @@ from briefer.core.project import open_for_reading
 from briefer.core.service import ProjectService
 from briefer.ui.background import BackgroundJob
 
-FORMATS = [("Word document (.docx)", ".docx"), ("Markdown (.md)", ".md")]
+FORMATS = [
+    ("Word document (.docx)", ".docx"),
+    ("Markdown (.md)", ".md"),
+    # Data, not a briefing: no template (briefer/export/exchange.py).
+    ("REFI-QDA project (.qdpx)", ".qdpx"),
+    ("Excel workbook of passages (.xlsx)", ".xlsx"),
+    ("CSV of passages (.csv)", ".csv"),
+]
 POLL_MS = 25
 ALL_CLEAR = "✔ All quotes match their sources and every citation is complete."
 
@@ -82,9 +89,13 @@ class ExportWorker(QObject):
     @Slot()
     def run(self) -> None:
         from briefer.export import export_project
+        from briefer.export.exchange import export_exchange, is_exchange_format
 
         try:
             with open_for_reading(self.project) as opened:
+                if is_exchange_format(self.output):
+                    self.succeeded.emit(str(export_exchange(opened, self.output)[0]), [])
+                    return
                 result = export_project(opened, self.output, template_name=self.template, project_path=self.project)
         except (BrieferError, OSError) as exc:
             self.failed.emit(str(exc))
@@ -205,6 +216,7 @@ class ExportDialog(QDialog):
     def _format_changed(self) -> None:
         current = Path(self.path.text().strip() or self._default_path())
         self.path.setText(str(current.with_suffix(self.format.currentData())))
+        self.template.setEnabled(self.format.currentData() in (".md", ".docx"))  # the others use none
 
     def _browse(self) -> None:
         suffix = self.format.currentData()
@@ -267,7 +279,7 @@ class ExportDialog(QDialog):
             self._checking = None
             self._poll.stop()
         output = Path(self.path.text().strip()).expanduser()
-        if output.suffix.lower() not in (".md", ".docx"):
+        if output.suffix.lower() not in [suffix for _label, suffix in FORMATS]:
             output = output.with_suffix(self.format.currentData())
         self.written = None
         self.status.setText(f"Writing {output.name}…")

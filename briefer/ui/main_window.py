@@ -251,7 +251,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Importing is not available in this installation.", 6000)
             return
         outcomes = import_with_progress(self, self.service, paths)
-        imported = [o.document_id for o in outcomes if o.status == "imported"]
+        imported = [o.document_id for o in outcomes if o.status == "imported" and o.document_id is not None]
         if imported:
             self.open_document(imported[-1])
 
