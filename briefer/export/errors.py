@@ -18,5 +18,18 @@ class QuoteMismatchError(ExportError):
     """A passage's quote no longer occurs at its offsets in its document."""
 
 
+class UnverifiedQuotesError(QuoteMismatchError):
+    """Passages placed in the outline cannot be verified against their documents (see
+    ``briefer.core.integrity``); the export stops unless they are allowed, marked [unverified]."""
+
+    def __init__(self, lines: list[str]) -> None:
+        count = len(lines)
+        super().__init__(
+            f"{count} quote{'s' if count != 1 else ''} in the outline cannot be verified against "
+            f"{'their sources' if count != 1 else 'its source'}, so nothing was written: " + "; ".join(lines)
+        )
+        self.lines = list(lines)
+
+
 class TemplateNotFoundError(ExportError):
     """No template of that name is installed."""
