@@ -452,9 +452,15 @@ def _outline(
 def _stance_counts(
     tags: list[Tag], sections: list[Section], placed_in: dict[int, list[int]], tag_counts: dict[int, int]
 ) -> list[StanceCount]:
+    """Per stance tag: passages tagged, and passages placed in sections arguing it, each counted
+    once however many of them hold it. A subsection without a stance argues its parent's, as
+    in the window's balance view."""
+    argues: dict[int, int | None] = {}
+    for sec in sections:  # parents come first
+        argues[sec.id] = sec.stance if sec.stance is not None else argues.get(sec.parent) if sec.parent else None
     result = []
     for tag in (t for t in tags if t.is_stance):
         tagged = tag_counts.get(tag.id, 0)
-        placed = {pid for sec in sections if sec.stance == tag.id for pid in placed_in.get(sec.id, [])}
+        placed = {pid for sec in sections if argues[sec.id] == tag.id for pid in placed_in.get(sec.id, [])}
         result.append(StanceCount(tag.name, tagged, len(placed)))
     return result

@@ -19,6 +19,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QThread, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -48,19 +49,26 @@ ALL_CLEAR = "✔ All quotes match their sources and every citation is complete."
 class CheckResult:
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # these block writing
+    unverified: int = 0  # placed quotes that cannot be verified (blocking unless allowed)
 
 
-def dry_run(project: Path, template_name: str) -> CheckResult:
+def dry_run(project: Path, template_name: str, allow_unverified: bool = False) -> CheckResult:
     """Render the briefing without writing it; runs in a worker thread with its own connection."""
     from briefer.export import render_project
+    from briefer.export.errors import UnverifiedQuotesError
     from briefer.export.templates import find_template
 
     try:
         with open_for_reading(project) as opened:
-            _text, context = render_project(opened, find_template(template_name, project))
-    except (BrieferError, OSError) as exc:  # quote mismatch, template error (file:line), missing template
+            _text, context = render_project(
+                opened, find_template(template_name, project), allow_unverified=allow_unverified
+            )
+    except UnverifiedQuotesError as exc:  # the analyst may still export them, marked
+        return CheckResult(errors=[f"Unverified: {line}" for line in exc.lines], unverified=len(exc.lines))
+    except (BrieferError, OSError) as exc:  # template error (file:line), missing template, damaged project
         return CheckResult(errors=[str(exc)])
-    return CheckResult(warnings=list(context.warnings))
+    marked = [f"Unverified, printed marked [unverified]: {line}" for line in context.unverified]
+    return CheckResult(warnings=marked + list(context.warnings), unverified=len(marked))
 
 
 def _import_exporter() -> None:
@@ -75,9 +83,10 @@ class ExportWorker(QObject):
     succeeded = Signal(str, list)  # path, warnings
     failed = Signal(str)
 
-    def __init__(self, project: Path, output: Path, template: str) -> None:
+    def __init__(self, project: Path, output: Path, template: str, allow_unverified: bool = False) -> None:
         super().__init__()
         self.project, self.output, self.template = project, output, template
+        self.allow_unverified = allow_unverified
 
     @Slot()
     def run(self) -> None:
@@ -85,7 +94,13 @@ class ExportWorker(QObject):
 
         try:
             with open_for_reading(self.project) as opened:
-                result = export_project(opened, self.output, template_name=self.template, project_path=self.project)
+                result = export_project(
+                    opened,
+                    self.output,
+                    template_name=self.template,
+                    project_path=self.project,
+                    allow_unverified=self.allow_unverified,
+                )
         except (BrieferError, OSError) as exc:
             self.failed.emit(str(exc))
             return
@@ -151,6 +166,11 @@ class ExportDialog(QDialog):
         self.checks.setAccessibleName("Export checks")
         self.checks.setReadOnly(True)
         self.checks.setMaximumBlockCount(500)
+        # Offered only while some quote in the outline cannot be verified (the CLI's --allow-unverified).
+        self.allow_unverified = QCheckBox("Export unverified quotes anyway, each marked [unverified]")
+        self.allow_unverified.setObjectName("exportAllowUnverified")
+        self.allow_unverified.hide()
+        self.allow_unverified.toggled.connect(lambda _on: self.run_checks())
         self.progress = QProgressBar()
         self.progress.setObjectName("exportProgress")
         self.progress.setRange(0, 0)  # the engine gives no steps: a busy bar while it works
@@ -179,6 +199,7 @@ class ExportDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(QLabel("Checks before writing:"))
         layout.addWidget(self.checks, 1)
+        layout.addWidget(self.allow_unverified)
         layout.addWidget(self.progress)
         layout.addLayout(done_row)
         layout.addWidget(self.buttons)
@@ -231,8 +252,9 @@ class ExportDialog(QDialog):
         self.checks.setPlainText("Checking quotes and citations…")
         self.export_button.setEnabled(False)
         project = Path(self.service.path)
+        allow = self.allow_unverified.isChecked()
         self._checking = BackgroundJob(
-            lambda: dry_run(project, name), prepare=_import_exporter, name="briefer-export-checks"
+            lambda: dry_run(project, name, allow), prepare=_import_exporter, name="briefer-export-checks"
         )
         self._check_jobs[:] = [self._checking]
         self._poll.start()
@@ -250,6 +272,8 @@ class ExportDialog(QDialog):
 
     def _show_checks(self, result: CheckResult) -> None:
         self.blocking_errors = list(result.errors)
+        if result.unverified:
+            self.allow_unverified.show()
         lines = [f"✖ {e}" for e in result.errors] + [f"⚠ {w}" for w in result.warnings]
         self.checks.setPlainText("\n".join(lines or [ALL_CLEAR]))
         self.export_button.setEnabled(not self.blocking_errors and self._thread is None)
@@ -276,7 +300,9 @@ class ExportDialog(QDialog):
             button.hide()
         self.export_button.setEnabled(False)
         self._thread = QThread(self)
-        self._worker = ExportWorker(self.service.path, output, self.template.currentData())
+        self._worker = ExportWorker(
+            self.service.path, output, self.template.currentData(), self.allow_unverified.isChecked()
+        )
         self._worker.moveToThread(self._thread)
         self._thread.started.connect(self._worker.run)
         self._worker.succeeded.connect(self._succeeded)
