@@ -77,6 +77,8 @@ def run_export(args: argparse.Namespace) -> int:
         return _fail(str(exc))
     for warning in result.warnings:
         print(f"briefer: warning: {warning}", file=sys.stderr)
+    for line in result.unverified:
+        print(f"briefer: warning: printed marked [unverified]: {' '.join(line.split())}", file=sys.stderr)
     print(f"wrote {result.path} ({result.format}, template {result.template.name})")
     return 0
 

@@ -28,6 +28,7 @@ class ExportResult:
     format: str
     template: TemplateInfo
     warnings: list[str] = field(default_factory=list)
+    unverified: list[str] = field(default_factory=list)  # quotes printed marked [unverified] (when allowed)
 
 
 def format_for(path: str | Path) -> str:
@@ -93,18 +94,18 @@ def export_project(
     fmt = format_for(out)
     template = find_template(template_name, project_path if project_path is not None else store.path, roots)
     with _cycle_collection_paused():
-        data, warnings = _export_bytes(store, template, fmt, seconds, allow_unverified)
+        data, warnings, unverified = _export_bytes(store, template, fmt, seconds, allow_unverified)
     write_atomically(out, data)
-    return ExportResult(out, fmt, template, warnings)
+    return ExportResult(out, fmt, template, warnings, unverified)
 
 
 def _export_bytes(
     store: Store, template: TemplateInfo, fmt: str, seconds: float, allow_unverified: bool
-) -> tuple[bytes, list[str]]:
-    """The file's bytes and the warnings; the context and trees are freed on return."""
+) -> tuple[bytes, list[str], list[str]]:
+    """The file's bytes, the warnings and the quotes marked unverified; the context and trees are freed on return."""
     text, context = render_project(store, template, seconds=seconds, allow_unverified=allow_unverified)
     if fmt == "md":
-        return text.encode("utf-8"), list(context.warnings)
+        return text.encode("utf-8"), list(context.warnings), list(context.unverified)
     from briefer.export.docx_build import build_docx  # python-docx is only needed here
 
     try:
@@ -121,4 +122,4 @@ def _export_bytes(
             "the briefing nests too deeply to build in Word (footnotes citing footnotes, or nested HTML, "
             "hundreds of levels deep); export it as Markdown, or flatten the nesting"
         ) from None
-    return data, list(context.warnings)
+    return data, list(context.warnings), list(context.unverified)
