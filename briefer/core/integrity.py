@@ -16,7 +16,7 @@ place that knows about a passage's anchoring.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -134,10 +134,7 @@ def check_references(store: Store) -> list[Problem]:
     return [Problem(kind, _REFERENCE_MESSAGES[kind].format(row, ref)) for kind, row, ref in broken]
 
 
-Progress = Callable[[int, int], None]  # documents done, documents in all
-
-
-def verify_project(store: Store, *, progress: Progress | None = None) -> IntegrityReport:
+def verify_project(store: Store) -> IntegrityReport:
     """Everything: SQLite's integrity check, references, every text against its hash and
     every quote against its text. Problems that make a part unreadable become problems too,
     so a damaged file gets a report rather than an error."""
@@ -150,7 +147,6 @@ def verify_project(store: Store, *, progress: Progress | None = None) -> Integri
     try:
         report.placements = store.placement_count()
         passages = store.list_passages()
-        total_documents, _ = store.counts()
     except ProjectFileError as exc:
         report.problems.append(Problem("sqlite", f"the passages could not be read: {exc}"))
         return report
@@ -172,8 +168,6 @@ def verify_project(store: Store, *, progress: Progress | None = None) -> Integri
             report.documents += 1
             _report_document(report, doc_id, title, quoted, verify_document(text, sha256, quoted))
         after = page[-1][0]
-        if progress is not None:
-            progress(report.documents, total_documents)
     return report
 
 

@@ -50,8 +50,10 @@ def test_dropping_a_passage_where_it_already_is_is_refused_and_said(dock: Outlin
     push(project.stack, project.service, PlacePassages(project.backfire_section, project.backfire[:2]))
     target = dock.model.section_index(project.backfire_section)
     assert not dock.model.dropMimeData(encode_passages([project.backfire[1], project.backfire[2]]), COPY, -1, 0, target)
-    assert status(dock) == (
-        f"section 'Controls backfire' already holds passage {project.backfire[1]}; a passage is placed in a section once"
+    held = project.backfire[1]
+    assert (
+        status(dock)
+        == f"section 'Controls backfire' already holds passage {held}; a passage is placed in a section once"
     )
     assert project.placed(project.backfire_section) == project.backfire[:2]
     assert rows(dock, project.backfire_section) == project.backfire[:2]
