@@ -43,6 +43,7 @@ from briefer.ui.background import BackgroundJob
 FORMATS = [("Word document (.docx)", ".docx"), ("Markdown (.md)", ".md")]
 POLL_MS = 25
 ALL_CLEAR = "✔ All quotes match their sources and every citation is complete."
+MARKED = "Unverified, printed marked [unverified]: "  # a quote exported with the analyst's leave
 
 
 @dataclass
@@ -67,7 +68,7 @@ def dry_run(project: Path, template_name: str, allow_unverified: bool = False) -
         return CheckResult(errors=[f"Unverified: {line}" for line in exc.lines], unverified=len(exc.lines))
     except (BrieferError, OSError) as exc:  # template error (file:line), missing template, damaged project
         return CheckResult(errors=[str(exc)])
-    marked = [f"Unverified, printed marked [unverified]: {line}" for line in context.unverified]
+    marked = [f"{MARKED}{line}" for line in context.unverified]
     return CheckResult(warnings=marked + list(context.warnings), unverified=len(marked))
 
 
@@ -107,7 +108,8 @@ class ExportWorker(QObject):
         except Exception as exc:  # a bug must still end the export with a message, not a hang
             self.failed.emit(f"the export failed unexpectedly ({type(exc).__name__}: {exc})")
             return
-        self.succeeded.emit(str(result.path), list(result.warnings))
+        marked = [f"{MARKED}{line}" for line in result.unverified]
+        self.succeeded.emit(str(result.path), marked + list(result.warnings))
 
 
 class ExportDialog(QDialog):
@@ -322,7 +324,11 @@ class ExportDialog(QDialog):
         self._finish_thread()
         self._show_checks(CheckResult(warnings=warnings))  # as of the export, not of the dialog's opening
         self.written = Path(path)
-        note = f" with {len(warnings)} citation warning{'s' if len(warnings) != 1 else ''}" if warnings else ""
+        marked = sum(1 for w in warnings if w.startswith(MARKED))
+        cited = len(warnings) - marked
+        notes = [f"{cited} citation warning{'s' if cited != 1 else ''}"] if cited else []
+        notes += [f"{marked} quote{'s' if marked != 1 else ''} marked [unverified]"] if marked else []
+        note = f" with {' and '.join(notes)}" if notes else ""
         self.status.setText(f"Wrote {self.written}{note}.")
         for button in (self.open_file, self.open_folder):
             button.show()

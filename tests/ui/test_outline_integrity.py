@@ -170,6 +170,8 @@ def test_the_export_dialog_offers_to_export_unverified_quotes_marked(project: Pr
         with qtbot.waitSignal(dialog.finished_export, timeout=20000) as blocker:
             dialog.start_export()
         assert blocker.args == [str(out)], dialog.status.text()
+        assert dialog.status.text().endswith("1 quote marked [unverified].")
+        assert dialog.checks.toPlainText().startswith("⚠ Unverified, printed marked [unverified]: passage")
         from docx import Document
 
         body = [p.text for p in Document(str(out)).paragraphs]
