@@ -422,14 +422,17 @@ class FillSectionFromTag:
                 section = store.get_section(self.section_id)
                 missing = missing_tag_passages(service, self.tag_id, self.section_id)
                 if not missing:
-                    tag = store.get_tag(self.tag_id)
-                    raise BrieferError(f"section '{section.title}' already holds every passage tagged '{tag.name}'")
+                    raise BrieferError(_nothing_to_fill(section.title, store.get_tag(self.tag_id).name))
                 self._place = PlacePassages(self.section_id, missing)
             self._place.do(service)
 
     def undo(self, service: ProjectService) -> None:
         assert self._place is not None
         self._place.undo(service)
+
+
+def _nothing_to_fill(section: str, tag: str) -> str:
+    return f"section '{section}' already holds every passage tagged '{tag}'"
 
 
 def missing_tag_passages(service: ProjectService, tag_id: int, section_id: int) -> list[int]:
@@ -474,9 +477,8 @@ def commands_for_tag_drop(
         elif missing_tag_passages(service, tag_id, target):
             made.append(FillSectionFromTag(tag_id, target))
         else:
-            title = service.store.get_section(target).title
-            tag = service.store.get_tag(tag_id).name
-            refused.append(f"section '{title}' already holds every passage tagged '{tag}'")
+            store = service.store
+            refused.append(_nothing_to_fill(store.get_section(target).title, store.get_tag(tag_id).name))
     return made, refused
 
 
