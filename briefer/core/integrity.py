@@ -45,7 +45,7 @@ class Verdict(Enum):
 
 def judge_passage(passage: Passage, *, text_intact: bool, quote_matches: bool) -> Verdict:
     """The verdict on one passage, given whether its document's text passes its hash and
-    whether ``text[start:end] == quote``. Export, ``check`` and the window all ask here."""
+    whether ``text[start:end] == quote``. The export and ``check`` both ask here."""
     if not text_intact:  # a damaged text makes every quote from it untrustworthy, however anchored
         return Verdict.TEXT_CHANGED
     # ANCHOR (to wire when the re-anchoring schema lands): a fuzzy or orphaned
@@ -181,8 +181,8 @@ def _report_document(
             Problem("text", f"{name}: its text no longer matches the SHA-256 stored at import ({quoted})")
         )
     report.verdicts.update(verdict.unverified())
-    for p in passages:
-        if verdict.passages[p.id] is Verdict.QUOTE_MISMATCH:
+    for p in passages:  # a changed text is one line above, not one per passage
+        if verdict.intact and verdict.passages[p.id].is_damage:
             report.problems.append(
                 Problem(
                     "quote",
