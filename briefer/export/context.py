@@ -270,7 +270,8 @@ def build_context(store: Store) -> ExportContext:
     def every_passage() -> list[PassageView]:
         return [cited_by_id.get(pid) or view(pid, n) for n, pid in enumerate(order, 1)]
 
-    section_of = {pid: sec for sec in reversed(sections) for pid in placed_in.get(sec.id, [])}  # the first
+    # The section a passage first appears in, in outline order (later ones are overwritten by earlier).
+    section_of = {pid: sec for sec in reversed(sections) for pid in placed_in.get(sec.id, [])}
     unverified = [
         _unverified_line(passages[v.id], verdict(passages[v.id]), docs[v.document.id], section_of[v.id])
         for v in cited
