@@ -20,7 +20,7 @@ from briefer.core.service import ProjectService
 
 Handler = Callable[[argparse.Namespace], int]
 # Every sub-command ``build_parser`` adds; anything else as the first argument is a project to open.
-COMMANDS = frozenset({"new", "import", "show", "tag", "autotag", "section", "place", "export", "templates"})
+COMMANDS = frozenset({"new", "import", "show", "tag", "autotag", "section", "place", "check", "export", "templates"})
 
 
 def _integer(low: int = SQLITE_INT_MIN, high: int = SQLITE_INT_MAX) -> Callable[[str], int]:
@@ -119,7 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("section", help="add an outline section")
     p.add_argument("project", type=Path)
     p.add_argument("title")
-    p.add_argument("--parent")
+    p.add_argument("--parent", help="the parent section's id or exact title")
     p.add_argument("--notes", default="")
     p.add_argument("--stance", help="a tag name")
     p.set_defaults(func=cmd_section)
@@ -127,9 +127,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("place", help="put a passage into an outline section")
     p.add_argument("project", type=Path)
     p.add_argument("passage", type=_integer(1), metavar="PASSAGE_ID")
-    p.add_argument("--section", required=True)
-    p.add_argument("--position", type=_integer(0), help="0 for first; past the end appends")
+    p.add_argument("--section", required=True, help="the section's id or exact title")
+    p.add_argument("--position", type=_integer(0), help="0 for first, up to the section's count (last)")
     p.set_defaults(func=cmd_place)
+
+    p = sub.add_parser("check", help="verify the project file, every text against its hash and every quote")
+    p.add_argument("project", type=Path)
+    p.set_defaults(func=cmd_check)
 
     try:
         from briefer.cli_export import add_export_commands
@@ -225,6 +229,19 @@ def cmd_place(args: argparse.Namespace) -> int:
         )
     print(placement)
     return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from briefer.core.integrity import verify_project
+
+    with _opened(args.project, readonly=True) as service:
+        report = verify_project(service.store)
+    if report.ok:
+        print(report.summary())
+        return 0
+    for problem in report.problems:
+        print(" ".join(problem.message.split()))  # one line each, whatever a title holds
+    return 1
 
 
 def project_as_json(service: ProjectService, *, with_text: bool = False) -> dict[str, Any]:

@@ -42,6 +42,7 @@ from briefer.core.model import (
 from briefer.core.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 from briefer.core.store_documents import DocumentRows, now_iso
 from briefer.core.store_identity import IdentityRows, ensure_project_uuid
+from briefer.core.store_integrity import IntegrityRows
 from briefer.core.store_outline import OutlineRows, tree_order
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
@@ -82,7 +83,7 @@ class _WriteLock:
             self._fd = None
 
 
-class Store(DocumentRows, OutlineRows, IdentityRows):
+class Store(DocumentRows, OutlineRows, IdentityRows, IntegrityRows):
     """Owns one project file's SQLite connection and all SQL against it."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path, lock: _WriteLock | None) -> None:

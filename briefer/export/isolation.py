@@ -39,7 +39,7 @@ from typing import Any
 from briefer.core.errors import BrieferError
 from briefer.core.store import Store
 from briefer.export.context import ExportContext
-from briefer.export.errors import ExportError, TemplateError
+from briefer.export.errors import ExportError, TemplateError, UnverifiedQuotesError
 from briefer.export.render import RENDER_SECONDS
 from briefer.export.templates import TEMPLATE_FILE, TemplateInfo
 
@@ -68,6 +68,7 @@ class Rendered:
     text: str
     warnings: list[Any] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)
+    unverified: list[str] = field(default_factory=list)  # quotes printed marked [unverified]
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ class _Request:
     project: str
     template: TemplateInfo
     seconds: float
+    allow_unverified: bool = True  # else a placed quote that cannot be verified stops the render
 
 
 def render_isolated(
@@ -83,6 +85,7 @@ def render_isolated(
     *,
     seconds: float = RENDER_SECONDS,
     store: Store | None = None,
+    allow_unverified: bool = True,
 ) -> Rendered:
     """Render ``template`` for the project file at ``project`` in a child process.
 
@@ -95,11 +98,12 @@ def render_isolated(
     line, project errors, quote mismatches), and TemplateError naming the
     template when the child ran out of memory, out of time, or died.
     """
-    request = _Request(str(project), template, seconds)
+    request = _Request(str(project), template, seconds, allow_unverified)
     if store is not None and _can_fork():
         from briefer.export.context import build_context
 
-        context = build_context(store)  # may raise QuoteMismatchError: the project's problem, reported as such
+        context = build_context(store)
+        _refuse_unverified(context, request)  # the project's problem, reported as such, before any child
         return _decode(_fork_once(request, context), request)
     return _decode(_WORKER.ask(request), request)
 
@@ -122,6 +126,7 @@ def _answer(request: _Request, context: ExportContext | None = None) -> tuple[st
         if context is None:
             with Store.open(request.project, readonly=True) as store:
                 context = build_context(store)
+            _refuse_unverified(context, request)
         text = render_template(
             request.template.path, TEMPLATE_FILE, context.as_template_vars(), seconds=request.seconds
         )
@@ -131,7 +136,7 @@ def _answer(request: _Request, context: ExportContext | None = None) -> tuple[st
                 f"{MAX_BRIEFING_BYTES // 2**20} MB; a template this large is a mistake"
             )
         meta = {"title": context.meta.get("title", ""), "author": context.meta.get("author", "")}
-        return "ok", Rendered(text, list(context.warnings), meta)
+        return "ok", Rendered(text, list(context.warnings), meta, list(context.unverified))
     except MemoryError:
         return "memory", None
     except (BrieferError, OSError) as exc:
@@ -140,6 +145,11 @@ def _answer(request: _Request, context: ExportContext | None = None) -> tuple[st
         import traceback
 
         return "bug", f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"
+
+
+def _refuse_unverified(context: ExportContext, request: _Request) -> None:
+    if context.unverified and not request.allow_unverified:
+        raise UnverifiedQuotesError(context.unverified)
 
 
 def _picklable(exc: BaseException) -> BaseException:
