@@ -20,6 +20,7 @@ from functools import cached_property
 
 from briefer.core.model import Document, Passage, Section, Tag, page_labels
 from briefer.core.store import Store
+from briefer.export.card_markup import author_year
 from briefer.export.errors import QuoteMismatchError
 
 # The end of a sentence; searched for only within a paragraph (a line), so never across a line break.
@@ -62,6 +63,7 @@ class DocumentView:
     type: str = ""  # the CSL item type to cite it as (DocumentInfo.item_type)
     doi: str = ""
     container: str = ""  # newspaper, journal or website, apart from the publisher
+    author_year: str = ""  # a debate card's short cite: "Raman 2025", else "Outlet 2025"
 
 
 @dataclass(frozen=True)
@@ -289,6 +291,7 @@ def _document_view(doc: Document, number: int) -> DocumentView:
         type=doc.item_type,
         doi=doc.doi,
         container=doc.container,
+        author_year=author_year(doc.author, doc.date, doc.container or doc.publisher or doc.title or doc.source_file),
     )
 
 

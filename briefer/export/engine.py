@@ -98,6 +98,8 @@ def _export_bytes(store: Store, template: TemplateInfo, fmt: str, seconds: float
             reference=template.reference_docx,
             title=context.meta.get("title", ""),
             author=context.meta.get("author", ""),
+            marking=context.meta.get("marking", ""),
+            page=template.page,
         )
     except RecursionError:
         # Hundreds of footnotes each citing the next, or HTML nested as deep:
