@@ -58,7 +58,7 @@ def card(passage: Any) -> Trusted:
     core = quote.strip()
     lead, trail = quote[: len(quote) - len(quote.lstrip())], quote[len(quote.rstrip()) :]
     body = strong_between(f"{passage.paragraph_before}{lead}", core, f"{trail}{passage.paragraph_after}")
-    return Trusted(f'{docx_directive(style="Card Body")}\n{body}')
+    return Trusted(f"{docx_directive(style='Card Body')}\n{body}")
 
 
 def shorten(text: Any, width: int = 90) -> str:
@@ -96,7 +96,9 @@ def author_year(author: str, date: str, outlet: str) -> str:
         who = outlet.strip()
     else:
         families = [_family(n) for n in names[:2]]
-        who = families[0] if len(names) == 1 else (" and ".join(families) if len(names) == 2 else f"{families[0]} et al.")
+        who = (
+            families[0] if len(names) == 1 else (" and ".join(families) if len(names) == 2 else f"{families[0]} et al.")
+        )
     return f"{who} {year}".strip()
 
 

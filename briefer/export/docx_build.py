@@ -26,8 +26,8 @@ from markdown.extensions.footnotes import NBSP_PLACEHOLDER
 
 from briefer.export import docx_xml as xml
 from briefer.export import raw_html
-from briefer.export.docx_footnotes import Footnotes
 from briefer.export.card_markup import read_directive
+from briefer.export.docx_footnotes import Footnotes
 from briefer.export.docx_styles import load_base
 from briefer.export.errors import ExportError
 from briefer.export.markdown_dialect import BriefingTree, parse_briefing, strip_control

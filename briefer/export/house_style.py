@@ -24,7 +24,7 @@ from docx.shared import Emu, Inches, Mm
 CJK_SERIF = "Noto Serif CJK SC"
 CJK_SANS = "Noto Sans CJK SC"
 # The paper sizes a manifest's "page" may name: (width, height).
-PAGE_SIZES: dict[str, tuple[Emu, Emu]] = {
+PAGE_SIZES: dict[str, tuple[int, int]] = {
     "letter": (Inches(8.5), Inches(11)),
     "a4": (Mm(210), Mm(297)),
 }
@@ -172,7 +172,9 @@ def _styles(look: Look) -> dict[str, tuple[str, str]]:
     )
     styles["ShrunkText"] = (
         "Shrunk Text",
-        _style("character", "ShrunkText", "Shrunk Text", f"<w:rPr>{_size(7.5)}</w:rPr>", based_on="DefaultParagraphFont"),
+        _style(
+            "character", "ShrunkText", "Shrunk Text", f"<w:rPr>{_size(7.5)}</w:rPr>", based_on="DefaultParagraphFont"
+        ),
     )
     borders = "".join(
         f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="{RULE_GREY}"/>'
@@ -213,7 +215,7 @@ def build_reference(look: Look, page: str = "letter") -> Document:
         parse_xml(
             f"<w:docDefaults {nsdecls('w')}><w:rPrDefault><w:rPr>{_fonts(look.body_font, CJK_SERIF)}"
             f'{_size(look.body_size)}<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr></w:rPrDefault>'
-            "<w:pPrDefault><w:pPr><w:spacing w:after=\"0\" w:line=\"240\" w:lineRule=\"auto\"/></w:pPr>"
+            '<w:pPrDefault><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>'
             "</w:pPrDefault></w:docDefaults>"
         ),
     )
@@ -240,7 +242,8 @@ def build_reference(look: Look, page: str = "letter") -> Document:
 
 def set_page(section: Section, page: str) -> None:
     """Paper size by name ("letter" or "a4"), portrait, margins untouched."""
-    section.page_width, section.page_height = PAGE_SIZES[page]
+    width, height = PAGE_SIZES[page]
+    section.page_width, section.page_height = Emu(width), Emu(height)
 
 
 def add_running_header_footer(section: Section) -> None:
@@ -248,7 +251,8 @@ def add_running_header_footer(section: Section) -> None:
     section.different_first_page_header_footer = False
     header = section.header
     header.is_linked_to_previous = False
-    _replace_paragraphs(header._element, [_paragraph("Header", '<w:r><w:rPr><w:b/></w:rPr><w:t>{marking}</w:t></w:r>')])
+    marking = "<w:r><w:rPr><w:b/></w:rPr><w:t>{marking}</w:t></w:r>"
+    _replace_paragraphs(header.part.element, [_paragraph("Header", marking)])
     footer = section.footer
     footer.is_linked_to_previous = False
     page = (
@@ -258,8 +262,8 @@ def add_running_header_footer(section: Section) -> None:
         '<w:fldSimple w:instr=" NUMPAGES "><w:r><w:t>1</w:t></w:r></w:fldSimple>'
     )
     _replace_paragraphs(
-        footer._element,
-        [_paragraph("Footer", '<w:r><w:rPr><w:b/></w:rPr><w:t>{marking}</w:t></w:r>'), _paragraph("Footer", page)],
+        footer.part.element,
+        [_paragraph("Footer", marking), _paragraph("Footer", page)],
     )
 
 
@@ -295,7 +299,7 @@ def fill_placeholders(document: Document, values: dict[str, str]) -> None:
             if part.is_linked_to_previous or id(part.part) in seen:
                 continue
             seen.add(id(part.part))
-            for p in part._element.iter(qn("w:p")):
+            for p in part.part.element.iter(qn("w:p")):
                 _fill_paragraph(p, values)
 
 
