@@ -11,11 +11,13 @@ editing a reference.docx in Word instead (see templates/README.md).
 from __future__ import annotations
 
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 from briefer.export.house_style import LOOKS, build_reference
 
 FOLDER = Path(__file__).resolve().parent
+FIXED_DATE = datetime(2026, 12, 1, tzinfo=timezone.utc)
 
 
 def main() -> int:
@@ -26,6 +28,8 @@ def main() -> int:
         document.core_properties.author = "Briefer"
         document.core_properties.title = f"Briefer {name} reference document"
         document.core_properties.revision = 1
+        document.core_properties.created = document.core_properties.modified = FIXED_DATE
+        document.core_properties.last_modified_by = "Briefer"
         document.save(str(target))
         print(f"wrote {target.relative_to(FOLDER.parent)}")
     return 0

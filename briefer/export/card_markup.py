@@ -87,13 +87,16 @@ def shorten(text: Any, width: int = 90) -> str:
 _SPLIT_AUTHORS = re.compile(r"\s*;\s*|\s+and\s+|\s*&\s*")
 
 
-def author_year(author: str, date: str, outlet: str) -> str:
-    """Verbatim's short cite: "Raman 2025", "Raman and Lee 2025", "Raman et al. 2025", else "Outlet 2025"."""
+def author_year(author: str, date: str, outlet: str, title: str = "") -> str:
+    """Verbatim's short cite: "Raman 2025", "Raman and Lee 2025", "Raman et al. 2025", else "Outlet 2025".
+
+    With neither author nor outlet, the title's head stands in ("Small courtyard, high wall 2024").
+    """
     year_match = re.match(r"\d{4}", date.strip())
     year = year_match.group(0) if year_match else "n.d."
     names = [n for n in _SPLIT_AUTHORS.split(author.strip()) if n] if author.strip() else []
     if not names:
-        who = outlet.strip()
+        who = outlet.strip() or shorten(title.split(":")[0], 40)
     else:
         families = [_family(n) for n in names[:2]]
         who = (

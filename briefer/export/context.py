@@ -291,7 +291,7 @@ def _document_view(doc: Document, number: int) -> DocumentView:
         type=doc.item_type,
         doi=doc.doi,
         container=doc.container,
-        author_year=author_year(doc.author, doc.date, doc.container or doc.publisher or doc.title or doc.source_file),
+        author_year=author_year(doc.author, doc.date, doc.container or doc.publisher, doc.title or doc.source_file),
     )
 
 

@@ -42,12 +42,13 @@ class Look:
     heading_font: str = "Arial"
     body_size: int = 11  # points
     card_font: str = "Arial"
+    cjk_body: str = CJK_SERIF  # the East Asian face beside body_font
 
 
 LOOKS = {
     "memo": Look(),
     "evidence-annex": Look(body_size=10),
-    "debate-brief": Look(body_font="Arial", body_size=11),
+    "debate-brief": Look(body_font="Arial", body_size=11, cjk_body=CJK_SANS),
 }
 
 
@@ -213,7 +214,7 @@ def build_reference(look: Look, page: str = "letter") -> Document:
     root.insert(
         0,
         parse_xml(
-            f"<w:docDefaults {nsdecls('w')}><w:rPrDefault><w:rPr>{_fonts(look.body_font, CJK_SERIF)}"
+            f"<w:docDefaults {nsdecls('w')}><w:rPrDefault><w:rPr>{_fonts(look.body_font, look.cjk_body)}"
             f'{_size(look.body_size)}<w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr></w:rPrDefault>'
             '<w:pPrDefault><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>'
             "</w:pPrDefault></w:docDefaults>"

@@ -310,4 +310,9 @@ def test_shorten_cuts_at_a_word_boundary(text: str, width: int, expected: str) -
     ],
 )
 def test_author_year(author: str, date: str, outlet: str, expected: str) -> None:
-    assert author_year(author, date, outlet) == expected
+    assert author_year(author, date, outlet, "A title") == expected
+
+
+def test_author_year_falls_back_to_the_head_of_the_title() -> None:
+    title = "Small courtyard, high wall: the US technology strategy against China"
+    assert author_year("", "2024", "", title) == "Small courtyard, high wall 2024"
