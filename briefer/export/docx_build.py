@@ -353,17 +353,16 @@ class _Builder:
     def _column_widths(self, rows: list[list[Element]], count: int, total: int) -> list[int]:
         """Share the text width by how much each column holds, so quotes get room."""
         weights = [0.0] * count
-        for cells in rows:
-            for c, cell in enumerate(cells[:count]):
-                weights[c] = max(weights[c], min(len(self.plain_text(cell)), 80))
-        weights = [max(w, 18.0) for w in weights]  # room for short columns such as "para. 12"
-        shares = [int(total * w / sum(weights)) for w in weights]
         # No column narrower than its longest word ("Location" must not wrap as "Locatio/n").
         floors = [0] * count
         for cells in rows:
             for c, cell in enumerate(cells[:count]):
-                longest = max((len(word) for word in self.plain_text(cell).split()), default=0)
+                text = self.plain_text(cell)
+                weights[c] = max(weights[c], min(len(text), 80))
+                longest = max((len(word) for word in _WORD.findall(text)), default=0)
                 floors[c] = max(floors[c], min(longest, 24) * _CHAR_EMU + _CELL_PADDING_EMU)
+        weights = [max(w, 18.0) for w in weights]  # room for short columns such as "para. 12"
+        shares = [int(total * w / sum(weights)) for w in weights]
         if sum(floors) >= total:
             return shares
         short = [c for c in range(count) if shares[c] < floors[c]]
@@ -571,6 +570,8 @@ class _Builder:
 # A generous character width for table text (bold 10 pt), and a cell's left and right margins, in EMU.
 _CHAR_EMU = int(Inches(0.095))
 _CELL_PADDING_EMU = int(Inches(0.16))
+# A word that a line cannot break inside: Chinese, Japanese and Korean text breaks between any two characters.
+_WORD = re.compile(r"[^\s\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]+")
 
 
 def _given_widths(percent: str, count: int, total: int) -> list[int] | None:
