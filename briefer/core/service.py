@@ -38,6 +38,11 @@ class Change:
 
     area: ChangeArea
     ids: tuple[int, ...] = ()
+    # Whose passage counts the change may have moved, so the corpus and codebook
+    # recount those rows alone, not the whole project: None when unknown (recount
+    # everything), () when none (a note edited).
+    documents: tuple[int, ...] | None = None
+    tags: tuple[int, ...] | None = None
 
 
 Listener = Callable[[Change], None]
@@ -82,8 +87,14 @@ class ProjectService:
         if listener in self._listeners:
             self._listeners.remove(listener)
 
-    def notify(self, area: ChangeArea, *ids: int) -> None:
-        change = Change(area, tuple(ids))
+    def notify(
+        self,
+        area: ChangeArea,
+        *ids: int,
+        documents: tuple[int, ...] | None = None,
+        tags: tuple[int, ...] | None = None,
+    ) -> None:
+        change = Change(area, tuple(ids), documents, tags)
         if self._held is not None:
             self._held.append(change)
             return
@@ -106,7 +117,7 @@ class ProjectService:
         finally:
             self._held = None
         for change in held:
-            self.notify(change.area, *change.ids)
+            self.notify(change.area, *change.ids, documents=change.documents, tags=change.tags)
 
     # -------------------------------------------------------------- look-ups
     def resolve_document(self, ref: str | int) -> int:
@@ -176,11 +187,13 @@ class ProjectService:
         tag_ids = list(tags)
         with self.store.transaction():
             existing = self.store.passage_at(document, start, end) if passage_id is None else None
+            created = False
             if existing is not None:
                 for tag in tag_ids:
                     self.store.add_passage_tag(existing, tag)
                 pid = existing
             else:
+                created = True
                 pid = self.store.add_passage(
                     document=document,
                     start=start,
@@ -193,7 +206,7 @@ class ProjectService:
                     tags=tag_ids,
                     passage_id=passage_id,
                 )
-        self.notify(ChangeArea.PASSAGES, pid)
+        self.notify(ChangeArea.PASSAGES, pid, documents=(document,) if created else (), tags=tuple(tag_ids))
         return pid
 
     def tag_quote(
@@ -282,30 +295,30 @@ class ProjectService:
 
     def update_passage(self, passage_id: int, **fields: str) -> None:
         self.store.update_passage(passage_id, **fields)
-        self.notify(ChangeArea.PASSAGES, passage_id)
+        self.notify(ChangeArea.PASSAGES, passage_id, documents=(), tags=())
 
     def add_passage_tag(self, passage_id: int, tag_id: int) -> bool:
         added = self.store.add_passage_tag(passage_id, tag_id)
-        self.notify(ChangeArea.PASSAGES, passage_id)
+        self.notify(ChangeArea.PASSAGES, passage_id, documents=(), tags=(tag_id,))
         return added
 
     def remove_passage_tag(self, passage_id: int, tag_id: int) -> bool:
         removed = self.store.remove_passage_tag(passage_id, tag_id)
-        self.notify(ChangeArea.PASSAGES, passage_id)
+        self.notify(ChangeArea.PASSAGES, passage_id, documents=(), tags=(tag_id,))
         return removed
 
     def delete_passage(self, passage_id: int) -> PassageSnapshot:
         with self.store.transaction():
             snap = self.store.snapshot_passage(passage_id)
             self.store.delete_passage(passage_id)
-        self.notify(ChangeArea.PASSAGES, passage_id)
+        self.notify(ChangeArea.PASSAGES, passage_id, documents=(snap.passage.document,), tags=snap.passage.tags)
         if snap.placements:
             self.notify(ChangeArea.OUTLINE)
         return snap
 
     def restore_passage(self, snap: PassageSnapshot) -> None:
         self.store.restore_passage(snap)
-        self.notify(ChangeArea.PASSAGES, snap.passage.id)
+        self.notify(ChangeArea.PASSAGES, snap.passage.id, documents=(snap.passage.document,), tags=snap.passage.tags)
         if snap.placements:
             self.notify(ChangeArea.OUTLINE)
 

@@ -319,8 +319,14 @@ class Store(DocumentRows, OutlineRows):
         sql = f"SELECT COUNT(DISTINCT passage) FROM passage_tags WHERE tag IN ({marks})"
         return int(self._q(sql, ids).fetchone()[0])
 
-    def tag_counts(self) -> dict[int, int]:
-        return dict(self._q("SELECT tag, COUNT(*) FROM passage_tags GROUP BY tag").fetchall())
+    def tag_counts(self, tags: Sequence[int] | None = None) -> dict[int, int]:
+        """Passages per tag id, for every tag or only for ``tags``."""
+        if tags is None:
+            return dict(self._q("SELECT tag, COUNT(*) FROM passage_tags GROUP BY tag").fetchall())
+        counts = dict.fromkeys(tags, 0)
+        for tag_id in counts:
+            counts[tag_id] = self._q("SELECT COUNT(*) FROM passage_tags WHERE tag = ?", (tag_id,)).fetchone()[0]
+        return counts
 
     def snapshot_tag(self, tag_id: int) -> TagSnapshot:
         ids = self._subtree("tags", tag_id)
@@ -402,12 +408,29 @@ class Store(DocumentRows, OutlineRows):
             return list(self._all_passages[1])
         return self._passages_where("WHERE document = ?", (document,))
 
-    def passage_order(self, *, tag: int | None = None, document: int | None = None) -> list[int]:
-        """Passage ids in document order, from an index; optionally one tag's or one document's.
+    def passage_order(
+        self, *, tag: int | None = None, document: int | None = None, limit: int | None = None
+    ) -> list[int]:
+        """Passage ids in document order, from an index; optionally one tag's or one document's,
+        and only the first ``limit``.
 
         Lists that show passages hold these and fetch the rows they paint with
         ``passages_by_id`` (ids alone: 20,000 order keys as tuples cost 4x more to read).
         """
+        where, params = self._passage_filter(tag, document)
+        sql = f"SELECT id FROM passages {where} ORDER BY document, start, end, id"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [r[0] for r in self._q(sql, params).fetchall()]
+
+    def passage_count(self, *, tag: int | None = None, document: int | None = None) -> int:
+        """How many passages ``passage_order`` would list (an index count, not a listing)."""
+        where, params = self._passage_filter(tag, document)
+        return int(self._q(f"SELECT COUNT(*) FROM passages {where}", params).fetchone()[0])
+
+    @staticmethod
+    def _passage_filter(tag: int | None, document: int | None) -> tuple[str, list[int]]:
         clauses, params = [], []
         if document is not None:
             clauses.append("document = ?")
@@ -415,9 +438,7 @@ class Store(DocumentRows, OutlineRows):
         if tag is not None:
             clauses.append("id IN (SELECT passage FROM passage_tags WHERE tag = ?)")
             params.append(tag)
-        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        rows = self._q(f"SELECT id FROM passages {where} ORDER BY document, start, end, id", params).fetchall()
-        return [r[0] for r in rows]
+        return (f"WHERE {' AND '.join(clauses)}" if clauses else ""), params
 
     def passage_keys(self, ids: Iterable[int]) -> dict[int, tuple[int, int, int, int]]:
         """``(document, start, end, id)``, the document-order key, of each of these passages."""

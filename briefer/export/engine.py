@@ -86,19 +86,26 @@ def export_project(
 
 
 def _export_bytes(store: Store, template: TemplateInfo, fmt: str, seconds: float) -> tuple[bytes, list[str]]:
-    """The file's bytes and the warnings; the context and trees are freed on return."""
-    text, context = render_project(store, template, seconds=seconds)
+    """The file's bytes and the warnings; the trees are freed on return.
+
+    The template runs in a child process (isolation.py): it cannot take this
+    process's memory or time.
+    """
+    from briefer.export.isolation import render_isolated
+
+    rendered = render_isolated(store.path, template, seconds=seconds, store=store)
+    text = rendered.text
     if fmt == "md":
-        return text.encode("utf-8"), list(context.warnings)
+        return text.encode("utf-8"), list(rendered.warnings)
     from briefer.export.docx_build import build_docx  # python-docx is only needed here
 
     try:
         data = build_docx(
             text,
             reference=template.reference_docx,
-            title=context.meta.get("title", ""),
-            author=context.meta.get("author", ""),
-            marking=context.meta.get("marking", ""),
+            title=rendered.meta.get("title", ""),
+            author=rendered.meta.get("author", ""),
+            marking=rendered.meta.get("marking", ""),
             page=template.page,
         )
     except RecursionError:
@@ -108,4 +115,4 @@ def _export_bytes(store: Store, template: TemplateInfo, fmt: str, seconds: float
             "the briefing nests too deeply to build in Word (footnotes citing footnotes, or nested HTML, "
             "hundreds of levels deep); export it as Markdown, or flatten the nesting"
         ) from None
-    return data, list(context.warnings)
+    return data, list(rendered.warnings)

@@ -52,20 +52,20 @@ class CheckResult:
 
 def dry_run(project: Path, template_name: str) -> CheckResult:
     """Render the briefing without writing it; runs in a worker thread with its own connection."""
-    from briefer.export import render_project
+    from briefer.export.isolation import render_isolated
     from briefer.export.templates import find_template
 
     try:
-        with open_for_reading(project) as opened:
-            _text, context = render_project(opened, find_template(template_name, project))
+        rendered = render_isolated(project, find_template(template_name, project))
     except (BrieferError, OSError) as exc:  # quote mismatch, template error (file:line), missing template
         return CheckResult(errors=[str(exc)])
-    return CheckResult(warnings=list(context.warnings))
+    return CheckResult(warnings=list(rendered.warnings))
 
 
 def _import_exporter() -> None:
     # The package loads these lazily; here they must be loaded now.
     import briefer.export.engine
+    import briefer.export.isolation
     import briefer.export.templates  # noqa: F401
 
 
