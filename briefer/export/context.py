@@ -21,6 +21,7 @@ from functools import cached_property
 from briefer.core.integrity import DocumentVerdict, Verdict, verify_document
 from briefer.core.model import Document, Passage, Placement, Section, Tag, page_labels
 from briefer.core.store import Store
+from briefer.export.card_markup import author_year
 from briefer.export.errors import ExportError
 
 # The end of a sentence; searched for only within a paragraph (a line), so never across a line break.
@@ -63,6 +64,7 @@ class DocumentView:
     type: str = ""  # the CSL item type to cite it as (DocumentInfo.item_type)
     doi: str = ""
     container: str = ""  # newspaper, journal or website, apart from the publisher
+    author_year: str = ""  # a debate card's short cite: "Raman 2025", else "Outlet 2025"
 
 
 @dataclass(frozen=True)
@@ -344,6 +346,7 @@ def _document_view(doc: Document, number: int) -> DocumentView:
         type=doc.item_type,
         doi=doc.doi,
         container=doc.container,
+        author_year=author_year(doc.author, doc.date, doc.container or doc.publisher, doc.title or doc.source_file),
     )
 
 

@@ -121,6 +121,8 @@ def _export_bytes(
             reference=template.reference_docx,
             title=rendered.meta.get("title", ""),
             author=rendered.meta.get("author", ""),
+            marking=rendered.meta.get("marking", ""),
+            page=template.page,
         )
     except RecursionError:
         # Hundreds of footnotes each citing the next, or HTML nested as deep:

@@ -135,7 +135,7 @@ def _answer(request: _Request, context: ExportContext | None = None) -> tuple[st
                 f"{request.template.source}: the briefing it renders is larger than "
                 f"{MAX_BRIEFING_BYTES // 2**20} MB; a template this large is a mistake"
             )
-        meta = {"title": context.meta.get("title", ""), "author": context.meta.get("author", "")}
+        meta = {name: context.meta.get(name, "") for name in ("title", "author", "marking")}
         return "ok", Rendered(text, list(context.warnings), meta, list(context.unverified))
     except MemoryError:
         return "memory", None
