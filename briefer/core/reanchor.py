@@ -46,6 +46,10 @@ DIFF_TIMEOUT = 2.0
 SEARCH_DISTANCE = 2000
 _BITAP_BITS = 32  # diff-match-patch's match_main takes patterns up to this long
 _CONTEXT_MIN = 0.7  # share of prefix or suffix that must match to tell repeated quotes apart
+# At the mapped position the diff already vouches for the place; this much
+# context, or a quote the new text holds once, confirms it is the same words
+# (a diff may align two lines that merely share a phrase).
+_CONTEXT_HERE = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +152,9 @@ def _anchor(old: str, new: str, mapping: PositionMap, passage: Anchored) -> Outc
     quote = passage.quote
     if passage.located:
         start, end, _kept = mapping.span(passage.start, passage.end)
-        if new[start:end] == quote:
+        if new[start:end] == quote and (
+            _context_score(new, passage, start) >= _CONTEXT_HERE or len(_occurrences(new, quote, limit=2)) == 1
+        ):
             return Outcome("exact", start, end)
         found = _find_moved(old, new, passage, near=start)
         if found is not None:
