@@ -3,7 +3,9 @@
 In the spirit of the Hypothesis annotation client's two selectors: a passage
 keeps its exact quote with the text around it (prefix, suffix) and its
 position. The position is mapped through a diff of the old and the new text
-(diff-match-patch); then
+(diff-match-patch, line by line, then character by character inside changed
+lines that still resemble each other); likeness is rapidfuzz's normalised
+Indel similarity. Then
 
 - the unchanged quote at the mapped position is ``exact``;
 - the unchanged quote found elsewhere, unambiguously, is ``moved``;
@@ -24,6 +26,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from diff_match_patch import diff_match_patch
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Indel
 
 from briefer.core.model import Candidate
 
@@ -44,12 +48,17 @@ CONTEXT_THRESHOLD = 0.5
 DIFF_TIMEOUT = 2.0
 # How far from the mapped position an approximate search for the quote looks.
 SEARCH_DISTANCE = 2000
-_BITAP_BITS = 32  # diff-match-patch's match_main takes patterns up to this long
+# Changed lines are diffed character by character only when this alike (in
+# character pairs): a paragraph replaced by an unrelated one is a deletion and an
+# insertion, and diffing the two letter by letter would only cost time.
+_LINES_ALIKE = 0.4
+_SMALL_CHANGE = 240  # characters: short changed lines are always diffed (cheap, and a typo halves their pairs)
 _CONTEXT_MIN = 0.7  # share of prefix or suffix that must match to tell repeated quotes apart
 # At the mapped position the diff already vouches for the place; this much
 # context, or a quote the new text holds once, confirms it is the same words
 # (a diff may align two lines that merely share a phrase).
 _CONTEXT_HERE = 0.5
+_MAX_COPIES = 50  # copies of a quote weighed by their context; a commoner quote is not looked for further
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +94,7 @@ class PositionMap:
     def __init__(self, old: str, new: str, *, timeout: float = DIFF_TIMEOUT) -> None:
         dmp = diff_match_patch()
         dmp.Diff_Timeout = timeout
-        diffs = dmp.diff_main(old, new, True)  # line mode first: fast on long, mostly equal texts
+        diffs = _diff(dmp, old, new)
         # Segments of the old text: (old start, new start, kept?) for each run of
         # equal or deleted characters; insertions only move the new cursor.
         self._old_starts: list[int] = []
@@ -127,14 +136,41 @@ class PositionMap:
         return new_start, max(new_start, new_end), first_kept and last_kept
 
 
+def _diff(dmp: diff_match_patch, old: str, new: str) -> list[tuple[int, str]]:
+    """A character diff found line by line first (diff-match-patch's documented line mode),
+    then within each run of changed lines that still resemble each other."""
+    old_lines, new_lines, lines = dmp.diff_linesToChars(old, new)
+    coarse = dmp.diff_main(old_lines, new_lines, False)
+    dmp.diff_charsToLines(coarse, lines)
+    diffs: list[tuple[int, str]] = []
+    deleted, inserted = "", ""
+    for op, chunk in [*coarse, (dmp.DIFF_EQUAL, "")]:
+        if op == dmp.DIFF_DELETE:
+            deleted += chunk
+        elif op == dmp.DIFF_INSERT:
+            inserted += chunk
+        else:
+            if deleted and inserted and (len(deleted) + len(inserted) <= _SMALL_CHANGE or _alike(deleted, inserted)):
+                diffs.extend(dmp.diff_main(deleted, inserted, False))
+            else:
+                diffs.extend(d for d in ((dmp.DIFF_DELETE, deleted), (dmp.DIFF_INSERT, inserted)) if d[1])
+            deleted, inserted = "", ""
+            if chunk:
+                diffs.append((op, chunk))
+    return diffs
+
+
+def _alike(a: str, b: str) -> bool:
+    """Whether two runs of lines share enough character pairs to be worth a character diff."""
+    pairs_a = {a[i : i + 2] for i in range(len(a) - 1)}
+    pairs_b = {b[i : i + 2] for i in range(len(b) - 1)}
+    union = len(pairs_a | pairs_b)
+    return union == 0 or len(pairs_a & pairs_b) / union >= _LINES_ALIKE
+
+
 def similarity(a: str, b: str) -> float:
-    """1 minus the character edit distance over the longer length (1.0: identical)."""
-    if not a and not b:
-        return 1.0
-    dmp = diff_match_patch()
-    dmp.Diff_Timeout = 0.2
-    distance: int = dmp.diff_levenshtein(dmp.diff_main(a, b, False))
-    return max(0.0, 1.0 - distance / max(len(a), len(b)))
+    """How alike two texts are, 0..1: 1 minus the characters to delete and insert over both lengths."""
+    return float(Indel.normalized_similarity(a, b))
 
 
 def reanchor(old: str, new: str, passages: Sequence[Anchored], *, timeout: float = DIFF_TIMEOUT) -> list[Outcome]:
@@ -150,56 +186,55 @@ def reanchor(old: str, new: str, passages: Sequence[Anchored], *, timeout: float
 
 def _anchor(old: str, new: str, mapping: PositionMap, passage: Anchored) -> Outcome:
     quote = passage.quote
-    if passage.located:
-        start, end, _kept = mapping.span(passage.start, passage.end)
-        if new[start:end] == quote and (
-            _context_score(new, passage, start) >= _CONTEXT_HERE or len(_occurrences(new, quote, limit=2)) == 1
-        ):
-            return Outcome("exact", start, end)
-        found = _find_moved(old, new, passage, near=start)
-        if found is not None:
-            return Outcome("moved", found, found + len(quote))
-        return _fuzzy(new, passage, start, end)
-    return _search(old, new, passage)
+    if not passage.located:
+        return _search(old, new, passage)
+    start, end, _kept = mapping.span(passage.start, passage.end)
+    if new[start:end] == quote and (
+        _context_score(new, passage, start) >= _CONTEXT_HERE or len(_occurrences(new, quote, limit=2)) == 1
+    ):
+        return Outcome("exact", start, end)
+    found, sure = _find_elsewhere(old, new, passage)
+    if found is not None and sure:
+        return Outcome("moved", found, found + len(quote))
+    if found is not None:  # the same words, but which occurrence is the analyst's to say
+        return Outcome("fuzzy", candidate=Candidate(found, found + len(quote), quote, 1.0))
+    return _fuzzy(new, passage, start, end)
 
 
 def _search(old: str, new: str, passage: Anchored) -> Outcome:
     """A passage with no position in the old text: its quote found by text alone, or orphaned."""
-    found = _find_moved(old, new, passage, near=None)
-    if found is not None:
+    found, sure = _find_elsewhere(old, new, passage)
+    if found is None:
+        return Outcome("orphaned")
+    if sure:
         return Outcome("moved", found, found + len(passage.quote))
-    return Outcome("orphaned")
+    return Outcome("fuzzy", candidate=Candidate(found, found + len(passage.quote), passage.quote, 1.0))
 
 
-def _find_moved(old: str, new: str, passage: Anchored, *, near: int | None) -> int | None:
-    """Where the unchanged quote is in ``new`` when that is unambiguous, else None.
+def _find_elsewhere(old: str, new: str, passage: Anchored) -> tuple[int | None, bool]:
+    """Where the unchanged quote is in ``new``, and whether that is unambiguous.
 
-    A quote the old text held once and the new text holds once is the same
-    words, moved. A quote that repeats is told apart by its context: one
-    occurrence whose prefix or suffix clearly matches, and better than any
-    other; a tie is ambiguous, and ambiguity is not guessed at.
+    A quote the old text held once is the same words wherever the new text
+    holds it once (moved), or where its prefix or suffix clearly matches best
+    among several copies. A quote the old text held more than once cannot be
+    told apart by its words, and context repeats with it (the same sentence
+    pair twice): the best-matching copy is offered, never taken.
     """
     quote = passage.quote
     if not quote:
-        return None
-    hits = _occurrences(new, quote, limit=50)
+        return None, False
+    hits = _occurrences(new, quote, limit=_MAX_COPIES)
     if not hits:
-        return None
-    if len(hits) == 1 and old.count(quote) <= 1:
-        return hits[0]
-    scored = sorted(((_context_score(new, passage, hit), hit) for hit in hits), reverse=True)
-    best_score, best = scored[0]
+        return None, False
+    repeated = len(_occurrences(old, quote, limit=2)) > 1
+    if len(hits) == 1 and not repeated:
+        return hits[0], True
+    scored = sorted(((_context_score(new, passage, hit), -hit) for hit in hits), reverse=True)
+    best_score, best = scored[0][0], -scored[0][1]
     if best_score < _CONTEXT_MIN:
-        return None
-    if len(scored) > 1 and scored[1][0] >= best_score:
-        if near is None:
-            return None
-        tied = [hit for score, hit in scored if score >= best_score]
-        tied.sort(key=lambda hit: abs(hit - near))
-        if abs(tied[0] - near) == abs(tied[1] - near):
-            return None
-        return tied[0] if abs(tied[0] - near) <= len(quote) else None
-    return best
+        return None, False
+    clear = len(scored) == 1 or scored[1][0] < best_score
+    return best, clear and not repeated
 
 
 def _occurrences(text: str, quote: str, *, limit: int) -> list[int]:
@@ -278,23 +313,14 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 
 def _approximate(new: str, quote: str, near: int) -> tuple[int, int] | None:
-    """Find the quote's head and tail approximately (bitap) near ``near``; the span between them."""
+    """The span near ``near`` most like the quote (rapidfuzz's best partial alignment), if any is."""
     if len(quote) < 8:
         return None
-    dmp = diff_match_patch()
-    dmp.Match_Threshold = 0.3
-    dmp.Match_Distance = SEARCH_DISTANCE
-    head = quote[:_BITAP_BITS]
-    tail = quote[-_BITAP_BITS:]
     low = max(0, near - SEARCH_DISTANCE - len(quote))
     window = new[low : near + SEARCH_DISTANCE + len(quote)]
-    first = dmp.match_main(window, head, near - low)
-    if first == -1:
+    if len(window) <= len(quote):
         return None
-    last = dmp.match_main(window, tail, first + max(0, len(quote) - len(tail)))
-    if last == -1:
+    found = fuzz.partial_ratio_alignment(quote, window, score_cutoff=FUZZY_THRESHOLD * 100)
+    if found is None:
         return None
-    start, end = low + first, low + last + len(tail)
-    if not len(quote) / 2 <= end - start <= len(quote) * 2:
-        return None
-    return _trim(new, start, end)
+    return _trim(new, low + found.dest_start, low + found.dest_end)
