@@ -236,7 +236,8 @@ def _new_version(
     service: ProjectService, path: Path, prepared: _Prepared, doc_id: int, update: bool
 ) -> tuple[ImportOutcome, int]:
     if not update:
-        return ImportOutcome(path, "skipped", f"a different version of {doc_id} (use --update)"), 0
+        reason = f"a different version of {doc_id} (use --update)"
+        return ImportOutcome(path, "skipped", reason, document_id=doc_id), 0
     from briefer.core.versions import NewText, update_document
 
     new = NewText(prepared.text, prepared.sha256, escape_name(path.name), prepared.pages)
