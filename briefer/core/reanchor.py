@@ -3,7 +3,7 @@
 In the spirit of the Hypothesis annotation client's two selectors: a passage
 keeps its exact quote with the text around it (prefix, suffix) and its
 position. The position is mapped through a diff of the old and the new text
-(diff-match-patch, line by line, then character by character inside changed
+(line by line, then with diff-match-patch character by character inside changed
 lines that still resemble each other); likeness is rapidfuzz's normalised
 Indel similarity. Then
 
@@ -21,6 +21,9 @@ figure inside a quote makes it fuzzy, however close the rest is.
 from __future__ import annotations
 
 import bisect
+import difflib
+import itertools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -52,6 +55,10 @@ SEARCH_DISTANCE = 2000
 # character pairs): a paragraph replaced by an unrelated one is a deletion and an
 # insertion, and diffing the two letter by letter would only cost time.
 _LINES_ALIKE = 0.4
+# Words (ASCII letters and digits), runs of spaces, or any other single character.
+_TOKEN = re.compile(r"[A-Za-z0-9]+|\s+|.", re.S)
+_CODE_BASE = 0xF0000  # words are coded as characters from a private-use plane
+_MOVED_LINE_MIN = 40  # characters: a shorter line moved ("Introduction") is not told apart from others
 _SMALL_CHANGE = 240  # characters: short changed lines are always diffed (cheap, and a typo halves their pairs)
 _CONTEXT_MIN = 0.7  # share of prefix or suffix that must match to tell repeated quotes apart
 # At the mapped position the diff already vouches for the place; this much
@@ -94,7 +101,9 @@ class PositionMap:
     def __init__(self, old: str, new: str, *, timeout: float = DIFF_TIMEOUT) -> None:
         dmp = diff_match_patch()
         dmp.Diff_Timeout = timeout
-        diffs = _diff(dmp, old, new)
+        diffs, moves = _diff(dmp, old, new)
+        self._moves = sorted(moves)  # (old start, length, new start) of whole lines moved unchanged
+        self._move_starts = [move[0] for move in self._moves]
         # Segments of the old text: (old start, new start, kept?) for each run of
         # equal or deleted characters; insertions only move the new cursor.
         self._old_starts: list[int] = []
@@ -135,28 +144,91 @@ class PositionMap:
         new_end = last + 1 if last_kept else last
         return new_start, max(new_start, new_end), first_kept and last_kept
 
+    def moved(self, start: int, end: int) -> int | None:
+        """Where old ``[start, end)`` starts in the new text if it lies in a line moved unchanged, else None."""
+        index = bisect.bisect_right(self._move_starts, start) - 1
+        if index < 0:
+            return None
+        old_start, length, new_start = self._moves[index]
+        return new_start + start - old_start if end <= old_start + length else None
 
-def _diff(dmp: diff_match_patch, old: str, new: str) -> list[tuple[int, str]]:
-    """A character diff found line by line first (diff-match-patch's documented line mode),
-    then within each run of changed lines that still resemble each other."""
-    old_lines, new_lines, lines = dmp.diff_linesToChars(old, new)
-    coarse = dmp.diff_main(old_lines, new_lines, False)
-    dmp.diff_charsToLines(coarse, lines)
+
+def _diff(dmp: diff_match_patch, old: str, new: str) -> tuple[list[tuple[int, str]], list[tuple[int, int, int]]]:
+    """A character diff found line by line first, then within each run of changed lines
+    that still resemble each other (diff-match-patch's character diff).
+
+    The lines are matched by the standard library's ``difflib``, whose longest-match
+    recursion costs about the same however many lines changed; diff-match-patch's own
+    line mode (an O(N·D) search) took most of a second on a 2 MB text with a few
+    hundred edited paragraphs.
+
+    Also returns the lines (paragraphs) moved unchanged: a line deleted in one
+    place and inserted in another, once each and long enough to be told apart,
+    as ``(old start, length, new start)``.
+    """
+    old_lines = old.splitlines(keepends=True)
+    new_lines = new.splitlines(keepends=True)
+    old_at = list(itertools.accumulate((len(line) for line in old_lines), initial=0))
+    new_at = list(itertools.accumulate((len(line) for line in new_lines), initial=0))
+    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    diffs: list[tuple[int, str]] = []
+    gone: dict[str, list[int]] = {}  # line -> old line numbers deleted
+    came: dict[str, list[int]] = {}  # line -> new line numbers inserted
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "equal":
+            for i in range(i1, i2):
+                gone.setdefault(old_lines[i], []).append(i)
+            for j in range(j1, j2):
+                came.setdefault(new_lines[j], []).append(j)
+        deleted, inserted = "".join(old_lines[i1:i2]), "".join(new_lines[j1:j2])
+        if tag == "equal":
+            diffs.append((dmp.DIFF_EQUAL, deleted))
+        elif deleted and inserted and (len(deleted) + len(inserted) <= _SMALL_CHANGE or _alike(deleted, inserted)):
+            diffs.extend(_word_diff(dmp, deleted, inserted))
+        else:
+            diffs.extend(d for d in ((dmp.DIFF_DELETE, deleted), (dmp.DIFF_INSERT, inserted)) if d[1])
+    moves = [
+        (old_at[gone[line][0]], len(line), new_at[came[line][0]])
+        for line in gone.keys() & came.keys()
+        if len(line.strip()) >= _MOVED_LINE_MIN and len(gone[line]) == 1 and len(came[line]) == 1
+    ]
+    return diffs, moves
+
+
+def _word_diff(dmp: diff_match_patch, old: str, new: str) -> list[tuple[int, str]]:
+    """A character diff of two runs of lines, found word by word first (diff-match-patch's
+    documented trick: each distinct word coded as one character), then character by
+    character inside each changed run of words; a Chinese character is a word of its own."""
+    codes: dict[str, str] = {}
+    words: list[str] = []
+
+    def encode(text: str) -> str:
+        out = []
+        for token in _TOKEN.findall(text):
+            code = codes.get(token)
+            if code is None:
+                code = codes[token] = chr(_CODE_BASE + len(words))
+                words.append(token)
+            out.append(code)
+        return "".join(out)
+
+    coded = dmp.diff_main(encode(old), encode(new), False)
     diffs: list[tuple[int, str]] = []
     deleted, inserted = "", ""
-    for op, chunk in [*coarse, (dmp.DIFF_EQUAL, "")]:
+    for op, chunk in [*coded, (dmp.DIFF_EQUAL, "")]:
+        text = "".join(words[ord(c) - _CODE_BASE] for c in chunk)
         if op == dmp.DIFF_DELETE:
-            deleted += chunk
+            deleted += text
         elif op == dmp.DIFF_INSERT:
-            inserted += chunk
+            inserted += text
         else:
-            if deleted and inserted and (len(deleted) + len(inserted) <= _SMALL_CHANGE or _alike(deleted, inserted)):
+            if deleted and inserted and len(deleted) + len(inserted) <= _SMALL_CHANGE:
                 diffs.extend(dmp.diff_main(deleted, inserted, False))
             else:
                 diffs.extend(d for d in ((dmp.DIFF_DELETE, deleted), (dmp.DIFF_INSERT, inserted)) if d[1])
             deleted, inserted = "", ""
-            if chunk:
-                diffs.append((op, chunk))
+            if text:
+                diffs.append((op, text))
     return diffs
 
 
@@ -193,7 +265,10 @@ def _anchor(old: str, new: str, mapping: PositionMap, passage: Anchored) -> Outc
         _context_score(new, passage, start) >= _CONTEXT_HERE or len(_occurrences(new, quote, limit=2)) == 1
     ):
         return Outcome("exact", start, end)
-    found, sure = _find_elsewhere(old, new, passage)
+    shifted = mapping.moved(passage.start, passage.end)
+    if shifted is not None and new[shifted : shifted + len(quote)] == quote:
+        return Outcome("moved", shifted, shifted + len(quote))  # its paragraph moved, unchanged
+    found, sure = _find_elsewhere(old, new, passage, mapping)
     if found is not None and sure:
         return Outcome("moved", found, found + len(quote))
     if found is not None:  # the same words, but which occurrence is the analyst's to say
@@ -211,14 +286,19 @@ def _search(old: str, new: str, passage: Anchored) -> Outcome:
     return Outcome("fuzzy", candidate=Candidate(found, found + len(passage.quote), passage.quote, 1.0))
 
 
-def _find_elsewhere(old: str, new: str, passage: Anchored) -> tuple[int | None, bool]:
+def _find_elsewhere(
+    old: str, new: str, passage: Anchored, mapping: PositionMap | None = None
+) -> tuple[int | None, bool]:
     """Where the unchanged quote is in ``new``, and whether that is unambiguous.
 
     A quote the old text held once is the same words wherever the new text
     holds it once (moved), or where its prefix or suffix clearly matches best
-    among several copies. A quote the old text held more than once cannot be
-    told apart by its words, and context repeats with it (the same sentence
-    pair twice): the best-matching copy is offered, never taken.
+    among several copies. A quote the old text held more than once is told
+    apart only by accounting: when the diff maps every other old copy onto a
+    new copy (or onto an edited version of it, where it stood) and leaves exactly
+    one new copy over, that one is this passage's.
+    Otherwise the best-matching copy is offered (fuzzy), never taken: context
+    repeats with repeated words (the same sentence pair twice).
     """
     quote = passage.quote
     if not quote:
@@ -226,7 +306,8 @@ def _find_elsewhere(old: str, new: str, passage: Anchored) -> tuple[int | None, 
     hits = _occurrences(new, quote, limit=_MAX_COPIES)
     if not hits:
         return None, False
-    repeated = len(_occurrences(old, quote, limit=2)) > 1
+    before = _occurrences(old, quote, limit=_MAX_COPIES)
+    repeated = len(before) > 1
     if len(hits) == 1 and not repeated:
         return hits[0], True
     scored = sorted(((_context_score(new, passage, hit), -hit) for hit in hits), reverse=True)
@@ -234,7 +315,21 @@ def _find_elsewhere(old: str, new: str, passage: Anchored) -> tuple[int | None, 
     if best_score < _CONTEXT_MIN:
         return None, False
     clear = len(scored) == 1 or scored[1][0] < best_score
-    return best, clear and not repeated
+    if not repeated:
+        return best, clear
+    if mapping is None or not passage.located or len(before) >= _MAX_COPIES or len(hits) >= _MAX_COPIES:
+        return best, False
+    taken = set()
+    for other in before:
+        if other != passage.start:
+            start, end, _kept = mapping.span(other, other + len(quote))
+            if new[start:end] == quote:
+                taken.add(start)
+            elif end == start or similarity(quote, new[start:end]) < FUZZY_THRESHOLD:
+                return best, False  # another copy left its place too: which went where is not certain
+            # (else that copy was edited where it stands: it is not the one that moved)
+    left = [hit for hit in hits if hit not in taken]
+    return best, left == [best]
 
 
 def _occurrences(text: str, quote: str, *, limit: int) -> list[int]:

@@ -141,3 +141,16 @@ def test_position_map_follows_each_character() -> None:
     assert mapping.span(0, 2) == (0, 2, True)
     assert mapping.span(2, 4) == (3, 5, True)
     assert mapping.span(4, 5)[2] is False  # "e" was deleted
+
+
+def test_a_repeated_quote_in_a_paragraph_moved_unchanged_is_moved_with_it() -> None:
+    old = (
+        "First paragraph: the rules bite hard, officials say, in Beijing today.\n"
+        "Second paragraph is about something else entirely, at some length.\n"
+        "Third paragraph: the rules bite hard, officials say, in Washington too.\n"
+    )
+    lines = old.splitlines(keepends=True)
+    new = lines[1] + lines[2] + lines[0]
+    (outcome,) = reanchor(old, new, [passage(old, "the rules bite hard", 1)])
+    assert outcome.anchor == "moved"
+    assert new[outcome.end : outcome.end + 36] == ", officials say, in Beijing today.\n"
