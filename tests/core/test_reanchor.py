@@ -75,27 +75,20 @@ def test_a_repeated_quote_whose_own_occurrence_was_deleted_is_not_moved_to_the_o
     assert outcome.anchor != "moved"
 
 
-def test_a_moved_quote_that_repeats_is_offered_at_the_copy_its_context_matches() -> None:
-    old = (
-        "Intro line.\nOne says the rules bite hard, in Beijing.\n"
-        "Middle line.\nTwo says the rules bite hard, in Washington.\n"
-    )
-    lines = old.splitlines(keepends=True)
-    new = lines[0] + lines[3] + lines[2] + lines[1]
+def test_a_repeated_quote_whose_paragraph_moved_and_changed_is_offered_not_taken() -> None:
+    beijing = "the rules bite hard, in Beijing, where officials worry about their supplies.\n"
+    washington = "the rules bite hard, in Washington, where officials think they are working.\n"
+    old = f"An introduction of some length.\nOne source says {beijing}A middle paragraph.\nAnother says {washington}"
+    new = f"Another says {washington}An introduction of some length.\nA middle paragraph.\nOne now says {beijing}"
     first, second = passage(old, "the rules bite hard", 1), passage(old, "the rules bite hard", 2)
     one, two = reanchor(old, new, [first, second])
-    # Repeated words are never taken as a moved passage's by themselves: it is offered for review
-    # at the copy its context matches (the diff may have kept the other line in place: exact).
-    assert "moved" not in (one.anchor, two.anchor)
-    for outcome, after in ((one, ", in Beijing"), (two, ", in Washington")):
-        if outcome.anchor == "fuzzy":
-            assert outcome.candidate is not None
-            assert (outcome.candidate.quote, outcome.candidate.score) == ("the rules bite hard", 1.0)
-            end = outcome.candidate.end
-        else:
-            assert outcome.anchor == "exact"
-            end = outcome.end
-        assert new[end : end + len(after)] == after
+    # The same words twice, and the first one's paragraph rewritten: which copy is its is
+    # the analyst's call, so the copy its context matches is offered, not taken.
+    assert one.anchor == "fuzzy" and one.candidate is not None
+    assert (one.candidate.quote, one.candidate.score) == ("the rules bite hard", 1.0)
+    assert new[one.candidate.end : one.candidate.end + 12] == ", in Beijing"
+    # The second one's paragraph moved unchanged: it moves with it.
+    assert (two.anchor, two.start) == ("moved", new.index("the rules"))
 
 
 def test_a_fuzzy_passage_is_found_again_from_its_candidate_on_the_next_version() -> None:
