@@ -17,6 +17,7 @@ Reported, with targets: the share of surviving passages anchored exact or moved
 at the right span (at least 99%), the share of destroyed passages flagged
 fuzzy or orphaned (100%), passages anchored exact or moved at a wrong span (0),
 and the time to re-anchor 3,000 passages on the 2 MB document (under 2 s).
+Exits 1 if one of the first three is missed (the time is reported, not enforced).
 """
 
 from __future__ import annotations
@@ -281,7 +282,8 @@ def main() -> int:
         print(f"{label:<48}{value:>20}{target:>10}  {'met' if met else 'MISSED'}")
     met = sum(1 for row in rows if row[3])
     print(f"{met} targets met, {len(rows) - met} missed")
-    return 0 if met == len(rows) else 1
+    # Exit 1 for a wrong answer only: CI runs this on shared machines, where time says little.
+    return 0 if all(row[3] for row in rows[:3]) else 1
 
 
 if __name__ == "__main__":
