@@ -22,6 +22,7 @@ from briefer.ui.balance_panel import BalanceDock
 from briefer.ui.codebook_dock import CodebookDock
 from briefer.ui.corpus_dock import CorpusDock
 from briefer.ui.import_files import import_with_progress, importer_available
+from briefer.ui.integrity_notice import IntegrityNotice
 from briefer.ui.lazy import lazy_module
 from briefer.ui.meta_dock import MetaDock
 from briefer.ui.outline_dock import OutlineDock
@@ -64,6 +65,7 @@ class MainWindow(QMainWindow):
         self.counts_label = QLabel()
         self.counts_label.setObjectName("projectCounts")
         self.statusBar().addPermanentWidget(self.counts_label)
+        self.integrity_notice = IntegrityNotice(self.statusBar())
         self.menus = WindowMenus(parent=self, host=self)
         self._default_size()
         self._attach(service)
@@ -121,6 +123,7 @@ class MainWindow(QMainWindow):
         self.menus.fill_view_menu(self._project_docks)
         self._update_title()
         self._update_counts()
+        self.integrity_notice.check(service)
         first = self.corpus.proxy.index(0, 0)
         if first.isValid():
             self.corpus.view.setCurrentIndex(first)
@@ -277,7 +280,7 @@ class MainWindow(QMainWindow):
         if said := offer_updates(self, self.service, self.undo_stack, outcomes):
             self.statusBar().showMessage(said, 10000)
             self._show_review()
-        imported = [o.document_id for o in outcomes if o.status == "imported"]
+        imported = [o.document_id for o in outcomes if o.status == "imported" and o.document_id is not None]
         if imported:
             self.open_document(imported[-1])
 
