@@ -121,3 +121,26 @@ def test_update_errors_are_one_line_and_change_nothing(project: Path, tmp_path: 
     same = run("update", project, "1", project.parent / "report.md")
     assert same.returncode == 0
     assert same.stdout == f"document 1 is unchanged: {project.parent / 'report.md'} has the text it has\n"
+
+
+def test_check_is_silent_about_passages_to_review_and_export_refuses_them_when_placed(
+    project: Path, tmp_path: Path
+) -> None:
+    run("update", project, "1", new_version(tmp_path))
+    checked = run("check", project)
+    assert (checked.returncode, checked.stdout) == (0, "ok: 1 documents, 3 passages, 0 placements verified\n")
+    out = tmp_path / "b.md"
+    assert run("export", project, "-o", out).returncode == 0  # nothing placed: nothing to verify
+    section = run("section", project, "Evidence").stdout.strip()
+    assert run("place", project, "2", "--section", section).returncode == 0  # the fuzzy one
+    refused = run("export", project, "-o", out)
+    assert refused.returncode == 1
+    assert refused.stderr.splitlines()[1].startswith("  passage 2 ")
+    assert refused.stderr.splitlines()[1].endswith("its anchor needs review after the document was updated")
+    assert run("export", project, "-o", out, "--allow-unverified").returncode == 0
+    text = out.read_text(encoding="utf-8")
+    assert "3.2 billion *[unverified]*" in text  # the old quote, marked
+    assert run("accept", project, "2").returncode == 0
+    assert run("export", project, "-o", out).returncode == 0
+    text = out.read_text(encoding="utf-8")
+    assert "3.4 billion" in text and "[unverified]" not in text
