@@ -3,9 +3,10 @@
 In the spirit of the Hypothesis annotation client's two selectors: a passage
 keeps its exact quote with the text around it (prefix, suffix) and its
 position. The position is mapped through a diff of the old and the new text
-(line by line, then with diff-match-patch character by character inside changed
-lines that still resemble each other); likeness is rapidfuzz's normalised
-Indel similarity. Then
+(lines matched by difflib, then changed lines that still resemble each other
+diffed word by word and character by character with diff-match-patch; lines
+moved unchanged are followed too); likeness is rapidfuzz's normalised Indel
+similarity. Then
 
 - the unchanged quote at the mapped position is ``exact``;
 - the unchanged quote found elsewhere, unambiguously, is ``moved``;
@@ -58,6 +59,7 @@ _LINES_ALIKE = 0.4
 # Words (ASCII letters and digits), runs of spaces, or any other single character.
 _TOKEN = re.compile(r"[A-Za-z0-9]+|\s+|.", re.S)
 _CODE_BASE = 0xF0000  # words are coded as characters from a private-use plane
+_MAX_WORDS = 0x10FFFF - _CODE_BASE  # as many as there are code points left for them
 _MOVED_LINE_MIN = 40  # characters: a shorter line moved ("Introduction") is not told apart from others
 _SMALL_CHANGE = 240  # characters: short changed lines are always diffed (cheap, and a typo halves their pairs)
 _CONTEXT_MIN = 0.7  # share of prefix or suffix that must match to tell repeated quotes apart
@@ -207,12 +209,15 @@ def _word_diff(dmp: diff_match_patch, old: str, new: str) -> list[tuple[int, str
         for token in _TOKEN.findall(text):
             code = codes.get(token)
             if code is None:
-                code = codes[token] = chr(_CODE_BASE + len(words))
+                code = codes[token] = chr(_CODE_BASE + min(len(words), _MAX_WORDS))
                 words.append(token)
             out.append(code)
         return "".join(out)
 
-    coded = dmp.diff_main(encode(old), encode(new), False)
+    old_coded, new_coded = encode(old), encode(new)
+    if len(words) > _MAX_WORDS:  # more distinct words than codes: too unlike to be worth a diff
+        return [(dmp.DIFF_DELETE, old), (dmp.DIFF_INSERT, new)]
+    coded = dmp.diff_main(old_coded, new_coded, False)
     diffs: list[tuple[int, str]] = []
     deleted, inserted = "", ""
     for op, chunk in [*coded, (dmp.DIFF_EQUAL, "")]:
