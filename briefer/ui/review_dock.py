@@ -79,6 +79,7 @@ class ReviewDock(QDockWidget):
         self.undo_stack = undo_stack
         self.reader = reader
         self._reselecting: int | None = None  # the passage whose new span the reader's selection will give
+        self._ids: list[int] = []  # the passages listed
         self.list = QListWidget()
         self.list.setObjectName("reviewList")
         self.list.setAccessibleName("Passages to review")
@@ -124,12 +125,16 @@ class ReviewDock(QDockWidget):
         self.refresh()
 
     # ------------------------------------------------------------- listing
-    def refresh(self) -> None:
+    def refresh(self, ids: list[int] | None = None) -> None:
         """List the passages to review again, keeping the current one if it still needs review."""
         current = self.current_passage()
-        ids = self.service.passages.to_review()
+        ids = self.service.passages.to_review() if ids is None else ids
+        self._ids = ids
         passages = self.service.passages.by_id(ids)
-        titles = self.service.documents.titles()
+        titles = {
+            d: source[0]
+            for d, source in self.service.documents.sources({p.document for p in passages.values()}).items()
+        }
         self.list.blockSignals(True)
         self.list.clear()
         for pid in ids:
@@ -191,8 +196,14 @@ class ReviewDock(QDockWidget):
             return None
 
     def _on_change(self, change: Change) -> None:
-        if change.area in (ChangeArea.PASSAGES, ChangeArea.DOCUMENTS):
+        if change.area is ChangeArea.DOCUMENTS:
             self.refresh()
+        elif change.area is ChangeArea.PASSAGES:
+            # Tagging happens all the time and rarely touches a passage under review:
+            # one look at the (partial) index, and the list is rebuilt only if it changed.
+            ids = self.service.passages.to_review()
+            if ids != self._ids or not change.ids or not set(change.ids).isdisjoint(ids):
+                self.refresh(ids)
 
     # ------------------------------------------------------------- actions
     def accept_current(self) -> None:
