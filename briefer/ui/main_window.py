@@ -257,7 +257,7 @@ class MainWindow(QMainWindow):
             push(self.undo_stack, self.service, commands.EditDocumentMetadata(doc_id, fields))
 
     def update_document_from_file(self, doc_id: int, path: Path | None = None) -> None:
-        """ "Update from file…": a new version of the document's text; its passages re-anchored (undoable)."""
+        """The corpus menu's "Update from file…": a new version of the document's text, passages re-anchored."""
         from briefer.ui.new_versions import choose_new_version, update_from_file
 
         path = path or choose_new_version(self, self.service.documents.info(doc_id).title)
