@@ -124,9 +124,7 @@ def import_paths(
     error: BaseException | None = None
     while not finished:
         with service.store.transaction():
-            finished, error, bibliography = _import_batch(
-                service, todo, len(candidates), progress, outcomes, versions
-            )
+            finished, error, bibliography = _import_batch(service, todo, len(candidates), progress, outcomes, versions)
         if bibliography is not None and bibliography.suffix.lower() in EXCHANGE_EXTENSIONS:
             from briefer.core.importing.qdpx_apply import import_exchange
 
