@@ -144,3 +144,22 @@ def test_check_is_silent_about_passages_to_review_and_export_refuses_them_when_p
     assert run("export", project, "-o", out).returncode == 0
     text = out.read_text(encoding="utf-8")
     assert "3.4 billion" in text and "[unverified]" not in text
+
+
+def test_exchange_exports_say_which_passages_await_review(project: Path, tmp_path: Path) -> None:
+    """A REFI selection must be a span of the current text: while passages await review,
+    the .qdpx export stops and names them; the spreadsheet says how each is anchored."""
+    import csv
+
+    run("update", project, "1", new_version(tmp_path))
+    refused = run("export", project, "-o", tmp_path / "p.qdpx")
+    assert refused.returncode == 1 and not (tmp_path / "p.qdpx").exists()
+    assert "2 passages need review after a document update (ids 2, 3)" in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1
+    assert run("export", project, "-o", tmp_path / "p.csv").returncode == 0
+    with (tmp_path / "p.csv").open(encoding="utf-8-sig", newline="") as fh:
+        anchors = {row["id"]: row["anchor"] for row in csv.DictReader(fh)}
+    assert anchors == {"1": "exact", "2": "fuzzy", "3": "orphaned"}
+    run("accept", project, "2")
+    run("export", project, "-o", tmp_path / "p.qdpx")
+    assert not (tmp_path / "p.qdpx").exists()  # the orphaned one still awaits a decision
