@@ -131,6 +131,43 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE passages ADD COLUMN candidate_score REAL;
     CREATE INDEX passages_to_review ON passages(document) WHERE anchor IN ('fuzzy', 'orphaned');
     """,
+    # 5: passage counts kept by triggers, so the corpus and codebook read a number
+    # per row instead of counting 200,000 passages at every start and edit. A
+    # document's count lives in a small table of its own: updating a column of a
+    # documents row would rewrite its text (megabytes) on every tagging.
+    """
+    CREATE TABLE passage_counts (
+        document INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+        passages INTEGER NOT NULL
+    );
+    INSERT INTO passage_counts(document, passages) SELECT document, COUNT(*) FROM passages GROUP BY document;
+    ALTER TABLE tags ADD COLUMN uses INTEGER NOT NULL DEFAULT 0;
+    UPDATE tags SET uses = (SELECT COUNT(*) FROM passage_tags WHERE passage_tags.tag = tags.id);
+    CREATE TRIGGER passage_counted AFTER INSERT ON passages BEGIN
+        INSERT INTO passage_counts(document, passages) VALUES (NEW.document, 1)
+            ON CONFLICT(document) DO UPDATE SET passages = passages + 1;
+    END;
+    CREATE TRIGGER passage_uncounted AFTER DELETE ON passages BEGIN
+        UPDATE passage_counts SET passages = passages - 1 WHERE document = OLD.document;
+    END;
+    CREATE TRIGGER passage_recounted AFTER UPDATE OF document ON passages
+        WHEN NEW.document IS NOT OLD.document BEGIN
+        UPDATE passage_counts SET passages = passages - 1 WHERE document = OLD.document;
+        INSERT INTO passage_counts(document, passages) VALUES (NEW.document, 1)
+            ON CONFLICT(document) DO UPDATE SET passages = passages + 1;
+    END;
+    CREATE TRIGGER tag_use_counted AFTER INSERT ON passage_tags BEGIN
+        UPDATE tags SET uses = uses + 1 WHERE id = NEW.tag;
+    END;
+    CREATE TRIGGER tag_use_uncounted AFTER DELETE ON passage_tags BEGIN
+        UPDATE tags SET uses = uses - 1 WHERE id = OLD.tag;
+    END;
+    CREATE TRIGGER tag_use_moved AFTER UPDATE OF tag ON passage_tags
+        WHEN NEW.tag IS NOT OLD.tag BEGIN
+        UPDATE tags SET uses = uses - 1 WHERE id = OLD.tag;
+        UPDATE tags SET uses = uses + 1 WHERE id = NEW.tag;
+    END;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

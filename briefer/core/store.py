@@ -331,11 +331,13 @@ class Store(DocumentRows, OutlineRows, IdentityRows, IntegrityRows, VersionRows)
 
     def tag_counts(self, tags: Sequence[int] | None = None) -> dict[int, int]:
         """Passages per tag id, for every tag or only for ``tags``."""
+        # Kept by triggers (schema 5).
         if tags is None:
-            return dict(self._q("SELECT tag, COUNT(*) FROM passage_tags GROUP BY tag").fetchall())
+            return dict(self._q("SELECT id, uses FROM tags WHERE uses > 0").fetchall())
         counts = dict.fromkeys(tags, 0)
         for tag_id in counts:
-            counts[tag_id] = self._q("SELECT COUNT(*) FROM passage_tags WHERE tag = ?", (tag_id,)).fetchone()[0]
+            row = self._q("SELECT uses FROM tags WHERE id = ?", (tag_id,)).fetchone()
+            counts[tag_id] = row[0] if row else 0
         return counts
 
     def snapshot_tag(self, tag_id: int) -> TagSnapshot:

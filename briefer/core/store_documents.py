@@ -112,11 +112,13 @@ class DocumentRows(TreeRows):
 
     def passage_counts(self, documents: Sequence[int] | None = None) -> dict[int, int]:
         """Number of passages per document id, for every document or only for ``documents``."""
+        # Kept by triggers (schema 5): a read of one small row per document.
         if documents is None:
-            return dict(self._q("SELECT document, COUNT(*) FROM passages GROUP BY document").fetchall())
+            return dict(self._q("SELECT document, passages FROM passage_counts WHERE passages > 0").fetchall())
         counts = dict.fromkeys(documents, 0)
-        for doc_id in counts:  # one index range each: what one tagging touches, not the project
-            counts[doc_id] = self._q("SELECT COUNT(*) FROM passages WHERE document = ?", (doc_id,)).fetchone()[0]
+        for doc_id in counts:
+            row = self._q("SELECT passages FROM passage_counts WHERE document = ?", (doc_id,)).fetchone()
+            counts[doc_id] = row[0] if row else 0
         return counts
 
     def document_excerpt(self, doc_id: int, start: int, end: int) -> tuple[int, str]:
@@ -131,7 +133,9 @@ class DocumentRows(TreeRows):
 
     def counts(self) -> tuple[int, int]:
         """How many documents and passages the project holds."""
-        row = self._q("SELECT (SELECT COUNT(*) FROM documents), (SELECT COUNT(*) FROM passages)").fetchone()
+        row = self._q(
+            "SELECT (SELECT COUNT(*) FROM documents), (SELECT COALESCE(SUM(passages), 0) FROM passage_counts)"
+        ).fetchone()
         return row[0], row[1]
 
     def search(self, query: str, *, context: int = 40, limit: int = 500) -> list[SearchHit]:
