@@ -129,6 +129,7 @@ def test_the_window_says_plainly_when_a_project_is_damaged(project: Project, qtb
     push(project.stack, project.service, PlacePassages(project.backfire_section, project.backfire))
     project.close()
     clean = open_window(qtbot, project.path, tmp_path)
+    qtbot.waitUntil(lambda: clean.integrity_notice.checked, timeout=5000)
     assert clean.integrity_notice.isHidden()
     clean.close()
     conn = sqlite3.connect(project.path)  # another program, foreign keys off
@@ -137,6 +138,7 @@ def test_the_window_says_plainly_when_a_project_is_damaged(project: Project, qtb
     conn.close()
     win = open_window(qtbot, project.path, tmp_path)
     notice = win.integrity_notice
+    qtbot.waitUntil(lambda: notice.checked, timeout=5000)
     assert notice.isVisibleTo(win)
     assert notice.text() == "⚠ This project is damaged: 1 broken reference (run 'briefer check brief.briefer')"
     assert "points at passage 999, which does not exist" in notice.toolTip()
