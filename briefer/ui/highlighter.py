@@ -138,9 +138,11 @@ class PassageHighlighter:
             open_now.update(opening.get(left, ()))
             if not open_now or left >= end_of_text:
                 continue
-            covering = [spans[i] for i in sorted(open_now)]  # in the spans' own order, as the formats are keyed
+            covering = [spans[i] for i in open_now]
             selected = self.selected is not None and any(s.passage == self.selected for s in covering)
-            key = (tuple(colors.get(s.passage, _UNTAGGED) for s in covering), selected)
+            # Sorted: a blend does not depend on the order, so one format serves every
+            # order of the same colours (hundreds fewer to build on a dense document).
+            key = (tuple(sorted(colors.get(s.passage, _UNTAGGED) for s in covering)), selected)
             fmt = self._formats.get(key)
             if fmt is None:
                 fmt = self._formats[key] = _format(key[0], selected)
