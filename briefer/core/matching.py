@@ -16,7 +16,6 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import PureWindowsPath
 from urllib.parse import unquote
 
 from briefer.core.model import DocumentInfo
@@ -47,7 +46,11 @@ def url_key(url: str) -> str:
 
 def file_key(path: str) -> str:
     """A source file's name without its folders (either separator), case-folded."""
-    return unicodedata.normalize("NFC", PureWindowsPath(path.strip()).name).casefold()
+    # Split by hand: PureWindowsPath parsed drive and root for every imported file.
+    name = path.strip().replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+    if len(name) >= 2 and name[1] == ":" and name[0].isalpha():  # a drive letter, C:name
+        name = name[2:]
+    return (name if name.isascii() else unicodedata.normalize("NFC", name)).casefold()
 
 
 def title_key(title: str) -> str:
