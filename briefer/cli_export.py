@@ -31,6 +31,13 @@ def add_export_commands(subparsers: argparse._SubParsersAction[_Parser]) -> None
         default=DEFAULT_TEMPLATE,
         help=f"template name (default: {DEFAULT_TEMPLATE}; see 'briefer templates')",
     )
+    export.add_argument(
+        "--citation-style",
+        metavar="STYLE",
+        help="citation style: chicago (notes and bibliography), apa, or a .csl file "
+        "(default: the template's, else chicago)",
+    )
+    export.add_argument("--strict", action="store_true", help="write nothing and exit 1 if the export has any warnings")
     export.set_defaults(func=run_export)
 
     templates = subparsers.add_parser("templates", help="list the export templates and where they come from")
@@ -47,10 +54,22 @@ def run_export(args: argparse.Namespace) -> int:
     # Here, not at the top: the parser is built on every command and the engine
     # brings in Jinja2 and Markdown, which only this command needs.
     from briefer.export.engine import export_project
+    from briefer.export.errors import WarningsRefusedError
 
     try:
         with Store.open(args.project, readonly=True) as store:
-            result = export_project(store, args.output, template_name=args.template, project_path=args.project)
+            result = export_project(
+                store,
+                args.output,
+                template_name=args.template,
+                project_path=args.project,
+                citation_style=args.citation_style,
+                strict=args.strict,
+            )
+    except WarningsRefusedError as exc:
+        for warning in exc.warnings:
+            print(f"briefer: warning: {warning}", file=sys.stderr)
+        return _fail(str(exc))
     except (BrieferError, OSError) as exc:
         return _fail(str(exc))
     for warning in result.warnings:

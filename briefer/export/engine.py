@@ -7,14 +7,17 @@ output path, so a failure never leaves a partial or clobbered file.
 from __future__ import annotations
 
 import gc
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefer.core.store import Store
+from briefer.export.citations import DEFAULT_STYLE, load_style
 from briefer.export.context import ExportContext, build_context
-from briefer.export.errors import ExportError
+from briefer.export.errors import ExportError, WarningsRefusedError
+from briefer.export.export_warnings import ExportWarning
 from briefer.export.render import RENDER_SECONDS, render_template
 from briefer.export.templates import DEFAULT_TEMPLATE, TEMPLATE_FILE, TemplateInfo, find_template
 from briefer.export.writer import write_atomically
@@ -27,7 +30,7 @@ class ExportResult:
     path: Path
     format: str
     template: TemplateInfo
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[ExportWarning] = field(default_factory=list)
 
 
 def format_for(path: str | Path) -> str:
@@ -38,12 +41,28 @@ def format_for(path: str | Path) -> str:
 
 
 def render_project(
-    store: Store, template: TemplateInfo, *, seconds: float = RENDER_SECONDS
+    store: Store, template: TemplateInfo, *, seconds: float = RENDER_SECONDS, citation_style: str | None = None
 ) -> tuple[str, ExportContext]:
-    """The briefing as Markdown, plus the context it was made from (for warnings)."""
-    context = build_context(store)
+    """The briefing as Markdown, plus the context it was made from (for warnings).
+
+    ``citation_style`` (a bundled style name or a .csl file) overrides the template's.
+    """
+    style = load_style(citation_style or template.citation_style or DEFAULT_STYLE)
+    context = build_context(store, style)
+    if _names_passages(template):
+        # Every passage's citation is formatted as its view is built: seconds on a
+        # large project, which are Briefer's work, not the template's, so not
+        # counted against the template's time limit.
+        _ = context.passages
     text = render_template(template.path, TEMPLATE_FILE, context.as_template_vars(), seconds=seconds)
     return text, context
+
+
+def _names_passages(template: TemplateInfo) -> bool:
+    try:
+        return re.search(r"\bpassages\b", template.source.read_text(encoding="utf-8", errors="replace")) is not None
+    except OSError:
+        return False  # rendering reports the missing file
 
 
 @contextmanager
@@ -74,20 +93,31 @@ def export_project(
     project_path: str | Path | None = None,
     roots: list[tuple[str, Path]] | None = None,
     seconds: float = RENDER_SECONDS,
+    citation_style: str | None = None,
+    strict: bool = False,
 ) -> ExportResult:
-    """Export the project behind ``store`` to ``output`` (.md or .docx)."""
+    """Export the project behind ``store`` to ``output`` (.md or .docx).
+
+    With ``strict``, any warning stops the export before anything is written
+    (WarningsRefusedError, carrying the warnings).
+    """
     out = Path(output)
     fmt = format_for(out)
     template = find_template(template_name, project_path if project_path is not None else store.path, roots)
     with _cycle_collection_paused():
-        data, warnings = _export_bytes(store, template, fmt, seconds)
+        data, warnings = _export_bytes(store, template, fmt, seconds, citation_style)
+    if strict and warnings:
+        count = f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''}"
+        raise WarningsRefusedError(f"{count} with --strict; nothing written to {out}", list(warnings))
     write_atomically(out, data)
     return ExportResult(out, fmt, template, warnings)
 
 
-def _export_bytes(store: Store, template: TemplateInfo, fmt: str, seconds: float) -> tuple[bytes, list[str]]:
+def _export_bytes(
+    store: Store, template: TemplateInfo, fmt: str, seconds: float, citation_style: str | None
+) -> tuple[bytes, list[ExportWarning]]:
     """The file's bytes and the warnings; the context and trees are freed on return."""
-    text, context = render_project(store, template, seconds=seconds)
+    text, context = render_project(store, template, seconds=seconds, citation_style=citation_style)
     if fmt == "md":
         return text.encode("utf-8"), list(context.warnings)
     from briefer.export.docx_build import build_docx  # python-docx is only needed here

@@ -18,5 +18,13 @@ class QuoteMismatchError(ExportError):
     """A passage's quote no longer occurs at its offsets in its document."""
 
 
+class WarningsRefusedError(ExportError):
+    """A strict export met warnings and wrote nothing; ``warnings`` lists them."""
+
+    def __init__(self, message: str, warnings: list[object]) -> None:
+        super().__init__(message)
+        self.warnings = warnings
+
+
 class TemplateNotFoundError(ExportError):
     """No template of that name is installed."""

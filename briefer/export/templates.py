@@ -31,6 +31,9 @@ class TemplateInfo:
     # Why the template cannot be used (a manifest that cannot be read), in one
     # line naming the file; empty for a usable template.
     problem: str = ""
+    # The manifest's "citation_style": a bundled style name or a .csl file in the
+    # template folder; "" for the default (Chicago).
+    citation_style: str = ""
 
     @property
     def source(self) -> Path:
@@ -120,7 +123,10 @@ def _info(folder: Path, origin: str) -> TemplateInfo:
         return _broken(folder, origin, f"{manifest}: not a JSON object with a name and a description")
     display = str(data.get("name") or display)
     description = str(data.get("description") or "")
-    return TemplateInfo(folder.name, origin, folder, display, description)
+    style = str(data.get("citation_style") or "").strip()
+    if style.lower().endswith(".csl"):
+        style = str(folder / style)  # a style file shipped with the template
+    return TemplateInfo(folder.name, origin, folder, display, description, citation_style=style)
 
 
 def _broken(folder: Path, origin: str, problem: str) -> TemplateInfo:

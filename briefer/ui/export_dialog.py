@@ -37,27 +37,37 @@ from PySide6.QtWidgets import (
 from briefer.core.errors import BrieferError
 from briefer.core.project import open_for_reading
 from briefer.core.service import ProjectService
+from briefer.export.export_warnings import ExportWarning
 from briefer.ui.background import BackgroundJob
+from briefer.ui.warnings_list import WarningsList
 
 FORMATS = [("Word document (.docx)", ".docx"), ("Markdown (.md)", ".md")]
+# The citation styles offered: None keeps the template's own (Chicago unless its manifest says otherwise).
+CITATION_STYLES = [
+    ("The template's style", None),
+    ("Chicago notes and bibliography", "chicago"),
+    ("APA 7 (author-date)", "apa"),
+]
 POLL_MS = 25
 ALL_CLEAR = "✔ All quotes match their sources and every citation is complete."
 
 
 @dataclass
 class CheckResult:
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[ExportWarning] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # these block writing
 
 
-def dry_run(project: Path, template_name: str) -> CheckResult:
+def dry_run(project: Path, template_name: str, citation_style: str | None = None) -> CheckResult:
     """Render the briefing without writing it; runs in a worker thread with its own connection."""
     from briefer.export import render_project
     from briefer.export.templates import find_template
 
     try:
         with open_for_reading(project) as opened:
-            _text, context = render_project(opened, find_template(template_name, project))
+            _text, context = render_project(
+                opened, find_template(template_name, project), citation_style=citation_style
+            )
     except (BrieferError, OSError) as exc:  # quote mismatch, template error (file:line), missing template
         return CheckResult(errors=[str(exc)])
     return CheckResult(warnings=list(context.warnings))
@@ -75,9 +85,10 @@ class ExportWorker(QObject):
     succeeded = Signal(str, list)  # path, warnings
     failed = Signal(str)
 
-    def __init__(self, project: Path, output: Path, template: str) -> None:
+    def __init__(self, project: Path, output: Path, template: str, citation_style: str | None = None) -> None:
         super().__init__()
         self.project, self.output, self.template = project, output, template
+        self.citation_style = citation_style
 
     @Slot()
     def run(self) -> None:
@@ -85,7 +96,13 @@ class ExportWorker(QObject):
 
         try:
             with open_for_reading(self.project) as opened:
-                result = export_project(opened, self.output, template_name=self.template, project_path=self.project)
+                result = export_project(
+                    opened,
+                    self.output,
+                    template_name=self.template,
+                    project_path=self.project,
+                    citation_style=self.citation_style,
+                )
         except (BrieferError, OSError) as exc:
             self.failed.emit(str(exc))
             return
@@ -100,6 +117,7 @@ class ExportDialog(QDialog):
 
     finished_export = Signal(str)  # the written path ("" after a failure)
     checks_finished = Signal(list)  # the lines shown under "Checks before writing"
+    warning_chosen = Signal(object)  # ExportWarning: the analyst wants to go there
 
     def __init__(self, service: ProjectService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -139,6 +157,12 @@ class ExportDialog(QDialog):
         form = QFormLayout()
         form.addRow("&Template:", self.template)
         form.addRow("&Format:", self.format)
+        self.citation_style = QComboBox()
+        self.citation_style.setObjectName("exportCitationStyle")
+        self.citation_style.setAccessibleName("Citation style")
+        for label, style in CITATION_STYLES:
+            self.citation_style.addItem(label, style)
+        form.addRow("&Citations:", self.citation_style)
         save_label = QLabel("&Save as:")
         save_label.setBuddy(self.path)
         form.addRow(save_label, path_row)
@@ -151,6 +175,10 @@ class ExportDialog(QDialog):
         self.checks.setAccessibleName("Export checks")
         self.checks.setReadOnly(True)
         self.checks.setMaximumBlockCount(500)
+        self.checks.setMaximumHeight(90)
+        self.warnings = WarningsList()
+        self.warnings.setObjectName("exportWarnings")
+        self.warnings.warning_chosen.connect(self.warning_chosen)
         self.progress = QProgressBar()
         self.progress.setObjectName("exportProgress")
         self.progress.setRange(0, 0)  # the engine gives no steps: a busy bar while it works
@@ -178,7 +206,8 @@ class ExportDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(QLabel("Checks before writing:"))
-        layout.addWidget(self.checks, 1)
+        layout.addWidget(self.checks)
+        layout.addWidget(self.warnings, 1)
         layout.addWidget(self.progress)
         layout.addLayout(done_row)
         layout.addWidget(self.buttons)
@@ -186,6 +215,7 @@ class ExportDialog(QDialog):
 
         self._fill_templates()
         self.template.currentIndexChanged.connect(lambda _i: self.run_checks())
+        self.citation_style.currentIndexChanged.connect(lambda _i: self.run_checks())
         self.format.currentIndexChanged.connect(self._format_changed)
         self.run_checks()
 
@@ -231,8 +261,9 @@ class ExportDialog(QDialog):
         self.checks.setPlainText("Checking quotes and citations…")
         self.export_button.setEnabled(False)
         project = Path(self.service.path)
+        style = self.citation_style.currentData()
         self._checking = BackgroundJob(
-            lambda: dry_run(project, name), prepare=_import_exporter, name="briefer-export-checks"
+            lambda: dry_run(project, name, style), prepare=_import_exporter, name="briefer-export-checks"
         )
         self._check_jobs[:] = [self._checking]
         self._poll.start()
@@ -251,7 +282,12 @@ class ExportDialog(QDialog):
     def _show_checks(self, result: CheckResult) -> None:
         self.blocking_errors = list(result.errors)
         lines = [f"✖ {e}" for e in result.errors] + [f"⚠ {w}" for w in result.warnings]
-        self.checks.setPlainText("\n".join(lines or [ALL_CLEAR]))
+        shown = [f"✖ {e}" for e in result.errors]
+        if result.warnings and not shown:
+            count = len(result.warnings)
+            shown = [f"⚠ {count} warning{'s' if count != 1 else ''}; double-click one to go there."]
+        self.checks.setPlainText("\n".join(shown or [ALL_CLEAR]))
+        self.warnings.set_warnings(result.warnings)
         self.export_button.setEnabled(not self.blocking_errors and self._thread is None)
         self.checks_finished.emit(lines or [ALL_CLEAR])
 
@@ -276,7 +312,9 @@ class ExportDialog(QDialog):
             button.hide()
         self.export_button.setEnabled(False)
         self._thread = QThread(self)
-        self._worker = ExportWorker(self.service.path, output, self.template.currentData())
+        self._worker = ExportWorker(
+            self.service.path, output, self.template.currentData(), self.citation_style.currentData()
+        )
         self._worker.moveToThread(self._thread)
         self._thread.started.connect(self._worker.run)
         self._worker.succeeded.connect(self._succeeded)
@@ -292,7 +330,7 @@ class ExportDialog(QDialog):
         self._thread, self._worker = None, None
         self.export_button.setEnabled(not self.blocking_errors)
 
-    def _succeeded(self, path: str, warnings: list[str]) -> None:
+    def _succeeded(self, path: str, warnings: list[ExportWarning]) -> None:
         self._finish_thread()
         self._show_checks(CheckResult(warnings=warnings))  # as of the export, not of the dialog's opening
         self.written = Path(path)
