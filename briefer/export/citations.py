@@ -89,6 +89,11 @@ def load_style(spec: str) -> CitationStyle:
     if not path.is_file():
         raise ExportError(f"citation style file {path} does not exist")
     try:
+        # Looked at first with lxml alone: citeproc-py fails obscurely on XML that is not a style.
+        plain = etree.parse(str(path), etree.XMLParser(no_network=True, resolve_entities=False)).getroot()
+        citation = plain.find(f"{{{CSL_NS}}}citation")
+        if plain.tag != f"{{{CSL_NS}}}style" or citation is None or citation.find(f"{{{CSL_NS}}}layout") is None:
+            raise ExportError(f"citation style {path} is not a CSL style (no <style> with a <citation> layout)")
         csl = CitationStylesStyle(str(path), validate=False)
     except etree.XMLSyntaxError as exc:
         raise ExportError(f"citation style {path} is not valid XML ({exc.msg})") from None
@@ -96,8 +101,6 @@ def load_style(spec: str) -> CitationStyle:
         raise ExportError(f"citation style {path} cannot be read ({' '.join(str(exc).split())})") from None
     root = csl.root
     citation = root.find(f"{{{CSL_NS}}}citation")
-    if root.tag != f"{{{CSL_NS}}}style" or citation is None or citation.find(f"{{{CSL_NS}}}layout") is None:
-        raise ExportError(f"citation style {path} is not a CSL style (no <style> with a <citation> layout)")
     _never_disambiguate(root)
     title = root.findtext(f"{{{CSL_NS}}}info/{{{CSL_NS}}}title") or path.stem
     try:
