@@ -17,11 +17,12 @@ handed a short made-up history that yields the same position.
 from __future__ import annotations
 
 import html
+import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, Locator, formatter
 from citeproc.source import BibliographySource
@@ -53,6 +54,23 @@ _PROBES: dict[str, Any] = {
     "URL": "https://qzxurl.example",
 }
 _PROBE_TEXT = {"author": "qzxfamily", "issued": "1066"}
+_T = TypeVar("_T")
+# What earlier exports in this process formatted, by style file and item: the
+# preview re-renders after every pause in editing, and most sources have not
+# changed since. Bounded; emptied whole when full.
+_SHARED: dict[tuple[object, ...], Any] = {}
+_SHARED_LIMIT = 100_000
+
+
+def _shared(key: tuple[object, ...], compute: Callable[[], _T]) -> _T:
+    if key in _SHARED:
+        value: _T = _SHARED[key]
+        return value
+    value = compute()
+    if len(_SHARED) >= _SHARED_LIMIT:
+        _SHARED.clear()
+    _SHARED[key] = value
+    return value
 
 
 @dataclass(frozen=True)
@@ -66,6 +84,7 @@ class CitationStyle:
     near_note_distance: int
     positions: frozenset[str]  # the position tests its citations make ("first", "ibid", ...)
     has_bibliography: bool
+    fingerprint: tuple[object, ...]  # the file and its version, for caching what it formatted
 
 
 def style_names() -> list[str]:
@@ -115,12 +134,18 @@ def load_style(spec: str) -> CitationStyle:
         near_note_distance=near,
         positions=frozenset(p for c in citation.iter(*_CONDITIONS) for p in (c.get("position") or "").split()),
         has_bibliography=root.find(f"{{{CSL_NS}}}bibliography") is not None,
+        fingerprint=_fingerprint(path),
     )
     _try_out(style, path)
     return style
 
 
 _CONDITIONS = (f"{{{CSL_NS}}}if", f"{{{CSL_NS}}}else-if")
+
+
+def _fingerprint(path: Path) -> tuple[object, ...]:
+    stat = path.stat()
+    return (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
 
 
 def _never_disambiguate(root: Any) -> None:
@@ -180,6 +205,7 @@ class Citations:
         self._entries: dict[int, CitationItem] = {}
         self._references: dict[int, str] = {}
         self._printed_if_present: dict[tuple[object, ...], list[str]] = {}
+        self._item_text: dict[str, str] = {}  # per key: the item as JSON, what shared results are filed under
 
     # ------------------------------------------------------------------ items
     def _key(self, document: int) -> str:
@@ -187,6 +213,7 @@ class Citations:
         if key not in self._source:
             item = csl_item(self._documents[document])
             self._source.add(CiteProcJSON([item])[key])
+            self._item_text[key] = json.dumps(dict(item, id=""), sort_keys=True, ensure_ascii=False)
         return key
 
     def _entry(self, document: int) -> CitationItem:
@@ -208,18 +235,20 @@ class Citations:
         plural = bool(_PLURAL.search(value))
         position = self._position(key, label, value)
         cache_key = (key, label, plural, position)
-        if cache_key not in self._notes:
-            self._notes[cache_key] = self._render_note(key, label, plural, position)
-        text, pin = self._notes[cache_key]
+        text, pin = self._cached_note(key, label, plural, position)
         if not pin:  # "Ibid." prints no locator; the pin cite is the one a full note prints
-            first = (key, label, plural, (False,))
-            if first not in self._notes:
-                self._notes[first] = self._render_note(key, label, plural, (False,))
-            pin = self._notes[first][1]
+            pin = self._cached_note(key, label, plural, (False,))[1]
         self._history.append(_Cite(key, label, value))
         self._cited.add(key)
         shown = escape_markdown(value.replace("-", "\u2013"), at_line_start=False)
         return Note(_PLACEHOLDER.sub(shown, text), _PLACEHOLDER.sub(shown, pin))
+
+    def _cached_note(self, key: str, label: str, plural: bool, position: tuple[bool, ...]) -> tuple[str, str]:
+        cache_key = (key, label, plural, position)
+        if cache_key not in self._notes:
+            shared = (self.style.fingerprint, "note", self._item_text[key], label, plural, position)
+            self._notes[cache_key] = _shared(shared, lambda: self._render_note(key, label, plural, position))
+        return self._notes[cache_key]
 
     def _position(self, key: str, label: str, value: str) -> tuple[bool, ...]:
         """What citeproc-py's position tests would see (``If._position``), for this style."""
@@ -263,13 +292,18 @@ class Citations:
     def reference(self, document: int) -> str:
         """The document's entry in the source list, as the style formats it (Markdown)."""
         if document not in self._references:
-            entry = self._entry(document)
-            if self.style.has_bibliography:
-                rendered = str(self.style.csl.render_bibliography([entry])[0])
-            else:  # a style without a bibliography: its first, full note
-                rendered = str(self.style.csl.render_citation(entry.citation, [], lambda _item: ""))
-            self._references[document] = self._markdown(rendered, entry.key)
+            key = self._key(document)
+            shared = (self.style.fingerprint, "reference", self._item_text[key])
+            self._references[document] = _shared(shared, lambda: self._render_reference(document))
         return self._references[document]
+
+    def _render_reference(self, document: int) -> str:
+        entry = self._entry(document)
+        if self.style.has_bibliography:
+            rendered = str(self.style.csl.render_bibliography([entry])[0])
+        else:  # a style without a bibliography: its first, full note
+            rendered = str(self.style.csl.render_citation(entry.citation, [], lambda _item: ""))
+        return self._markdown(rendered, entry.key)
 
     def sort(self, documents: Sequence[int]) -> list[int]:
         """``documents`` in the style's source-list order (citing order when it has none)."""
@@ -289,7 +323,8 @@ class Citations:
         # Whether a style prints a field depends on the item's type and which fields it has, not their values.
         shape = (item["type"], frozenset(item), item.get("language", "en"))
         if shape not in self._printed_if_present:
-            self._printed_if_present[shape] = self._probe(item, missing)
+            shared = (self.style.fingerprint, "probe", *shape)
+            self._printed_if_present[shape] = _shared(shared, lambda: self._probe(item, missing))
         return self._printed_if_present[shape]
 
     def _probe(self, item: dict[str, Any], missing: list[tuple[str, str]]) -> list[str]:

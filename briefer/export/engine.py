@@ -60,7 +60,7 @@ def render_project(
 
 def _names_passages(template: TemplateInfo) -> bool:
     try:
-        return re.search(r"\bpassages\b", template.source.read_text(encoding="utf-8", errors="replace")) is not None
+        return re.search(r"(?<![.\w])passages\b", template.source.read_text(encoding="utf-8", errors="replace")) is not None
     except OSError:
         return False  # rendering reports the missing file
 
