@@ -234,7 +234,6 @@ class Citations:
         key = self._key(document)
         plural = bool(_PLURAL.search(value))
         position = self._position(key, label, value)
-        cache_key = (key, label, plural, position)
         text, pin = self._cached_note(key, label, plural, position)
         if not pin:  # "Ibid." prints no locator; the pin cite is the one a full note prints
             pin = self._cached_note(key, label, plural, (False,))[1]
@@ -244,7 +243,6 @@ class Citations:
         return Note(_PLACEHOLDER.sub(shown, text), _PLACEHOLDER.sub(shown, pin))
 
     def _cached_note(self, key: str, label: str, plural: bool, position: tuple[bool, ...]) -> tuple[str, str]:
-        cache_key = (key, label, plural, position)
         if cache_key not in self._notes:
             shared = (self.style.fingerprint, "note", self._item_text[key], label, plural, position)
             self._notes[cache_key] = _shared(shared, lambda: self._render_note(key, label, plural, position))

@@ -59,10 +59,12 @@ def render_project(
 
 
 def _names_passages(template: TemplateInfo) -> bool:
+    """Whether the template names the top-level ``passages`` (not a section's ``s.passages``)."""
     try:
-        return re.search(r"(?<![.\w])passages\b", template.source.read_text(encoding="utf-8", errors="replace")) is not None
+        source = template.source.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return False  # rendering reports the missing file
+    return re.search(r"(?<![.\w])passages\b", source) is not None
 
 
 @contextmanager
