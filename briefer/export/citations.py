@@ -243,6 +243,7 @@ class Citations:
         return Note(_PLACEHOLDER.sub(shown, text), _PLACEHOLDER.sub(shown, pin))
 
     def _cached_note(self, key: str, label: str, plural: bool, position: tuple[bool, ...]) -> tuple[str, str]:
+        cache_key = (key, label, plural, position)
         if cache_key not in self._notes:
             shared = (self.style.fingerprint, "note", self._item_text[key], label, plural, position)
             self._notes[cache_key] = _shared(shared, lambda: self._render_note(key, label, plural, position))
