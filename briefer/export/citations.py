@@ -37,10 +37,11 @@ from briefer.export.mdescape import escape_markdown, markdown_link
 CSL_NS = "http://purl.org/net/xbiblio/csl"
 STYLE_FILES = {"chicago": "chicago-notes-bibliography-16th-edition.csl", "apa": "apa.csl"}
 DEFAULT_STYLE = "chicago"
-# Placeholder locators: numbers no briefing cites, singular and a range (a range makes "pp.").
-_ONE = "8051942"
-_RANGE = "8051942-8051943"
-_PLACEHOLDER = re.compile(r"8051942(?:\u2013(?:805194)?3)?")
+# Placeholder locators, singular and a range (a range makes "pp."): numbers behind a
+# private-use character, which no source's metadata holds.
+_ONE = "\ue0008051942"
+_RANGE = "\ue0008051942-\ue0008051943"
+_PLACEHOLDER = re.compile("\ue0008051942(?:\u2013\ue000?(?:805194)?3)?")
 _PLURAL = re.compile(r"\d+[^\d.]+\d+")  # citeproc-py's own test for a plural locator
 _TAG = re.compile(r"<(/?)([a-z]+)[^>]*>")
 _OTHER = "briefer-other-source"  # a key standing for "some other source" in made-up histories
@@ -212,7 +213,7 @@ class Citations:
         key = item_key(document)
         if key not in self._source:
             item = csl_item(self._documents[document])
-            self._source.add(CiteProcJSON([item])[key])
+            self._source.add(CiteProcJSON([_html_escaped(item)])[key])
             self._item_text[key] = json.dumps(dict(item, id=""), sort_keys=True, ensure_ascii=False)
         return key
 
@@ -330,7 +331,7 @@ class Citations:
         probe = dict(item, id="briefer-probe")
         for _name, variable in missing:
             probe[variable] = _PROBES[variable]
-        bib = CitationStylesBibliography(self.style.csl, CiteProcJSON([probe]), formatter.html)
+        bib = CitationStylesBibliography(self.style.csl, CiteProcJSON([_html_escaped(probe)]), formatter.html)
         citation = Citation([CitationItem("briefer-probe")])
         bib.register(citation)
         texts = [str(self.style.csl.render_citation(citation, [], lambda _item: ""))]
@@ -360,6 +361,17 @@ class Citations:
             pos = match.end()
         out.append(_text(rendered[pos:], url, at_line_start=not out))
         return _tidy_emphasis("".join(out))
+
+
+def _html_escaped(value: Any) -> Any:
+    """The item's text as HTML: citeproc-py's HTML output passes values through as they are."""
+    if isinstance(value, str):
+        return html.escape(value, quote=False)
+    if isinstance(value, dict):
+        return {k: v if k in ("id", "type", "language") else _html_escaped(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_html_escaped(v) for v in value]
+    return value
 
 
 def _text(chunk: str, url: str, *, at_line_start: bool) -> str:

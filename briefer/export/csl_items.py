@@ -84,7 +84,7 @@ def csl_item(doc: Describable) -> dict[str, Any]:
     """The CSL-JSON item for ``doc``: only the fields it has."""
     kind = doc.type.strip().lower()
     item: dict[str, Any] = {"id": item_key(doc.id), "type": kind if kind in CSL_TYPES else "document"}
-    title = doc.title.strip()
+    title = " ".join(doc.title.split())  # a line break in a title is no break in a citation
     if title:
         item["title"] = title
     authors = parse_authors(doc.author)
@@ -94,7 +94,7 @@ def csl_item(doc: Describable) -> dict[str, Any]:
     if issued:
         item["issued"] = {"date-parts": [issued]}
     for name, variable in (("publisher", "publisher"), ("container", "container-title"), ("url", "URL")):
-        value = getattr(doc, name).strip()
+        value = " ".join(getattr(doc, name).split())
         if value:
             item[variable] = value
     doi = doc.doi.strip()
@@ -113,6 +113,8 @@ def date_parts(iso: str) -> list[int]:
     if not match:
         return []
     parts = [int(p) for p in match.groups() if p]
+    if parts[0] < 1:
+        return []
     if len(parts) > 1 and not 1 <= parts[1] <= 12:
         return parts[:1]
     if len(parts) > 2 and not 1 <= parts[2] <= 31:
