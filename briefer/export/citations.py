@@ -55,6 +55,26 @@ _PROBES: dict[str, Any] = {
     "URL": "https://qzxurl.example",
 }
 _PROBE_TEXT = {"author": "qzxfamily", "issued": "1066"}
+# Two sources with nothing in common, to see whether a kind of note mentions its source at all.
+_PROBE_KEYS = ("briefer-probe-a", "briefer-probe-b")
+_PROBE_ITEMS = (
+    {
+        "type": "report",
+        "title": "Alpha",
+        "author": [{"family": "Ames", "given": "Ann"}],
+        "issued": {"date-parts": [[2001]]},
+        "publisher": "Apex",
+        "URL": "https://a.example",
+    },
+    {
+        "type": "book",
+        "title": "Beta",
+        "author": [{"family": "Bell", "given": "Bo"}],
+        "issued": {"date-parts": [[2002]]},
+        "publisher": "Brill",
+        "URL": "https://b.example",
+    },
+)
 _T = TypeVar("_T")
 # What earlier exports in this process formatted, by style file and item: the
 # preview re-renders after every pause in editing, and most sources have not
@@ -244,11 +264,27 @@ class Citations:
         return Note(_PLACEHOLDER.sub(shown, text), _PLACEHOLDER.sub(shown, pin))
 
     def _cached_note(self, key: str, label: str, plural: bool, position: tuple[bool, ...]) -> tuple[str, str]:
+        if len(position) > 1 and position[1] and self._same_for_every_source(label, plural, position):
+            key = _PROBE_KEYS[0]  # "Ibid." reads the same whatever the source
         cache_key = (key, label, plural, position)
         if cache_key not in self._notes:
             shared = (self.style.fingerprint, "note", self._item_text[key], label, plural, position)
             self._notes[cache_key] = _shared(shared, lambda: self._render_note(key, label, plural, position))
         return self._notes[cache_key]
+
+    def _same_for_every_source(self, label: str, plural: bool, position: tuple[bool, ...]) -> bool:
+        """Whether this position's note names nothing of its source (Chicago's "Ibid., 12."): two unlike
+        sources formatted alike. Such notes are formatted once, not once per source."""
+
+        def alike() -> bool:
+            for key, item in zip(_PROBE_KEYS, _PROBE_ITEMS, strict=True):
+                if key not in self._source:
+                    self._source.add(CiteProcJSON([dict(item, id=key)])[key])
+                    self._item_text[key] = json.dumps(item, sort_keys=True)
+            a, b = (self._render_note(key, label, plural, position) for key in _PROBE_KEYS)
+            return a == b
+
+        return bool(_shared((self.style.fingerprint, "alike", label, plural, position), alike))
 
     def _position(self, key: str, label: str, value: str) -> tuple[bool, ...]:
         """What citeproc-py's position tests would see (``If._position``), for this style."""
@@ -347,8 +383,7 @@ class Citations:
     # ------------------------------------------------------------- Markdown
     def _markdown(self, rendered: str, key: str) -> str:
         """citeproc-py's HTML as Markdown: text escaped, italics and bold kept, the URL a link."""
-        document = int(key.removeprefix("doc"))
-        url = self._documents[document].url.strip()
+        url = self._documents[int(key.removeprefix("doc"))].url.strip() if key.startswith("doc") else ""
         out: list[str] = []
         pos = 0
         for match in _TAG.finditer(rendered):
