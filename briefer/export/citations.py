@@ -266,6 +266,7 @@ class Citations:
     def _cached_note(self, key: str, label: str, plural: bool, position: tuple[bool, ...]) -> tuple[str, str]:
         if len(position) > 1 and position[1] and self._same_for_every_source(label, plural, position):
             key = _PROBE_KEYS[0]  # "Ibid." reads the same whatever the source
+            self._add_probes()
         cache_key = (key, label, plural, position)
         if cache_key not in self._notes:
             shared = (self.style.fingerprint, "note", self._item_text[key], label, plural, position)
@@ -277,14 +278,17 @@ class Citations:
         sources formatted alike. Such notes are formatted once, not once per source."""
 
         def alike() -> bool:
-            for key, item in zip(_PROBE_KEYS, _PROBE_ITEMS, strict=True):
-                if key not in self._source:
-                    self._source.add(CiteProcJSON([dict(item, id=key)])[key])
-                    self._item_text[key] = json.dumps(item, sort_keys=True)
+            self._add_probes()
             a, b = (self._render_note(key, label, plural, position) for key in _PROBE_KEYS)
             return a == b
 
         return bool(_shared((self.style.fingerprint, "alike", label, plural, position), alike))
+
+    def _add_probes(self) -> None:
+        for key, item in zip(_PROBE_KEYS, _PROBE_ITEMS, strict=True):
+            if key not in self._source:
+                self._source.add(CiteProcJSON([dict(item, id=key)])[key])
+                self._item_text[key] = json.dumps(item, sort_keys=True)
 
     def _position(self, key: str, label: str, value: str) -> tuple[bool, ...]:
         """What citeproc-py's position tests would see (``If._position``), for this style."""
