@@ -366,3 +366,12 @@ def test_the_template_manifest_chooses_the_style(project: Path, tmp_path: Path) 
     with Store.open(project, readonly=True) as store:
         export_project(store, out, template_name="apa-memo", project_path=tmp_path / "chips.briefer")
     assert "(Raman, 2025, para. 1)" in out.read_text(encoding="utf-8")
+
+
+def test_a_second_export_in_the_same_process_formats_the_same(project: Path, tmp_path: Path) -> None:
+    """What one export formatted is reused by the next (the preview's re-renders): the result must not change."""
+    first, second = tmp_path / "a.md", tmp_path / "b.md"
+    export(project, first, "evidence-annex")
+    export(project, second, "evidence-annex")
+    assert first.read_text(encoding="utf-8") == second.read_text(encoding="utf-8")
+    assert "Ibid." in first.read_text(encoding="utf-8")
