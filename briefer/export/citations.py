@@ -226,6 +226,7 @@ class Citations:
         self._entries: dict[int, CitationItem] = {}
         self._references: dict[int, str] = {}
         self._printed_if_present: dict[tuple[object, ...], list[str]] = {}
+        self._order: dict[int, int] = {}  # documents already sorted: their place in the source list
         self._item_text: dict[str, str] = {}  # per key: the item as JSON, what shared results are filed under
 
     # ------------------------------------------------------------------ items
@@ -345,10 +346,18 @@ class Citations:
             rendered = str(self.style.csl.render_citation(entry.citation, [], lambda _item: ""))
         return self._markdown(rendered, entry.key)
 
+    def prepare(self, documents: Sequence[int]) -> None:
+        """Format and sort the source-list entries of ``documents`` now (a template's lists of them come quickly)."""
+        for document in documents:
+            self.reference(document)
+        self._order = {d: n for n, d in enumerate(self.sort(documents))}
+
     def sort(self, documents: Sequence[int]) -> list[int]:
         """``documents`` in the style's source-list order (citing order when it has none)."""
         if not self.style.has_bibliography:
             return list(documents)
+        if all(d in self._order for d in documents):  # a style sorts any subset in the same order
+            return sorted(documents, key=self._order.__getitem__)
         by_key = {self._entry(d).key: d for d in documents}
         ordered = self.style.csl.sort_bibliography([self._entry(d) for d in documents])
         return [by_key[item.key] for item in ordered]

@@ -49,22 +49,30 @@ def render_project(
     """
     style = load_style(citation_style or template.citation_style or DEFAULT_STYLE)
     context = build_context(store, style)
-    if _names_passages(template):
-        # Every passage's citation is formatted as its view is built: seconds on a
-        # large project, which are Briefer's work, not the template's, so not
-        # counted against the template's time limit.
-        _ = context.passages
+    _format_citations_first(template, context)
     text = render_template(template.path, TEMPLATE_FILE, context.as_template_vars(), seconds=seconds)
     return text, context
 
 
-def _names_passages(template: TemplateInfo) -> bool:
-    """Whether the template names the top-level ``passages`` (not a section's ``s.passages``)."""
+def _format_citations_first(template: TemplateInfo, context: ExportContext) -> None:
+    """Format the citations the template will print before it runs.
+
+    citeproc-py takes milliseconds per citation: seconds on a large project,
+    which are Briefer's work, not the template's, so they must not count
+    against the template's time limit. What a template names decides what is
+    formatted: every passage (each one's footnote), the source list of the
+    outline, or of any documents.
+    """
     try:
         source = template.source.read_text(encoding="utf-8", errors="replace")
     except OSError:
-        return False  # rendering reports the missing file
-    return re.search(r"(?<![.\w])passages\b", source) is not None
+        return  # rendering reports the missing file
+    if re.search(r"(?<![.\w])passages\b", source):  # the top-level name, not a section's s.passages
+        _ = context.passages
+    if re.search(r"\bsources_of\b", source):
+        context.citations.prepare([d.id for d in context.sources])
+    elif re.search(r"\b(bibliography|reference)\b", source):
+        context.citations.prepare(list(dict.fromkeys(p.document.id for p in context.cited)))
 
 
 @contextmanager
