@@ -55,11 +55,9 @@ _PROBES: dict[str, Any] = {
     "URL": "https://qzxurl.example",
 }
 _PROBE_TEXT = {"author": "qzxfamily", "issued": "1066"}
-# Two sources with nothing in common, to see whether a kind of note mentions its source at all.
-_PROBE_KEYS = ("briefer-probe-a", "briefer-probe-b")
+# Two sources of one type with nothing else in common, to see whether a kind of note mentions its source.
 _PROBE_ITEMS = (
     {
-        "type": "report",
         "title": "Alpha",
         "author": [{"family": "Ames", "given": "Ann"}],
         "issued": {"date-parts": [[2001]]},
@@ -67,7 +65,6 @@ _PROBE_ITEMS = (
         "URL": "https://a.example",
     },
     {
-        "type": "book",
         "title": "Beta",
         "author": [{"family": "Bell", "given": "Bo"}],
         "issued": {"date-parts": [[2002]]},
@@ -265,31 +262,33 @@ class Citations:
         return Note(_PLACEHOLDER.sub(shown, text), _PLACEHOLDER.sub(shown, pin))
 
     def _cached_note(self, key: str, label: str, plural: bool, position: tuple[bool, ...]) -> tuple[str, str]:
-        if len(position) > 1 and position[1] and self._same_for_every_source(label, plural, position):
-            key = _PROBE_KEYS[0]  # "Ibid." reads the same whatever the source
-            self._add_probes()
+        if len(position) > 1 and position[1]:
+            item_type = str(self._source[key].type)
+            if self._same_for_every_source(item_type, label, plural, position):
+                key = self._add_probes(item_type)[0]  # "Ibid." reads the same whatever the source (of a type)
         cache_key = (key, label, plural, position)
         if cache_key not in self._notes:
             shared = (self.style.fingerprint, "note", self._item_text[key], label, plural, position)
             self._notes[cache_key] = _shared(shared, lambda: self._render_note(key, label, plural, position))
         return self._notes[cache_key]
 
-    def _same_for_every_source(self, label: str, plural: bool, position: tuple[bool, ...]) -> bool:
+    def _same_for_every_source(self, item_type: str, label: str, plural: bool, position: tuple[bool, ...]) -> bool:
         """Whether this position's note names nothing of its source (Chicago's "Ibid., 12."): two unlike
-        sources formatted alike. Such notes are formatted once, not once per source."""
+        sources of the type formatted alike. Such notes are formatted once per type, not once per source."""
 
         def alike() -> bool:
-            self._add_probes()
-            a, b = (self._render_note(key, label, plural, position) for key in _PROBE_KEYS)
+            a, b = (self._render_note(key, label, plural, position) for key in self._add_probes(item_type))
             return a == b
 
-        return bool(_shared((self.style.fingerprint, "alike", label, plural, position), alike))
+        return bool(_shared((self.style.fingerprint, "alike", item_type, label, plural, position), alike))
 
-    def _add_probes(self) -> None:
-        for key, item in zip(_PROBE_KEYS, _PROBE_ITEMS, strict=True):
+    def _add_probes(self, item_type: str) -> tuple[str, str]:
+        keys = (f"briefer-probe-a-{item_type}", f"briefer-probe-b-{item_type}")
+        for key, item in zip(keys, _PROBE_ITEMS, strict=True):
             if key not in self._source:
-                self._source.add(CiteProcJSON([dict(item, id=key)])[key])
-                self._item_text[key] = json.dumps(item, sort_keys=True)
+                self._source.add(CiteProcJSON([dict(item, id=key, type=item_type)])[key])
+                self._item_text[key] = json.dumps(dict(item, type=item_type), sort_keys=True)
+        return keys
 
     def _position(self, key: str, label: str, value: str) -> tuple[bool, ...]:
         """What citeproc-py's position tests would see (``If._position``), for this style."""
