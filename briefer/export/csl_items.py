@@ -142,9 +142,11 @@ def parse_name(name: str) -> dict[str, str]:
     if _CJK.search(name) or _ORGANISATION.search(name):
         return {"literal": name}
     if "," in name:
-        family, _, given = name.partition(",")
-        if family.strip() and given.strip() and " " not in family.strip().rstrip("."):
-            return {"family": family.strip(), "given": given.strip()}
+        family, _, given = (part.strip() for part in name.partition(","))
+        words = family.split(" ")
+        # "van der Berg, Jan": one family name, perhaps after particles.
+        if family and given and all(w.lower() in _PARTICLES for w in words[:-1]):
+            return {"family": family, "given": given}
         return {"literal": name}
     words = name.split(" ")
     if len(words) == 1 or len(words) > 4:

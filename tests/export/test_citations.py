@@ -375,3 +375,28 @@ def test_a_second_export_in_the_same_process_formats_the_same(project: Path, tmp
     export(project, second, "evidence-annex")
     assert first.read_text(encoding="utf-8") == second.read_text(encoding="utf-8")
     assert "Ibid." in first.read_text(encoding="utf-8")
+
+
+def test_authors_are_people_or_organisations_as_written(tmp_path: Path) -> None:
+    path = tmp_path / "p.briefer"
+    with Store.create(path) as store:
+        service = ProjectService(store)
+        store.add_tag(name="t", color="#000000")
+        section = service.add_section(title="One", notes="x")
+        for title, author in [
+            ("Two authors", "Priya Raman; Ann Lee"),
+            ("An institute", "Center for Strategic and International Studies"),
+            ("A Chinese name", "王小明"),
+            ("Inverted", "van der Berg, Jan"),
+        ]:
+            doc = _add(store, f"{title} text.", title=title, author=author, date="2024", language="en", type="report")
+            service.place(passage=service.tag_quote(document=doc, quote=f"{title} text", tags=["t"]), section=section)
+    out = tmp_path / "m.md"
+    with Store.open(path, readonly=True) as store:
+        export_project(store, out)
+    text = out.read_text(encoding="utf-8")
+    assert "Priya Raman and Ann Lee, *Two Authors*" in text  # first note: given names first
+    assert "Raman, Priya, and Ann Lee. *Two Authors*" in text  # bibliography: the first inverted
+    assert "Center for Strategic and International Studies, *An Institute*" in text  # never "Studies, Center"
+    assert "王小明, *A Chinese Name*" in text
+    assert "Jan van der Berg, *Inverted*" in text
