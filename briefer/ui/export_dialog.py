@@ -162,7 +162,14 @@ class ExportDialog(QDialog):
         self.citation_style.setAccessibleName("Citation style")
         for label, style in CITATION_STYLES:
             self.citation_style.addItem(label, style)
-        form.addRow("&Citations:", self.citation_style)
+        style_file = QPushButton("CSL file…")
+        style_file.setObjectName("exportCitationStyleFile")
+        style_file.setToolTip("Format the citations with a citation style file (.csl)")
+        style_file.clicked.connect(self._choose_style_file)
+        style_row = QHBoxLayout()
+        style_row.addWidget(self.citation_style, 1)
+        style_row.addWidget(style_file)
+        form.addRow("&Citations:", style_row)
         save_label = QLabel("&Save as:")
         save_label.setBuddy(self.path)
         form.addRow(save_label, path_row)
@@ -235,6 +242,21 @@ class ExportDialog(QDialog):
     def _format_changed(self) -> None:
         current = Path(self.path.text().strip() or self._default_path())
         self.path.setText(str(current.with_suffix(self.format.currentData())))
+
+    def _choose_style_file(self) -> None:
+        chosen, _ = QFileDialog.getOpenFileName(
+            self, "Citation style", str(self.service.path.resolve().parent), "CSL styles (*.csl)"
+        )
+        if chosen:
+            self.use_style_file(Path(chosen))
+
+    def use_style_file(self, path: Path) -> None:
+        """Offer ``path`` (a .csl file) as a citation style and choose it; the checks run with it."""
+        index = self.citation_style.findData(str(path))
+        if index < 0:
+            self.citation_style.addItem(path.name, str(path))
+            index = self.citation_style.count() - 1
+        self.citation_style.setCurrentIndex(index)
 
     def _browse(self) -> None:
         suffix = self.format.currentData()

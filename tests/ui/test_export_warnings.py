@@ -135,3 +135,24 @@ def test_export_dialog_shows_the_same_list_and_offers_the_style(warned, qtbot) -
     dialog.citation_style.setCurrentIndex(dialog.citation_style.findData("apa"))
     qtbot.waitUntil(lambda: not dialog.checking, timeout=15000)
     assert "apa citation" in "\n".join(w.message for w in dialog.warnings.warnings())
+
+
+def test_export_dialog_takes_a_style_file(warned, qtbot, tmp_path: Path) -> None:
+    import shutil
+
+    from briefer.export.citations import style_path
+
+    win, _ids = warned
+    house = tmp_path / "house.csl"
+    shutil.copy(style_path("apa"), house)
+    dialog = ExportDialog(win.service)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: not dialog.checking, timeout=15000)
+    dialog.use_style_file(house)
+    qtbot.waitUntil(lambda: not dialog.checking, timeout=15000)
+    assert dialog.citation_style.currentText() == "house.csl"
+    assert "its house citation leaves it out" in "\n".join(w.message for w in dialog.warnings.warnings())
+    house.write_text("<style", encoding="utf-8")
+    dialog.run_checks()
+    qtbot.waitUntil(lambda: not dialog.checking, timeout=15000)
+    assert dialog.blocking_errors and "not valid XML" in dialog.blocking_errors[0]
