@@ -102,6 +102,7 @@ class CitationStyle:
     near_note_distance: int
     positions: frozenset[str]  # the position tests its citations make ("first", "ibid", ...)
     has_bibliography: bool
+    punctuation_in_quote: bool  # the locale's rule (American English): “Title,” not “Title”,
     fingerprint: tuple[object, ...]  # the file and its version, for caching what it formatted
 
 
@@ -153,6 +154,7 @@ def load_style(spec: str) -> CitationStyle:
         positions=frozenset(p for c in citation.iter(*_CONDITIONS) for p in (c.get("position") or "").split()),
         has_bibliography=root.find(f"{{{CSL_NS}}}bibliography") is not None,
         fingerprint=_fingerprint(path),
+        punctuation_in_quote=str(csl.root.get_locale_option("punctuation-in-quote")).lower() == "true",
     )
     _try_out(style, path)
     return style
@@ -407,7 +409,10 @@ class Citations:
                 out.append("</strong>" if closing else "<strong>")
             pos = match.end()
         out.append(_text(rendered[pos:], url, at_line_start=not out))
-        return _tidy_emphasis("".join(out))
+        text = _tidy_emphasis("".join(out))
+        if self.style.punctuation_in_quote:  # citeproc-py does not apply the locale's rule itself
+            text = _COMMA_AFTER_QUOTE.sub(r"\2\1", text)
+        return text
 
 
 def _html_escaped(value: Any) -> Any:
@@ -433,6 +438,7 @@ def _text(chunk: str, url: str, *, at_line_start: bool) -> str:
     return escape_markdown(text, at_line_start=at_line_start)
 
 
+_COMMA_AFTER_QUOTE = re.compile("(\u201d)([,.])")
 _EMPHASIS = re.compile(r"<(em|strong)>([^<>*]+?)</\1>")
 
 

@@ -173,9 +173,11 @@ def test_chicago_later_notes_use_ibid_and_the_short_form_with_pin_cites(project:
     export(project, out)
     notes = footnotes(out)
     assert notes[1] == "Ibid., para. 3."  # the same source again, another paragraph
-    assert notes[2].startswith("Ann Lee, “Courtyard Walls Rise,” The Daily Ledger, June 2, 2024, para. 1") or notes[
-        2
-    ].startswith("Ann Lee, “Courtyard Walls Rise”, The Daily Ledger, June 2, 2024, para. 1")
+    # American punctuation, as the style's locale says: the comma inside the quotation marks.
+    assert (
+        notes[2]
+        == "Ann Lee, “Courtyard Walls Rise,” The Daily Ledger, June 2, 2024, para. 1, https://ledger.example.com/walls."
+    )
     assert notes[3] == "Raman, Chokepoints at the Frontier, para. 3."  # short form: no date, no URL
     assert notes[4].startswith("John Smith, Paged Report (Think Tank, 2022), 12–13, ")  # pages, not paragraphs
     assert "Unknown publisher" not in "\n".join(paragraphs(out))
@@ -186,7 +188,10 @@ def test_chicago_sources_are_the_bibliography_sorted_one_per_document(project: P
     export(project, out)
     entries = sources_after_heading(out)
     assert len(entries) == 4
-    assert entries[0].startswith("Lee, Ann. “Courtyard Walls Rise")
+    assert (
+        entries[0]
+        == "Lee, Ann. “Courtyard Walls Rise.” The Daily Ledger, June 2, 2024. https://ledger.example.com/walls."
+    )
     assert (
         entries[1]
         == f"Raman, Priya. Chokepoints at the Frontier. Harbor Policy Institute, March 14, 2025. {RAMAN_URL}."
