@@ -80,6 +80,11 @@ _SHARED: dict[tuple[object, ...], Any] = {}
 _SHARED_LIMIT = 100_000
 
 
+def forget_formatted() -> None:
+    """Forget what earlier exports formatted (the benchmarks time a first export with this)."""
+    _SHARED.clear()
+
+
 def _shared(key: tuple[object, ...], compute: Callable[[], _T]) -> _T:
     if key in _SHARED:
         value: _T = _SHARED[key]
