@@ -20,7 +20,7 @@ from briefer.core.service import ProjectService
 
 Handler = Callable[[argparse.Namespace], int]
 # Every sub-command ``build_parser`` adds; anything else as the first argument is a project to open.
-COMMANDS = frozenset({"new", "import", "show", "tag", "autotag", "section", "place", "export", "templates"})
+COMMANDS = frozenset({"new", "import", "show", "tag", "autotag", "section", "place", "check", "export", "templates"})
 
 
 def _integer(low: int = SQLITE_INT_MIN, high: int = SQLITE_INT_MAX) -> Callable[[str], int]:
@@ -78,7 +78,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--title", help="the briefing's title")
     p.set_defaults(func=cmd_new)
 
-    p = sub.add_parser("import", help="import files or folders (recursively), or a bibliography (.json, .ris, .bib)")
+    p = sub.add_parser(
+        "import",
+        help="import files or folders (recursively), a bibliography (.json, .ris, .bib), "
+        "or a REFI-QDA project (.qdpx) or codebook (.qdc); these two also into a new PROJECT",
+    )
     p.add_argument("project", type=Path)
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     p.add_argument(
@@ -115,7 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("section", help="add an outline section")
     p.add_argument("project", type=Path)
     p.add_argument("title")
-    p.add_argument("--parent")
+    p.add_argument("--parent", help="the parent section's id or exact title")
     p.add_argument("--notes", default="")
     p.add_argument("--stance", help="a tag name")
     p.set_defaults(func=cmd_section)
@@ -123,9 +127,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("place", help="put a passage into an outline section")
     p.add_argument("project", type=Path)
     p.add_argument("passage", type=_integer(1), metavar="PASSAGE_ID")
-    p.add_argument("--section", required=True)
-    p.add_argument("--position", type=_integer(0), help="0 for first; past the end appends")
+    p.add_argument("--section", required=True, help="the section's id or exact title")
+    p.add_argument("--position", type=_integer(0), help="0 for first, up to the section's count (last)")
     p.set_defaults(func=cmd_place)
+
+    p = sub.add_parser("check", help="verify the project file, every text against its hash and every quote")
+    p.add_argument("project", type=Path)
+    p.set_defaults(func=cmd_check)
 
     try:
         from briefer.cli_export import add_export_commands
@@ -154,6 +162,14 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    if not args.project.exists() and args.paths and all(_is_exchange(p) for p in args.paths):
+        # A REFI-QDA project into a new Briefer project: only what the files bring, made whole or not at all.
+        from briefer.core.importing.qdpx_apply import create_from_exchange
+
+        for outcome in create_from_exchange(args.project, args.paths):
+            print(outcome.line())
+        print(f"created {args.project}")
+        return 0
     with _opened(args.project) as service:
         from briefer.core.importing import import_paths  # the decoders: not needed to open the window
 
@@ -161,6 +177,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     for outcome in outcomes:
         print(outcome.line())
     return 1 if any(o.status == "rejected" for o in outcomes) else 0
+
+
+def _is_exchange(path: Path) -> bool:
+    return path.suffix.lower() in (".qdpx", ".qdc")
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -209,6 +229,19 @@ def cmd_place(args: argparse.Namespace) -> int:
         )
     print(placement)
     return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from briefer.core.integrity import verify_project
+
+    with _opened(args.project, readonly=True) as service:
+        report = verify_project(service.store)
+    if report.ok:
+        print(report.summary())
+        return 0
+    for problem in report.problems:
+        print(" ".join(problem.message.split()))  # one line each, whatever a title holds
+    return 1
 
 
 def project_as_json(service: ProjectService, *, with_text: bool = False) -> dict[str, Any]:

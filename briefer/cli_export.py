@@ -22,14 +22,20 @@ def add_export_commands(subparsers: argparse._SubParsersAction[_Parser]) -> None
         "export",
         help="export the briefing as Markdown or Word",
         description="Export the project's outline through a template. "
-        "The format follows the output name: .md or .docx.",
+        "The format follows the output name: .md or .docx; .qdpx (REFI-QDA), .xlsx and .csv "
+        "(one row per passage) use no template.",
     )
     export.add_argument("project", help="the project file")
-    export.add_argument("-o", "--output", required=True, help="the output file (.md or .docx)")
+    export.add_argument("-o", "--output", required=True, help="the output file (.md, .docx, .qdpx, .xlsx or .csv)")
     export.add_argument(
         "--template",
         default=DEFAULT_TEMPLATE,
         help=f"template name (default: {DEFAULT_TEMPLATE}; see 'briefer templates')",
+    )
+    export.add_argument(
+        "--allow-unverified",
+        action="store_true",
+        help="export quotes that cannot be verified against their sources, each marked [unverified]",
     )
     export.add_argument(
         "--citation-style",
@@ -54,8 +60,17 @@ def run_export(args: argparse.Namespace) -> int:
     # Here, not at the top: the parser is built on every command and the engine
     # brings in Jinja2 and Markdown, which only this command needs.
     from briefer.export.engine import export_project
-    from briefer.export.errors import WarningsRefusedError
+    from briefer.export.errors import UnverifiedQuotesError, WarningsRefusedError
+    from briefer.export.exchange import export_exchange, is_exchange_format
 
+    if is_exchange_format(args.output):  # data, not a briefing: --template does not apply
+        try:
+            with Store.open(args.project, readonly=True) as store:
+                path, fmt = export_exchange(store, args.output)
+        except (BrieferError, OSError) as exc:
+            return _fail(str(exc))
+        print(f"wrote {path} ({fmt})")
+        return 0
     try:
         with Store.open(args.project, readonly=True) as store:
             result = export_project(
@@ -63,6 +78,7 @@ def run_export(args: argparse.Namespace) -> int:
                 args.output,
                 template_name=args.template,
                 project_path=args.project,
+                allow_unverified=args.allow_unverified,
                 citation_style=args.citation_style,
                 strict=args.strict,
             )
@@ -70,10 +86,22 @@ def run_export(args: argparse.Namespace) -> int:
         for warning in exc.warnings:
             print(f"briefer: warning: {warning}", file=sys.stderr)
         return _fail(str(exc))
+    except UnverifiedQuotesError as exc:  # the list, one passage a line
+        count = len(exc.lines)
+        _fail(f"{count} quote{'s' if count != 1 else ''} in the outline cannot be verified; nothing was written")
+        for line in exc.lines:
+            print(f"  {' '.join(line.split())}", file=sys.stderr)
+        print(
+            "  (fix or remove them, or export with --allow-unverified to print them marked [unverified])",
+            file=sys.stderr,
+        )
+        return 1
     except (BrieferError, OSError) as exc:
         return _fail(str(exc))
     for warning in result.warnings:
         print(f"briefer: warning: {warning}", file=sys.stderr)
+    for line in result.unverified:
+        print(f"briefer: warning: printed marked [unverified]: {' '.join(line.split())}", file=sys.stderr)
     print(f"wrote {result.path} ({result.format}, template {result.template.name})")
     return 0
 

@@ -41,6 +41,8 @@ from briefer.core.model import (
 )
 from briefer.core.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 from briefer.core.store_documents import DocumentRows, now_iso
+from briefer.core.store_identity import IdentityRows, ensure_project_uuid
+from briefer.core.store_integrity import IntegrityRows
 from briefer.core.store_outline import OutlineRows, tree_order
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
@@ -81,7 +83,7 @@ class _WriteLock:
             self._fd = None
 
 
-class Store(DocumentRows, OutlineRows):
+class Store(DocumentRows, OutlineRows, IdentityRows, IntegrityRows):
     """Owns one project file's SQLite connection and all SQL against it."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path, lock: _WriteLock | None) -> None:
@@ -110,6 +112,7 @@ class Store(DocumentRows, OutlineRows):
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             _configure(conn)
             _migrate(conn, 0)
+            ensure_project_uuid(conn, new=True)
         except BaseException as exc:
             conn.close()
             target.unlink(missing_ok=True)
@@ -170,6 +173,7 @@ class Store(DocumentRows, OutlineRows):
                 lock = _WriteLock(target)
                 _configure(conn)
                 _migrate(conn, version)
+                ensure_project_uuid(conn, new=False)
             else:
                 conn.execute("PRAGMA foreign_keys = ON")
                 conn.execute("PRAGMA busy_timeout = 5000")
@@ -319,8 +323,14 @@ class Store(DocumentRows, OutlineRows):
         sql = f"SELECT COUNT(DISTINCT passage) FROM passage_tags WHERE tag IN ({marks})"
         return int(self._q(sql, ids).fetchone()[0])
 
-    def tag_counts(self) -> dict[int, int]:
-        return dict(self._q("SELECT tag, COUNT(*) FROM passage_tags GROUP BY tag").fetchall())
+    def tag_counts(self, tags: Sequence[int] | None = None) -> dict[int, int]:
+        """Passages per tag id, for every tag or only for ``tags``."""
+        if tags is None:
+            return dict(self._q("SELECT tag, COUNT(*) FROM passage_tags GROUP BY tag").fetchall())
+        counts = dict.fromkeys(tags, 0)
+        for tag_id in counts:
+            counts[tag_id] = self._q("SELECT COUNT(*) FROM passage_tags WHERE tag = ?", (tag_id,)).fetchone()[0]
+        return counts
 
     def snapshot_tag(self, tag_id: int) -> TagSnapshot:
         ids = self._subtree("tags", tag_id)
@@ -402,12 +412,29 @@ class Store(DocumentRows, OutlineRows):
             return list(self._all_passages[1])
         return self._passages_where("WHERE document = ?", (document,))
 
-    def passage_order(self, *, tag: int | None = None, document: int | None = None) -> list[int]:
-        """Passage ids in document order, from an index; optionally one tag's or one document's.
+    def passage_order(
+        self, *, tag: int | None = None, document: int | None = None, limit: int | None = None
+    ) -> list[int]:
+        """Passage ids in document order, from an index; optionally one tag's or one document's,
+        and only the first ``limit``.
 
         Lists that show passages hold these and fetch the rows they paint with
         ``passages_by_id`` (ids alone: 20,000 order keys as tuples cost 4x more to read).
         """
+        where, params = self._passage_filter(tag, document)
+        sql = f"SELECT id FROM passages {where} ORDER BY document, start, end, id"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [r[0] for r in self._q(sql, params).fetchall()]
+
+    def passage_count(self, *, tag: int | None = None, document: int | None = None) -> int:
+        """How many passages ``passage_order`` would list (an index count, not a listing)."""
+        where, params = self._passage_filter(tag, document)
+        return int(self._q(f"SELECT COUNT(*) FROM passages {where}", params).fetchone()[0])
+
+    @staticmethod
+    def _passage_filter(tag: int | None, document: int | None) -> tuple[str, list[int]]:
         clauses, params = [], []
         if document is not None:
             clauses.append("document = ?")
@@ -415,9 +442,7 @@ class Store(DocumentRows, OutlineRows):
         if tag is not None:
             clauses.append("id IN (SELECT passage FROM passage_tags WHERE tag = ?)")
             params.append(tag)
-        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        rows = self._q(f"SELECT id FROM passages {where} ORDER BY document, start, end, id", params).fetchall()
-        return [r[0] for r in rows]
+        return (f"WHERE {' AND '.join(clauses)}" if clauses else ""), params
 
     def passage_keys(self, ids: Iterable[int]) -> dict[int, tuple[int, int, int, int]]:
         """``(document, start, end, id)``, the document-order key, of each of these passages."""

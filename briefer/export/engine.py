@@ -7,17 +7,16 @@ output path, so a failure never leaves a partial or clobbered file.
 from __future__ import annotations
 
 import gc
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefer.core.store import Store
-from briefer.export.citations import DEFAULT_STYLE, load_style
-from briefer.export.context import ExportContext, build_context
-from briefer.export.errors import ExportError, WarningsRefusedError
+from briefer.export.context import ExportContext
+from briefer.export.errors import ExportError, UnverifiedQuotesError, WarningsRefusedError
 from briefer.export.export_warnings import ExportWarning
+from briefer.export.prepare import context_for, format_citations_first
 from briefer.export.render import RENDER_SECONDS, render_template
 from briefer.export.templates import DEFAULT_TEMPLATE, TEMPLATE_FILE, TemplateInfo, find_template
 from briefer.export.writer import write_atomically
@@ -31,6 +30,7 @@ class ExportResult:
     format: str
     template: TemplateInfo
     warnings: list[ExportWarning] = field(default_factory=list)
+    unverified: list[str] = field(default_factory=list)  # quotes printed marked [unverified] (when allowed)
 
 
 def format_for(path: str | Path) -> str:
@@ -41,38 +41,26 @@ def format_for(path: str | Path) -> str:
 
 
 def render_project(
-    store: Store, template: TemplateInfo, *, seconds: float = RENDER_SECONDS, citation_style: str | None = None
+    store: Store,
+    template: TemplateInfo,
+    *,
+    seconds: float = RENDER_SECONDS,
+    allow_unverified: bool = True,
+    citation_style: str | None = None,
 ) -> tuple[str, ExportContext]:
     """The briefing as Markdown, plus the context it was made from (for warnings).
 
-    ``citation_style`` (a bundled style name or a .csl file) overrides the template's.
+    Unverified quotes print marked ``[unverified]`` (the preview shows them so);
+    with ``allow_unverified=False`` a placed one raises ``UnverifiedQuotesError``
+    before anything is rendered. ``citation_style`` (a bundled style name or a
+    .csl file) overrides the template's.
     """
-    style = load_style(citation_style or template.citation_style or DEFAULT_STYLE)
-    context = build_context(store, style)
-    _format_citations_first(template, context)
+    context = context_for(store, template, citation_style)
+    if context.unverified and not allow_unverified:
+        raise UnverifiedQuotesError(context.unverified)
+    format_citations_first(template, context)
     text = render_template(template.path, TEMPLATE_FILE, context.as_template_vars(), seconds=seconds)
     return text, context
-
-
-def _format_citations_first(template: TemplateInfo, context: ExportContext) -> None:
-    """Format the citations the template will print before it runs.
-
-    citeproc-py takes milliseconds per citation: seconds on a large project,
-    which are Briefer's work, not the template's, so they must not count
-    against the template's time limit. What a template names decides what is
-    formatted: every passage (each one's footnote), the source list of the
-    outline, or of any documents.
-    """
-    try:
-        source = template.source.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return  # rendering reports the missing file
-    if re.search(r"(?<![.\w])passages\b", source):  # the top-level name, not a section's s.passages
-        _ = context.passages
-    if re.search(r"\bsources_of\b", source):
-        context.citations.prepare([d.id for d in context.sources])
-    elif re.search(r"\b(bibliography|reference)\b", source):
-        context.citations.prepare(list(dict.fromkeys(p.document.id for p in context.cited)))
 
 
 @contextmanager
@@ -103,11 +91,15 @@ def export_project(
     project_path: str | Path | None = None,
     roots: list[tuple[str, Path]] | None = None,
     seconds: float = RENDER_SECONDS,
+    allow_unverified: bool = False,
     citation_style: str | None = None,
     strict: bool = False,
 ) -> ExportResult:
     """Export the project behind ``store`` to ``output`` (.md or .docx).
 
+    A quote placed in the outline that cannot be verified against its document
+    stops the export (``UnverifiedQuotesError``, nothing written) unless
+    ``allow_unverified``, when the template prints it marked ``[unverified]``.
     With ``strict``, any warning stops the export before anything is written
     (WarningsRefusedError, carrying the warnings).
     """
@@ -115,29 +107,51 @@ def export_project(
     fmt = format_for(out)
     template = find_template(template_name, project_path if project_path is not None else store.path, roots)
     with _cycle_collection_paused():
-        data, warnings = _export_bytes(store, template, fmt, seconds, citation_style)
-    if strict and warnings:
-        count = f"{len(warnings)} warning{'s' if len(warnings) != 1 else ''}"
-        raise WarningsRefusedError(f"{count} with --strict; nothing written to {out}", list(warnings))
+        data, warnings, unverified = _export_bytes(store, template, fmt, seconds, allow_unverified, citation_style)
+    refused: list[object] = [*warnings, *(f"printed marked [unverified]: {line}" for line in unverified)]
+    if strict and refused:
+        count = f"{len(refused)} warning{'s' if len(refused) != 1 else ''}"
+        raise WarningsRefusedError(f"{count} with --strict; nothing written to {out}", refused)
     write_atomically(out, data)
-    return ExportResult(out, fmt, template, warnings)
+    return ExportResult(out, fmt, template, warnings, unverified)
 
 
 def _export_bytes(
-    store: Store, template: TemplateInfo, fmt: str, seconds: float, citation_style: str | None
-) -> tuple[bytes, list[ExportWarning]]:
-    """The file's bytes and the warnings; the context and trees are freed on return."""
-    text, context = render_project(store, template, seconds=seconds, citation_style=citation_style)
+    store: Store,
+    template: TemplateInfo,
+    fmt: str,
+    seconds: float,
+    allow_unverified: bool,
+    citation_style: str | None,
+) -> tuple[bytes, list[ExportWarning], list[str]]:
+    """The file's bytes, the warnings and the quotes marked unverified; the trees are freed on return.
+
+    The template runs in a child process (isolation.py): it cannot take this
+    process's memory or time.
+    """
+    from briefer.export.isolation import render_isolated
+
+    rendered = render_isolated(
+        store.path,
+        template,
+        seconds=seconds,
+        store=store,
+        allow_unverified=allow_unverified,
+        citation_style=citation_style,
+    )
+    text = rendered.text
     if fmt == "md":
-        return text.encode("utf-8"), list(context.warnings)
+        return text.encode("utf-8"), list(rendered.warnings), list(rendered.unverified)
     from briefer.export.docx_build import build_docx  # python-docx is only needed here
 
     try:
         data = build_docx(
             text,
             reference=template.reference_docx,
-            title=context.meta.get("title", ""),
-            author=context.meta.get("author", ""),
+            title=rendered.meta.get("title", ""),
+            author=rendered.meta.get("author", ""),
+            marking=rendered.meta.get("marking", ""),
+            page=template.page,
         )
     except RecursionError:
         # Hundreds of footnotes each citing the next, or HTML nested as deep:
@@ -146,4 +160,4 @@ def _export_bytes(
             "the briefing nests too deeply to build in Word (footnotes citing footnotes, or nested HTML, "
             "hundreds of levels deep); export it as Markdown, or flatten the nesting"
         ) from None
-    return data, list(context.warnings)
+    return data, list(rendered.warnings), list(rendered.unverified)

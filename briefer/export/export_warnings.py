@@ -14,6 +14,7 @@ from dataclasses import dataclass
 CITATION = "citation"
 SECTION = "section"
 TRANSLATION = "translation"
+UNVERIFIED = "unverified"  # a quote printed marked [unverified], with the analyst's leave
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,11 @@ def empty_section_warning(section: int, number: str, title: str) -> ExportWarnin
         f"section {number} '{title}' has no notes and no passages; it would print a bare heading",
         section=section,
     )
+
+
+def unverified_warning(line: str) -> ExportWarning:
+    """A quote printed marked [unverified] (``line`` from the export context's ``unverified``)."""
+    return ExportWarning(UNVERIFIED, line)
 
 
 def count_text(warnings: Iterable[ExportWarning]) -> str:

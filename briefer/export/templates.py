@@ -19,6 +19,7 @@ TEMPLATE_FILE = "template.md.j2"
 MANIFEST_FILE = "manifest.json"
 REFERENCE_FILE = "reference.docx"
 DEFAULT_TEMPLATE = "memo"
+PAGES = ("", "letter", "a4")  # a manifest's "page"
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,8 @@ class TemplateInfo:
     # The manifest's "citation_style": a bundled style name or a .csl file in the
     # template folder; "" for the default (Chicago).
     citation_style: str = ""
+    # The paper the manifest asks for ("letter" or "a4"); empty: the reference.docx decides.
+    page: str = ""
 
     @property
     def source(self) -> Path:
@@ -126,7 +129,10 @@ def _info(folder: Path, origin: str) -> TemplateInfo:
     style = str(data.get("citation_style") or "").strip()
     if style.lower().endswith(".csl"):
         style = str(folder / style)  # a style file shipped with the template
-    return TemplateInfo(folder.name, origin, folder, display, description, citation_style=style)
+    page = data.get("page", "")
+    if page not in PAGES:
+        return _broken(folder, origin, f'{manifest}: "page" must be "letter" or "a4", not {json.dumps(page)[:40]}')
+    return TemplateInfo(folder.name, origin, folder, display, description, citation_style=style, page=page)
 
 
 def _broken(folder: Path, origin: str, problem: str) -> TemplateInfo:

@@ -19,6 +19,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QThread, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -37,11 +38,18 @@ from PySide6.QtWidgets import (
 from briefer.core.errors import BrieferError
 from briefer.core.project import open_for_reading
 from briefer.core.service import ProjectService
-from briefer.export.export_warnings import ExportWarning
+from briefer.export.export_warnings import UNVERIFIED, ExportWarning, unverified_warning
 from briefer.ui.background import BackgroundJob
 from briefer.ui.warnings_list import WarningsList
 
-FORMATS = [("Word document (.docx)", ".docx"), ("Markdown (.md)", ".md")]
+FORMATS = [
+    ("Word document (.docx)", ".docx"),
+    ("Markdown (.md)", ".md"),
+    # Data, not a briefing: no template (briefer/export/exchange.py).
+    ("REFI-QDA project (.qdpx)", ".qdpx"),
+    ("Excel workbook of passages (.xlsx)", ".xlsx"),
+    ("CSV of passages (.csv)", ".csv"),
+]
 # The citation styles offered: None keeps the template's own (Chicago unless its manifest says otherwise).
 CITATION_STYLES = [
     ("The template's style", None),
@@ -50,32 +58,44 @@ CITATION_STYLES = [
 ]
 POLL_MS = 25
 ALL_CLEAR = "✔ All quotes match their sources and every citation is complete."
+MARKED = "Unverified, printed marked [unverified]: "  # a quote exported with the analyst's leave
 
 
 @dataclass
 class CheckResult:
     warnings: list[ExportWarning] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # these block writing
+    unverified: int = 0  # placed quotes that cannot be verified (blocking unless allowed)
 
 
-def dry_run(project: Path, template_name: str, citation_style: str | None = None) -> CheckResult:
+def dry_run(
+    project: Path, template_name: str, allow_unverified: bool = False, citation_style: str | None = None
+) -> CheckResult:
     """Render the briefing without writing it; runs in a worker thread with its own connection."""
-    from briefer.export import render_project
+    from briefer.export.errors import UnverifiedQuotesError
+    from briefer.export.isolation import render_isolated
     from briefer.export.templates import find_template
 
     try:
-        with open_for_reading(project) as opened:
-            _text, context = render_project(
-                opened, find_template(template_name, project), citation_style=citation_style
-            )
-    except (BrieferError, OSError) as exc:  # quote mismatch, template error (file:line), missing template
+        # In the render worker process: a template cannot take the window's memory or time.
+        rendered = render_isolated(
+            project,
+            find_template(template_name, project),
+            allow_unverified=allow_unverified,
+            citation_style=citation_style,
+        )
+    except UnverifiedQuotesError as exc:  # the analyst may still export them, marked
+        return CheckResult(errors=[f"Unverified: {line}" for line in exc.lines], unverified=len(exc.lines))
+    except (BrieferError, OSError) as exc:  # template error (file:line), missing template, damaged project
         return CheckResult(errors=[str(exc)])
-    return CheckResult(warnings=list(context.warnings))
+    marked = [unverified_warning(f"{MARKED}{line}") for line in rendered.unverified]
+    return CheckResult(warnings=marked + list(rendered.warnings), unverified=len(marked))
 
 
 def _import_exporter() -> None:
     # The package loads these lazily; here they must be loaded now.
     import briefer.export.engine
+    import briefer.export.isolation
     import briefer.export.templates  # noqa: F401
 
 
@@ -85,22 +105,35 @@ class ExportWorker(QObject):
     succeeded = Signal(str, list)  # path, warnings
     failed = Signal(str)
 
-    def __init__(self, project: Path, output: Path, template: str, citation_style: str | None = None) -> None:
+    def __init__(
+        self,
+        project: Path,
+        output: Path,
+        template: str,
+        allow_unverified: bool = False,
+        citation_style: str | None = None,
+    ) -> None:
         super().__init__()
         self.project, self.output, self.template = project, output, template
+        self.allow_unverified = allow_unverified
         self.citation_style = citation_style
 
     @Slot()
     def run(self) -> None:
         from briefer.export import export_project
+        from briefer.export.exchange import export_exchange, is_exchange_format
 
         try:
             with open_for_reading(self.project) as opened:
+                if is_exchange_format(self.output):
+                    self.succeeded.emit(str(export_exchange(opened, self.output)[0]), [])
+                    return
                 result = export_project(
                     opened,
                     self.output,
                     template_name=self.template,
                     project_path=self.project,
+                    allow_unverified=self.allow_unverified,
                     citation_style=self.citation_style,
                 )
         except (BrieferError, OSError) as exc:
@@ -109,7 +142,8 @@ class ExportWorker(QObject):
         except Exception as exc:  # a bug must still end the export with a message, not a hang
             self.failed.emit(f"the export failed unexpectedly ({type(exc).__name__}: {exc})")
             return
-        self.succeeded.emit(str(result.path), list(result.warnings))
+        marked = [unverified_warning(f"{MARKED}{line}") for line in result.unverified]
+        self.succeeded.emit(str(result.path), marked + list(result.warnings))
 
 
 class ExportDialog(QDialog):
@@ -186,6 +220,11 @@ class ExportDialog(QDialog):
         self.warnings = WarningsList()
         self.warnings.setObjectName("exportWarnings")
         self.warnings.warning_chosen.connect(self.warning_chosen)
+        # Offered only while some quote in the outline cannot be verified (the CLI's --allow-unverified).
+        self.allow_unverified = QCheckBox("Export unverified quotes anyway, each marked [unverified]")
+        self.allow_unverified.setObjectName("exportAllowUnverified")
+        self.allow_unverified.hide()
+        self.allow_unverified.toggled.connect(lambda _on: self.run_checks())
         self.progress = QProgressBar()
         self.progress.setObjectName("exportProgress")
         self.progress.setRange(0, 0)  # the engine gives no steps: a busy bar while it works
@@ -215,6 +254,7 @@ class ExportDialog(QDialog):
         layout.addWidget(QLabel("Checks before writing:"))
         layout.addWidget(self.checks)
         layout.addWidget(self.warnings, 1)
+        layout.addWidget(self.allow_unverified)
         layout.addWidget(self.progress)
         layout.addLayout(done_row)
         layout.addWidget(self.buttons)
@@ -242,6 +282,7 @@ class ExportDialog(QDialog):
     def _format_changed(self) -> None:
         current = Path(self.path.text().strip() or self._default_path())
         self.path.setText(str(current.with_suffix(self.format.currentData())))
+        self.template.setEnabled(self.format.currentData() in (".md", ".docx"))  # the others use none
 
     def _choose_style_file(self) -> None:
         chosen, _ = QFileDialog.getOpenFileName(
@@ -283,9 +324,10 @@ class ExportDialog(QDialog):
         self.checks.setPlainText("Checking quotes and citations…")
         self.export_button.setEnabled(False)
         project = Path(self.service.path)
+        allow = self.allow_unverified.isChecked()
         style = self.citation_style.currentData()
         self._checking = BackgroundJob(
-            lambda: dry_run(project, name, style), prepare=_import_exporter, name="briefer-export-checks"
+            lambda: dry_run(project, name, allow, style), prepare=_import_exporter, name="briefer-export-checks"
         )
         self._check_jobs[:] = [self._checking]
         self._poll.start()
@@ -303,11 +345,14 @@ class ExportDialog(QDialog):
 
     def _show_checks(self, result: CheckResult) -> None:
         self.blocking_errors = list(result.errors)
+        if result.unverified:
+            self.allow_unverified.show()
         lines = [f"✖ {e}" for e in result.errors] + [f"⚠ {w}" for w in result.warnings]
-        shown = [f"✖ {e}" for e in result.errors]
-        if result.warnings and not shown:
-            count = len(result.warnings)
-            shown = [f"⚠ {count} warning{'s' if count != 1 else ''}; double-click one to go there."]
+        # Errors and quotes marked [unverified] in full; the other warnings in the list below.
+        shown = [f"✖ {e}" for e in result.errors] + [f"⚠ {w}" for w in result.warnings if w.kind == UNVERIFIED]
+        others = sum(1 for w in result.warnings if w.kind != UNVERIFIED)
+        if others:
+            shown.append(f"⚠ {others} warning{'s' if others != 1 else ''} below; double-click one to go there.")
         self.checks.setPlainText("\n".join(shown or [ALL_CLEAR]))
         self.warnings.set_warnings(result.warnings)
         self.export_button.setEnabled(not self.blocking_errors and self._thread is None)
@@ -325,7 +370,7 @@ class ExportDialog(QDialog):
             self._checking = None
             self._poll.stop()
         output = Path(self.path.text().strip()).expanduser()
-        if output.suffix.lower() not in (".md", ".docx"):
+        if output.suffix.lower() not in [suffix for _label, suffix in FORMATS]:
             output = output.with_suffix(self.format.currentData())
         self.written = None
         self.status.setText(f"Writing {output.name}…")
@@ -335,7 +380,11 @@ class ExportDialog(QDialog):
         self.export_button.setEnabled(False)
         self._thread = QThread(self)
         self._worker = ExportWorker(
-            self.service.path, output, self.template.currentData(), self.citation_style.currentData()
+            self.service.path,
+            output,
+            self.template.currentData(),
+            self.allow_unverified.isChecked(),
+            self.citation_style.currentData(),
         )
         self._worker.moveToThread(self._thread)
         self._thread.started.connect(self._worker.run)
@@ -356,7 +405,11 @@ class ExportDialog(QDialog):
         self._finish_thread()
         self._show_checks(CheckResult(warnings=warnings))  # as of the export, not of the dialog's opening
         self.written = Path(path)
-        note = f" with {len(warnings)} citation warning{'s' if len(warnings) != 1 else ''}" if warnings else ""
+        marked = sum(1 for w in warnings if w.kind == UNVERIFIED)
+        cited = len(warnings) - marked
+        notes = [f"{cited} citation warning{'s' if cited != 1 else ''}"] if cited else []
+        notes += [f"{marked} quote{'s' if marked != 1 else ''} marked [unverified]"] if marked else []
+        note = f" with {' and '.join(notes)}" if notes else ""
         self.status.setText(f"Wrote {self.written}{note}.")
         for button in (self.open_file, self.open_folder):
             button.show()

@@ -22,6 +22,7 @@ from briefer.ui.balance_panel import BalanceDock
 from briefer.ui.codebook_dock import CodebookDock
 from briefer.ui.corpus_dock import CorpusDock
 from briefer.ui.import_files import import_with_progress, importer_available
+from briefer.ui.integrity_notice import IntegrityNotice
 from briefer.ui.lazy import lazy_module
 from briefer.ui.meta_dock import MetaDock
 from briefer.ui.outline_dock import OutlineDock
@@ -63,6 +64,7 @@ class MainWindow(QMainWindow):
         self.counts_label = QLabel()
         self.counts_label.setObjectName("projectCounts")
         self.statusBar().addPermanentWidget(self.counts_label)
+        self.integrity_notice = IntegrityNotice(self.statusBar())
         self.menus = WindowMenus(parent=self, host=self)
         self._default_size()
         self._attach(service)
@@ -115,6 +117,7 @@ class MainWindow(QMainWindow):
         self.menus.fill_view_menu(self._project_docks)
         self._update_title()
         self._update_counts()
+        self.integrity_notice.check(service)
         first = self.corpus.proxy.index(0, 0)
         if first.isValid():
             self.corpus.view.setCurrentIndex(first)
@@ -266,7 +269,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Importing is not available in this installation.", 6000)
             return
         outcomes = import_with_progress(self, self.service, paths)
-        imported = [o.document_id for o in outcomes if o.status == "imported"]
+        imported = [o.document_id for o in outcomes if o.status == "imported" and o.document_id is not None]
         if imported:
             self.open_document(imported[-1])
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
-from briefer.export.export_warnings import CITATION, SECTION, TRANSLATION, ExportWarning
+from briefer.export.export_warnings import CITATION, SECTION, TRANSLATION, UNVERIFIED, ExportWarning
 
 WARNING_ROLE = Qt.ItemDataRole.UserRole + 1
-_WHERE = {CITATION: "Source", SECTION: "Section", TRANSLATION: "Passage"}
+_WHERE = {CITATION: "Source", SECTION: "Section", TRANSLATION: "Passage", UNVERIFIED: "Passage"}
 
 
 def warnings_text(count: int) -> str:

@@ -240,7 +240,8 @@ def test_every_bundled_template_cites_in_both_styles(project: Path, tmp_path: Pa
         raman, lee = (next(i for i, e in enumerate(entries) if e.startswith(n)) for n in ("Raman", "Lee"))
         assert lee < raman
     else:  # each card's cite line is the full reference
-        assert any(line.startswith("Raman, P") and "Chokepoints" in line for line in text.splitlines())
+        reference = "Raman, Priya. Chokepoints" if style == "chicago" else "Raman, P. (2025). Chokepoints"
+        assert any(line.startswith("Raman 2025 ") and reference in line for line in text.splitlines())
 
 
 def test_markdown_carries_the_same_footnotes_and_sources(project: Path, tmp_path: Path) -> None:

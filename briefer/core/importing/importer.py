@@ -22,6 +22,8 @@ from briefer.core.service import ChangeArea, ProjectService
 from briefer.core.textnorm import escape_name, normalise, normalise_utf8
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
+# REFI-QDA projects and codebooks (briefer/core/importing/qdpx_apply.py): one transaction each.
+EXCHANGE_EXTENSIONS = (".qdpx", ".qdc")
 
 # A batch of files shares one transaction: a commit per file (and the WAL
 # checkpoints those commits set off) took about a quarter of a big import. A
@@ -60,7 +62,10 @@ class ImportOutcome:
 
     def _line(self) -> str:
         if self.status == "imported":
-            return f"imported {self.path} as {self.document_id}" + (f" ({self.note})" if self.note else "")
+            # A REFI-QDA project's sources carry their name; the file's own line has no id.
+            what = f"{self.path}#{self.record}" if self.record else str(self.path)
+            stored = f" as {self.document_id}" if self.document_id is not None else ""
+            return f"imported {what}{stored}" + (f" ({self.note})" if self.note else "")
         if self.status == "updated":
             return f"updated {self.document_id} from {self.path}#{self.record}"
         if self.status == "unchanged":
@@ -111,7 +116,14 @@ def import_paths(
     while not finished:
         with service.store.transaction():
             finished, error, bibliography = _import_batch(service, todo, len(candidates), progress, outcomes)
-        if bibliography is not None:
+        if bibliography is not None and bibliography.suffix.lower() in EXCHANGE_EXTENSIONS:
+            from briefer.core.importing.qdpx_apply import import_exchange
+
+            try:
+                outcomes.extend(import_exchange(service, bibliography))
+            except BaseException as exc:  # its transaction rolled back; what came before stays
+                finished, error = True, exc
+        elif bibliography is not None:
             from briefer.core.importing.bibliography import import_bibliography
 
             try:
@@ -150,7 +162,7 @@ def _import_batch(
         try:
             if progress is not None and progress(done, total, path) is False:
                 return True, None, None
-            if path.suffix.lower() in BIBLIOGRAPHY_EXTENSIONS:
+            if path.suffix.lower() in BIBLIOGRAPHY_EXTENSIONS + EXCHANGE_EXTENSIONS:
                 return False, None, path
             if not explicit and path.suffix.lower() not in SUPPORTED_EXTENSIONS:
                 outcomes.append(
