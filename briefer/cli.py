@@ -20,7 +20,9 @@ from briefer.core.service import ProjectService
 
 Handler = Callable[[argparse.Namespace], int]
 # Every sub-command ``build_parser`` adds; anything else as the first argument is a project to open.
-COMMANDS = frozenset({"new", "import", "show", "tag", "autotag", "section", "place", "check", "export", "templates"})
+COMMANDS = frozenset(
+    {"new", "import", "update", "accept", "show", "tag", "autotag", "section", "place", "check", "export", "templates"}
+)
 
 
 def _integer(low: int = SQLITE_INT_MIN, high: int = SQLITE_INT_MAX) -> Callable[[str], int]:
@@ -90,7 +92,23 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="let a bibliography's records replace metadata already filled, not only fill empty fields",
     )
+    p.add_argument(
+        "--update",
+        action="store_true",
+        help="a file that is a new version of a document (same file name, URL or DOI) updates it",
+    )
     p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("update", help="give a document a new version of its text and re-anchor its passages")
+    p.add_argument("project", type=Path)
+    p.add_argument("document", type=_document_ref, metavar="DOC", help="document id or exact title")
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.set_defaults(func=cmd_update)
+
+    p = sub.add_parser("accept", help="anchor a fuzzy passage at its candidate span")
+    p.add_argument("project", type=Path)
+    p.add_argument("passage", type=_integer(1), metavar="PASSAGE_ID")
+    p.set_defaults(func=cmd_accept)
 
     p = sub.add_parser("show", help="print the project")
     p.add_argument("project", type=Path)
@@ -173,10 +191,36 @@ def cmd_import(args: argparse.Namespace) -> int:
     with _opened(args.project) as service:
         from briefer.core.importing import import_paths  # the decoders: not needed to open the window
 
-        outcomes = import_paths(service, args.paths, overwrite_metadata=args.overwrite_metadata)
+        outcomes = import_paths(service, args.paths, overwrite_metadata=args.overwrite_metadata, update=args.update)
     for outcome in outcomes:
         print(outcome.line())
+        for line in outcome.details:
+            print(line)
     return 1 if any(o.status == "rejected" for o in outcomes) else 0
+
+
+def cmd_update(args: argparse.Namespace) -> int:
+    with _opened(args.project) as service:
+        from briefer.core.anchor_commands import update_from_file  # the decoders: not needed to open the window
+
+        report = update_from_file(service, service.resolve_document(args.document), args.file)
+    if report.unchanged:
+        print(f"document {report.document} is unchanged: {args.file} has the text it has")
+        return 0
+    print(report.summary())
+    for line in report.review_lines():
+        print(line)
+    return 0
+
+
+def cmd_accept(args: argparse.Namespace) -> int:
+    with _opened(args.project) as service:
+        from briefer.core.versions import accept_candidate
+
+        accept_candidate(service, args.passage)
+        passage = service.passages.get(args.passage)
+    print(f"accepted {passage.id}: exact at {passage.start}-{passage.end}")
+    return 0
 
 
 def _is_exchange(path: Path) -> bool:
@@ -269,6 +313,8 @@ def project_as_json(service: ProjectService, *, with_text: bool = False) -> dict
             "note": p.note,
             "translation": p.translation,
             "pages": page_labels(paged.get(p.document, ()), p.start, p.end),
+            "anchor": p.anchor,
+            **({"candidate": asdict(p.candidate)} if p.candidate is not None else {}),
         }
         for p in store.list_passages()
     ]

@@ -48,11 +48,11 @@ def judge_passage(passage: Passage, *, text_intact: bool, quote_matches: bool) -
     whether ``text[start:end] == quote``. The export and ``check`` both ask here."""
     if not text_intact:  # a damaged text makes every quote from it untrustworthy, however anchored
         return Verdict.TEXT_CHANGED
-    # ANCHOR (to wire when the re-anchoring schema lands): a fuzzy or orphaned
-    # passage keeps its old quote and offsets, into the previous version, so its
-    # quote is not expected to match; it is unverified but not damage:
-    #     if passage.anchor in ("fuzzy", "orphaned"):
-    #         return Verdict.NEEDS_REVIEW
+    # A fuzzy or orphaned passage keeps its old quote and offsets, into the
+    # previous version, so its quote is not expected to match: it is unverified
+    # (the export will not print it unmarked) but not damage (check is silent).
+    if not passage.anchored:
+        return Verdict.NEEDS_REVIEW
     if not quote_matches:
         return Verdict.QUOTE_MISMATCH
     return Verdict.VERIFIED

@@ -123,6 +123,10 @@ class PassageQueries:
         """``(tag, document, passages)`` for each of ``tags``, counted in SQL."""
         return self._store.tagged_per_document(tags)
 
+    def to_review(self, document: int | None = None) -> list[int]:
+        """Ids of fuzzy and orphaned passages (of one document, or all) after a new version, in document order."""
+        return self._store.passages_to_review(document)
+
 
 class OutlineQueries:
     """The outline: sections in tree order and the passages placed in them."""

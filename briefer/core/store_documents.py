@@ -18,7 +18,7 @@ from briefer.core.model import Document, DocumentInfo, Page, SearchHit
 from briefer.core.store_outline import TreeRows
 
 _DOC_INFO_COLUMNS = (
-    "id, title, publisher, author, date, url, language, source_file, sha256, length, type, doi, container"
+    "id, title, publisher, author, date, url, language, source_file, sha256, length, type, doi, container, version"
 )
 
 

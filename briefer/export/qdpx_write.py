@@ -34,6 +34,7 @@ from briefer import __version__
 from briefer.core.model import Document, Passage, Section, Tag
 from briefer.core.store import Store
 from briefer.core.textnorm import strip_controls
+from briefer.export.errors import ExportError
 
 NAMESPACE = "urn:QDA-XML:project:1.0"
 BRIEFER_FILE = "briefer.json"
@@ -70,6 +71,16 @@ def qdpx_bytes(store: Store) -> bytes:
     documents = store.list_documents_with_text()
     tags = store.list_tags()
     passages = store.list_passages()
+    # A REFI selection is a span of the source's current text; a passage left fuzzy
+    # or orphaned by an update has only a span of the previous text. Writing it
+    # would point other tools at the wrong words, and leaving it out would lose it.
+    unsettled = [p.id for p in passages if not p.anchored]
+    if unsettled:
+        shown = ", ".join(map(str, unsettled[:10])) + (", ..." if len(unsettled) > 10 else "")
+        raise ExportError(
+            f"{len(unsettled)} passage{'s' if len(unsettled) != 1 else ''} need review after a document update "
+            f"(ids {shown}): accept or delete them first (briefer accept, or the Needs review list)"
+        )
     sections = store.list_sections()
     placements = store.list_placements()
     meta = store.get_meta()

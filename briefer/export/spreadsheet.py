@@ -30,11 +30,23 @@ HEADERS = (
     "note",
     "start",
     "end",
+    # exact or moved: start and end are in the document's current text; fuzzy or
+    # orphaned (after an update, awaiting review): in the text the quote was taken from.
+    "anchor",
 )
 OUTLINE_HEADERS = ("section", "position", "passage id", "quote")
 # Column widths in characters; the long text columns wrap.
 _WIDTHS = {"id": 7, "document": 32, "outlet": 18, "author": 18, "date": 11, "url": 28, "pages": 8, "tags": 24}
-_WIDTHS |= {"stance": 18, "sections": 24, "quote": 60, "translation": 45, "note": 45, "start": 8, "end": 8}
+_WIDTHS |= {
+    "stance": 18,
+    "sections": 24,
+    "quote": 60,
+    "translation": 45,
+    "note": 45,
+    "start": 8,
+    "end": 8,
+    "anchor": 10,
+}
 _WRAPPED = ("quote", "translation", "note")
 
 
@@ -83,6 +95,7 @@ def evidence(store: Store) -> Evidence:
                 p.note,
                 p.start,
                 p.end,
+                p.anchor,
             ]
         )
     quotes = {p.id: p.quote for p in passages}

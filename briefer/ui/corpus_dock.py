@@ -5,9 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QModelIndex, QPoint, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from PySide6.QtWidgets import QAbstractItemView, QDockWidget, QHeaderView, QLineEdit, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDockWidget,
+    QHeaderView,
+    QLineEdit,
+    QMenu,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from briefer.core.model import DocumentInfo
 from briefer.core.service import Change, ChangeArea, ProjectService
@@ -124,6 +133,7 @@ class CorpusDock(QDockWidget):
 
     document_activated = Signal(object)  # document id or None
     edit_requested = Signal(int)
+    update_requested = Signal(int)  # "Update from file…": a new version of this document
 
     def __init__(self, service: ProjectService, parent: QWidget | None = None) -> None:
         super().__init__("Corpus", parent)
@@ -154,6 +164,8 @@ class CorpusDock(QDockWidget):
         header.setHighlightSections(False)
         self.view.selectionModel().currentRowChanged.connect(self._current_changed)
         self.view.doubleClicked.connect(lambda index: self.edit_requested.emit(index.data(IdRole)))
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._context_menu)
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -163,6 +175,18 @@ class CorpusDock(QDockWidget):
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         self.document_activated.emit(current.data(IdRole) if current.isValid() else None)
+
+    def document_menu(self, doc_id: int) -> QMenu:
+        """The context menu of a document's row."""
+        menu = QMenu(self)
+        menu.addAction("Edit details…").triggered.connect(lambda: self.edit_requested.emit(doc_id))
+        menu.addAction("Update from file…").triggered.connect(lambda: self.update_requested.emit(doc_id))
+        return menu
+
+    def _context_menu(self, pos: QPoint) -> None:
+        index = self.view.indexAt(pos)
+        if index.isValid():
+            self.document_menu(index.data(IdRole)).exec(self.view.viewport().mapToGlobal(pos))
 
     def current_document(self) -> int | None:
         index = self.view.currentIndex()

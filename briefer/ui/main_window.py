@@ -29,6 +29,7 @@ from briefer.ui.outline_dock import OutlineDock
 from briefer.ui.passages_dock import PassagesDock
 from briefer.ui.preview_dock import PreviewDock
 from briefer.ui.reader_panel import ReaderPanel
+from briefer.ui.review_dock import ReviewDock
 from briefer.ui.search_dock import SearchDock
 from briefer.ui.style import load_stylesheet
 from briefer.ui.undo import push
@@ -88,14 +89,20 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.passages)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.search)
         self.tabifyDockWidget(self.passages, self.search)
+        self.review = ReviewDock(service, self.undo_stack, self.reader, self)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.review)
+        self.tabifyDockWidget(self.search, self.review)
         self.passages.raise_()
         # First-run proportions; a saved layout overrides them.
         self.resizeDocks([self.corpus], [370], Qt.Orientation.Horizontal)
         self.resizeDocks([self.corpus, self.codebook], [330, 300], Qt.Orientation.Vertical)
         self.resizeDocks([self.passages], [230], Qt.Orientation.Vertical)
-        self._project_docks = [self.corpus, self.codebook, self.passages, self.search]
+        self._project_docks = [self.corpus, self.codebook, self.passages, self.search, self.review]
         self.corpus.document_activated.connect(self.panel.open_document)
         self.corpus.edit_requested.connect(self.edit_document_metadata)
+        self.corpus.update_requested.connect(self.update_document_from_file)
+        self.review.locate_requested.connect(self.show_hit)
+        self.review.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.corpus.view.files_dropped.connect(self.import_paths)
         self.panel.edit_metadata_requested.connect(self.edit_document_metadata)
         self.reader.passage_selected.connect(self.passages.select_passage)
@@ -264,11 +271,30 @@ class MainWindow(QMainWindow):
         if dialog.exec() and (fields := dialog.changed_fields()):
             push(self.undo_stack, self.service, commands.EditDocumentMetadata(doc_id, fields))
 
+    def update_document_from_file(self, doc_id: int, path: Path | None = None) -> None:
+        """The corpus menu's "Update from file…": a new version of the document's text, passages re-anchored."""
+        from briefer.ui.new_versions import choose_new_version, update_from_file
+
+        path = path or choose_new_version(self, self.service.documents.info(doc_id).title)
+        if path is not None:
+            self.statusBar().showMessage(update_from_file(self.service, self.undo_stack, doc_id, path), 10000)
+            self._show_review()
+
+    def _show_review(self) -> None:
+        if self.service.passages.to_review():
+            self.review.show()
+            self.review.raise_()
+
     def import_paths(self, paths: list[Path]) -> None:
         if not importer_available():
             self.statusBar().showMessage("Importing is not available in this installation.", 6000)
             return
         outcomes = import_with_progress(self, self.service, paths)
+        from briefer.ui.new_versions import offer_updates
+
+        if said := offer_updates(self, self.service, self.undo_stack, outcomes):
+            self.statusBar().showMessage(said, 10000)
+            self._show_review()
         imported = [o.document_id for o in outcomes if o.status == "imported" and o.document_id is not None]
         if imported:
             self.open_document(imported[-1])

@@ -24,6 +24,8 @@ def units(text: str, index: int, scheme: str) -> int:
 # A blank folded into a match must not beat an exact one; an ASCII text's BOM counted as three bytes.
 @example(pieces=["a"] * 6 + [" ", "a", "𠀀"], cut=(7, 2), scheme=UTF16, bom="not counted")
 @example(pieces=["a"] * 6, cut=(0, 5), scheme=UTF8, bom="counted")
+# A name ending in a Windows line end, counted in UTF-16: the exact span wins over one a letter longer.
+@example(pieces=["a"] * 14 + ["𠀀", "\r\n", "a"], cut=(0, 16), scheme=UTF16, bom="none")
 @given(
     pieces=st.lists(st.sampled_from(ALPHABET), min_size=6, max_size=40),
     cut=st.tuples(st.integers(0, 39), st.integers(1, 40)),

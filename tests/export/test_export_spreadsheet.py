@@ -28,6 +28,7 @@ HEADERS = [
     "note",
     "start",
     "end",
+    "anchor",
 ]
 
 
@@ -109,7 +110,7 @@ def test_xlsx_has_a_frozen_filtered_header_wrapped_quotes_and_the_outline(
     assert [c.value for c in sheet[1]] == HEADERS
     assert all(c.font.bold for c in sheet[1])
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == "A1:O3"
+    assert sheet.auto_filter.ref == "A1:P3"
     quote_column = HEADERS.index("quote") + 1
     quote = sheet.cell(row=2, column=quote_column)
     assert quote.value == "美國的出口管制讓中國加快晶片自主。" and quote.alignment.wrap_text

@@ -166,7 +166,9 @@ def _folded(text: str) -> str:
 
 
 def _exact(name: str, text: str, span: tuple[int, int]) -> bool:
-    return unicodedata.normalize("NFC", name) == text[span[0] : span[1]]
+    # The name as the text was stored (line ends, accents): a quote ending in "\r\n" is
+    # exact at the span that ends after it, not at one that also takes the next letter.
+    return normalise(name).lstrip(_BOM) == text[span[0] : span[1]]
 
 
 def _matches(name: str, text: str, span: tuple[int, int]) -> bool:
