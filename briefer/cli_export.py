@@ -37,6 +37,13 @@ def add_export_commands(subparsers: argparse._SubParsersAction[_Parser]) -> None
         action="store_true",
         help="export quotes that cannot be verified against their sources, each marked [unverified]",
     )
+    export.add_argument(
+        "--citation-style",
+        metavar="STYLE",
+        help="citation style: chicago (notes and bibliography), apa, or a .csl file "
+        "(default: the template's, else chicago)",
+    )
+    export.add_argument("--strict", action="store_true", help="write nothing and exit 1 if the export has any warnings")
     export.set_defaults(func=run_export)
 
     templates = subparsers.add_parser("templates", help="list the export templates and where they come from")
@@ -53,7 +60,7 @@ def run_export(args: argparse.Namespace) -> int:
     # Here, not at the top: the parser is built on every command and the engine
     # brings in Jinja2 and Markdown, which only this command needs.
     from briefer.export.engine import export_project
-    from briefer.export.errors import UnverifiedQuotesError
+    from briefer.export.errors import UnverifiedQuotesError, WarningsRefusedError
     from briefer.export.exchange import export_exchange, is_exchange_format
 
     if is_exchange_format(args.output):  # data, not a briefing: --template does not apply
@@ -72,7 +79,13 @@ def run_export(args: argparse.Namespace) -> int:
                 template_name=args.template,
                 project_path=args.project,
                 allow_unverified=args.allow_unverified,
+                citation_style=args.citation_style,
+                strict=args.strict,
             )
+    except WarningsRefusedError as exc:
+        for warning in exc.warnings:
+            print(f"briefer: warning: {warning}", file=sys.stderr)
+        return _fail(str(exc))
     except UnverifiedQuotesError as exc:  # the list, one passage a line
         count = len(exc.lines)
         _fail(f"{count} quote{'s' if count != 1 else ''} in the outline cannot be verified; nothing was written")

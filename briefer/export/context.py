@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -22,7 +22,15 @@ from briefer.core.integrity import DocumentVerdict, Verdict, verify_document
 from briefer.core.model import Document, Passage, Placement, Section, Tag, page_labels
 from briefer.core.store import Store
 from briefer.export.card_markup import author_year
+from briefer.export.citations import DEFAULT_STYLE, Citations, CitationStyle, load_style
 from briefer.export.errors import ExportError
+from briefer.export.export_warnings import (
+    ExportWarning,
+    empty_section_warning,
+    missing_field_warning,
+    untranslated_warning,
+)
+from briefer.export.mdescape import Trusted
 
 # The end of a sentence; searched for only within a paragraph (a line), so never across a line break.
 _SENTENCE_END = re.compile(r"[.!?。！？]+[\"'”’」』)）]*\s*")
@@ -46,6 +54,9 @@ CONTEXT_NAMES = (
     "stances",
     "stance_counts",
     "warnings",
+    "citation_style",
+    "bibliography",
+    "sources_of",
 )
 
 
@@ -65,6 +76,13 @@ class DocumentView:
     doi: str = ""
     container: str = ""  # newspaper, journal or website, apart from the publisher
     author_year: str = ""  # a debate card's short cite: "Raman 2025", else "Outlet 2025"
+    # The export's citations, which format ``reference`` when a template asks for it.
+    _citations: Citations | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def reference(self) -> Trusted:
+        """Its entry in the source list, formatted by the citation style (Markdown)."""
+        return Trusted(self._citations.reference(self.id) if self._citations is not None else "")
 
 
 @dataclass(frozen=True)
@@ -97,6 +115,13 @@ class PassageView:
     paragraph_after: str  # paragraph text after the quote
     paragraph_number: int  # which paragraph (non-empty line) of the document, from 1
     pages: tuple[str, ...] = ()  # labels of the pages it spans in a paged document (a PDF)
+    # Formatted by the citation style, in citation order (Markdown): the note (or, for an
+    # author-date style, the parenthetical citation), its pin cite, and the mark to put
+    # after the quote (``[^N]``, or `` (Author, 2025, para. 1)``).
+    footnote: str = ""
+    pin: str = ""
+    cite: str = ""
+    foreign: bool = False  # the quote is not in English: print it with its translation
     # False when the quote cannot be trusted (see briefer.core.integrity): its
     # document's text fails its hash, or the quote no longer sits at its offsets.
     # Templates print a visible [unverified] mark beside such a quote.
@@ -122,8 +147,15 @@ class StanceCount:
     placed: int  # passages placed in sections with this stance
 
 
+@dataclass(frozen=True)
+class CitationStyleView:
+    name: str  # "chicago", "apa", or a .csl file's name
+    title: str  # the style's own title
+    notes: bool  # a note style (footnotes); false for an author-date style (parenthetical citations)
+
+
 # The views' fields are strings, numbers, lists and other views: safe for a template to read.
-VIEW_TYPES = frozenset({DocumentView, TagView, PassageView, SectionView, StanceCount})
+VIEW_TYPES = frozenset({DocumentView, TagView, PassageView, SectionView, StanceCount, CitationStyleView, ExportWarning})
 
 
 @dataclass(frozen=True)
@@ -140,11 +172,23 @@ class ExportContext:
     tags: list[TagView]
     stances: list[StanceCount]
     stance_counts: dict[str, int]  # stance name -> passages tagged with it
-    warnings: list[str]
+    warnings: list[ExportWarning]
+    citation_style: CitationStyleView
     build_passages: Callable[[], list[PassageView]] = field(repr=False, compare=False)
+    citations: Citations = field(repr=False, compare=False)
     # One line per passage placed in the outline that is unverified: what stops an export
     # unless the analyst allows it (then each prints marked [unverified]).
     unverified: list[str] = field(default_factory=list)
+
+    @cached_property
+    def bibliography(self) -> list[DocumentView]:
+        """The documents cited in the outline, one each, in the style's source-list order."""
+        return self.sources_of(self.cited)
+
+    def sources_of(self, passages: Iterable[PassageView]) -> list[DocumentView]:
+        """The documents of ``passages``, one each, in the style's source-list order."""
+        documents = {p.document.id: p.document for p in passages}
+        return [documents[d] for d in self.citations.sort(list(documents))]
 
     @cached_property
     def passages(self) -> list[PassageView]:
@@ -205,25 +249,15 @@ def _refuse_broken_references(
             )
 
 
-def citation_warnings(documents: list[DocumentView]) -> list[str]:
-    warnings = []
-    for doc in documents:
-        missing = [name for name in ("publisher", "date", "url") if not getattr(doc, name).strip()]
-        if missing:
-            warnings.append(
-                f"source {doc.number} '{doc.title or doc.source_file}' has no "
-                f"{', '.join(missing)}; its citation is incomplete"
-            )
-    return warnings
-
-
-def build_context(store: Store) -> ExportContext:
+def build_context(store: Store, style: CitationStyle | None = None) -> ExportContext:
     """Read the whole project into views, each passage's quote verified against its document.
 
     A passage that cannot be verified gets ``verified=False``; the placed ones
     are listed in ``unverified`` for the export to refuse or mark. A broken
-    reference (a damaged file) raises ``ExportError``.
+    reference (a damaged file) raises ``ExportError``. Citations are formatted
+    in ``style`` (Chicago by default), in citation order.
     """
+    style = style if style is not None else load_style(DEFAULT_STYLE)
     meta = store.get_meta()
     tags = store.list_tags()
     tag_names = {t.id: t.name for t in tags}
@@ -257,13 +291,16 @@ def build_context(store: Store) -> ExportContext:
     for pid in order:
         doc_number.setdefault(passages[pid].document, len(doc_number) + 1)
 
-    doc_views = {d.id: _document_view(d, doc_number.get(d.id, 0)) for d in docs.values()}
+    views_by_id: dict[int, DocumentView] = {}
+    citations = Citations(style, views_by_id)
+    views_by_id.update((d.id, _document_view(d, doc_number.get(d.id, 0), citations)) for d in docs.values())
+    doc_views = views_by_id
     paragraphs: dict[int, _Paragraphs] = {}  # per document, shared by its passages
 
     def view(pid: int, citation: int) -> PassageView:
         p = passages[pid]
         return _passage_view(
-            p, docs[p.document], citation, doc_views[p.document], tag_names, paragraphs, verdict(p).verified
+            p, docs[p.document], citation, doc_views[p.document], tag_names, paragraphs, citations, verdict(p).verified
         )
 
     cited = [view(pid, n) for n, pid in enumerate(placed_ids, 1)]
@@ -314,8 +351,10 @@ def build_context(store: Store) -> ExportContext:
         tags=tag_views,
         stances=stances,
         stance_counts={s.name: s.tagged for s in stances},
-        warnings=citation_warnings(sources),
+        warnings=_warnings(flat, cited, citations),
+        citation_style=CitationStyleView(style.name, style.title, style.notes),
         build_passages=every_passage,
+        citations=citations,
         unverified=unverified,
     )
 
@@ -329,7 +368,34 @@ def _unverified_line(p: Passage, verdict: Verdict, doc: Document, section: Secti
     )
 
 
-def _document_view(doc: Document, number: int) -> DocumentView:
+def _warnings(sections: list[SectionView], cited: list[PassageView], citations: Citations) -> list[ExportWarning]:
+    """What the briefing made from the outline lacks: citation fields, translations, section contents."""
+    warnings: list[ExportWarning] = []
+    cited_documents = sorted({p.document.id: p.document for p in cited}.values(), key=lambda d: d.number)
+    for doc in cited_documents:
+        for name in citations.missing_fields(doc.id):
+            title = doc.title or doc.source_file
+            warnings.append(missing_field_warning(doc.number, title, doc.id, name, citations.style.name))
+    warnings += [
+        untranslated_warning(p.id, p.citation, p.quote, p.language)
+        for p in cited
+        if p.foreign and not p.translation.strip()
+    ]
+    empty: set[int] = set()
+    for sec in reversed(sections):  # children before parents
+        if not sec.notes.strip() and not sec.passages and all(c.id in empty for c in sec.children):
+            empty.add(sec.id)
+    reported: set[int] = set()
+    for sec in sections:  # parents first: an empty parent speaks for its empty children
+        if sec.id in empty and not reported.intersection(c.id for c in sec.children):
+            warnings.append(empty_section_warning(sec.id, sec.number, sec.title))
+        if sec.id in empty:
+            reported.update(c.id for c in sec.children)
+            reported.add(sec.id)
+    return warnings
+
+
+def _document_view(doc: Document, number: int, citations: Citations) -> DocumentView:
     parts = [doc.publisher, doc.author, doc.date, f"“{doc.title}”" if doc.title else doc.source_file]
     cite = ", ".join(part.strip() for part in parts if part and part.strip())
     return DocumentView(
@@ -347,6 +413,7 @@ def _document_view(doc: Document, number: int) -> DocumentView:
         doi=doc.doi,
         container=doc.container,
         author_year=author_year(doc.author, doc.date, doc.container or doc.publisher, doc.title or doc.source_file),
+        _citations=citations,
     )
 
 
@@ -357,6 +424,7 @@ def _passage_view(
     doc_view: DocumentView,
     tag_names: dict[int, str],
     paragraphs: dict[int, _Paragraphs],
+    citations: Citations,
     verified: bool = True,
 ) -> PassageView:
     text = doc.text
@@ -370,6 +438,10 @@ def _passage_view(
         sent_start = m.end()
     after = _SENTENCE_END.search(text, p.end, para_end)
     sent_end = para_end if after is None else after.end()
+    pages = tuple(page_labels(doc.pages, p.start, p.end))
+    paragraph_number = paragraphs[doc.id].number(para_start)
+    note = citations.note(doc.id, pages, paragraph_number)
+    is_cjk = doc.language.startswith("zh") or bool(_CJK_QUOTE.search(p.quote))
     return PassageView(
         id=p.id,
         citation=number,
@@ -378,7 +450,7 @@ def _passage_view(
         translation=p.translation,
         tags=[tag_names[t] for t in p.tags if t in tag_names],
         language=doc.language,
-        is_cjk=doc.language.startswith("zh") or bool(_CJK_QUOTE.search(p.quote)),
+        is_cjk=is_cjk,
         document=doc_view,
         start=p.start,
         end=p.end,
@@ -386,10 +458,19 @@ def _passage_view(
         paragraph=text[para_start:para_end].strip(),
         paragraph_before=text[para_start : p.start].lstrip(),
         paragraph_after=text[p.end : para_end].rstrip(),
-        paragraph_number=paragraphs[doc.id].number(para_start),
-        pages=tuple(page_labels(doc.pages, p.start, p.end)),
+        paragraph_number=paragraph_number,
+        pages=pages,
+        footnote=Trusted(note.text),
+        pin=Trusted(note.pin),
+        cite=Trusted(f"[^{number}]" if citations.style.notes else f" {note.text}"),
+        foreign=is_cjk or _foreign_language(doc.language),
         verified=verified,
     )
+
+
+def _foreign_language(language: str) -> bool:
+    code = language.strip().lower()
+    return bool(code) and code != "und" and code.split("-")[0] != "en"
 
 
 class _Paragraphs:

@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from briefer.core.store import Store
-from briefer.export.context import ExportContext, build_context
-from briefer.export.errors import ExportError, UnverifiedQuotesError
+from briefer.export.context import ExportContext
+from briefer.export.errors import ExportError, UnverifiedQuotesError, WarningsRefusedError
+from briefer.export.export_warnings import ExportWarning
+from briefer.export.prepare import context_for, format_citations_first
 from briefer.export.render import RENDER_SECONDS, render_template
 from briefer.export.templates import DEFAULT_TEMPLATE, TEMPLATE_FILE, TemplateInfo, find_template
 from briefer.export.writer import write_atomically
@@ -27,7 +29,7 @@ class ExportResult:
     path: Path
     format: str
     template: TemplateInfo
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[ExportWarning] = field(default_factory=list)
     unverified: list[str] = field(default_factory=list)  # quotes printed marked [unverified] (when allowed)
 
 
@@ -39,17 +41,24 @@ def format_for(path: str | Path) -> str:
 
 
 def render_project(
-    store: Store, template: TemplateInfo, *, seconds: float = RENDER_SECONDS, allow_unverified: bool = True
+    store: Store,
+    template: TemplateInfo,
+    *,
+    seconds: float = RENDER_SECONDS,
+    allow_unverified: bool = True,
+    citation_style: str | None = None,
 ) -> tuple[str, ExportContext]:
     """The briefing as Markdown, plus the context it was made from (for warnings).
 
     Unverified quotes print marked ``[unverified]`` (the preview shows them so);
     with ``allow_unverified=False`` a placed one raises ``UnverifiedQuotesError``
-    before anything is rendered.
+    before anything is rendered. ``citation_style`` (a bundled style name or a
+    .csl file) overrides the template's.
     """
-    context = build_context(store)
+    context = context_for(store, template, citation_style)
     if context.unverified and not allow_unverified:
         raise UnverifiedQuotesError(context.unverified)
+    format_citations_first(template, context)
     text = render_template(template.path, TEMPLATE_FILE, context.as_template_vars(), seconds=seconds)
     return text, context
 
@@ -83,25 +92,38 @@ def export_project(
     roots: list[tuple[str, Path]] | None = None,
     seconds: float = RENDER_SECONDS,
     allow_unverified: bool = False,
+    citation_style: str | None = None,
+    strict: bool = False,
 ) -> ExportResult:
     """Export the project behind ``store`` to ``output`` (.md or .docx).
 
     A quote placed in the outline that cannot be verified against its document
     stops the export (``UnverifiedQuotesError``, nothing written) unless
     ``allow_unverified``, when the template prints it marked ``[unverified]``.
+    With ``strict``, any warning stops the export before anything is written
+    (WarningsRefusedError, carrying the warnings).
     """
     out = Path(output)
     fmt = format_for(out)
     template = find_template(template_name, project_path if project_path is not None else store.path, roots)
     with _cycle_collection_paused():
-        data, warnings, unverified = _export_bytes(store, template, fmt, seconds, allow_unverified)
+        data, warnings, unverified = _export_bytes(store, template, fmt, seconds, allow_unverified, citation_style)
+    refused: list[object] = [*warnings, *(f"printed marked [unverified]: {line}" for line in unverified)]
+    if strict and refused:
+        count = f"{len(refused)} warning{'s' if len(refused) != 1 else ''}"
+        raise WarningsRefusedError(f"{count} with --strict; nothing written to {out}", refused)
     write_atomically(out, data)
     return ExportResult(out, fmt, template, warnings, unverified)
 
 
 def _export_bytes(
-    store: Store, template: TemplateInfo, fmt: str, seconds: float, allow_unverified: bool
-) -> tuple[bytes, list[str], list[str]]:
+    store: Store,
+    template: TemplateInfo,
+    fmt: str,
+    seconds: float,
+    allow_unverified: bool,
+    citation_style: str | None,
+) -> tuple[bytes, list[ExportWarning], list[str]]:
     """The file's bytes, the warnings and the quotes marked unverified; the trees are freed on return.
 
     The template runs in a child process (isolation.py): it cannot take this
@@ -109,7 +131,14 @@ def _export_bytes(
     """
     from briefer.export.isolation import render_isolated
 
-    rendered = render_isolated(store.path, template, seconds=seconds, store=store, allow_unverified=allow_unverified)
+    rendered = render_isolated(
+        store.path,
+        template,
+        seconds=seconds,
+        store=store,
+        allow_unverified=allow_unverified,
+        citation_style=citation_style,
+    )
     text = rendered.text
     if fmt == "md":
         return text.encode("utf-8"), list(rendered.warnings), list(rendered.unverified)

@@ -20,6 +20,14 @@ class QuoteMismatchError(ExportError):
     """A passage's quote no longer occurs at its offsets in its document."""
 
 
+class WarningsRefusedError(ExportError):
+    """A strict export met warnings and wrote nothing; ``warnings`` lists them."""
+
+    def __init__(self, message: str, warnings: list[object]) -> None:
+        super().__init__(message)
+        self.warnings = warnings
+
+
 class UnverifiedQuotesError(QuoteMismatchError):
     """Passages placed in the outline cannot be verified against their documents (see
     ``briefer.core.integrity``); the export stops unless they are allowed, marked [unverified]."""

@@ -31,6 +31,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -57,7 +58,7 @@ MAX_BRIEFING_BYTES = 32 * 2**20
 # never returns to the template's code. Render and kill together stay within
 # RENDER_SECONDS + 2.
 KILL_GRACE_SECONDS = 1.0
-_STARTUP_SECONDS = 60.0  # a spawned worker importing on a busy machine
+_STARTUP_SECONDS = 60.0  # a spawned worker importing, or reading a project and formatting its citations
 _POLL_SECONDS = 0.05  # waits are sliced so a cancelled caller (see ui/background.py) stops promptly
 
 
@@ -77,6 +78,7 @@ class _Request:
     template: TemplateInfo
     seconds: float
     allow_unverified: bool = True  # else a placed quote that cannot be verified stops the render
+    citation_style: str | None = None  # a bundled style name or a .csl file; None: the template's
 
 
 def render_isolated(
@@ -86,6 +88,7 @@ def render_isolated(
     seconds: float = RENDER_SECONDS,
     store: Store | None = None,
     allow_unverified: bool = True,
+    citation_style: str | None = None,
 ) -> Rendered:
     """Render ``template`` for the project file at ``project`` in a child process.
 
@@ -98,12 +101,13 @@ def render_isolated(
     line, project errors, quote mismatches), and TemplateError naming the
     template when the child ran out of memory, out of time, or died.
     """
-    request = _Request(str(project), template, seconds, allow_unverified)
+    request = _Request(str(project), template, seconds, allow_unverified, citation_style)
     if store is not None and _can_fork():
-        from briefer.export.context import build_context
+        from briefer.export.prepare import context_for, format_citations_first
 
-        context = build_context(store)
+        context = context_for(store, template, citation_style)
         _refuse_unverified(context, request)  # the project's problem, reported as such, before any child
+        format_citations_first(template, context)  # Briefer's work, before the template's clock starts
         return _decode(_fork_once(request, context), request)
     return _decode(_WORKER.ask(request), request)
 
@@ -116,17 +120,26 @@ def _limit_memory(limit: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
-def _answer(request: _Request, context: ExportContext | None = None) -> tuple[str, Any]:
-    """One render, as a message that always pickles: ("ok", Rendered) or an error to re-raise."""
+def _answer(
+    request: _Request, context: ExportContext | None = None, started: Callable[[], None] | None = None
+) -> tuple[str, Any]:
+    """One render, as a message that always pickles: ("ok", Rendered) or an error to re-raise.
+
+    ``started`` is called when the template starts: its time limit counts from
+    there, not from reading the project and formatting its citations.
+    """
     from briefer.core.store import Store
-    from briefer.export.context import build_context
+    from briefer.export.prepare import context_for, format_citations_first
     from briefer.export.render import render_template
 
     try:
         if context is None:
             with Store.open(request.project, readonly=True) as store:
-                context = build_context(store)
+                context = context_for(store, request.template, request.citation_style)
             _refuse_unverified(context, request)
+            format_citations_first(request.template, context)
+        if started is not None:
+            started()
         text = render_template(
             request.template.path, TEMPLATE_FILE, context.as_template_vars(), seconds=request.seconds
         )
@@ -176,8 +189,8 @@ def _serve(conn: Connection, limit: int) -> None:
         except (EOFError, OSError):
             return
         try:
-            conn.send(("started", None))  # the caller's clock for this render starts now
-            kind, value = _answer(request)
+            # The caller's clock for this render starts when the template does.
+            kind, value = _answer(request, started=lambda: conn.send(("started", None)))
             conn.send((kind, value))
         except (BrokenPipeError, OSError):
             return

@@ -32,6 +32,9 @@ class TemplateInfo:
     # Why the template cannot be used (a manifest that cannot be read), in one
     # line naming the file; empty for a usable template.
     problem: str = ""
+    # The manifest's "citation_style": a bundled style name or a .csl file in the
+    # template folder; "" for the default (Chicago).
+    citation_style: str = ""
     # The paper the manifest asks for ("letter" or "a4"); empty: the reference.docx decides.
     page: str = ""
 
@@ -123,10 +126,13 @@ def _info(folder: Path, origin: str) -> TemplateInfo:
         return _broken(folder, origin, f"{manifest}: not a JSON object with a name and a description")
     display = str(data.get("name") or display)
     description = str(data.get("description") or "")
+    style = str(data.get("citation_style") or "").strip()
+    if style.lower().endswith(".csl"):
+        style = str(folder / style)  # a style file shipped with the template
     page = data.get("page", "")
     if page not in PAGES:
         return _broken(folder, origin, f'{manifest}: "page" must be "letter" or "a4", not {json.dumps(page)[:40]}')
-    return TemplateInfo(folder.name, origin, folder, display, description, page=page)
+    return TemplateInfo(folder.name, origin, folder, display, description, citation_style=style, page=page)
 
 
 def _broken(folder: Path, origin: str, problem: str) -> TemplateInfo:

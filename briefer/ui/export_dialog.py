@@ -38,7 +38,9 @@ from PySide6.QtWidgets import (
 from briefer.core.errors import BrieferError
 from briefer.core.project import open_for_reading
 from briefer.core.service import ProjectService
+from briefer.export.export_warnings import UNVERIFIED, ExportWarning, unverified_warning
 from briefer.ui.background import BackgroundJob
+from briefer.ui.warnings_list import WarningsList
 
 FORMATS = [
     ("Word document (.docx)", ".docx"),
@@ -48,6 +50,12 @@ FORMATS = [
     ("Excel workbook of passages (.xlsx)", ".xlsx"),
     ("CSV of passages (.csv)", ".csv"),
 ]
+# The citation styles offered: None keeps the template's own (Chicago unless its manifest says otherwise).
+CITATION_STYLES = [
+    ("The template's style", None),
+    ("Chicago notes and bibliography", "chicago"),
+    ("APA 7 (author-date)", "apa"),
+]
 POLL_MS = 25
 ALL_CLEAR = "✔ All quotes match their sources and every citation is complete."
 MARKED = "Unverified, printed marked [unverified]: "  # a quote exported with the analyst's leave
@@ -55,12 +63,14 @@ MARKED = "Unverified, printed marked [unverified]: "  # a quote exported with th
 
 @dataclass
 class CheckResult:
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[ExportWarning] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # these block writing
     unverified: int = 0  # placed quotes that cannot be verified (blocking unless allowed)
 
 
-def dry_run(project: Path, template_name: str, allow_unverified: bool = False) -> CheckResult:
+def dry_run(
+    project: Path, template_name: str, allow_unverified: bool = False, citation_style: str | None = None
+) -> CheckResult:
     """Render the briefing without writing it; runs in a worker thread with its own connection."""
     from briefer.export.errors import UnverifiedQuotesError
     from briefer.export.isolation import render_isolated
@@ -68,12 +78,17 @@ def dry_run(project: Path, template_name: str, allow_unverified: bool = False) -
 
     try:
         # In the render worker process: a template cannot take the window's memory or time.
-        rendered = render_isolated(project, find_template(template_name, project), allow_unverified=allow_unverified)
+        rendered = render_isolated(
+            project,
+            find_template(template_name, project),
+            allow_unverified=allow_unverified,
+            citation_style=citation_style,
+        )
     except UnverifiedQuotesError as exc:  # the analyst may still export them, marked
         return CheckResult(errors=[f"Unverified: {line}" for line in exc.lines], unverified=len(exc.lines))
     except (BrieferError, OSError) as exc:  # template error (file:line), missing template, damaged project
         return CheckResult(errors=[str(exc)])
-    marked = [f"{MARKED}{line}" for line in rendered.unverified]
+    marked = [unverified_warning(f"{MARKED}{line}") for line in rendered.unverified]
     return CheckResult(warnings=marked + list(rendered.warnings), unverified=len(marked))
 
 
@@ -90,10 +105,18 @@ class ExportWorker(QObject):
     succeeded = Signal(str, list)  # path, warnings
     failed = Signal(str)
 
-    def __init__(self, project: Path, output: Path, template: str, allow_unverified: bool = False) -> None:
+    def __init__(
+        self,
+        project: Path,
+        output: Path,
+        template: str,
+        allow_unverified: bool = False,
+        citation_style: str | None = None,
+    ) -> None:
         super().__init__()
         self.project, self.output, self.template = project, output, template
         self.allow_unverified = allow_unverified
+        self.citation_style = citation_style
 
     @Slot()
     def run(self) -> None:
@@ -111,6 +134,7 @@ class ExportWorker(QObject):
                     template_name=self.template,
                     project_path=self.project,
                     allow_unverified=self.allow_unverified,
+                    citation_style=self.citation_style,
                 )
         except (BrieferError, OSError) as exc:
             self.failed.emit(str(exc))
@@ -118,7 +142,7 @@ class ExportWorker(QObject):
         except Exception as exc:  # a bug must still end the export with a message, not a hang
             self.failed.emit(f"the export failed unexpectedly ({type(exc).__name__}: {exc})")
             return
-        marked = [f"{MARKED}{line}" for line in result.unverified]
+        marked = [unverified_warning(f"{MARKED}{line}") for line in result.unverified]
         self.succeeded.emit(str(result.path), marked + list(result.warnings))
 
 
@@ -127,6 +151,7 @@ class ExportDialog(QDialog):
 
     finished_export = Signal(str)  # the written path ("" after a failure)
     checks_finished = Signal(list)  # the lines shown under "Checks before writing"
+    warning_chosen = Signal(object)  # ExportWarning: the analyst wants to go there
 
     def __init__(self, service: ProjectService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -166,6 +191,19 @@ class ExportDialog(QDialog):
         form = QFormLayout()
         form.addRow("&Template:", self.template)
         form.addRow("&Format:", self.format)
+        self.citation_style = QComboBox()
+        self.citation_style.setObjectName("exportCitationStyle")
+        self.citation_style.setAccessibleName("Citation style")
+        for label, style in CITATION_STYLES:
+            self.citation_style.addItem(label, style)
+        style_file = QPushButton("CSL file…")
+        style_file.setObjectName("exportCitationStyleFile")
+        style_file.setToolTip("Format the citations with a citation style file (.csl)")
+        style_file.clicked.connect(self._choose_style_file)
+        style_row = QHBoxLayout()
+        style_row.addWidget(self.citation_style, 1)
+        style_row.addWidget(style_file)
+        form.addRow("&Citations:", style_row)
         save_label = QLabel("&Save as:")
         save_label.setBuddy(self.path)
         form.addRow(save_label, path_row)
@@ -178,6 +216,10 @@ class ExportDialog(QDialog):
         self.checks.setAccessibleName("Export checks")
         self.checks.setReadOnly(True)
         self.checks.setMaximumBlockCount(500)
+        self.checks.setMaximumHeight(90)
+        self.warnings = WarningsList()
+        self.warnings.setObjectName("exportWarnings")
+        self.warnings.warning_chosen.connect(self.warning_chosen)
         # Offered only while some quote in the outline cannot be verified (the CLI's --allow-unverified).
         self.allow_unverified = QCheckBox("Export unverified quotes anyway, each marked [unverified]")
         self.allow_unverified.setObjectName("exportAllowUnverified")
@@ -210,7 +252,8 @@ class ExportDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(QLabel("Checks before writing:"))
-        layout.addWidget(self.checks, 1)
+        layout.addWidget(self.checks)
+        layout.addWidget(self.warnings, 1)
         layout.addWidget(self.allow_unverified)
         layout.addWidget(self.progress)
         layout.addLayout(done_row)
@@ -219,6 +262,7 @@ class ExportDialog(QDialog):
 
         self._fill_templates()
         self.template.currentIndexChanged.connect(lambda _i: self.run_checks())
+        self.citation_style.currentIndexChanged.connect(lambda _i: self.run_checks())
         self.format.currentIndexChanged.connect(self._format_changed)
         self.run_checks()
 
@@ -239,6 +283,21 @@ class ExportDialog(QDialog):
         current = Path(self.path.text().strip() or self._default_path())
         self.path.setText(str(current.with_suffix(self.format.currentData())))
         self.template.setEnabled(self.format.currentData() in (".md", ".docx"))  # the others use none
+
+    def _choose_style_file(self) -> None:
+        chosen, _ = QFileDialog.getOpenFileName(
+            self, "Citation style", str(self.service.path.resolve().parent), "CSL styles (*.csl)"
+        )
+        if chosen:
+            self.use_style_file(Path(chosen))
+
+    def use_style_file(self, path: Path) -> None:
+        """Offer ``path`` (a .csl file) as a citation style and choose it; the checks run with it."""
+        index = self.citation_style.findData(str(path))
+        if index < 0:
+            self.citation_style.addItem(path.name, str(path))
+            index = self.citation_style.count() - 1
+        self.citation_style.setCurrentIndex(index)
 
     def _browse(self) -> None:
         suffix = self.format.currentData()
@@ -266,8 +325,9 @@ class ExportDialog(QDialog):
         self.export_button.setEnabled(False)
         project = Path(self.service.path)
         allow = self.allow_unverified.isChecked()
+        style = self.citation_style.currentData()
         self._checking = BackgroundJob(
-            lambda: dry_run(project, name, allow), prepare=_import_exporter, name="briefer-export-checks"
+            lambda: dry_run(project, name, allow, style), prepare=_import_exporter, name="briefer-export-checks"
         )
         self._check_jobs[:] = [self._checking]
         self._poll.start()
@@ -288,7 +348,13 @@ class ExportDialog(QDialog):
         if result.unverified:
             self.allow_unverified.show()
         lines = [f"✖ {e}" for e in result.errors] + [f"⚠ {w}" for w in result.warnings]
-        self.checks.setPlainText("\n".join(lines or [ALL_CLEAR]))
+        # Errors and quotes marked [unverified] in full; the other warnings in the list below.
+        shown = [f"✖ {e}" for e in result.errors] + [f"⚠ {w}" for w in result.warnings if w.kind == UNVERIFIED]
+        others = sum(1 for w in result.warnings if w.kind != UNVERIFIED)
+        if others:
+            shown.append(f"⚠ {others} warning{'s' if others != 1 else ''} below; double-click one to go there.")
+        self.checks.setPlainText("\n".join(shown or [ALL_CLEAR]))
+        self.warnings.set_warnings(result.warnings)
         self.export_button.setEnabled(not self.blocking_errors and self._thread is None)
         self.checks_finished.emit(lines or [ALL_CLEAR])
 
@@ -314,7 +380,11 @@ class ExportDialog(QDialog):
         self.export_button.setEnabled(False)
         self._thread = QThread(self)
         self._worker = ExportWorker(
-            self.service.path, output, self.template.currentData(), self.allow_unverified.isChecked()
+            self.service.path,
+            output,
+            self.template.currentData(),
+            self.allow_unverified.isChecked(),
+            self.citation_style.currentData(),
         )
         self._worker.moveToThread(self._thread)
         self._thread.started.connect(self._worker.run)
@@ -331,11 +401,11 @@ class ExportDialog(QDialog):
         self._thread, self._worker = None, None
         self.export_button.setEnabled(not self.blocking_errors)
 
-    def _succeeded(self, path: str, warnings: list[str]) -> None:
+    def _succeeded(self, path: str, warnings: list[ExportWarning]) -> None:
         self._finish_thread()
         self._show_checks(CheckResult(warnings=warnings))  # as of the export, not of the dialog's opening
         self.written = Path(path)
-        marked = sum(1 for w in warnings if w.startswith(MARKED))
+        marked = sum(1 for w in warnings if w.kind == UNVERIFIED)
         cited = len(warnings) - marked
         notes = [f"{cited} citation warning{'s' if cited != 1 else ''}"] if cited else []
         notes += [f"{marked} quote{'s' if marked != 1 else ''} marked [unverified]"] if marked else []

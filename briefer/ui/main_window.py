@@ -116,6 +116,7 @@ class MainWindow(QMainWindow):
         self.meta = MetaDock(service, self.undo_stack, self)
         self.balance = BalanceDock(service, self)
         self.preview = PreviewDock(service, self)
+        self.preview.warning_chosen.connect(self.go_to_warning)
         for dock in self._briefing_docks():
             self.addDockWidget(RIGHT, dock)
             self._project_docks.append(dock)
@@ -229,6 +230,20 @@ class MainWindow(QMainWindow):
         self.panel.editor.show_passage(passage_id)  # first, so the reader scrolls in its final height
         self.reader.select_passage(passage_id, scroll=True)
 
+    def go_to_warning(self, warning: object) -> None:
+        """Take the analyst to what an export warning concerns: a passage, a section or a document's details."""
+        passage, section, document = (getattr(warning, name, 0) for name in ("passage", "section", "document"))
+        if passage:
+            self.show_passage(passage)
+        elif section:
+            self.outline.show()
+            self.outline.raise_()
+            self.outline.select(self.outline.model.section_index(section))
+            self.outline.view.setFocus()
+        elif document:
+            self.open_document(document)
+            self.edit_document_metadata(document)
+
     def show_hit(self, doc_id: int, start: int, end: int) -> None:
         self.open_document(doc_id)
         self.reader.select_range(start, end)
@@ -289,6 +304,12 @@ class MainWindow(QMainWindow):
         from briefer.ui.export_dialog import ExportDialog  # loaded on first use, not at start-up
 
         dialog = ExportDialog(self.service, self)
+
+        def go_there(warning: object) -> None:
+            dialog.reject()
+            self.go_to_warning(warning)
+
+        dialog.warning_chosen.connect(go_there)
         dialog.setModal(True)
         dialog.show()  # not exec(): the export thread reports back through the event loop anyway
 

@@ -22,15 +22,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QThread, QTimer, QUrl
+from PySide6.QtCore import QThread, QTimer, QUrl, Signal
 from PySide6.QtGui import QTextDocument
-from PySide6.QtWidgets import QComboBox, QDockWidget, QHBoxLayout, QLabel, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDockWidget,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
 
 from briefer.core.errors import BrieferError
 from briefer.core.service import Change, ProjectService
 from briefer.ui.outline_model import subscribe_while_alive
 
 if TYPE_CHECKING:
+    from briefer.export.export_warnings import ExportWarning
     from briefer.ui.background import BackgroundJob
 
 REFRESH_MS = 400
@@ -87,7 +97,7 @@ class PreviewResult:
     template: str | None = None  # the template rendered
     markdown: str = ""
     document: SafeDocument | None = None
-    warnings: int = 0
+    warnings: list[ExportWarning] = field(default_factory=list)
     error: str = ""
     seconds: float = 0.0
 
@@ -117,7 +127,7 @@ def render_preview(
         rendered = render_isolated(project, find_template(name, project), seconds=seconds)
         text = rendered.text
         result.markdown = text
-        result.warnings = len(rendered.warnings)
+        result.warnings = list(rendered.warnings)
         document = SafeDocument()
         document.setDefaultStyleSheet(_STYLE)
         # Parsing half a megabyte of HTML takes a good part of a second: here, not in the GUI thread.
@@ -142,7 +152,13 @@ def _import_renderer() -> None:
 
 
 class PreviewDock(QDockWidget):
-    """``previewView`` plus a template chooser; re-renders a pause after the last change."""
+    """``previewView`` plus a template chooser; re-renders a pause after the last change.
+
+    The warning count is a button that opens the warnings; ``warning_chosen``
+    says which one the analyst wants to go to.
+    """
+
+    warning_chosen = Signal(object)  # ExportWarning
 
     def __init__(self, service: ProjectService, parent: QWidget | None = None) -> None:
         super().__init__("Preview", parent)
@@ -170,6 +186,13 @@ class PreviewDock(QDockWidget):
         self.template.setAccessibleName("Preview template")
         self.status = QLabel()
         self.status.setObjectName("previewStatus")
+        self.warnings: list[ExportWarning] = []
+        self.warnings_button = QPushButton()
+        self.warnings_button.setObjectName("previewWarnings")
+        self.warnings_button.setAccessibleName("Show export warnings")
+        self.warnings_button.setFlat(True)
+        self.warnings_button.hide()
+        self.warnings_button.clicked.connect(self.show_warnings)
         self.view = SafeBrowser()
         self.view.setObjectName("previewView")
         self.view.setAccessibleName("Briefing preview")
@@ -182,6 +205,7 @@ class PreviewDock(QDockWidget):
         top = QHBoxLayout()
         top.addWidget(QLabel("Template:"))
         top.addWidget(self.template, 1)
+        top.addWidget(self.warnings_button)
         top.addWidget(self.status)
         body = QWidget()
         layout = QVBoxLayout(body)
@@ -298,11 +322,25 @@ class PreviewDock(QDockWidget):
             return
         self.error = ""
         self.markdown_text = result.markdown
-        warnings = result.warnings
-        self.status.setText(f"{warnings} citation warning{'s' if warnings != 1 else ''}" if warnings else "")
+        from briefer.ui.warnings_list import warnings_text
+
+        self.warnings = result.warnings
+        self.warnings_button.setText(f"⚠ {warnings_text(len(self.warnings))}")
+        self.warnings_button.setVisible(bool(self.warnings))
+        self.status.setText("")
         scroll = self.view.verticalScrollBar().value()
         self._adopt(result.document)
         self.view.verticalScrollBar().setValue(scroll)  # keep the reader's place across refreshes
+
+    def show_warnings(self) -> None:
+        """The warnings in a small window; choosing one emits ``warning_chosen``."""
+        from briefer.ui.warnings_list import WarningsDialog
+
+        dialog = WarningsDialog(self.warnings, self)
+        dialog.warning_chosen.connect(self.warning_chosen)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        self.warnings_dialog = dialog  # for tests and to keep it alive while open
 
     def _adopt(self, document: SafeDocument) -> None:
         # The view deletes only documents its internal text control owns (the

@@ -65,7 +65,7 @@ def test_real_footnotes(memo_docx: Path) -> None:
     assert sorted(i for i in ids if i > 0) == refs
     assert notes.count("<w:footnoteRef/>") == len(refs)
     assert 'w:val="FootnoteText"' in notes and 'w:val="FootnoteReference"' in body
-    assert "Example Press, Jane Doe, 2024-05-01" in re.sub(r"<[^>]+>", "", notes)
+    assert "Jane Doe, Tricky *source* (Example Press, May 1, 2024), para. " in re.sub(r"<[^>]+>", "", notes)
 
 
 def test_hyperlinks_work(memo_docx: Path) -> None:

@@ -89,10 +89,12 @@ def test_context_numbers_citations_by_first_appearance(store: Store) -> None:
     assert zh.is_cjk and zh.language == "zh-Hant"
     assert zh.paragraph_before == "這一結果引發了激烈辯論。" and zh.paragraph_after.startswith(",反而")
     assert zh.sentence.startswith(CHINESE_QUOTE)
-    assert any("美國與中國的科技競賽" in w and "publisher" in w for w in ctx.warnings)
-    assert not any("Tricky" in w for w in ctx.warnings)  # that source is complete
+    assert any("美國與中國的科技競賽" in w.message and "url" in w.message for w in ctx.warnings)
+    assert not any("Tricky" in w.message for w in ctx.warnings)  # that source is complete
 
 
 def test_warnings_are_returned(store: Store, tmp_path: Path) -> None:
     result = export_project(store, tmp_path / "x.md")
-    assert len(result.warnings) == 1 and "no publisher, date, url" in result.warnings[0]
+    missing = sorted(w.message.split(" has no ")[1].split(";")[0] for w in result.warnings)
+    assert missing == ["author", "container", "date", "url"]  # a web page (no type, no publisher): its website
+    assert all("美國與中國的科技競賽" in w.message and w.kind == "citation" for w in result.warnings)
