@@ -8,16 +8,13 @@ in its tooltip.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QLabel, QStatusBar
 
 from briefer.core.service import ProjectService
-
-if TYPE_CHECKING:
-    from briefer.ui.background import BackgroundJob
 
 LISTED = 20  # problems named in the tooltip; the rest are counted
 POLL_MS = 50
@@ -42,7 +39,7 @@ class IntegrityNotice(QLabel):
         self.setStyleSheet("color: #b03a2e; font-weight: bold;")
         self.problems: list[str] = []
         self.checked = False  # the last check started has finished
-        self._job: BackgroundJob[list[str]] | None = None
+        self._pending: dict[str, list[str]] | None = None  # filled by the checking thread
         self._name = ""
         self._poll = QTimer(self)
         self._poll.setInterval(POLL_MS)
@@ -56,25 +53,27 @@ class IntegrityNotice(QLabel):
         In a worker thread: on a 10,000-document project it takes tens of
         milliseconds, which the window's first frame need not wait for.
         """
-        from briefer.ui.background import BackgroundJob
-
-        if self._job is not None:
-            self._job.cancel()
+        # A plain thread, not a BackgroundJob: its concurrent.futures import would be paid at start-up.
         path, self._name, self.checked = Path(service.path), service.path.name, False
-        self._job = BackgroundJob(lambda: broken_references(path), name="briefer-integrity")
+        box: dict[str, list[str]] = {}
+        self._pending = box  # a check started earlier fills a box no one reads any more
+
+        def run() -> None:
+            try:
+                box["problems"] = broken_references(path)
+            except Exception as exc:  # a file too damaged to read at all is damage too
+                box["problems"] = [f"the project could not be checked: {exc}"]
+
+        threading.Thread(target=run, name="briefer-integrity", daemon=True).start()
         self._poll.start()
 
     def _collect(self) -> None:
-        job = self._job
-        if job is None or not job.done():
+        box = self._pending
+        if box is None or "problems" not in box:
             return
-        self._job = None
+        self._pending = None
         self._poll.stop()
-        try:
-            problems = job.result() or []
-        except Exception as exc:  # a file too damaged to read at all is damage too
-            problems = [f"the project could not be checked: {exc}"]
-        self._show(problems)
+        self._show(box["problems"])
 
     def _show(self, problems: list[str]) -> None:
         self.problems, self.checked = problems, True
