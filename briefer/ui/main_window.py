@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent, QUndoStack
 
 # Dialogs are imported where they open: PySide6 builds a class's Python type and
 # enums on its first use (1-3 ms for each dialog class) and start-up needs none.
@@ -31,6 +31,7 @@ from briefer.ui.reader_panel import ReaderPanel
 from briefer.ui.search_dock import SearchDock
 from briefer.ui.style import load_stylesheet
 from briefer.ui.undo import push
+from briefer.ui.window_layout import WindowDocks, arrange_default, restore_layout, save_layout, size_class
 from briefer.ui.window_menus import WindowMenus
 
 if TYPE_CHECKING:  # the real modules, for the type checker
@@ -39,7 +40,6 @@ else:
     commands = lazy_module("briefer.core.commands")  # loaded on the first edit, not at start-up
 
 MAX_RECENT = 8
-RIGHT = Qt.DockWidgetArea.RightDockWidgetArea
 
 
 class MainWindow(QMainWindow):
@@ -66,8 +66,8 @@ class MainWindow(QMainWindow):
         self.menus = WindowMenus(parent=self, host=self)
         self._default_size()
         self._attach(service)
+        self._arranged_on_show = False
         self._restore_layout()
-        self._arrange_briefing_docks()
 
     # ------------------------------------------------------------ composition
     def _attach(self, service: ProjectService) -> None:
@@ -80,17 +80,6 @@ class MainWindow(QMainWindow):
         self.codebook = CodebookDock(service, self.undo_stack, self)
         self.passages = PassagesDock(service, self)
         self.search = SearchDock(service, self)
-        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.corpus)
-        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.codebook)
-        self.splitDockWidget(self.corpus, self.codebook, Qt.Orientation.Vertical)
-        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.passages)
-        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.search)
-        self.tabifyDockWidget(self.passages, self.search)
-        self.passages.raise_()
-        # First-run proportions; a saved layout overrides them.
-        self.resizeDocks([self.corpus], [370], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.corpus, self.codebook], [330, 300], Qt.Orientation.Vertical)
-        self.resizeDocks([self.passages], [230], Qt.Orientation.Vertical)
         self._project_docks = [self.corpus, self.codebook, self.passages, self.search]
         self.corpus.document_activated.connect(self.panel.open_document)
         self.corpus.edit_requested.connect(self.edit_document_metadata)
@@ -107,11 +96,13 @@ class MainWindow(QMainWindow):
         self.meta = MetaDock(service, self.undo_stack, self)
         self.balance = BalanceDock(service, self)
         self.preview = PreviewDock(service, self)
-        for dock in self._briefing_docks():
-            self.addDockWidget(RIGHT, dock)
-            self._project_docks.append(dock)
+        self._project_docks += self._briefing_docks()
+        for dock in self._project_docks:  # placed for real by _restore_layout()
+            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
             dock.show()  # a dock added after the window is shown (another project opened) stays hidden otherwise
+        self.panel.new_tag_requested.connect(self.codebook.add_tag)
         self.menus.fill_view_menu(self._project_docks)
+        self._add_reset_layout_action()
         self._update_title()
         self._update_counts()
         first = self.corpus.proxy.index(0, 0)
@@ -147,34 +138,29 @@ class MainWindow(QMainWindow):
     def _briefing_docks(self) -> list[QDockWidget]:
         return [self.outline, self.meta, self.balance, self.preview]
 
-    def _arrange_briefing_docks(self) -> None:
-        """First-run arrangement of the right-hand docks: outline on top; preview, details and balance tabbed beneath.
-
-        A saved layout that placed them (tabbed, or wherever the analyst moved
-        them) stays as it was.
-        """
-        docks = self._briefing_docks()
-        # QMainWindow.restoreState() leaves a dock hidden when the saved layout
-        # does not mention it; all four hidden means a layout saved before
-        # they existed, not four docks the analyst closed.
-        first_run = all(dock.isHidden() for dock in docks)
-        if first_run:
-            for dock in docks:
-                dock.show()
-        untouched = all(
-            self.dockWidgetArea(dock) == RIGHT and not dock.isFloating() and not self.tabifiedDockWidgets(dock)
-            for dock in docks
+    def _docks(self) -> WindowDocks:
+        return WindowDocks(
+            self.corpus,
+            self.codebook,
+            self.passages,
+            self.search,
+            self.outline,
+            self.preview,
+            self.meta,
+            self.balance,
         )
-        if not (first_run or untouched):
-            return
-        self.splitDockWidget(self.outline, self.preview, Qt.Orientation.Vertical)
-        self.tabifyDockWidget(self.preview, self.meta)
-        self.tabifyDockWidget(self.meta, self.balance)
-        # Tabifying raises the last tab; bring the preview forward now, so the
-        # balance is never shown (and computed) for nothing, and again once the
-        # layout settles.
-        self.preview.raise_()
-        QTimer.singleShot(0, self.preview.raise_)
+
+    def _add_reset_layout_action(self) -> None:
+        view_menu = self.menus.view_menu
+        view_menu.addSeparator()
+        action = view_menu.addAction("&Reset Layout")
+        action.setObjectName("resetLayoutAction")
+        action.setStatusTip("Put every panel back where it starts for a window of this size")
+        action.triggered.connect(self.reset_layout)
+
+    def reset_layout(self) -> None:
+        """View > Reset Layout: the default arrangement for the window's current size."""
+        arrange_default(self, self._docks(), self.size())
 
     # ---------------------------------------------------------------- projects
     def open_project(self, path: Path) -> bool:
@@ -286,17 +272,29 @@ class MainWindow(QMainWindow):
         height = min(1000, int(screen.height() * 0.92)) if screen else 900
         self.resize(max(width, 1000), max(height, 700))
 
+    def _screen_class(self) -> str:
+        """The size class layouts are saved under: the screen's, so each monitor keeps its own."""
+        screen = self.screen()
+        return size_class(screen.availableGeometry().size() if screen else self.size())
+
     def _restore_layout(self) -> None:
-        geometry = self.settings.value("window/geometry")
-        state = self.settings.value("window/state")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        if isinstance(state, QByteArray):
-            self.restoreState(state)
+        """The layout saved for this screen's size class, else the default one for the window's size."""
+        restored = restore_layout(self, self.settings, self._screen_class(), needs=self.outline.objectName())
+        self._default_layout = not restored
+        if not restored:
+            arrange_default(self, self._docks(), self.size())
 
     def _save_layout(self) -> None:
-        self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/state", self.saveState())
+        save_layout(self, self.settings, self._screen_class())
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        # The first time, with no saved layout, proportion the docks to the size
+        # the window really has (a caller may have resized it after building it).
+        # Before the first show Qt defers part of a restored state, and would undo it.
+        if not self._arranged_on_show and self._default_layout:
+            arrange_default(self, self._docks(), self.size())
+        self._arranged_on_show = True
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self._save_layout()

@@ -314,7 +314,7 @@ class PassagesDock(QDockWidget):
         self.text_box.setClearButtonEnabled(True)
         for box in (self.tag_box, self.doc_box):
             box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            box.setMinimumContentsLength(12)
+            box.setMinimumContentsLength(7)  # narrow enough for a tab beside the corpus on a laptop
             box.currentIndexChanged.connect(self._apply_filter)
         self.text_box.textChanged.connect(self._apply_filter)
         filters = QHBoxLayout()

@@ -30,6 +30,7 @@ from briefer.ui.highlighter import PassageHighlighter, Span
 from briefer.ui.lazy import lazy_module
 from briefer.ui.mime import encode_passages
 from briefer.ui.offsets import OffsetMap
+from briefer.ui.reader_layout import add_paragraph_spacing
 from briefer.ui.style import reading_font, swatch
 from briefer.ui.undo import push
 
@@ -39,6 +40,7 @@ else:
     commands = lazy_module("briefer.core.commands")  # loaded on the first edit, not at start-up
 
 _UNTAGGED = "#b0b0b0"
+PARAGRAPH_SPACING = 7  # pixels after each paragraph: about a third of a line
 
 
 class ReaderView(QPlainTextEdit):
@@ -57,7 +59,8 @@ class ReaderView(QPlainTextEdit):
             Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
-        self.document().setDocumentMargin(18)
+        add_paragraph_spacing(self.document(), PARAGRAPH_SPACING)
+        self.document().setDocumentMargin(14)
         self.setMouseTracking(True)
         self.service = service
         self.undo_stack = undo_stack

@@ -6,7 +6,7 @@ import html
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from briefer.core.model import DocumentInfo
 from briefer.core.service import Change, ChangeArea, ProjectService
@@ -27,6 +27,7 @@ class ReaderPanel(QWidget):
     """Composes the reading area; the reader itself does the work."""
 
     edit_metadata_requested = Signal(int)
+    new_tag_requested = Signal()
 
     def __init__(self, service: ProjectService, undo_stack: QUndoStack, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -42,22 +43,16 @@ class ReaderPanel(QWidget):
         self.editor = PassageEditor(service, undo_stack)
         self.reader.passage_selected.connect(self.editor.show_passage)
 
-        top = QWidget()
-        top_layout = QVBoxLayout(top)
-        top_layout.setContentsMargins(0, 0, 0, 0)
-        top_layout.setSpacing(0)
-        top_layout.addWidget(self.header)
-        top_layout.addWidget(self.find_bar)
-        top_layout.addWidget(self.reader, 1)
-        self.splitter = QSplitter(Qt.Orientation.Vertical)
-        self.splitter.addWidget(top)
-        self.splitter.addWidget(self.editor)
-        self.splitter.setStretchFactor(0, 4)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setChildrenCollapsible(False)
+        self.editor.new_tag_requested.connect(self.new_tag_requested.emit)
+        # The editor takes the height its content needs, below the reader; no
+        # splitter, so the reader is never left with a sliver after the editor grows.
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.splitter)
+        layout.setSpacing(0)
+        layout.addWidget(self.header)
+        layout.addWidget(self.find_bar)
+        layout.addWidget(self.reader, 1)
+        layout.addWidget(self.editor)
         service.subscribe(self._on_change)
         self._update_header()
 
@@ -89,7 +84,7 @@ class ReaderPanel(QWidget):
         missing = [name for name in ("publisher", "date") if not getattr(info, name)]
         warn = f" <span style='color:#a15c00'>· missing {' and '.join(missing)}</span>" if missing else ""
         self.header.setText(
-            f"<div style='font-size:15pt; font-weight:600'>{html.escape(info.title or 'Untitled')}</div>"
+            f"<div style='font-size:13pt; font-weight:600'>{html.escape(info.title or 'Untitled')}</div>"
             f"<div style='color:#555'>{meta}{warn} · <a href='edit'>Edit details…</a></div>{url}"
         )
 
