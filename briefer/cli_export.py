@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import TypeVar
 
 from briefer.core.errors import BrieferError
@@ -31,6 +32,9 @@ def add_export_commands(subparsers: argparse._SubParsersAction[_Parser]) -> None
         default=DEFAULT_TEMPLATE,
         help=f"template name (default: {DEFAULT_TEMPLATE}; see 'briefer templates')",
     )
+    export.add_argument(
+        "--force", action="store_true", help="replace the output file if it exists (without it, export refuses)"
+    )
     export.set_defaults(func=run_export)
 
     templates = subparsers.add_parser("templates", help="list the export templates and where they come from")
@@ -48,6 +52,9 @@ def run_export(args: argparse.Namespace) -> int:
     # brings in Jinja2 and Markdown, which only this command needs.
     from briefer.export.engine import export_project
 
+    # Refused here, not in the engine: benchmarks and tests export to one path again and again.
+    if not args.force and Path(args.output).exists():
+        return _fail(f"{args.output} exists; use --force to replace it")
     try:
         with Store.open(args.project, readonly=True) as store:
             result = export_project(store, args.output, template_name=args.template, project_path=args.project)
