@@ -13,6 +13,7 @@ class FindBar(QWidget):
     def __init__(self, view: QPlainTextEdit, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("findBar")
+        self.setAccessibleName("Find bar")
         self.view = view
         self.edit = QLineEdit(placeholderText="Find in document")
         self.edit.setClearButtonEnabled(True)
@@ -34,12 +35,13 @@ class FindBar(QWidget):
         layout.addWidget(next_button)
         layout.addWidget(self.status)
         layout.addWidget(close_button)
-        for seq, slot in (
-            (QKeySequence.StandardKey.FindNext, self.find_next),
-            (QKeySequence.StandardKey.FindPrevious, self.find_previous),
-            (QKeySequence(Qt.Key.Key_Escape), self.close_bar),
+        for seq, slot, what in (
+            (QKeySequence.StandardKey.FindNext, self.find_next, "Next match"),
+            (QKeySequence.StandardKey.FindPrevious, self.find_previous, "Previous match"),
+            (QKeySequence(Qt.Key.Key_Escape), self.close_bar, "Close the find bar"),
         ):
             shortcut = QShortcut(QKeySequence(seq), self)
+            shortcut.setWhatsThis(what)  # named in Help > Keyboard Shortcuts
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
         self.hide()

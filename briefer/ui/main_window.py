@@ -27,6 +27,7 @@ from briefer.ui.meta_dock import MetaDock
 from briefer.ui.outline_dock import OutlineDock
 from briefer.ui.passages_dock import PassagesDock
 from briefer.ui.preview_dock import PreviewDock
+from briefer.ui.reader import READER_KEYS
 from briefer.ui.reader_panel import ReaderPanel
 from briefer.ui.search_dock import SearchDock
 from briefer.ui.style import load_stylesheet
@@ -248,6 +249,48 @@ class MainWindow(QMainWindow):
         dialog = ExportDialog(self.service, self)
         dialog.setModal(True)
         dialog.show()  # not exec(): the export thread reports back through the event loop anyway
+
+    # ------------------------------------------------------------------ help
+    def show_shortcuts(self) -> None:
+        """Help > Keyboard Shortcuts: built from this window's actions as they are now."""
+        from briefer.ui.help_dialogs import ShortcutRow, ShortcutsDialog
+
+        extra = [ShortcutRow(what, keys, "Reader") for what, keys in READER_KEYS]
+        dialog = ShortcutsDialog(self, extra)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+
+    def show_getting_started(self) -> None:
+        """Help > Getting Started: six steps, pictured with this window's panels; never modal."""
+        from briefer.ui.help_dialogs import GettingStartedDialog, getting_started_steps
+
+        existing = self.findChild(GettingStartedDialog)
+        if existing is not None:
+            existing.raise_()
+            return
+        pictures: dict[str, QWidget | None] = {
+            "corpus": self.corpus,
+            "reader": self.panel,
+            "codebook": self.codebook,
+            "passages": self.passages,
+            "outline": self.outline,
+            "preview": self.preview,
+        }
+        dialog = GettingStartedDialog(self, getting_started_steps(pictures))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+
+    def show_getting_started_on_first_run(self) -> None:
+        """Once per user: the app calls this after showing the window; it opens beside it, never blocking."""
+        from briefer.ui.help_dialogs import should_show_getting_started
+
+        if should_show_getting_started(self.settings):
+            self.show_getting_started()
+
+    def show_about(self) -> None:
+        from briefer.ui.help_dialogs import show_about
+
+        show_about(self, self.service.path)
 
     # ---------------------------------------------------------------- status
     def _on_change(self, change: Change) -> None:

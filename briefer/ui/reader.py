@@ -40,6 +40,11 @@ else:
     commands = lazy_module("briefer.core.commands")  # loaded on the first edit, not at start-up
 
 _UNTAGGED = "#b0b0b0"
+# The keys keyPressEvent() handles itself (not actions), for Help > Keyboard Shortcuts.
+READER_KEYS = (
+    ("Tag the selection with codebook tag 1–9", "1 … 9"),
+    ("Delete the current passage", "Delete, Backspace"),
+)
 PARAGRAPH_SPACING = 7  # pixels after each paragraph: about a third of a line
 
 

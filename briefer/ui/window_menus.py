@@ -58,6 +58,12 @@ class MenuHost(Protocol):
 
     def edit_document_metadata(self, doc_id: int | None = None) -> None: ...
 
+    def show_getting_started(self) -> None: ...
+
+    def show_shortcuts(self) -> None: ...
+
+    def show_about(self) -> None: ...
+
 
 class WindowMenus:
     """Creates the menu bar of ``parent`` once; the View menu follows the docks of the open project.
@@ -110,7 +116,12 @@ class WindowMenus:
 
         self.view_menu = bar.addMenu("&View")
         help_menu = bar.addMenu("&Help")
-        self._action(help_menu, "&About Briefer", self._about)
+        self.getting_started_action = self._action(
+            help_menu, "&Getting Started", host.show_getting_started, QKeySequence.StandardKey.HelpContents
+        )
+        self.shortcuts_action = self._action(help_menu, "&Keyboard Shortcuts", host.show_shortcuts, "Ctrl+/")
+        help_menu.addSeparator()
+        self._action(help_menu, "&About Briefer", host.show_about)
 
     def _action(
         self,
@@ -201,10 +212,3 @@ class WindowMenus:
     def _quit(self) -> None:
         self.window.close()
         QApplication.quit()
-
-    def _about(self) -> None:
-        from PySide6.QtWidgets import QMessageBox
-
-        QMessageBox.about(
-            self.window, "About Briefer", "<b>Briefer</b><br>Turn a pile of sources into a cited policy briefing."
-        )
