@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 
@@ -237,6 +237,11 @@ class ProjectService:
         past it), and before the write transaction begins, so a slow pattern never
         holds the project and stores nothing.
         """
+        plan = self.plan_autotag(pattern=pattern, tag=tag, document=document, scope=scope)
+        return len(self.apply_autotag(plan).created)
+
+    def plan_autotag(self, *, pattern: str, tag: str, document: int | None = None, scope: str = "match") -> AutotagPlan:
+        """The spans an auto-tag run would tag, found without writing anything (the window counts them first)."""
         from briefer.core.patterns import compile_pattern, find_spans  # regex: loaded when a pattern runs
 
         compiled = compile_pattern(pattern)
@@ -246,39 +251,45 @@ class ProjectService:
         doc_ids = [document] if document is not None else [d.id for d in self.store.list_documents()]
         texts = [self.store.get_document(doc_id).text for doc_id in doc_ids]  # a document's text never changes
         found = find_spans(compiled, texts)
-        widened: list[dict[tuple[int, int], None]] = []
-        for text, matches in zip(texts, found, strict=True):
+        spans: dict[int, tuple[tuple[int, int], ...]] = {}
+        for doc_id, text, matches in zip(doc_ids, texts, found, strict=True):
             # Sentences are segmented only in the paragraphs that hold a match (pysbd is slow).
             sentences = SentenceFinder(text) if scope == "sentence" and matches else None
-            spans: dict[tuple[int, int], None] = {}  # in order of first match, once each
+            widened: dict[tuple[int, int], None] = {}  # in order of first match, once each
             for start, end in matches:
                 if sentences is not None:
-                    spans[sentences.around(start, end)] = None
+                    widened[sentences.around(start, end)] = None
                 else:
-                    spans[_widen(text, start, end, scope)] = None
-            widened.append(spans)
-        created = 0
+                    widened[_widen(text, start, end, scope)] = None
+            if widened:
+                spans[doc_id] = tuple(widened)
+        return AutotagPlan(tag_id, spans)
+
+    def apply_autotag(self, plan: AutotagPlan) -> AutotagResult:
+        """Store a plan in one transaction: new passages, or the tag added to a passage already on the span."""
+        result = AutotagResult()
         with self.store.transaction():
-            for doc_id, text, spans in zip(doc_ids, texts, widened, strict=True):
-                if spans:
-                    self.store.get_document(doc_id)  # still there (NotFoundError, all rolled back, if not)
+            for doc_id, spans in plan.spans.items():
+                text = self.store.get_document(doc_id).text  # still there (NotFoundError, all rolled back, if not)
                 for start, end in spans:
                     existing = self.store.passage_at(doc_id, start, end)
                     if existing is not None:
-                        self.store.add_passage_tag(existing, tag_id)
+                        if self.store.add_passage_tag(existing, plan.tag_id):
+                            result.tagged.append(existing)
                         continue
-                    self.store.add_passage(
-                        document=doc_id,
-                        start=start,
-                        end=end,
-                        quote=text[start:end],
-                        prefix=text[max(0, start - CONTEXT_CHARS) : start],
-                        suffix=text[end : end + CONTEXT_CHARS],
-                        tags=[tag_id],
+                    result.created.append(
+                        self.store.add_passage(
+                            document=doc_id,
+                            start=start,
+                            end=end,
+                            quote=text[start:end],
+                            prefix=text[max(0, start - CONTEXT_CHARS) : start],
+                            suffix=text[end : end + CONTEXT_CHARS],
+                            tags=[plan.tag_id],
+                        )
                     )
-                    created += 1
         self.notify(ChangeArea.PASSAGES)
-        return created
+        return result
 
     def update_passage(self, passage_id: int, **fields: str) -> None:
         self.store.update_passage(passage_id, **fields)
@@ -334,6 +345,26 @@ class ProjectService:
         pid = self.store.add_placement(section=section, passage=passage, position=position, placement_id=placement_id)
         self.notify(ChangeArea.OUTLINE, section)
         return pid
+
+
+@dataclass(frozen=True)
+class AutotagPlan:
+    """What an auto-tag run would tag: the spans in each document, and the tag."""
+
+    tag_id: int
+    spans: dict[int, tuple[tuple[int, int], ...]]  # document id -> spans, in order
+
+    @property
+    def count(self) -> int:
+        return sum(len(spans) for spans in self.spans.values())
+
+
+@dataclass
+class AutotagResult:
+    """What a run stored: passages it created, and passages already there that gained the tag."""
+
+    created: list[int] = field(default_factory=list)
+    tagged: list[int] = field(default_factory=list)
 
 
 def _widen(text: str, start: int, end: int, scope: str) -> tuple[int, int]:

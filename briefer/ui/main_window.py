@@ -250,6 +250,14 @@ class MainWindow(QMainWindow):
         dialog.setModal(True)
         dialog.show()  # not exec(): the export thread reports back through the event loop anyway
 
+    def open_autotag_dialog(self) -> None:
+        """Edit > Auto-tag: non-modal, so the analyst can read while trying words."""
+        from briefer.ui.autotag_dialog import AutotagDialog  # loaded on first use, not at start-up
+
+        dialog = AutotagDialog(self.service, self.undo_stack, self.reader.document_id, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+
     # ------------------------------------------------------------------ help
     def show_shortcuts(self) -> None:
         """Help > Keyboard Shortcuts: built from this window's actions as they are now."""

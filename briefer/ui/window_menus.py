@@ -58,6 +58,8 @@ class MenuHost(Protocol):
 
     def edit_document_metadata(self, doc_id: int | None = None) -> None: ...
 
+    def open_autotag_dialog(self) -> None: ...
+
     def show_getting_started(self) -> None: ...
 
     def show_shortcuts(self) -> None: ...
@@ -111,6 +113,7 @@ class WindowMenus:
         self.details_action = self._action(
             edit_menu, "Document &Details…", lambda: host.edit_document_metadata(None), "Ctrl+Shift+D"
         )
+        self.autotag_action = self._action(edit_menu, "&Auto-tag…", host.open_autotag_dialog, "Ctrl+Shift+T")
         tag_menu = edit_menu.addMenu("&Tag Selection As")
         tag_menu.aboutToShow.connect(lambda: self._fill_tag_menu(tag_menu))
 
