@@ -200,6 +200,7 @@ class AddTag:
     is_stance: bool = False
     label: str = "Add tag"
     tag_id: int | None = None
+    position: int | None = None  # among its siblings; None: last
 
     def do(self, service: ProjectService) -> None:
         if not self.name.strip():
@@ -212,6 +213,7 @@ class AddTag:
                 parent=self.parent,
                 is_stance=self.is_stance,
                 tag_id=self.tag_id,
+                position=self.position,
             )
 
         _checked(add, f"cannot add '{self.name}'")

@@ -227,13 +227,18 @@ class CodebookDock(QDockWidget):
         return next((c for c in _PALETTE if c not in used), _PALETTE[len(used) % len(_PALETTE)])
 
     def add_tag(self, *, parent: int | None = None) -> None:
-        from PySide6.QtWidgets import QInputDialog
+        """The New Tag dialog (name, colour, parent, stance, key); the tag is added as one undo step."""
+        from briefer.ui.new_tag_dialog import NewTagDialog  # loaded on first use
 
-        name, ok = QInputDialog.getText(self, "New tag", "Tag name:")
-        if ok and name.strip():
-            command = commands.AddTag(name.strip(), self._next_color(), parent=parent)
-            if self._run(command) and command.tag_id is not None:
-                self.select_tag(command.tag_id)
+        dialog = NewTagDialog(self.service.tags.all(), self._next_color(), parent, self)
+        if not dialog.exec():
+            return
+        new = dialog.result_tag()
+        command = commands.AddTag(
+            new.name, new.color, parent=new.parent, is_stance=new.is_stance, position=new.position
+        )
+        if self._run(command) and command.tag_id is not None:
+            self.select_tag(command.tag_id)
 
     def add_child_tag(self) -> None:
         tag = self.selected_tag()

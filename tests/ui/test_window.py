@@ -140,8 +140,15 @@ def test_unused_tag_deletes_without_asking(window, monkeypatch) -> None:
 def test_codebook_edits_are_undoable(window, monkeypatch) -> None:
     from PySide6.QtWidgets import QInputDialog
 
+    from briefer.ui.new_tag_dialog import NewTagDialog
+
     book = window.codebook
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Energy", True))
+
+    def name_it(dialog: NewTagDialog) -> int:
+        dialog.name.setText("Energy")
+        return 1
+
+    monkeypatch.setattr(NewTagDialog, "exec", name_it)
     book.add_tag()
     store = window.service.store
     energy = store.tag_named("Energy")
