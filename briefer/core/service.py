@@ -127,11 +127,22 @@ class ProjectService:
         return ids[0]
 
     def resolve_tag(self, name: str) -> Tag:
+        """The tag called ``name``: exactly, else in any case when only one tag fits.
+
+        An unknown name is refused with the closest names (``did you mean 'Controls work'?``).
+        """
         tag = self.store.tag_named(name)
-        if tag is None:
-            known = ", ".join(t.name for t in self.store.list_tags())
-            raise NotFoundError(f"no tag named '{name}' (known tags: {known})")
-        return tag
+        if tag is not None:
+            return tag
+        tags = self.store.list_tags()
+        folded = " ".join(name.split()).casefold()
+        same = [t for t in tags if " ".join(t.name.split()).casefold() == folded]
+        if len(same) == 1:
+            return same[0]
+        if same:
+            names = ", ".join(f"'{t.name}'" for t in same)
+            raise BrieferError(f"tag name '{name}' fits several tags ({names}): give its exact case")
+        raise NotFoundError(f"no tag named '{name}' ({_suggest(name, [t.name for t in tags])})")
 
     def resolve_section(self, title: str) -> int:
         ids = self.store.sections_titled(title)
@@ -210,21 +221,17 @@ class ProjectService:
         tag_ids = [self.resolve_tag(name).id for name in tags]
         if not tag_ids:
             raise BrieferError("name at least one tag")
-        if not quote:
+        if not quote.strip():
             raise BrieferError("the quote is empty")
         if occurrence < 1:
             raise BrieferError("--occurrence counts from 1")
         text = self.store.get_document(document).text
-        pos = -1
-        for _ in range(occurrence):
-            pos = text.find(quote, pos + 1)
-            if pos == -1:
-                break
-        if pos == -1:
+        span = find_quote(text, quote, occurrence)
+        if span is None:
             where = "" if occurrence == 1 else f" {occurrence} times"
             raise NotFoundError(f"the quote does not occur{where} in document {document}: {quote[:60]!r}")
         with self.store.transaction():  # the passage and its note land together or not at all
-            pid = self.create_passage(document=document, start=pos, end=pos + len(quote), tags=tag_ids)
+            pid = self.create_passage(document=document, start=span[0], end=span[1], tags=tag_ids)
             if note or translation:
                 fields = {k: v for k, v in (("note", note), ("translation", translation)) if v}
                 self.store.update_passage(pid, **fields)
@@ -345,6 +352,36 @@ class ProjectService:
         pid = self.store.add_placement(section=section, passage=passage, position=position, placement_id=placement_id)
         self.notify(ChangeArea.OUTLINE, section)
         return pid
+
+
+def find_quote(text: str, quote: str, occurrence: int = 1) -> tuple[int, int] | None:
+    """Where the ``occurrence``-th appearance of ``quote`` is in ``text``, whitespace differences ignored.
+
+    A quote copied from a PDF viewer has line breaks where the text has spaces
+    (or the other way round): any run of whitespace in the quote matches any run
+    in the text. The span is the text's own, so the stored quote is the document's.
+    """
+    import re  # the pattern is the quote's words, escaped: nothing a user wrote runs as a pattern
+
+    words = quote.split()
+    if not words:
+        return None
+    pattern = re.compile(r"\s+".join(re.escape(word) for word in words))
+    for n, match in enumerate(pattern.finditer(text), start=1):
+        if n == occurrence:
+            return match.start(), match.end()
+    return None
+
+
+def _suggest(name: str, names: list[str]) -> str:
+    """``did you mean 'X'?`` for the closest names, else the known names."""
+    import difflib
+
+    folded = {n.casefold(): n for n in names}
+    close = difflib.get_close_matches(name.casefold(), list(folded), n=3, cutoff=0.5)
+    if close:
+        return "did you mean " + " or ".join(f"'{folded[c]}'" for c in close) + "?"
+    return f"known tags: {', '.join(names)}" if names else "the codebook is empty"
 
 
 @dataclass(frozen=True)
