@@ -18,9 +18,11 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QWidget
 
 from briefer.core.errors import BrieferError
 from briefer.core.service import Change, ChangeArea, ProjectService
+from briefer.core.wording import plural
 from briefer.ui.balance_panel import BalanceDock
 from briefer.ui.codebook_dock import CodebookDock
 from briefer.ui.corpus_dock import CorpusDock
+from briefer.ui.dock_help import explain_docks
 from briefer.ui.import_files import import_with_progress, importer_available
 from briefer.ui.lazy import lazy_module
 from briefer.ui.meta_dock import MetaDock
@@ -104,6 +106,7 @@ class MainWindow(QMainWindow):
         self.panel.new_tag_requested.connect(self.codebook.add_tag)
         self.menus.fill_view_menu(self._project_docks)
         self._add_reset_layout_action()
+        explain_docks(self._project_docks)
         self._update_title()
         self._update_counts()
         first = self.corpus.proxy.index(0, 0)
@@ -313,7 +316,7 @@ class MainWindow(QMainWindow):
 
     def _update_counts(self) -> None:
         docs, passages = self.service.counts()
-        self.counts_label.setText(f"{docs} documents · {passages} passages")
+        self.counts_label.setText(f"{plural(docs, 'document')} · {plural(passages, 'passage')}")
 
     # -------------------------------------------------------------- settings
     def _default_size(self) -> None:

@@ -8,6 +8,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
+from briefer.ui.note_text import paint_note
 from briefer.ui.style import readable_text_color
 
 PassageRowRole = Qt.ItemDataRole.UserRole + 10
@@ -85,20 +86,10 @@ class PassageDelegate(QStyledItemDelegate):
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
             fm.elidedText(quote, Qt.TextElideMode.ElideRight, quote_rect.width()),
         )
-        # Line 3: the note, italic.
+        # Line 3: the note, its Markdown rendered (italic, bold), in the muted colour.
         if row.note:
-            italic = QFont(option.font)
-            italic.setItalic(True)
-            painter.setFont(italic)
-            painter.setPen(muted)
             note_rect = QRect(rect.left(), rect.top() + 2 * line + 5, rect.width(), line)
-            painter.drawText(
-                note_rect,
-                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                QFontMetrics(italic).elidedText(
-                    " ".join(row.note.split()), Qt.TextElideMode.ElideRight, note_rect.width()
-                ),
-            )
+            paint_note(painter, note_rect, row.note, option.font, muted)
         painter.restore()
 
     # Qt takes None as "no editor"; PySide6's stubs say the result is always a QWidget.
