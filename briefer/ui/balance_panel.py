@@ -227,6 +227,7 @@ class BalanceDock(QDockWidget):
         layout.addStretch(1)
         # Many stance tags make a tall chart: it scrolls rather than stretching the window.
         scroll = QScrollArea()
+        scroll.setAccessibleName("Stance balance")
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(body)

@@ -33,7 +33,7 @@ from briefer.core.service import Change, ChangeArea, ProjectService
 from briefer.ui.lazy import lazy_module
 from briefer.ui.mime import TAGS_MIME, encode_tags
 from briefer.ui.outline_model import subscribe_while_alive
-from briefer.ui.style import swatch
+from briefer.ui.style import muted_text, swatch
 from briefer.ui.undo import push
 
 if TYPE_CHECKING:  # the real modules, for the type checker
@@ -366,7 +366,7 @@ class CodebookDock(QDockWidget):
                 name.setFont(font)
             key = QStandardItem(str(number) if number <= 9 else "")
             key.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-            key.setForeground(QColor("#666"))
+            key.setForeground(muted_text(self.palette()))
             key.setToolTip(f"Press {number} in the reader to apply this tag" if number <= 9 else "")
             count = QStandardItem(str(counts.get(tag.id, 0)))
             count.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

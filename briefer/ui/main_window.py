@@ -23,6 +23,7 @@ from briefer.ui.balance_panel import BalanceDock
 from briefer.ui.codebook_dock import CodebookDock
 from briefer.ui.corpus_dock import CorpusDock
 from briefer.ui.dock_help import explain_docks
+from briefer.ui.focus_cycle import cycle_focus
 from briefer.ui.import_files import import_with_progress, importer_available
 from briefer.ui.lazy import lazy_module
 from briefer.ui.meta_dock import MetaDock
@@ -156,6 +157,12 @@ class MainWindow(QMainWindow):
 
     def _add_reset_layout_action(self) -> None:
         view_menu = self.menus.view_menu
+        view_menu.addSeparator()
+        for text, key, step in (("Next Pane", "F6", 1), ("Previous Pane", "Shift+F6", -1)):
+            pane = view_menu.addAction(text)
+            pane.setShortcut(QKeySequence(key))
+            pane.setStatusTip("Move the keyboard focus to the next panel (reader, corpus, codebook, outline, …)")
+            pane.triggered.connect(lambda _=False, s=step: cycle_focus(self, s))
         view_menu.addSeparator()
         action = view_menu.addAction("&Reset Layout")
         action.setObjectName("resetLayoutAction")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from briefer.core.model import DocumentInfo
+from briefer.ui.style import error_text
 
 LANGUAGES = (
     ("en", "English"),
@@ -86,7 +87,7 @@ class MetadataDialog(QDialog):
             return ""
         iso = iso_date(text)
         if not iso:
-            self.date_note.setStyleSheet("color: #b00020;")
+            self.date_note.setStyleSheet(f"color: {error_text(self.palette()).name()};")
             self.date_note.setText(f"Cannot read “{text}” as a date: write it as YYYY-MM-DD, or like August 2, 2024.")
             return None
         self.date_note.setStyleSheet("")

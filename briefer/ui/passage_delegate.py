@@ -9,7 +9,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from briefer.ui.note_text import paint_note
-from briefer.ui.style import readable_text_color
+from briefer.ui.style import muted_text, readable_text_color
 
 PassageRowRole = Qt.ItemDataRole.UserRole + 10
 
@@ -48,7 +48,7 @@ class PassageDelegate(QStyledItemDelegate):
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, option.widget)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         text_color = option.palette.highlightedText().color() if selected else option.palette.text().color()
-        muted = text_color if selected else QColor("#666")
+        muted = text_color if selected else muted_text(option.palette)
         painter.save()
         rect = option.rect.adjusted(self.PAD, self.PAD, -self.PAD, -self.PAD)
         fm = QFontMetrics(option.font)

@@ -58,6 +58,9 @@ class ReaderView(QPlainTextEdit):
         super().__init__(parent)
         self.setObjectName("reader")
         self.setAccessibleName("Reader")
+        self.setAccessibleDescription(
+            "The document's text. Select words and press 1 to 9 to tag them; click a tagged passage to edit it."
+        )
         self.setReadOnly(True)
         # Keep the caret and keyboard selection working in a read-only view.
         self.setTextInteractionFlags(
@@ -225,6 +228,11 @@ class ReaderView(QPlainTextEdit):
             known = [t for t in tag_ids if t in colors]
             result[pid] = colors[min(known, key=order.__getitem__)] if known else _UNTAGGED
         return result
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:  # light/dark switched: text colours on the tints follow
+            self.highlighter.repaint()
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
@@ -13,6 +13,7 @@ from briefer.core.service import Change, ChangeArea, ProjectService
 from briefer.ui.find_bar import FindBar
 from briefer.ui.passage_editor import PassageEditor
 from briefer.ui.reader import ReaderView
+from briefer.ui.style import muted_text, warning_text
 
 _LANGUAGE_NAMES = {
     "en": "English",
@@ -68,7 +69,8 @@ class ReaderPanel(QWidget):
     def _update_header(self, info: DocumentInfo | None = None) -> None:
         doc_id = self.reader.document_id
         if doc_id is None:
-            self.header.setText("<p style='color:#777'>Choose a document in the Corpus to start reading.</p>")
+            muted = muted_text(self.palette()).name()
+            self.header.setText(f"<p style='color:{muted}'>Choose a document in the Corpus to start reading.</p>")
             return
         if info is None or info.id != doc_id:  # details edited since the reader loaded them
             info = self.service.documents.info(doc_id)
@@ -80,13 +82,20 @@ class ReaderPanel(QWidget):
             f"{info.length:,} characters",
         ]
         meta = " · ".join(html.escape(b) for b in bits if b)
-        url = f"<br><span style='color:#555'>{html.escape(info.url)}</span>" if info.url else ""
+        muted = muted_text(self.palette()).name()  # readable on a light or a dark palette
+        url = f"<br><span style='color:{muted}'>{html.escape(info.url)}</span>" if info.url else ""
         missing = [name for name in ("publisher", "date") if not getattr(info, name)]
-        warn = f" <span style='color:#a15c00'>· missing {' and '.join(missing)}</span>" if missing else ""
+        amber = warning_text(self.palette()).name()
+        warn = f" <span style='color:{amber}'>· missing {' and '.join(missing)}</span>" if missing else ""
         self.header.setText(
             f"<div style='font-size:13pt; font-weight:600'>{html.escape(info.title or 'Untitled')}</div>"
-            f"<div style='color:#555'>{meta}{warn} · <a href='edit'>Edit details…</a></div>{url}"
+            f"<div style='color:{muted}'>{meta}{warn} · <a href='edit'>Edit details…</a></div>{url}"
         )
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:  # the system switched light/dark: recolour the header
+            self._update_header()
 
     def _link(self, href: str) -> None:
         if href == "edit" and self.reader.document_id is not None:
