@@ -109,6 +109,8 @@ class AutotagDialog(QDialog):
         self.apply_button: QPushButton = self.buttons.addButton("Tag them", QDialogButtonBox.ButtonRole.ApplyRole)
         self.apply_button.setObjectName("autotagApply")
         self.apply_button.setEnabled(False)
+        self.apply_button.setDefault(True)  # Enter in the words field tags, not closes
+        self.buttons.button(QDialogButtonBox.StandardButton.Close).setAutoDefault(False)
         self.apply_button.clicked.connect(self.apply)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

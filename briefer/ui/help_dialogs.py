@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 import briefer
 
 GETTING_STARTED_KEY = "help/gettingStartedShown"
+PICTURE_W, PICTURE_H = 200, 120
 
 
 @dataclass(frozen=True)
@@ -129,15 +130,10 @@ class GettingStartedDialog(QDialog):
         self.step_labels: list[QLabel] = []
         for n, step in enumerate(steps):
             picture = QLabel()
-            picture.setFixedWidth(170)
+            picture.setFixedSize(PICTURE_W + 2, PICTURE_H + 2)
+            picture.setStyleSheet("border: 1px solid palette(mid);")
             if step.picture is not None:
-                shot: QPixmap = step.picture.grab()
-                if not shot.isNull():
-                    picture.setPixmap(
-                        shot.scaled(
-                            170, 110, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
-                        )
-                    )
+                picture.setPixmap(_thumbnail(step.picture.grab()))
             picture.setAccessibleName(f"Picture for step {n + 1}")
             text = QLabel(f"<b>{n + 1}. {step.title}</b><br>{step.text}")
             text.setWordWrap(True)
@@ -155,7 +151,26 @@ class GettingStartedDialog(QDialog):
         layout.addLayout(grid)
         layout.addWidget(note)
         layout.addWidget(buttons)
-        self.resize(820, 480)
+        self.resize(900, 520)
+
+
+def _thumbnail(shot: QPixmap) -> QPixmap:
+    """The top-left part of a panel's picture, in the thumbnail's proportions, scaled down to it.
+
+    The top of a panel (its title, toolbar and first rows) says what it is; a
+    whole tall dock shrunk to 120 pixels says nothing.
+    """
+    if shot.isNull():
+        return shot
+    ratio = PICTURE_W / PICTURE_H
+    width, height = shot.width(), shot.height()
+    if width / max(height, 1) < ratio:  # taller than the thumbnail: keep the top
+        shot = shot.copy(0, 0, width, int(width / ratio))
+    else:  # wider: keep the left
+        shot = shot.copy(0, 0, int(height * ratio), height)
+    return shot.scaled(
+        PICTURE_W, PICTURE_H, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+    )
 
 
 def getting_started_steps(docks: dict[str, QWidget | None]) -> list[Step]:

@@ -12,10 +12,10 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -94,12 +94,10 @@ class NewTagDialog(QDialog):
         self.key_box.setAccessibleName("Number key")
         self.key_box.setToolTip("The number key that applies this tag in the reader (1–9)")
         self.parent_box.currentIndexChanged.connect(lambda _i: self._fill_keys())
-        color_row = QHBoxLayout()
-        color_row.addWidget(self.color_button)
-        color_row.addStretch(1)
         form = QFormLayout()
         form.addRow("&Name:", self.name)
-        form.addRow("&Colour:", color_row)
+        self.color_button.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+        form.addRow("&Colour:", self.color_button)
         form.addRow("&Parent:", self.parent_box)
         form.addRow("&Key:", self.key_box)
         form.addRow("", self.stance)

@@ -78,10 +78,14 @@ def arrange_default(window: QMainWindow, docks: WindowDocks, size: QSize) -> Non
     docks.corpus.raise_() if compact else docks.passages.raise_()
     docks.preview.raise_()
     width, height = size.width(), size.height()
-    side = 0.2 if compact else 0.19
-    window.resizeDocks([docks.corpus, docks.outline], [int(width * side), int(width * (side + 0.04))], HORIZONTAL)
+    left, right = (0.22, 0.24) if compact else (0.19, 0.23)
+    window.resizeDocks([docks.corpus, docks.outline], [int(width * left), int(width * right)], HORIZONTAL)
     window.resizeDocks([docks.corpus, docks.codebook], [int(height * 0.5), int(height * 0.4)], VERTICAL)
-    window.resizeDocks([docks.outline, docks.preview], [int(height * 0.4), int(height * 0.5)], VERTICAL)
+    # The outline holds its section editor too: on a short screen it gets the larger half.
+    outline = 0.55 if compact else 0.45
+    window.resizeDocks(
+        [docks.outline, docks.preview], [int(height * outline), int(height * (0.95 - outline))], VERTICAL
+    )
     if not compact:
         window.resizeDocks([docks.passages], [int(height * 0.24)], VERTICAL)
 
