@@ -53,7 +53,9 @@ class EmptyHint(QLabel):
     """A centred grey note over a list's viewport, shown while the list has no rows."""
 
     def __init__(self, view: QAbstractItemView, text: str) -> None:
-        super().__init__(text, view.viewport())
+        # On the view, not its viewport(): the first viewport() call makes PySide
+        # build wrappers for dozens of classes (~8 ms), which start-up avoids.
+        super().__init__(text, view)
         self.setObjectName("emptyHint")
         self._empty_text = text
         self.view = view
@@ -61,7 +63,7 @@ class EmptyHint(QLabel):
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)  # drops still reach the list
         self.setStyleSheet("color: palette(placeholder-text); padding: 12px;")
-        view.viewport().installEventFilter(self)
+        view.installEventFilter(self)
         model = view.model()
         if model is not None:
             for signal in (model.rowsInserted, model.rowsRemoved, model.modelReset, model.layoutChanged):
@@ -70,7 +72,7 @@ class EmptyHint(QLabel):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if event.type() == QEvent.Type.Resize and isinstance(watched, QWidget):
-            self.setGeometry(watched.rect())
+            self.setGeometry(watched.contentsRect())
         return False
 
     def update_visibility(self, *_: object) -> None:
@@ -80,7 +82,7 @@ class EmptyHint(QLabel):
             self.setText("Nothing matches the filter.")  # the rows are there, only hidden
         elif empty:
             self.setText(self._empty_text)
-        self.setGeometry(self.view.viewport().rect())
+        self.setGeometry(self.view.contentsRect())
         self.setVisible(empty)
 
 

@@ -37,7 +37,7 @@ def test_dock_titles_explain_the_dock(qtbot, window, monkeypatch) -> None:
 
 
 def hint(view) -> QLabel:
-    return view.viewport().findChild(QLabel, "emptyHint")
+    return view.findChild(QLabel, "emptyHint")
 
 
 def test_empty_lists_say_how_to_fill_them(qtbot, window) -> None:
