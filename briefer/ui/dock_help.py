@@ -6,6 +6,7 @@ place, so the tooltip, the screen reader's description and the empty-list hint a
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QHelpEvent
 from PySide6.QtWidgets import QAbstractItemView, QDockWidget, QLabel, QToolButton, QToolTip, QWidget
@@ -76,6 +77,10 @@ class EmptyHint(QLabel):
         return False
 
     def update_visibility(self, *_: object) -> None:
+        # A QTreeWidget deletes its own model as it goes, which empties it and
+        # signals here after the view's wrapper is gone.
+        if not shiboken6.isValid(self.view):
+            return
         model = self.view.model()
         empty = model is not None and model.rowCount() == 0
         if empty and isinstance(model, QSortFilterProxyModel) and model.sourceModel().rowCount() > 0:
