@@ -6,6 +6,9 @@ and stores the plan as one ``AutoTag`` command, so the whole run is one undo ste
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
+
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
@@ -28,6 +31,7 @@ from briefer.core.errors import BrieferError
 from briefer.core.patterns import words_pattern
 from briefer.core.service import AutotagPlan, ProjectService
 from briefer.core.wording import plural
+from briefer.ui.background import BackgroundJob
 from briefer.ui.style import swatch
 from briefer.ui.undo import push
 
@@ -37,6 +41,37 @@ SCOPES = (
     ("The whole paragraph", "paragraph"),
 )
 COUNT_DELAY_MS = 250  # recount once typing pauses
+POLL_MS = 40
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What the dialog is set to: a plan counted for other choices is not the one to apply."""
+
+    pattern: str
+    tag: str | None
+    document: int | None
+    scope: str
+
+
+def _import_planner() -> None:
+    # Imports in the worker happen here, where a cancel cannot cut one in half.
+    import briefer.core.patterns
+    import briefer.core.sentences  # noqa: F401
+
+
+def _plan(project: Path, choices: Choices) -> AutotagPlan | str:
+    """The plan for ``choices``, read on a connection of its own; the error's text when there is none."""
+    from briefer.core.project import open_for_reading
+
+    assert choices.tag is not None
+    try:
+        with open_for_reading(project) as store:
+            return ProjectService(store).plan_autotag(
+                pattern=choices.pattern, tag=choices.tag, document=choices.document, scope=choices.scope
+            )
+    except BrieferError as exc:
+        return str(exc)
 
 
 class AutotagDialog(QDialog):
@@ -119,39 +154,68 @@ class AutotagDialog(QDialog):
         layout.addWidget(self.buttons)
         self._timer = QTimer(self, singleShot=True, interval=COUNT_DELAY_MS)
         self._timer.timeout.connect(self.count)
+        self._poll = QTimer(self, interval=POLL_MS)
+        self._poll.timeout.connect(self._collect)
+        self._job: BackgroundJob[AutotagPlan | str] | None = None
+        self._job_choices: Choices | None = None
+        self._plan_choices: Choices | None = None
+        self.finished.connect(lambda _result: self._cancel_job())
         self.resize(520, self.sizeHint().height())
 
     def pattern(self) -> str:
         text = self.text.text()
         return words_pattern(text) if self.words_mode.isChecked() else text
 
+    def choices(self) -> Choices:
+        return Choices(self.pattern(), self.tag.currentData(), self.documents.currentData(), self.scope.currentData())
+
     def _schedule_count(self) -> None:
         self.apply_button.setEnabled(False)
         self._timer.start()
 
-    def count(self) -> int:
-        """Plan the run with the current choices and show how many passages it would tag."""
+    def count(self) -> None:
+        """Count what the current choices would tag, in the background; ``counted`` reports the number."""
         self._timer.stop()
+        self._cancel_job()
         self.plan = None
-        pattern = self.pattern()
-        if not pattern or self.tag.currentData() is None:
+        choices = self.choices()
+        if not choices.pattern or choices.tag is None:
             self.count_label.setText("Type words to find." if self.tag.count() else "The codebook has no tags yet.")
             self.apply_button.setEnabled(False)
             self.counted.emit(0)
-            return 0
-        try:
-            plan = self.service.plan_autotag(
-                pattern=pattern,
-                tag=self.tag.currentData(),
-                document=self.documents.currentData(),
-                scope=self.scope.currentData(),
-            )
-        except BrieferError as exc:
-            self.count_label.setText(str(exc))
+            return
+        self.count_label.setText("Counting…")
+        project = Path(self.service.path)
+        # Its own read-only connection: a big corpus takes a while to search,
+        # and the analyst keeps typing meanwhile.
+        self._job = BackgroundJob(lambda: _plan(project, choices), prepare=_import_planner, name="briefer-autotag")
+        self._job_choices = choices
+        self._poll.start()
+
+    def _cancel_job(self) -> None:
+        if self._job is not None:
+            self._job.cancel()
+            self._job = None
+        self._poll.stop()
+
+    def _collect(self) -> None:
+        job = self._job
+        if job is None or not job.done():
+            return
+        self._job = None
+        self._poll.stop()
+        result = job.result()
+        if result is None:  # cancelled
+            return
+        if isinstance(result, str):
+            self.count_label.setText(result)
             self.apply_button.setEnabled(False)
             self.counted.emit(-1)
-            return -1
-        self.plan = plan
+            return
+        self._show_plan(result, self._job_choices)
+
+    def _show_plan(self, plan: AutotagPlan, choices: Choices | None) -> None:
+        self.plan, self._plan_choices = plan, choices
         n = plan.count
         where = plural(len(plan.spans), "document")
         self.count_label.setText(
@@ -159,12 +223,23 @@ class AutotagDialog(QDialog):
         )
         self.apply_button.setEnabled(n > 0)
         self.counted.emit(n)
-        return n
 
     def apply(self) -> None:
         """Store the counted plan as one undo step."""
-        if self._timer.isActive() or self.plan is None:
-            self.count()
+        choices = self.choices()
+        if self.plan is None or self._plan_choices != choices:  # not counted yet for these choices: plan now
+            self._cancel_job()
+            self._timer.stop()
+            if not choices.pattern or choices.tag is None:
+                return
+            try:
+                fresh = self.service.plan_autotag(
+                    pattern=choices.pattern, tag=choices.tag, document=choices.document, scope=choices.scope
+                )
+            except BrieferError as exc:
+                self.count_label.setText(str(exc))
+                return
+            self._show_plan(fresh, choices)
         plan = self.plan
         if plan is None or not plan.count:
             return

@@ -18,6 +18,13 @@ def open_dialog(qtbot, window) -> AutotagDialog:
     return dialog
 
 
+def count(qtbot, dialog: AutotagDialog) -> int:
+    """What the dialog counts for its current choices (it counts in the background)."""
+    with qtbot.waitSignal(dialog.counted, timeout=5000) as counted:
+        dialog.count()
+    return counted.args[0]
+
+
 def test_count_then_one_undo_step(qtbot, window, project_file: Path) -> None:
     text_of = {d.id: window.service.documents.get(d.id).text for d in window.service.store.list_documents()}
     expected = sum(t.lower().count("semiconductor") for t in text_of.values())
@@ -50,11 +57,11 @@ def test_one_document_sentence_scope_and_a_bad_pattern(qtbot, window, project_fi
     assert dialog.documents.currentData() == did  # the document being read, by default
     dialog.pattern_mode.setChecked(True)
     dialog.text.setText("(unclosed")
-    assert dialog.count() == -1
+    assert count(qtbot, dialog) == -1
     assert "invalid pattern" in dialog.count_label.text() and not dialog.apply_button.isEnabled()
     dialog.text.setText(r"Biden\b")
     dialog.scope.setCurrentIndex(dialog.scope.findData("sentence"))
-    n = dialog.count()
+    n = count(qtbot, dialog)
     assert n > 0 and dialog.apply_button.isEnabled()
     dialog.apply_button.click()
     stored = stored_passages(project_file)
@@ -70,7 +77,7 @@ def test_words_tag_passages_already_there_without_duplicates(qtbot, window, proj
     dialog = open_dialog(qtbot, window)
     dialog.text.setText("biden")
     dialog.tag.setCurrentIndex(dialog.tag.findData("Semiconductors"))
-    n = dialog.count()
+    n = count(qtbot, dialog)
     dialog.apply_button.click()
     stored = {p.id: p for p in stored_passages(project_file)}
     assert len(stored) == n  # the existing one gained the tag instead of a twin
