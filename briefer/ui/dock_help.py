@@ -106,6 +106,10 @@ def explain_docks(docks: list[QDockWidget]) -> None:
             if hint is not None:
                 EmptyHint(view, hint)
         for button in dock.findChildren(QToolButton):
+            if button.objectName() == "qt_toolbar_ext_button":  # Qt's "»" for the actions that do not fit
+                button.setToolTip("More actions")
+                button.setAccessibleName("More actions")
+                continue
             tip = TOOLBAR_TIPS.get(button.text()) or (
                 button.defaultAction() and TOOLBAR_TIPS.get(button.defaultAction().text())
             )

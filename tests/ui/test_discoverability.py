@@ -119,3 +119,9 @@ def test_the_details_editor_reads_common_dates_and_stores_iso(qtbot, window) -> 
     assert again.result() != again.DialogCode.Accepted
     assert "Cannot read “next Tuesday” as a date" in again.date_note.text()
     assert again.edits["date"].text() == "next Tuesday"  # left for the analyst to fix
+
+
+def test_every_toolbar_button_has_a_tooltip(window) -> None:
+    buttons = [b for b in window.findChildren(QToolButton) if b.isVisible()]
+    assert len(buttons) >= 4
+    assert [b.text() for b in buttons if not b.toolTip()] == []
