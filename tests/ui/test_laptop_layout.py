@@ -91,13 +91,14 @@ def test_paragraphs_are_spaced_without_changing_the_text(qtbot, project_file: Pa
     window.close()
 
 
-def test_all_tag_chips_of_a_passage_are_visible(qtbot, project_file: Path, settings) -> None:
+@pytest.mark.parametrize("size", SIZES)
+def test_all_tag_chips_of_a_passage_are_visible(qtbot, project_file: Path, settings, size) -> None:
     from briefer.core.store import Store
 
     with Store.open(project_file) as store:
         for name in ("Policy history", "Supply chains and allies", "Talent and research", "Industry voices"):
             store.add_tag(name=name, color="#999999")
-    window = make_window(qtbot, project_file, settings, (1280, 720))
+    window = make_window(qtbot, project_file, settings, size)
     open_doc(window, FIRST_DOC)
     names = [t.name for t in window.service.tags.all()]
     quote = window.reader.toPlainText()[:60].strip()
@@ -107,7 +108,8 @@ def test_all_tag_chips_of_a_passage_are_visible(qtbot, project_file: Path, setti
     chips = window.panel.editor.tags.chips()
     assert len(chips) == len(names) == 8
     rows = {chip.y() for chip in chips.values()}
-    assert len(rows) > 1  # they wrapped
+    if size[0] < 1600:
+        assert len(rows) > 1  # they wrapped
     editor = window.panel.editor
     for chip in chips.values():
         assert chip.isVisible() and chip.visibleRegion().boundingRect() == chip.rect(), chip.text()  # not clipped
