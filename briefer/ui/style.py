@@ -89,7 +89,8 @@ def muted_text(palette: QPalette) -> QColor:
     """A quieter text colour for secondary lines that still reads at 4.5:1 on the palette's base."""
     base = palette.color(QPalette.ColorRole.Base)
     text = palette.color(QPalette.ColorRole.Text)
-    muted = palette.color(QPalette.ColorRole.PlaceholderText)
+    # Qt's default placeholder colour is the text colour at half opacity: what shows is it over the base.
+    muted = composite(palette.color(QPalette.ColorRole.PlaceholderText), base)
     for step in range(11):  # move towards the text colour until it reads
         mixed = QColor.fromRgbF(*(m + (t - m) * step / 10 for m, t in zip(_rgb(muted), _rgb(text), strict=True)))
         if contrast_ratio(mixed, base) >= 4.5:

@@ -98,3 +98,17 @@ def test_tag_highlights_read_at_4_5_to_1_on_light_and_dark(qtbot, window) -> Non
             assert fmt is not None
             seen = composite(fmt.background().color(), QColor(base))
             assert contrast_ratio(fmt.foreground().color(), seen) >= 4.5, (base, fmt.background().color().name())
+
+
+def test_secondary_text_reads_on_light_and_dark(qapp) -> None:
+    from briefer.ui.style import muted_text
+
+    for base, ink in (("#ffffff", "#111111"), ("#1e1e1e", "#eeeeee")):
+        palette = QPalette()
+        palette.setColor(QPalette.ColorRole.Base, QColor(base))
+        palette.setColor(QPalette.ColorRole.Text, QColor(ink))
+        half = QColor(ink)
+        half.setAlpha(128)  # Qt's own default placeholder: the text at half opacity
+        palette.setColor(QPalette.ColorRole.PlaceholderText, half)
+        muted = muted_text(palette)
+        assert 4.5 <= contrast_ratio(muted, QColor(base)) < contrast_ratio(QColor(ink), QColor(base))
