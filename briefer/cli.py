@@ -20,7 +20,9 @@ from briefer.core.service import ProjectService
 
 Handler = Callable[[argparse.Namespace], int]
 # Every sub-command ``build_parser`` adds; anything else as the first argument is a project to open.
-COMMANDS = frozenset({"new", "import", "show", "tag", "autotag", "section", "place", "export", "templates"})
+COMMANDS = frozenset(
+    {"new", "import", "update", "accept", "show", "tag", "autotag", "section", "place", "check", "export", "templates"}
+)
 
 
 def _integer(low: int = SQLITE_INT_MIN, high: int = SQLITE_INT_MAX) -> Callable[[str], int]:
@@ -78,7 +80,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--title", help="the briefing's title")
     p.set_defaults(func=cmd_new)
 
-    p = sub.add_parser("import", help="import files or folders (recursively), or a bibliography (.json, .ris, .bib)")
+    p = sub.add_parser(
+        "import",
+        help="import files or folders (recursively), a bibliography (.json, .ris, .bib), "
+        "or a REFI-QDA project (.qdpx) or codebook (.qdc); these two also into a new PROJECT",
+    )
     p.add_argument("project", type=Path)
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     p.add_argument(
@@ -86,7 +92,23 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="let a bibliography's records replace metadata already filled, not only fill empty fields",
     )
+    p.add_argument(
+        "--update",
+        action="store_true",
+        help="a file that is a new version of a document (same file name, URL or DOI) updates it",
+    )
     p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("update", help="give a document a new version of its text and re-anchor its passages")
+    p.add_argument("project", type=Path)
+    p.add_argument("document", type=_document_ref, metavar="DOC", help="document id or exact title")
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.set_defaults(func=cmd_update)
+
+    p = sub.add_parser("accept", help="anchor a fuzzy passage at its candidate span")
+    p.add_argument("project", type=Path)
+    p.add_argument("passage", type=_integer(1), metavar="PASSAGE_ID")
+    p.set_defaults(func=cmd_accept)
 
     p = sub.add_parser("show", help="print a summary of the project, or all of it as JSON")
     p.add_argument("project", type=Path)
@@ -115,7 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("section", help="add an outline section")
     p.add_argument("project", type=Path)
     p.add_argument("title")
-    p.add_argument("--parent")
+    p.add_argument("--parent", help="the parent section's id or exact title")
     p.add_argument("--notes", default="")
     p.add_argument("--stance", help="a tag name")
     p.set_defaults(func=cmd_section)
@@ -123,9 +145,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("place", help="put a passage into an outline section")
     p.add_argument("project", type=Path)
     p.add_argument("passage", type=_integer(1), metavar="PASSAGE_ID")
-    p.add_argument("--section", required=True)
-    p.add_argument("--position", type=_integer(0), help="0 for first; past the end appends")
+    p.add_argument("--section", required=True, help="the section's id or exact title")
+    p.add_argument("--position", type=_integer(0), help="0 for first, up to the section's count (last)")
     p.set_defaults(func=cmd_place)
+
+    p = sub.add_parser("check", help="verify the project file, every text against its hash and every quote")
+    p.add_argument("project", type=Path)
+    p.set_defaults(func=cmd_check)
 
     try:
         from briefer.cli_export import add_export_commands
@@ -154,13 +180,51 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    if not args.project.exists() and args.paths and all(_is_exchange(p) for p in args.paths):
+        # A REFI-QDA project into a new Briefer project: only what the files bring, made whole or not at all.
+        from briefer.core.importing.qdpx_apply import create_from_exchange
+
+        for outcome in create_from_exchange(args.project, args.paths):
+            print(outcome.line())
+        print(f"created {args.project}")
+        return 0
     with _opened(args.project) as service:
         from briefer.core.importing import import_paths  # the decoders: not needed to open the window
 
-        outcomes = import_paths(service, args.paths, overwrite_metadata=args.overwrite_metadata)
+        outcomes = import_paths(service, args.paths, overwrite_metadata=args.overwrite_metadata, update=args.update)
     for outcome in outcomes:
         print(outcome.line())
+        for line in outcome.details:
+            print(line)
     return 1 if any(o.status == "rejected" for o in outcomes) else 0
+
+
+def cmd_update(args: argparse.Namespace) -> int:
+    with _opened(args.project) as service:
+        from briefer.core.anchor_commands import update_from_file  # the decoders: not needed to open the window
+
+        report = update_from_file(service, service.resolve_document(args.document), args.file)
+    if report.unchanged:
+        print(f"document {report.document} is unchanged: {args.file} has the text it has")
+        return 0
+    print(report.summary())
+    for line in report.review_lines():
+        print(line)
+    return 0
+
+
+def cmd_accept(args: argparse.Namespace) -> int:
+    with _opened(args.project) as service:
+        from briefer.core.versions import accept_candidate
+
+        accept_candidate(service, args.passage)
+        passage = service.passages.get(args.passage)
+    print(f"accepted {passage.id}: exact at {passage.start}-{passage.end}")
+    return 0
+
+
+def _is_exchange(path: Path) -> bool:
+    return path.suffix.lower() in (".qdpx", ".qdc")
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -216,6 +280,19 @@ def cmd_place(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    from briefer.core.integrity import verify_project
+
+    with _opened(args.project, readonly=True) as service:
+        report = verify_project(service.store)
+    if report.ok:
+        print(report.summary())
+        return 0
+    for problem in report.problems:
+        print(" ".join(problem.message.split()))  # one line each, whatever a title holds
+    return 1
+
+
 def project_as_json(service: ProjectService, *, with_text: bool = False) -> dict[str, Any]:
     """The documented JSON form of a whole project (see README)."""
     store = service.store
@@ -241,6 +318,8 @@ def project_as_json(service: ProjectService, *, with_text: bool = False) -> dict
             "note": p.note,
             "translation": p.translation,
             "pages": page_labels(paged.get(p.document, ()), p.start, p.end),
+            "anchor": p.anchor,
+            **({"candidate": asdict(p.candidate)} if p.candidate is not None else {}),
         }
         for p in store.list_passages()
     ]

@@ -23,14 +23,20 @@ def add_export_commands(subparsers: argparse._SubParsersAction[_Parser]) -> None
         "export",
         help="export the briefing as Markdown or Word",
         description="Export the project's outline through a template. "
-        "The format follows the output name: .md or .docx.",
+        "The format follows the output name: .md or .docx; .qdpx (REFI-QDA), .xlsx and .csv "
+        "(one row per passage) use no template.",
     )
     export.add_argument("project", help="the project file")
-    export.add_argument("-o", "--output", required=True, help="the output file (.md or .docx)")
+    export.add_argument("-o", "--output", required=True, help="the output file (.md, .docx, .qdpx, .xlsx or .csv)")
     export.add_argument(
         "--template",
         default=DEFAULT_TEMPLATE,
         help=f"template name (default: {DEFAULT_TEMPLATE}; see 'briefer templates')",
+    )
+    export.add_argument(
+        "--allow-unverified",
+        action="store_true",
+        help="export quotes that cannot be verified against their sources, each marked [unverified]",
     )
     export.add_argument(
         "--force", action="store_true", help="replace the output file if it exists (without it, export refuses)"
@@ -51,17 +57,45 @@ def run_export(args: argparse.Namespace) -> int:
     # Here, not at the top: the parser is built on every command and the engine
     # brings in Jinja2 and Markdown, which only this command needs.
     from briefer.export.engine import export_project
+    from briefer.export.errors import UnverifiedQuotesError
+    from briefer.export.exchange import export_exchange, is_exchange_format
 
     # Refused here, not in the engine: benchmarks and tests export to one path again and again.
     if not args.force and Path(args.output).exists():
         return _fail(f"{args.output} exists; use --force to replace it")
+    if is_exchange_format(args.output):  # data, not a briefing: --template does not apply
+        try:
+            with Store.open(args.project, readonly=True) as store:
+                path, fmt = export_exchange(store, args.output)
+        except (BrieferError, OSError) as exc:
+            return _fail(str(exc))
+        print(f"wrote {path} ({fmt})")
+        return 0
     try:
         with Store.open(args.project, readonly=True) as store:
-            result = export_project(store, args.output, template_name=args.template, project_path=args.project)
+            result = export_project(
+                store,
+                args.output,
+                template_name=args.template,
+                project_path=args.project,
+                allow_unverified=args.allow_unverified,
+            )
+    except UnverifiedQuotesError as exc:  # the list, one passage a line
+        count = len(exc.lines)
+        _fail(f"{count} quote{'s' if count != 1 else ''} in the outline cannot be verified; nothing was written")
+        for line in exc.lines:
+            print(f"  {' '.join(line.split())}", file=sys.stderr)
+        print(
+            "  (fix or remove them, or export with --allow-unverified to print them marked [unverified])",
+            file=sys.stderr,
+        )
+        return 1
     except (BrieferError, OSError) as exc:
         return _fail(str(exc))
     for warning in result.warnings:
         print(f"briefer: warning: {warning}", file=sys.stderr)
+    for line in result.unverified:
+        print(f"briefer: warning: printed marked [unverified]: {' '.join(line.split())}", file=sys.stderr)
     print(f"wrote {result.path} ({result.format}, template {result.template.name})")
     return 0
 

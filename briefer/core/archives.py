@@ -8,6 +8,8 @@ runs first and refuses, with the reason, an archive that:
 - uses a compression method other than stored or deflated (zipfile decompresses
   a bzip2 or LZMA chunk whole, with no bound on its output; Word never writes them);
 - has more parts than any real document;
+- names a part outside the archive's own folder (``../``, an absolute path, a
+  drive letter), which an unpacking tool would write there;
 - declares a parsed part (XML) or all parts together larger than the limits;
 - declares a large part compressed far beyond what real documents compress to;
 - holds data that does not match its header: every part is decompressed once, in
@@ -68,6 +70,8 @@ def _check_declared(parts: list[zipfile.ZipInfo], limits: ArchiveLimits) -> None
     if len(parts) > limits.members:
         raise ArchiveRejected(f"holds {len(parts)} parts, over the {limits.members} an archive may hold")
     for part in parts:
+        if _escapes(part.filename):
+            raise ArchiveRejected(f"part {part.filename!r} points outside the archive (../ or an absolute path)")
         if part.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             raise ArchiveRejected(
                 f"{part.filename} is compressed with method {part.compress_type}; only stored and deflated "
@@ -90,6 +94,12 @@ def _check_declared(parts: list[zipfile.ZipInfo], limits: ArchiveLimits) -> None
                 f"{part.filename} is compressed {ratio} to 1, over the {limits.ratio} to 1 "
                 "a real document reaches (a decompression bomb?)"
             )
+
+
+def _escapes(name: str) -> bool:
+    """Whether a part's name leads out of the folder it would be unpacked into."""
+    name = name.replace("\\", "/")
+    return name.startswith("/") or (len(name) > 1 and name[1] == ":") or ".." in name.split("/")
 
 
 def _check_actual(archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> None:

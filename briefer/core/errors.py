@@ -30,6 +30,10 @@ SQLITE_INT_MIN = -(2**63)
 SQLITE_INT_MAX = 2**63 - 1
 
 
+class DoublePlacementError(BrieferError):
+    """A passage was to be placed into an outline section that already holds it."""
+
+
 class ImportRejected(BrieferError):  # noqa: N818 - named after the outcome it reports, like ImportSkipped
     """A file could not be imported; the message says why."""
 

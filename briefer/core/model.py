@@ -2,8 +2,11 @@
 
 Offsets: ``Passage.start`` and ``Passage.end`` are Python ``str`` indices, i.e.
 Unicode code points, into ``Document.text`` (the normalised text as stored).
-The invariant ``document.text[start:end] == passage.quote`` always holds. Qt
-counts UTF-16 code units instead; only the reader widget converts.
+The invariant ``document.text[start:end] == passage.quote`` holds for passages
+anchored ``exact`` or ``moved``; after a new version of a document (``briefer
+update``) a ``fuzzy`` or ``orphaned`` passage keeps its quote and its offsets
+into the previous text. Qt counts UTF-16 code units instead; only the reader
+widget converts.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ class DocumentInfo:
     type: str = ""  # a CSL item type ("report", "article-newspaper", "webpage", ...) or ""
     doi: str = ""
     container: str = ""  # the newspaper, journal or website, kept apart from the publisher
+    version: int = 1  # 1 until `briefer update` gives the document a new text
 
     METADATA_FIELDS = ("title", "publisher", "author", "date", "url", "language", "type", "doi", "container")
 
@@ -101,9 +105,29 @@ class Tag:
     is_stance: bool = False
 
 
+ANCHORED = ("exact", "moved")
+"""Anchors whose passages lie at ``text[start:end] == quote`` in the current text."""
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """Where a fuzzy passage's text seems to be in the current text, and how like its quote it is (0..1)."""
+
+    start: int
+    end: int
+    quote: str
+    score: float
+
+
 @dataclass(frozen=True)
 class Passage:
-    """A tagged span of a document: its quote, context, note and translation."""
+    """A tagged span of a document: its quote, context, note and translation.
+
+    ``anchor`` says how the quote was found when the document last got a new
+    version: ``exact`` or ``moved`` (at ``start``/``end``), ``fuzzy`` (the old
+    quote and offsets, with a ``candidate`` in the current text to accept) or
+    ``orphaned`` (the old quote and offsets; not found).
+    """
 
     id: int
     document: int
@@ -117,6 +141,13 @@ class Passage:
     created: str = ""
     modified: str = ""
     tags: tuple[int, ...] = field(default=())
+    anchor: str = "exact"  # "exact", "moved", "fuzzy" or "orphaned"
+    candidate: Candidate | None = None  # for a fuzzy passage
+
+    @property
+    def anchored(self) -> bool:
+        """Whether ``text[start:end] == quote`` holds in the document's current text."""
+        return self.anchor in ANCHORED
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,17 @@ inside one transaction and then announce ``ChangeArea.OUTLINE`` themselves.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from briefer.core.errors import BrieferError
 from briefer.core.model import Placement, ProjectMeta, SectionSnapshot
-from briefer.core.service import ChangeArea, ProjectService
+from briefer.core.service import ChangeArea, ProjectService, double_placement_error, refuse_double_placement
+
+if TYPE_CHECKING:
+    from briefer.core.commands import Command
 
 # One elementary move: (row id, parent before, position before, parent after, position after).
 _Move = tuple[int, "int | None", int, "int | None", int]
@@ -232,7 +237,8 @@ class PlacePassages:
     def do(self, service: ProjectService) -> None:
         store = service.store
         with store.transaction():
-            store.get_section(self.section_id)
+            section = store.get_section(self.section_id)
+            refuse_double_placement(store, self.section_id, self.passage_ids, section.title)
             start = len(store.list_placements(self.section_id)) if self.position is None else self.position
             ids: Sequence[int | None] = self.placement_ids or [None] * len(self.passage_ids)
             created = []
@@ -273,7 +279,15 @@ class MovePlacements:
             if self._steps is not None:
                 _redo_moves(self._steps, move)
             else:
-                store.get_section(self.section_id)
+                target = store.get_section(self.section_id)
+                # Passages arriving from other sections must not be there already:
+                # the section would hold them twice. A reorder within it is always fine.
+                moved = [store.get_placement(pl_id) for pl_id in self.placement_ids]
+                arriving = [pl.passage for pl in moved if pl.section != self.section_id]
+                present = {pl.passage for pl in store.list_placements(self.section_id)}
+                clash = (present & set(arriving)) | {p for p, n in Counter(arriving).items() if n > 1}
+                if clash:
+                    raise double_placement_error(target.title, clash)
 
                 def locate(pl_id: int) -> tuple[int | None, int]:
                     pl = store.get_placement(pl_id)
@@ -358,12 +372,7 @@ class SectionFromTag:
         with store.transaction():
             if self._add is None:
                 tag = store.get_tag(self.tag_id)
-                family = {self.tag_id}
-                for t in store.list_tags():  # parents come before children
-                    if t.parent in family:
-                        family.add(t.id)
-                # list_passages is ordered by document, then start: document order.
-                passages = [p.id for p in store.list_passages() if family.intersection(p.tags)]
+                passages = tag_passages(service, self.tag_id)
                 self._add = AddSection(
                     tag.name, parent=self.parent, position=self.position, stance=tag.id if tag.is_stance else None
                 )
@@ -384,6 +393,93 @@ class SectionFromTag:
     @property
     def section_id(self) -> int | None:
         return self._add.section_id if self._add else None
+
+
+def tag_passages(service: ProjectService, tag_id: int) -> list[int]:
+    """The passages carrying a tag or one of its subtags, in document order."""
+    store = service.store
+    family = {tag_id}
+    for t in store.list_tags():  # parents come before children
+        if t.parent in family:
+            family.add(t.id)
+    # list_passages is ordered by document, then start: document order.
+    return [p.id for p in store.list_passages() if family.intersection(p.tags)]
+
+
+@dataclass
+class FillSectionFromTag:
+    """Add to a section, at its end, the tag's passages (in document order) it does not hold yet."""
+
+    tag_id: int
+    section_id: int
+    label: str = "Fill section from tag"
+    _place: PlacePassages | None = None
+
+    def do(self, service: ProjectService) -> None:
+        store = service.store
+        with store.transaction():
+            if self._place is None:
+                section = store.get_section(self.section_id)
+                missing = missing_tag_passages(service, self.tag_id, self.section_id)
+                if not missing:
+                    raise BrieferError(_nothing_to_fill(section.title, store.get_tag(self.tag_id).name))
+                self._place = PlacePassages(self.section_id, missing)
+            self._place.do(service)
+
+    def undo(self, service: ProjectService) -> None:
+        assert self._place is not None
+        self._place.undo(service)
+
+
+def _nothing_to_fill(section: str, tag: str) -> str:
+    return f"section '{section}' already holds every passage tagged '{tag}'"
+
+
+def missing_tag_passages(service: ProjectService, tag_id: int, section_id: int) -> list[int]:
+    held = {pl.passage for pl in service.store.list_placements(section_id)}
+    return [pid for pid in tag_passages(service, tag_id) if pid not in held]
+
+
+def _same_name(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def section_for_tag(service: ProjectService, tag_id: int, section: int | None) -> int | None:
+    """The section a tag dropped on ``section`` (``None``: empty space) should fill, if any.
+
+    Dropped on a section named after the tag, or arguing it as its stance, the
+    tag fills that section; dropped on empty space, it fills the top-level
+    section of its name. Otherwise (``None``) it becomes a section of its own.
+    """
+    store = service.store
+    tag = store.get_tag(tag_id)
+    if section is not None:
+        target = store.get_section(section)
+        return section if _same_name(target.title, tag.name) or target.stance == tag_id else None
+    for s in store.list_sections():  # parents first, siblings in order: the first top-level match
+        if s.parent is None and _same_name(s.title, tag.name):
+            return s.id
+    return None
+
+
+def commands_for_tag_drop(
+    service: ProjectService, tag_ids: Sequence[int], section: int | None, position: int | None
+) -> tuple[list[Command], list[str]]:
+    """What dropping codebook tags on ``section`` (or on empty space) does: a command per tag
+    that changes something, and why the others change nothing."""
+    made: list[Command] = []
+    refused: list[str] = []
+    for tag_id in tag_ids:
+        target = section_for_tag(service, tag_id, section)
+        if target is None:
+            at = None if position is None else position + len(made)
+            made.append(SectionFromTag(tag_id, parent=section, position=at))
+        elif missing_tag_passages(service, tag_id, target):
+            made.append(FillSectionFromTag(tag_id, target))
+        else:
+            store = service.store
+            refused.append(_nothing_to_fill(store.get_section(target).title, store.get_tag(tag_id).name))
+    return made, refused
 
 
 # ---------------------------------------------------------------------- meta

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -55,6 +56,12 @@ def create_project(path: str | os.PathLike[str], *, empty: bool = False, title: 
     The file is built under a temporary name and moved into place when complete,
     so an interrupted run never leaves a half-made project at ``path``.
     """
+    return build_project(path, lambda service: _populate(service, title or DEFAULT_TITLE, with_corpus=not empty))
+
+
+def build_project(path: str | os.PathLike[str], fill: Callable[[ProjectService], object]) -> Path:
+    """Create a project at ``path`` holding what ``fill`` stores, in one transaction; nothing
+    (no file at ``path``) if ``fill`` raises. ``create_project`` and an import into a new project use it."""
     target = Path(path)
     if target.exists():
         raise FileExistsError(f"{target} already exists; not overwriting it")
@@ -68,7 +75,7 @@ def create_project(path: str | os.PathLike[str], *, empty: bool = False, title: 
         with Store.create(tmp) as store:
             service = ProjectService(store)
             with store.transaction():
-                _populate(service, title or DEFAULT_TITLE, with_corpus=not empty)
+                fill(service)
         # link() refuses to replace a file that appeared meanwhile; rename would not.
         os.link(tmp, target)
     finally:

@@ -9,7 +9,7 @@ it called the store itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from briefer.core.model import Document, DocumentInfo, Passage, Placement, SearchHit, Section, Tag
 from briefer.core.store import Store
@@ -43,9 +43,9 @@ class DocumentQueries:
         """``(title, publisher, date)`` of these documents (missing ids are left out)."""
         return self._store.document_sources(ids)
 
-    def passage_counts(self) -> dict[int, int]:
-        """Number of passages per document id (documents without any are left out)."""
-        return self._store.passage_counts()
+    def passage_counts(self, documents: Sequence[int] | None = None) -> dict[int, int]:
+        """Number of passages per document id: all documents with any, or exactly ``documents``."""
+        return self._store.passage_counts(documents)
 
     def search(self, query: str, *, limit: int = 500) -> list[SearchHit]:
         """Up to ``limit`` case-insensitive hits of ``query`` across the corpus."""
@@ -67,9 +67,9 @@ class TagQueries:
     def get(self, tag_id: int) -> Tag:
         return self._store.get_tag(tag_id)
 
-    def counts(self) -> dict[int, int]:
-        """Passages per tag id (unused tags are left out)."""
-        return self._store.tag_counts()
+    def counts(self, tags: Sequence[int] | None = None) -> dict[int, int]:
+        """Passages per tag id: all tags in use, or exactly ``tags``."""
+        return self._store.tag_counts(tags)
 
     def usage(self, tag_id: int) -> int:
         """How many passages carry this tag or one of its descendants."""
@@ -91,9 +91,13 @@ class PassageQueries:
         """The passages with these ids, in one query per 500 (missing ids are left out)."""
         return self._store.passages_by_id(ids)
 
-    def order(self, *, tag: int | None = None, document: int | None = None) -> list[int]:
-        """Passage ids in document order; optionally one tag's or one document's."""
-        return self._store.passage_order(tag=tag, document=document)
+    def order(self, *, tag: int | None = None, document: int | None = None, limit: int | None = None) -> list[int]:
+        """Passage ids in document order; optionally one tag's or one document's, and only the first ``limit``."""
+        return self._store.passage_order(tag=tag, document=document, limit=limit)
+
+    def count(self, *, tag: int | None = None, document: int | None = None) -> int:
+        """How many passages ``order`` lists with these filters."""
+        return self._store.passage_count(tag=tag, document=document)
 
     def order_keys(self, ids: Iterable[int]) -> dict[int, tuple[int, int, int, int]]:
         """``(document, start, end, id)``, the document-order key, of each of these passages."""
@@ -118,6 +122,10 @@ class PassageQueries:
     def tagged_per_document(self, tags: Iterable[int]) -> list[tuple[int, int, int]]:
         """``(tag, document, passages)`` for each of ``tags``, counted in SQL."""
         return self._store.tagged_per_document(tags)
+
+    def to_review(self, document: int | None = None) -> list[int]:
+        """Ids of fuzzy and orphaned passages (of one document, or all) after a new version, in document order."""
+        return self._store.passages_to_review(document)
 
 
 class OutlineQueries:

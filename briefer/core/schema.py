@@ -102,6 +102,35 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX documents_listing ON documents(id, title, publisher, author, date, url, language,
                                                 source_file, sha256, length, type, doi, container);
     """,
+    # 4: versions and re-anchoring (`briefer update`). A document's earlier texts
+    # are kept in document_versions; `version` counts from 1. A passage's anchor
+    # says how its quote was found in the current text; a fuzzy one keeps its old
+    # quote and offsets (into the previous text) and carries a candidate span in
+    # the current text; the partial index finds the passages to review.
+    """
+    CREATE TABLE document_versions (
+        id          INTEGER PRIMARY KEY,
+        document    INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        version     INTEGER NOT NULL,
+        sha256      TEXT NOT NULL,
+        text        TEXT NOT NULL,
+        pages       TEXT NOT NULL DEFAULT '[]',
+        source_file TEXT NOT NULL DEFAULT '',
+        replaced_at TEXT NOT NULL,
+        UNIQUE (document, version)
+    );
+    ALTER TABLE documents ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+    DROP INDEX documents_listing;
+    CREATE INDEX documents_listing ON documents(id, title, publisher, author, date, url, language,
+                                                source_file, sha256, length, type, doi, container, version);
+    ALTER TABLE passages ADD COLUMN anchor TEXT NOT NULL DEFAULT 'exact'
+        CHECK (anchor IN ('exact', 'moved', 'fuzzy', 'orphaned'));
+    ALTER TABLE passages ADD COLUMN candidate_start INTEGER;
+    ALTER TABLE passages ADD COLUMN candidate_end INTEGER;
+    ALTER TABLE passages ADD COLUMN candidate_quote TEXT;
+    ALTER TABLE passages ADD COLUMN candidate_score REAL;
+    CREATE INDEX passages_to_review ON passages(document) WHERE anchor IN ('fuzzy', 'orphaned');
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -7,17 +7,22 @@ refresh just that part (Anki's change-flag idea, in plain Python).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from briefer.core.errors import SQLITE_INT_MAX, BrieferError, NotFoundError, OutOfRangeError
+from briefer.core.errors import SQLITE_INT_MAX, BrieferError, DoublePlacementError, NotFoundError, OutOfRangeError
 from briefer.core.model import PassageSnapshot, ProjectMeta, Tag
 from briefer.core.queries import DocumentQueries, OutlineQueries, PassageQueries, TagQueries
 from briefer.core.sentences import SentenceFinder
 from briefer.core.store import Store
+
+if TYPE_CHECKING:
+    from briefer.core.integrity import Problem
 
 CONTEXT_CHARS = 32  # prefix/suffix kept with a passage for re-anchoring
 
@@ -38,6 +43,11 @@ class Change:
 
     area: ChangeArea
     ids: tuple[int, ...] = ()
+    # Whose passage counts the change may have moved, so the corpus and codebook
+    # recount those rows alone, not the whole project: None when unknown (recount
+    # everything), () when none (a note edited).
+    documents: tuple[int, ...] | None = None
+    tags: tuple[int, ...] | None = None
 
 
 Listener = Callable[[Change], None]
@@ -82,8 +92,14 @@ class ProjectService:
         if listener in self._listeners:
             self._listeners.remove(listener)
 
-    def notify(self, area: ChangeArea, *ids: int) -> None:
-        change = Change(area, tuple(ids))
+    def notify(
+        self,
+        area: ChangeArea,
+        *ids: int,
+        documents: tuple[int, ...] | None = None,
+        tags: tuple[int, ...] | None = None,
+    ) -> None:
+        change = Change(area, tuple(ids), documents, tags)
         if self._held is not None:
             self._held.append(change)
             return
@@ -106,7 +122,7 @@ class ProjectService:
         finally:
             self._held = None
         for change in held:
-            self.notify(change.area, *change.ids)
+            self.notify(change.area, *change.ids, documents=change.documents, tags=change.tags)
 
     # -------------------------------------------------------------- look-ups
     def resolve_document(self, ref: str | int) -> int:
@@ -144,13 +160,28 @@ class ProjectService:
             raise BrieferError(f"tag name '{name}' fits several tags ({names}): give its exact case")
         raise NotFoundError(f"no tag named '{name}' ({_suggest(name, [t.name for t in tags])})")
 
-    def resolve_section(self, title: str) -> int:
-        ids = self.store.sections_titled(title)
+    def resolve_section(self, ref: str | int) -> int:
+        """A section id, or a section's exact title: digits are tried as an id first, then as a title."""
+        text = str(ref)
+        if isinstance(ref, int) or text.isdecimal():
+            section_id = int(ref) if isinstance(ref, int) or len(text) <= 30 else SQLITE_INT_MAX + 1
+            if section_id <= SQLITE_INT_MAX and self.store.section_exists(section_id):
+                return section_id
+        ids = self.store.sections_titled(text)
         if not ids:
-            raise NotFoundError(f"no outline section titled '{title}'")
+            what = "id or title" if text.isdecimal() else "title"
+            raise NotFoundError(f"no outline section with {what} '{_short(text)}'")
         if len(ids) > 1:
-            raise BrieferError(f"several sections are titled '{title}'")
+            raise BrieferError(
+                f"several outline sections are titled '{_short(text)}'; use an id: {', '.join(map(str, ids))}"
+            )
         return ids[0]
+
+    def broken_references(self) -> list[Problem]:
+        """Placements, sections and passages naming rows that do not exist (no text is read)."""
+        from briefer.core.integrity import check_references
+
+        return check_references(self.store)
 
     # --------------------------------------------------------------- metadata
     def set_meta(self, **fields: str) -> None:
@@ -187,11 +218,13 @@ class ProjectService:
         tag_ids = list(tags)
         with self.store.transaction():
             existing = self.store.passage_at(document, start, end) if passage_id is None else None
+            created = False
             if existing is not None:
                 for tag in tag_ids:
                     self.store.add_passage_tag(existing, tag)
                 pid = existing
             else:
+                created = True
                 pid = self.store.add_passage(
                     document=document,
                     start=start,
@@ -204,7 +237,7 @@ class ProjectService:
                     tags=tag_ids,
                     passage_id=passage_id,
                 )
-        self.notify(ChangeArea.PASSAGES, pid)
+        self.notify(ChangeArea.PASSAGES, pid, documents=(document,) if created else (), tags=tuple(tag_ids))
         return pid
 
     def tag_quote(
@@ -300,30 +333,30 @@ class ProjectService:
 
     def update_passage(self, passage_id: int, **fields: str) -> None:
         self.store.update_passage(passage_id, **fields)
-        self.notify(ChangeArea.PASSAGES, passage_id)
+        self.notify(ChangeArea.PASSAGES, passage_id, documents=(), tags=())
 
     def add_passage_tag(self, passage_id: int, tag_id: int) -> bool:
         added = self.store.add_passage_tag(passage_id, tag_id)
-        self.notify(ChangeArea.PASSAGES, passage_id)
+        self.notify(ChangeArea.PASSAGES, passage_id, documents=(), tags=(tag_id,))
         return added
 
     def remove_passage_tag(self, passage_id: int, tag_id: int) -> bool:
         removed = self.store.remove_passage_tag(passage_id, tag_id)
-        self.notify(ChangeArea.PASSAGES, passage_id)
+        self.notify(ChangeArea.PASSAGES, passage_id, documents=(), tags=(tag_id,))
         return removed
 
     def delete_passage(self, passage_id: int) -> PassageSnapshot:
         with self.store.transaction():
             snap = self.store.snapshot_passage(passage_id)
             self.store.delete_passage(passage_id)
-        self.notify(ChangeArea.PASSAGES, passage_id)
+        self.notify(ChangeArea.PASSAGES, passage_id, documents=(snap.passage.document,), tags=snap.passage.tags)
         if snap.placements:
             self.notify(ChangeArea.OUTLINE)
         return snap
 
     def restore_passage(self, snap: PassageSnapshot) -> None:
         self.store.restore_passage(snap)
-        self.notify(ChangeArea.PASSAGES, snap.passage.id)
+        self.notify(ChangeArea.PASSAGES, snap.passage.id, documents=(snap.passage.document,), tags=snap.passage.tags)
         if snap.placements:
             self.notify(ChangeArea.OUTLINE)
 
@@ -347,9 +380,26 @@ class ProjectService:
         return sid
 
     def place(self, *, passage: int, section: int, position: int | None = None, placement_id: int | None = None) -> int:
-        self.store.get_passage(passage)
-        self.store.get_section(section)
-        pid = self.store.add_placement(section=section, passage=passage, position=position, placement_id=placement_id)
+        """Put a passage into a section, at ``position`` (0 first, the section's count last) or at the end.
+
+        A section holds a passage once: placing it again there is refused (it
+        may still go into another section on purpose).
+        """
+        with self.store.transaction():
+            self.store.get_passage(passage)
+            target = self.store.get_section(section)
+            refuse_double_placement(self.store, section, [passage], target.title)
+            if position is not None:
+                count = len(self.store.list_placements(section))
+                if not 0 <= position <= count:
+                    span = "the only position is 0" if count == 0 else f"a position runs from 0 to {count}"
+                    raise OutOfRangeError(
+                        f"position {position} is out of range: section '{_short(target.title)}' holds "
+                        f"{count} passage{'s' if count != 1 else ''}, so {span}"
+                    )
+            pid = self.store.add_placement(
+                section=section, passage=passage, position=position, placement_id=placement_id
+            )
         self.notify(ChangeArea.OUTLINE, section)
         return pid
 
@@ -402,6 +452,28 @@ class AutotagResult:
 
     created: list[int] = field(default_factory=list)
     tagged: list[int] = field(default_factory=list)
+
+
+def refuse_double_placement(store: Store, section: int, passages: Sequence[int], title: str | None = None) -> None:
+    """Raise ``DoublePlacementError`` if ``section`` already holds any of ``passages``, or they repeat one."""
+    held = store.passages_in_section(section, passages)
+    repeated = [pid for pid, n in Counter(passages).items() if n > 1]
+    if held or repeated:
+        raise double_placement_error(title if title is not None else store.get_section(section).title, held + repeated)
+
+
+def double_placement_error(title: str, passages: Iterable[int]) -> DoublePlacementError:
+    """The one message for a passage placed twice in a section, naming the section and the passages."""
+    clash = sorted(set(passages))
+    which = ", ".join(map(str, clash))
+    return DoublePlacementError(
+        f"section '{_short(title)}' already holds passage{'s' if len(clash) > 1 else ''} {which}; "
+        "a passage is placed in a section once"
+    )
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _widen(text: str, start: int, end: int, scope: str) -> tuple[int, int]:

@@ -32,6 +32,7 @@ from briefer.core.errors import (
     ProjectLockedError,
 )
 from briefer.core.model import (
+    Candidate,
     Passage,
     PassageSnapshot,
     Placement,
@@ -41,12 +42,19 @@ from briefer.core.model import (
 )
 from briefer.core.schema import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION
 from briefer.core.store_documents import DocumentRows, now_iso
+from briefer.core.store_identity import IdentityRows, ensure_project_uuid
+from briefer.core.store_integrity import IntegrityRows
 from briefer.core.store_outline import OutlineRows, tree_order
+from briefer.core.store_versions import VersionRows
 
 _SQLITE_HEADER = b"SQLite format 3\x00"
 _PASSAGE_COLUMNS = "id, document, start, end, quote, prefix, suffix, note, translation, created, modified"
-# A row of those columns: Passage's fields before its tags.
-_PassageRow = tuple[int, int, int, int, str, str, str, str, str, str, str]
+# What a read selects: those columns (Passage's fields before its tags), then its anchor and candidate.
+_PASSAGE_SELECT = f"{_PASSAGE_COLUMNS}, anchor, candidate_start, candidate_end, candidate_quote, candidate_score"
+_PassageRow = tuple[Any, ...]
+# Only these passages lie at their offsets in the current text (see model.Passage):
+# the reader paints them, and tagging the same span again finds them.
+_ANCHORED = "anchor IN ('exact', 'moved')"
 
 
 class _WriteLock:
@@ -81,7 +89,7 @@ class _WriteLock:
             self._fd = None
 
 
-class Store(DocumentRows, OutlineRows):
+class Store(DocumentRows, OutlineRows, IdentityRows, IntegrityRows, VersionRows):
     """Owns one project file's SQLite connection and all SQL against it."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path, lock: _WriteLock | None) -> None:
@@ -110,6 +118,7 @@ class Store(DocumentRows, OutlineRows):
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             _configure(conn)
             _migrate(conn, 0)
+            ensure_project_uuid(conn, new=True)
         except BaseException as exc:
             conn.close()
             target.unlink(missing_ok=True)
@@ -170,6 +179,7 @@ class Store(DocumentRows, OutlineRows):
                 lock = _WriteLock(target)
                 _configure(conn)
                 _migrate(conn, version)
+                ensure_project_uuid(conn, new=False)
             else:
                 conn.execute("PRAGMA foreign_keys = ON")
                 conn.execute("PRAGMA busy_timeout = 5000")
@@ -319,8 +329,14 @@ class Store(DocumentRows, OutlineRows):
         sql = f"SELECT COUNT(DISTINCT passage) FROM passage_tags WHERE tag IN ({marks})"
         return int(self._q(sql, ids).fetchone()[0])
 
-    def tag_counts(self) -> dict[int, int]:
-        return dict(self._q("SELECT tag, COUNT(*) FROM passage_tags GROUP BY tag").fetchall())
+    def tag_counts(self, tags: Sequence[int] | None = None) -> dict[int, int]:
+        """Passages per tag id, for every tag or only for ``tags``."""
+        if tags is None:
+            return dict(self._q("SELECT tag, COUNT(*) FROM passage_tags GROUP BY tag").fetchall())
+        counts = dict.fromkeys(tags, 0)
+        for tag_id in counts:
+            counts[tag_id] = self._q("SELECT COUNT(*) FROM passage_tags WHERE tag = ?", (tag_id,)).fetchone()[0]
+        return counts
 
     def snapshot_tag(self, tag_id: int) -> TagSnapshot:
         ids = self._subtree("tags", tag_id)
@@ -376,7 +392,7 @@ class Store(DocumentRows, OutlineRows):
 
     def _passages_where(self, where: str = "", params: Sequence[Any] = ()) -> list[Passage]:
         rows: list[_PassageRow] = self._q(
-            f"SELECT {_PASSAGE_COLUMNS} FROM passages {where} ORDER BY document, start, end, id", params
+            f"SELECT {_PASSAGE_SELECT} FROM passages {where} ORDER BY document, start, end, id", params
         ).fetchall()
         # Fetch only the tag links of the passages asked for (one document's, say).
         if where:
@@ -390,7 +406,7 @@ class Store(DocumentRows, OutlineRows):
         tags: dict[int, list[int]] = {}
         for pid, tid in tag_rows:
             tags.setdefault(pid, []).append(tid)
-        return [Passage(*row, tags=tuple(tags.get(row[0], ()))) for row in rows]
+        return [_passage(row, tuple(tags.get(row[0], ()))) for row in rows]
 
     def list_passages(self, document: int | None = None) -> list[Passage]:
         if document is None:
@@ -402,12 +418,29 @@ class Store(DocumentRows, OutlineRows):
             return list(self._all_passages[1])
         return self._passages_where("WHERE document = ?", (document,))
 
-    def passage_order(self, *, tag: int | None = None, document: int | None = None) -> list[int]:
-        """Passage ids in document order, from an index; optionally one tag's or one document's.
+    def passage_order(
+        self, *, tag: int | None = None, document: int | None = None, limit: int | None = None
+    ) -> list[int]:
+        """Passage ids in document order, from an index; optionally one tag's or one document's,
+        and only the first ``limit``.
 
         Lists that show passages hold these and fetch the rows they paint with
         ``passages_by_id`` (ids alone: 20,000 order keys as tuples cost 4x more to read).
         """
+        where, params = self._passage_filter(tag, document)
+        sql = f"SELECT id FROM passages {where} ORDER BY document, start, end, id"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        return [r[0] for r in self._q(sql, params).fetchall()]
+
+    def passage_count(self, *, tag: int | None = None, document: int | None = None) -> int:
+        """How many passages ``passage_order`` would list (an index count, not a listing)."""
+        where, params = self._passage_filter(tag, document)
+        return int(self._q(f"SELECT COUNT(*) FROM passages {where}", params).fetchone()[0])
+
+    @staticmethod
+    def _passage_filter(tag: int | None, document: int | None) -> tuple[str, list[int]]:
         clauses, params = [], []
         if document is not None:
             clauses.append("document = ?")
@@ -415,9 +448,7 @@ class Store(DocumentRows, OutlineRows):
         if tag is not None:
             clauses.append("id IN (SELECT passage FROM passage_tags WHERE tag = ?)")
             params.append(tag)
-        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
-        rows = self._q(f"SELECT id FROM passages {where} ORDER BY document, start, end, id", params).fetchall()
-        return [r[0] for r in rows]
+        return (f"WHERE {' AND '.join(clauses)}" if clauses else ""), params
 
     def passage_keys(self, ids: Iterable[int]) -> dict[int, tuple[int, int, int, int]]:
         """``(document, start, end, id)``, the document-order key, of each of these passages."""
@@ -446,7 +477,7 @@ class Store(DocumentRows, OutlineRows):
 
     def passage_positions(self, document: int, ids: Iterable[int] | None = None) -> list[tuple[int, int, int]]:
         """``(id, start, end)`` of a document's passages (or of just ``ids``), from an index alone."""
-        where, params = "WHERE document = ?", [document]
+        where, params = f"WHERE document = ? AND {_ANCHORED}", [document]
         if ids is not None:
             id_list = list(ids)
             where += f" AND id IN ({','.join('?' * len(id_list))})"
@@ -456,7 +487,7 @@ class Store(DocumentRows, OutlineRows):
     def passages_overlapping(self, document: int, start: int, end: int) -> list[tuple[int, int, int]]:
         """``(id, start, end)`` of a document's passages that overlap ``[start, end)``, from the index."""
         return self._q(
-            "SELECT id, start, end FROM passages WHERE document = ? AND start < ? AND end > ?",
+            f"SELECT id, start, end FROM passages WHERE document = ? AND start < ? AND end > ? AND {_ANCHORED}",
             (document, max(end, start + 1), start),
         ).fetchall()
 
@@ -520,18 +551,19 @@ class Store(DocumentRows, OutlineRows):
 
     def get_passage(self, passage_id: int) -> Passage:
         row: _PassageRow | None = self._q(
-            f"SELECT {_PASSAGE_COLUMNS} FROM passages WHERE id = ?", (passage_id,)
+            f"SELECT {_PASSAGE_SELECT} FROM passages WHERE id = ?", (passage_id,)
         ).fetchone()
         if row is None:
             raise NotFoundError(f"no passage with id {passage_id}")
         tags = tuple(
             r[0] for r in self._q("SELECT tag FROM passage_tags WHERE passage = ? ORDER BY tag", (passage_id,))
         )
-        return Passage(*row, tags=tags)
+        return _passage(row, tags)
 
     def passage_at(self, document: int, start: int, end: int) -> int | None:
         row = self._q(
-            "SELECT id FROM passages WHERE document = ? AND start = ? AND end = ? ORDER BY id", (document, start, end)
+            f"SELECT id FROM passages WHERE document = ? AND start = ? AND end = ? AND {_ANCHORED} ORDER BY id",
+            (document, start, end),
         ).fetchone()
         return row[0] if row else None
 
@@ -588,6 +620,8 @@ class Store(DocumentRows, OutlineRows):
                     p.modified,
                 ),
             )
+            if p.anchor != "exact":
+                self.set_passage_anchor(p.id, p.anchor, p.start, p.end, p.quote, p.prefix, p.suffix, p.candidate)
             self._q_many("INSERT INTO passage_tags(passage, tag) VALUES (?, ?)", [(p.id, t) for t in p.tags])
             for pl in sorted(snap.placements, key=lambda x: x.position):
                 self.add_placement(section=pl.section, passage=pl.passage, position=pl.position, placement_id=pl.id)
@@ -597,6 +631,15 @@ class Store(DocumentRows, OutlineRows):
         for row in rows:
             _check_range(row)
         self._conn.executemany(sql, rows)
+
+
+def _passage(row: _PassageRow, tags: tuple[int, ...]) -> Passage:
+    """A passage from a row of ``_PASSAGE_SELECT`` and its tag ids."""
+    candidate = Candidate(row[12], row[13], row[14], row[15]) if row[12] is not None else None
+    pid, document, start, end, quote, prefix, suffix, note, translation, created, modified = row[:11]
+    return Passage(
+        pid, document, start, end, quote, prefix, suffix, note, translation, created, modified, tags, row[11], candidate
+    )
 
 
 def _check_range(params: Sequence[Any]) -> None:

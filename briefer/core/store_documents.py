@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -18,7 +18,7 @@ from briefer.core.model import Document, DocumentInfo, Page, SearchHit
 from briefer.core.store_outline import TreeRows
 
 _DOC_INFO_COLUMNS = (
-    "id, title, publisher, author, date, url, language, source_file, sha256, length, type, doi, container"
+    "id, title, publisher, author, date, url, language, source_file, sha256, length, type, doi, container, version"
 )
 
 
@@ -110,9 +110,14 @@ class DocumentRows(TreeRows):
     def update_document(self, doc_id: int, **fields: str) -> None:
         self._update_row("documents", doc_id, DocumentInfo.METADATA_FIELDS, fields)
 
-    def passage_counts(self) -> dict[int, int]:
-        """Number of passages per document id."""
-        return dict(self._q("SELECT document, COUNT(*) FROM passages GROUP BY document").fetchall())
+    def passage_counts(self, documents: Sequence[int] | None = None) -> dict[int, int]:
+        """Number of passages per document id, for every document or only for ``documents``."""
+        if documents is None:
+            return dict(self._q("SELECT document, COUNT(*) FROM passages GROUP BY document").fetchall())
+        counts = dict.fromkeys(documents, 0)
+        for doc_id in counts:  # one index range each: what one tagging touches, not the project
+            counts[doc_id] = self._q("SELECT COUNT(*) FROM passages WHERE document = ?", (doc_id,)).fetchone()[0]
+        return counts
 
     def document_excerpt(self, doc_id: int, start: int, end: int) -> tuple[int, str]:
         """The document's length and ``text[start:end]``, without loading the whole text."""

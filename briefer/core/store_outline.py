@@ -138,6 +138,9 @@ class OutlineRows(TreeRows):
             raise NotFoundError(f"no section with id {section_id}")
         return Section(*row)
 
+    def section_exists(self, section_id: int) -> bool:
+        return self._q("SELECT 1 FROM sections WHERE id = ?", (section_id,)).fetchone() is not None
+
     def sections_titled(self, title: str) -> list[int]:
         return [r[0] for r in self._q("SELECT id FROM sections WHERE title = ? ORDER BY id", (title,))]
 
@@ -196,6 +199,21 @@ class OutlineRows(TreeRows):
                 "SELECT id, section, passage, position FROM placements WHERE section = ? ORDER BY position", (section,)
             )
         return [Placement(*r) for r in rows.fetchall()]
+
+    def passages_in_section(self, section: int, passages: Iterable[int]) -> list[int]:
+        """Which of ``passages`` the section holds already (each once, in id order)."""
+        wanted = list(dict.fromkeys(passages))
+        held: set[int] = set()
+        for chunk in range(0, len(wanted), 500):  # stay well under SQLite's variable limit
+            part = wanted[chunk : chunk + 500]
+            marks = ",".join("?" * len(part))
+            held.update(
+                r[0]
+                for r in self._q(
+                    f"SELECT passage FROM placements WHERE section = ? AND passage IN ({marks})", (section, *part)
+                )
+            )
+        return sorted(held)
 
     def get_placement(self, placement_id: int) -> Placement:
         row = self._q("SELECT id, section, passage, position FROM placements WHERE id = ?", (placement_id,)).fetchone()

@@ -18,9 +18,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
-from briefer.core.model import Document, Passage, Section, Tag, page_labels
+from briefer.core.integrity import DocumentVerdict, Verdict, verify_document
+from briefer.core.model import Document, Passage, Placement, Section, Tag, page_labels
 from briefer.core.store import Store
-from briefer.export.errors import QuoteMismatchError
+from briefer.export.card_markup import author_year
+from briefer.export.errors import ExportError
 
 # The end of a sentence; searched for only within a paragraph (a line), so never across a line break.
 _SENTENCE_END = re.compile(r"[.!?。！？]+[\"'”’」』)）]*\s*")
@@ -62,6 +64,7 @@ class DocumentView:
     type: str = ""  # the CSL item type to cite it as (DocumentInfo.item_type)
     doi: str = ""
     container: str = ""  # newspaper, journal or website, apart from the publisher
+    author_year: str = ""  # a debate card's short cite: "Raman 2025", else "Outlet 2025"
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,10 @@ class PassageView:
     paragraph_after: str  # paragraph text after the quote
     paragraph_number: int  # which paragraph (non-empty line) of the document, from 1
     pages: tuple[str, ...] = ()  # labels of the pages it spans in a paged document (a PDF)
+    # False when the quote cannot be trusted (see briefer.core.integrity): its
+    # document's text fails its hash, or the quote no longer sits at its offsets.
+    # Templates print a visible [unverified] mark beside such a quote.
+    verified: bool = True
 
 
 @dataclass(frozen=True)
@@ -135,6 +142,9 @@ class ExportContext:
     stance_counts: dict[str, int]  # stance name -> passages tagged with it
     warnings: list[str]
     build_passages: Callable[[], list[PassageView]] = field(repr=False, compare=False)
+    # One line per passage placed in the outline that is unverified: what stops an export
+    # unless the analyst allows it (then each prints marked [unverified]).
+    unverified: list[str] = field(default_factory=list)
 
     @cached_property
     def passages(self) -> list[PassageView]:
@@ -170,14 +180,29 @@ class TemplateVars(Mapping[str, object]):
         return len(CONTEXT_NAMES)
 
 
-def check_quote(passage: Passage, document: Document) -> None:
-    """Refuse to cite a passage whose quote no longer sits at its offsets."""
-    if document.text[passage.start : passage.end] != passage.quote:
-        short = passage.quote if len(passage.quote) <= 60 else passage.quote[:57] + "..."
-        raise QuoteMismatchError(
-            f"passage {passage.id} ({short!r}) no longer matches document {document.id} "
-            f"'{document.title}' at {passage.start}-{passage.end}; re-anchor or delete it before exporting"
-        )
+def _refuse_broken_references(
+    placements: list[Placement], passages: dict[int, Passage], sections: list[Section], docs: dict[int, Document]
+) -> None:
+    """Stop at a placement or passage naming a row that is not there (a file edited by another
+    program): the briefing cannot be built around it, and ``briefer check`` lists them all."""
+    section_ids = {s.id for s in sections}
+    for pl in placements:
+        if pl.passage not in passages:
+            raise ExportError(
+                f"the outline is damaged: placement {pl.id} points at passage {pl.passage}, "
+                "which does not exist; run 'briefer check' on the project for the whole list"
+            )
+        if pl.section not in section_ids:
+            raise ExportError(
+                f"the outline is damaged: placement {pl.id} points at section {pl.section}, "
+                "which does not exist; run 'briefer check' on the project for the whole list"
+            )
+    for p in passages.values():
+        if p.document not in docs:
+            raise ExportError(
+                f"the project is damaged: passage {p.id} quotes document {p.document}, "
+                "which does not exist; run 'briefer check' on the project for the whole list"
+            )
 
 
 def citation_warnings(documents: list[DocumentView]) -> list[str]:
@@ -193,7 +218,12 @@ def citation_warnings(documents: list[DocumentView]) -> list[str]:
 
 
 def build_context(store: Store) -> ExportContext:
-    """Read the whole project and check every quote; raises QuoteMismatchError."""
+    """Read the whole project into views, each passage's quote verified against its document.
+
+    A passage that cannot be verified gets ``verified=False``; the placed ones
+    are listed in ``unverified`` for the export to refuse or mark. A broken
+    reference (a damaged file) raises ``ExportError``.
+    """
     meta = store.get_meta()
     tags = store.list_tags()
     tag_names = {t.id: t.name for t in tags}
@@ -201,9 +231,17 @@ def build_context(store: Store) -> ExportContext:
     placements = store.list_placements()
     passages = {p.id: p for p in store.list_passages()}
     docs = {d.id: d for d in store.list_documents_with_text()}
+    _refuse_broken_references(placements, passages, sections, docs)
+    of_document: dict[int, list[Passage]] = {}
     for p in passages.values():
-        if docs[p.document].text[p.start : p.end] != p.quote:
-            check_quote(p, docs[p.document])  # raises, naming the passage
+        of_document.setdefault(p.document, []).append(p)
+    checked: dict[int, DocumentVerdict] = {}  # hashed once, and only documents a view is built for
+
+    def verdict(p: Passage) -> Verdict:
+        if p.document not in checked:
+            doc = docs[p.document]
+            checked[p.document] = verify_document(doc.text, doc.sha256, of_document[p.document])
+        return checked[p.document].passages[p.id]
 
     placed_in: dict[int, list[int]] = {}
     for pl in sorted(placements, key=lambda x: (x.section, x.position)):
@@ -224,7 +262,9 @@ def build_context(store: Store) -> ExportContext:
 
     def view(pid: int, citation: int) -> PassageView:
         p = passages[pid]
-        return _passage_view(p, docs[p.document], citation, doc_views[p.document], tag_names, paragraphs)
+        return _passage_view(
+            p, docs[p.document], citation, doc_views[p.document], tag_names, paragraphs, verdict(p).verified
+        )
 
     cited = [view(pid, n) for n, pid in enumerate(placed_ids, 1)]
     cited_by_id = {v.id: v for v in cited}
@@ -232,6 +272,13 @@ def build_context(store: Store) -> ExportContext:
     def every_passage() -> list[PassageView]:
         return [cited_by_id.get(pid) or view(pid, n) for n, pid in enumerate(order, 1)]
 
+    # The section a passage first appears in, in outline order (later ones are overwritten by earlier).
+    section_of = {pid: sec for sec in reversed(sections) for pid in placed_in.get(sec.id, [])}
+    unverified = [
+        _unverified_line(passages[v.id], verdict(passages[v.id]), docs[v.document.id], section_of[v.id])
+        for v in cited
+        if not v.verified
+    ]
     outline = _outline(sections, placed_in, cited_by_id, tag_names)
     flat: list[SectionView] = []
 
@@ -269,6 +316,16 @@ def build_context(store: Store) -> ExportContext:
         stance_counts={s.name: s.tagged for s in stances},
         warnings=citation_warnings(sources),
         build_passages=every_passage,
+        unverified=unverified,
+    )
+
+
+def _unverified_line(p: Passage, verdict: Verdict, doc: Document, section: Section) -> str:
+    quote = " ".join(p.quote.split())
+    quote = quote if len(quote) <= 50 else quote[:49] + "…"
+    return (
+        f"passage {p.id} {quote!r} in section '{section.title}', from document {doc.id} "
+        f"'{doc.title or doc.source_file}': {verdict.value}"
     )
 
 
@@ -289,6 +346,7 @@ def _document_view(doc: Document, number: int) -> DocumentView:
         type=doc.item_type,
         doi=doc.doi,
         container=doc.container,
+        author_year=author_year(doc.author, doc.date, doc.container or doc.publisher, doc.title or doc.source_file),
     )
 
 
@@ -299,6 +357,7 @@ def _passage_view(
     doc_view: DocumentView,
     tag_names: dict[int, str],
     paragraphs: dict[int, _Paragraphs],
+    verified: bool = True,
 ) -> PassageView:
     text = doc.text
     if doc.id not in paragraphs:
@@ -329,6 +388,7 @@ def _passage_view(
         paragraph_after=text[p.end : para_end].rstrip(),
         paragraph_number=paragraphs[doc.id].number(para_start),
         pages=tuple(page_labels(doc.pages, p.start, p.end)),
+        verified=verified,
     )
 
 
@@ -396,9 +456,15 @@ def _outline(
 def _stance_counts(
     tags: list[Tag], sections: list[Section], placed_in: dict[int, list[int]], tag_counts: dict[int, int]
 ) -> list[StanceCount]:
+    """Per stance tag: passages tagged, and passages placed in sections arguing it, each counted
+    once however many of them hold it. A subsection without a stance argues its parent's, as
+    in the window's balance view."""
+    argues: dict[int, int | None] = {}
+    for sec in sections:  # parents come first
+        argues[sec.id] = sec.stance if sec.stance is not None else argues.get(sec.parent) if sec.parent else None
     result = []
     for tag in (t for t in tags if t.is_stance):
         tagged = tag_counts.get(tag.id, 0)
-        placed = {pid for sec in sections if sec.stance == tag.id for pid in placed_in.get(sec.id, [])}
+        placed = {pid for sec in sections if argues[sec.id] == tag.id for pid in placed_in.get(sec.id, [])}
         result.append(StanceCount(tag.name, tagged, len(placed)))
     return result

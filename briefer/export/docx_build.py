@@ -26,8 +26,10 @@ from markdown.extensions.footnotes import NBSP_PLACEHOLDER
 
 from briefer.export import docx_xml as xml
 from briefer.export import raw_html
+from briefer.export.card_markup import read_directive
 from briefer.export.docx_footnotes import Footnotes
 from briefer.export.docx_styles import load_base
+from briefer.export.errors import ExportError
 from briefer.export.markdown_dialect import BriefingTree, parse_briefing, strip_control
 from briefer.export.raw_html import decode_entities
 
@@ -47,15 +49,29 @@ _BLOCK_LEVEL = frozenset(util.BLOCK_LEVEL_ELEMENTS)
 _PLACEHOLDER = util.HTML_PLACEHOLDER_RE
 
 
-def build_docx(text: str, *, reference: Path | None = None, title: str = "", author: str = "") -> bytes:
-    """Build the Word file for a rendered Markdown briefing; returns its bytes."""
+def build_docx(
+    text: str,
+    *,
+    reference: Path | None = None,
+    title: str = "",
+    author: str = "",
+    marking: str = "",
+    page: str = "",
+) -> bytes:
+    """Build the Word file for a rendered Markdown briefing; returns its bytes.
+
+    ``marking`` and ``title`` fill the running header and footer; ``page``
+    ("letter" or "a4") overrides the reference document's paper size.
+    """
     tree = parse_briefing(text)
     notes: dict[str, Element] = {}
     for div in [c for c in tree.root if c.tag == "div" and "footnote" in c.get("class", "")]:
         tree.root.remove(div)
         for li in div.iter("li"):
             notes[li.get("id", "")] = li
-    document, styles = load_base(reference)
+    document, styles = load_base(
+        reference, page=page, marking=strip_control(marking).strip(), title=strip_control(title).strip()
+    )
     builder = _Builder(document, styles, notes, tree)
     builder.blocks(tree.root, builder.body, style=None)
     builder.body.flush()
@@ -80,13 +96,14 @@ class _Container:
 class _Body(_Container):
     """The document body: paragraphs are parsed in batches and go before the final section properties."""
 
-    def __init__(self, document: Document) -> None:
+    def __init__(self, document: Document, default_style: str | None) -> None:
         self.part = document.part
         self._body = document.element.body
         self._pending: list[str] = []
+        self._default_style = default_style  # Body Text: a paragraph the Markdown gave no style
 
     def add(self, style: str | None, num_id: int | None, runs: str) -> None:
-        self._pending.append(xml.paragraph(style, num_id, runs))
+        self._pending.append(xml.paragraph(style or self._default_style, num_id, runs))
         if len(self._pending) >= 2000:  # keep each parse moderate
             self.flush()
 
@@ -138,13 +155,14 @@ class _Note(_Container):
 class _Runs:
     """A paragraph's runs as they are written, and the inline state that carries from one text to the next."""
 
-    __slots__ = ("parts", "raw_formats", "after_break", "hidden")
+    __slots__ = ("parts", "raw_formats", "after_break", "hidden", "card")
 
-    def __init__(self) -> None:
+    def __init__(self, card: bool = False) -> None:
         self.parts: list[str] = []  # WordprocessingML runs (or a hyperlink's)
         self.raw_formats: list[str] = []  # formats opened by raw tags such as <strong>, innermost last
         self.after_break = False  # the source newline after a hard break is not a space
         self.hidden = False  # inside raw <script> or <style>, which a reader never sees
+        self.card = card  # a Card Body paragraph: bold is Read Text, the rest Shrunk Text
 
 
 class _Builder:
@@ -160,9 +178,11 @@ class _Builder:
         self.unescape = tree.unescape
         self.is_block_html = tree.is_block_html
         self.footnotes = Footnotes(document, styles["footnote text"], styles["footnote reference"])
-        self.body = _Body(document)
+        self.body = _Body(document, styles["Body Text"])
         self._links: dict[tuple[int, str], str] = {}  # (part, URL) -> relationship id
         self._open_notes: set[str] = set()  # footnotes being written, innermost last
+        self._directive: dict[str, str] = {}  # a template's docx(...) for the next block
+        self._style_ids: dict[str, str] | None = None  # every style of the document, by lower-case name
 
     # ----------------------------------------------------------------- blocks
     def blocks(self, parent: Element, where: _Container, style: str | None, level: int = 0) -> None:
@@ -188,26 +208,45 @@ class _Builder:
         tag = node.tag
         if tag in raw_html.HIDDEN:
             return  # a script or style sheet: nothing a reader sees
+        raw = self._raw_block(node) if tag == "p" else None
         if tag == "p":
-            raw = self._raw_block(node)
+            if raw is not None and (directive := read_directive(raw)) is not None:
+                self._directive = directive  # applies to the next block
+                return
+        directive, self._directive = self._directive, {}
+        chosen = self._style_id(directive["style"]) if "style" in directive else None
+        if tag == "p":
             if raw is not None:
                 self.blocks(raw_html.parse_block(raw), where, style, level)
             else:
-                self.paragraph(node, where, style)
+                self.paragraph(node, where, chosen or style)
         elif tag in _HEADING:
-            self.paragraph(node, where, self.styles[_HEADING[tag]])
+            self.paragraph(node, where, chosen or self.styles[_HEADING[tag]])
         elif tag == "blockquote":
-            self.blocks(node, where, self.styles["Quote"], level)
+            self.blocks(node, where, chosen or self.styles["Quote"], level)
         elif tag in ("ul", "ol"):
             self.list_items(node, where, level)
         elif tag == "table":
-            self.table(node, where)
+            self.table(node, where, chosen, directive.get("widths", ""))
         elif tag == "pre":
             self.paragraph(node, where, style, fmt=frozenset({"code"}), keep_newlines=True)
         elif tag == "hr":
             return  # a thematic break has no Word counterpart worth a style
         else:
             self.blocks(node, where, style, level)
+
+    def _style_id(self, name: str) -> str:
+        """The id of the style a template named in ``docx(style=...)``; unknown names stop the export."""
+        if self._style_ids is None:
+            self._style_ids = {}
+            for style in self.document.styles.element.findall(qn("w:style")):
+                element = style.find(qn("w:name"))
+                if element is not None:
+                    self._style_ids.setdefault(element.get(qn("w:val")).lower(), style.get(qn("w:styleId")))
+        found = self._style_ids.get(name.lower())
+        if found is None:
+            raise ExportError(f"the template asks for the Word style '{name}', which its reference.docx does not have")
+        return found
 
     def _raw_block(self, p: Element) -> str | None:
         """The raw HTML block a paragraph stands for, as Python-Markdown's raw-HTML postprocessor decides."""
@@ -230,7 +269,7 @@ class _Builder:
         skip: frozenset[str] = frozenset(),
     ) -> Any:
         """A paragraph of ``node``'s inline content (its text, children and their tails)."""
-        runs = _Runs()
+        runs = _Runs(card=style is not None and style == self.styles["Card Body"])
         self.inline(node.text, node, runs, fmt, where.part, keep_newlines, skip=skip)
         return where.add(style or None, num_id, "".join(runs.parts))
 
@@ -274,8 +313,12 @@ class _Builder:
         except (AttributeError, KeyError, NotImplementedError):
             return None  # the style has no numbering: fall back to the style alone
 
-    def table(self, node: Element, where: _Container) -> None:
-        """A Word table in the body, written as WordprocessingML like the paragraphs; header cells in bold."""
+    def table(self, node: Element, where: _Container, style: str | None = None, widths_percent: str = "") -> None:
+        """A Word table in the body, written as WordprocessingML like the paragraphs; header cells in bold.
+
+        The header row repeats on every page. Column widths are the template's
+        (``docx(widths=[...])``, percent of the text width) or shared by content.
+        """
         rows = [[c for c in row if c.tag in ("td", "th")] for row in node.iter("tr")]
         if where is not self.body:  # Word tables inside notes or cells: keep it simple
             for cells in rows:
@@ -284,7 +327,9 @@ class _Builder:
         width = max((len(cells) for cells in rows), default=0)
         if not rows or not width:
             return
-        widths = self._column_widths(rows, width, self._text_width())
+        widths = _given_widths(widths_percent, width, self._text_width()) or self._column_widths(
+            rows, width, self._text_width()
+        )
         xml_rows = []
         for cells in rows:
             xml_cells = []
@@ -293,8 +338,9 @@ class _Builder:
                 self.paragraph(cell_node, cell, None, fmt=frozenset({"b"}) if cell_node.tag == "th" else frozenset())
                 xml_cells.append("".join(cell.paragraphs))
             xml_rows.append(xml_cells)
-        grid = self.document.styles.element.get_by_id(self.styles["Table Grid"])
-        self.body.add_table(xml.table(self.styles["Table Grid"] if grid is not None else None, widths, xml_rows))
+        table_style = style or self.styles["Table"]
+        header_rows = 1 if rows and rows[0] and all(c.tag == "th" for c in rows[0]) else 0
+        self.body.add_table(xml.table(table_style, widths, xml_rows, header_rows=header_rows))
         self.body.add(None, None, "")  # Word merges adjacent tables; keep them apart
 
     def _text_width(self) -> int:
@@ -307,11 +353,25 @@ class _Builder:
     def _column_widths(self, rows: list[list[Element]], count: int, total: int) -> list[int]:
         """Share the text width by how much each column holds, so quotes get room."""
         weights = [0.0] * count
+        # No column narrower than its longest word ("Location" must not wrap as "Locatio/n").
+        floors = [0] * count
         for cells in rows:
             for c, cell in enumerate(cells[:count]):
-                weights[c] = max(weights[c], min(len(self.plain_text(cell)), 80))
+                text = self.plain_text(cell)
+                weights[c] = max(weights[c], min(len(text), 80))
+                longest = max((len(word) for word in _WORD.findall(text)), default=0)
+                floors[c] = max(floors[c], min(longest, 24) * _CHAR_EMU + _CELL_PADDING_EMU)
         weights = [max(w, 18.0) for w in weights]  # room for short columns such as "para. 12"
-        return [int(total * w / sum(weights)) for w in weights]
+        shares = [int(total * w / sum(weights)) for w in weights]
+        if sum(floors) >= total:
+            return shares
+        short = [c for c in range(count) if shares[c] < floors[c]]
+        if not short:
+            return shares
+        rest = total - sum(floors[c] for c in short)
+        others = [c for c in range(count) if c not in short]
+        other_sum = sum(shares[c] for c in others) or 1
+        return [floors[c] if c in short else int(rest * shares[c] / other_sum) for c in range(count)]
 
     def plain_text(self, node: Element) -> str:
         """The text of ``node`` as a reader sees it: raw tags dropped, escapes and entities decoded."""
@@ -467,7 +527,7 @@ class _Builder:
         if runs.raw_formats:
             fmt = fmt.union(runs.raw_formats)
         cjk = _CJK.search(text) is not None
-        props = self._run_properties(fmt, cjk) if fmt or cjk else ""
+        props = self._run_properties(fmt, cjk, runs.card) if fmt or cjk or runs.card else ""
         if "\n" not in text and "\t" not in text:
             runs.parts.append(f'<w:r>{props}<w:t xml:space="preserve">{xml.text(text)}</w:t></w:r>')
             return
@@ -482,11 +542,18 @@ class _Builder:
                     content.append(f'<w:t xml:space="preserve">{xml.text(chunk)}</w:t>')
         runs.parts.append(f"<w:r>{props}{''.join(content)}</w:r>")
 
-    def _run_properties(self, fmt: frozenset[str], cjk: bool) -> str:
-        """``rPr`` in the schema's order (rStyle, rFonts, b, i, strike, vertAlign)."""
+    def _run_properties(self, fmt: frozenset[str], cjk: bool, card: bool = False) -> str:
+        """``rPr`` in the schema's order (rStyle, rFonts, b, i, strike, vertAlign).
+
+        In a card body the passage (bold in the Markdown) is the Read Text
+        style and the rest Shrunk Text: the styles carry the look, not ``w:b``.
+        """
         props = []
         if "link" in fmt:
             props.append(f'<w:rStyle w:val="{xml.attr(self.styles["Hyperlink"])}"/>')
+        elif card:
+            props.append(f'<w:rStyle w:val="{xml.attr(self.styles["Read Text" if "b" in fmt else "Shrunk Text"])}"/>')
+            fmt = fmt - {"b"}
         if "code" in fmt or cjk:
             fonts = ' w:ascii="Courier New" w:hAnsi="Courier New"' if "code" in fmt else ""
             if cjk:
@@ -498,6 +565,24 @@ class _Builder:
         if "sup" in fmt:
             props.append('<w:vertAlign w:val="superscript"/>')
         return f"<w:rPr>{''.join(props)}</w:rPr>" if props else ""
+
+
+# A generous character width for table text (bold 10 pt), and a cell's left and right margins, in EMU.
+_CHAR_EMU = int(Inches(0.095))
+_CELL_PADDING_EMU = int(Inches(0.16))
+# A word that a line cannot break inside: Chinese, Japanese and Korean text breaks between any two characters.
+_WORD = re.compile(r"[^\s\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef]+")
+
+
+def _given_widths(percent: str, count: int, total: int) -> list[int] | None:
+    """The template's column widths in EMU, scaled to the text width; None if they do not fit the table."""
+    try:
+        numbers = [float(n) for n in percent.split()]
+    except ValueError:
+        return None
+    if len(numbers) != count or not all(n > 0 for n in numbers):
+        return None
+    return [int(total * n / sum(numbers)) for n in numbers]
 
 
 def _note_key(sup: Element) -> str | None:

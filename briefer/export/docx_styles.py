@@ -13,9 +13,9 @@ import docx
 from docx.document import Document
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Inches
 
 from briefer.core.archives import check_zip
+from briefer.export import house_style
 from briefer.export.errors import ExportError
 
 LATIN_BODY = "Times New Roman"  # metric twin of Liberation Serif on Linux
@@ -66,8 +66,15 @@ _FALLBACKS: dict[str, str] = {
 _HEADING_STYLES = {"Title", "Heading1", "Heading2", "Heading3", "Heading4"}
 
 
-def load_base(reference: Path | None) -> tuple[Document, dict[str, str]]:
-    """The document to build into, and a map from style name to style id."""
+def load_base(
+    reference: Path | None, *, page: str = "", marking: str = "", title: str = ""
+) -> tuple[Document, dict[str, str]]:
+    """The document to build into, and a map from style name to style id.
+
+    ``page`` ("letter" or "a4", from the template's manifest) overrides the
+    reference's paper size; ``marking`` and ``title`` fill the running header
+    and footer (see house_style).
+    """
     if reference is not None:
         try:
             # A bomb is refused before python-docx unpacks every part into memory.
@@ -80,14 +87,18 @@ def load_base(reference: Path | None) -> tuple[Document, dict[str, str]]:
         for child in list(body):
             if child.tag != qn("w:sectPr"):
                 body.remove(child)
-        styles = ensure_styles(document)
-        set_east_asian_fonts(document, replace_latin=False)
     else:
-        document = docx.Document()
-        styles = ensure_styles(document)
-        set_east_asian_fonts(document, replace_latin=True)
-        _style_default(document)
+        document = house_style.build_reference(house_style.LOOKS["memo"])
+    styles = ensure_styles(document)
+    set_east_asian_fonts(document, replace_latin=False)
     _declare_cjk_fonts(document)
+    if not house_style.has_running_header(document):
+        for section in document.sections:
+            house_style.add_running_header_footer(section)
+    if page:
+        for section in document.sections:
+            house_style.set_page(section, page)
+    house_style.fill_placeholders(document, {"{marking}": marking, "{title}": title})
     return document, styles
 
 
@@ -107,6 +118,14 @@ def ensure_styles(document: Document) -> dict[str, str]:
             root.append(element)
             by_name[key] = element.get(qn("w:styleId"))
         ids[name] = by_name[key]
+    # The house styles a reference document lacks (an older or hand-made one): cards, Body Text, Marking.
+    for name, xml in house_style.house_styles().items():
+        key = name.lower()
+        if key not in by_name:
+            element = parse_xml(xml)
+            root.append(element)
+            by_name[key] = element.get(qn("w:styleId"))
+        ids.setdefault(name, by_name[key])
     for extra in ("list bullet 2", "list number 2", "normal"):
         if extra in by_name:
             ids[extra.title()] = by_name[extra]
@@ -168,7 +187,9 @@ def _set_fonts(rpr: object, east_asian: str, latin: str | None) -> None:
     if fonts is None:
         fonts = parse_xml(f"<w:rFonts {nsdecls('w')}/>")
         rpr.insert(0, fonts)  # type: ignore[attr-defined]
-    fonts.set(qn("w:eastAsia"), east_asian)
+    # An explicit East Asian font the reference document chose stays (the debate brief sets Chinese in sans).
+    if latin is not None or fonts.get(qn("w:eastAsia")) is None or fonts.get(qn("w:eastAsiaTheme")) is not None:
+        fonts.set(qn("w:eastAsia"), east_asian)
     fonts.attrib.pop(qn("w:eastAsiaTheme"), None)
     if latin is not None:
         for attr in ("ascii", "hAnsi", "cs"):
@@ -207,15 +228,3 @@ def _declare_cjk_fonts(document: Document) -> None:
                 )
             )
     part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)  # noqa: SLF001
-
-
-def _style_default(document: Document) -> None:
-    """The look of the built-in default: a plain, readable memo on A4."""
-    for section in document.sections:
-        section.page_width, section.page_height = Inches(8.27), Inches(11.69)
-        section.left_margin = section.right_margin = Inches(1)
-        section.top_margin = section.bottom_margin = Inches(1)
-    quote = document.styles["Quote"]
-    quote.paragraph_format.left_indent = Inches(0.4)
-    quote.paragraph_format.right_indent = Inches(0.4)
-    quote.font.italic = False  # quotes must read as the source wrote them

@@ -74,11 +74,13 @@ def styled_run(style: str, content: str) -> str:
     return f'<w:r><w:rPr><w:rStyle w:val="{attr(style)}"/></w:rPr>{content}</w:r>'
 
 
-def table(style: str | None, widths: list[int], rows: list[list[str]]) -> str:
+def table(style: str | None, widths: list[int], rows: list[list[str]], header_rows: int = 0) -> str:
     """A fixed-layout table as python-docx's ``add_table`` makes it, column widths in EMU.
 
     Each row lists its cells' paragraphs (WordprocessingML); a row with fewer
-    cells than the table has columns is filled with empty cells.
+    cells than the table has columns is filled with empty cells. The first
+    ``header_rows`` rows repeat at the top of every page the table runs onto,
+    and are never split across pages.
     """
     twips = [round(width / 635) for width in widths]  # EMU to twips, rounded as python-docx does
     style_xml = f'<w:tblStyle w:val="{attr(style)}"/>' if style else ""
@@ -88,8 +90,10 @@ def table(style: str | None, widths: list[int], rows: list[list[str]]) -> str:
         '<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" '
         f'w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>'
     ]
-    for cells in rows:
-        parts.append("<w:tr>")
+    total = sum(twips)
+    parts[0] = parts[0].replace('<w:tblW w:type="auto" w:w="0"/>', f'<w:tblW w:type="dxa" w:w="{total}"/>')
+    for index, cells in enumerate(rows):
+        parts.append("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" if index < header_rows else "<w:tr>")
         for column, w in enumerate(twips):
             content = cells[column] if column < len(cells) and cells[column] else "<w:p/>"
             parts.append(f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{w}"/></w:tcPr>{content}</w:tc>')

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from briefer.core.store import Store
 from briefer.export.context import ExportContext, build_context
-from briefer.export.errors import ExportError
+from briefer.export.errors import ExportError, UnverifiedQuotesError
 from briefer.export.render import RENDER_SECONDS, render_template
 from briefer.export.templates import DEFAULT_TEMPLATE, TEMPLATE_FILE, TemplateInfo, find_template
 from briefer.export.writer import write_atomically
@@ -28,6 +28,7 @@ class ExportResult:
     format: str
     template: TemplateInfo
     warnings: list[str] = field(default_factory=list)
+    unverified: list[str] = field(default_factory=list)  # quotes printed marked [unverified] (when allowed)
 
 
 def format_for(path: str | Path) -> str:
@@ -38,10 +39,17 @@ def format_for(path: str | Path) -> str:
 
 
 def render_project(
-    store: Store, template: TemplateInfo, *, seconds: float = RENDER_SECONDS
+    store: Store, template: TemplateInfo, *, seconds: float = RENDER_SECONDS, allow_unverified: bool = True
 ) -> tuple[str, ExportContext]:
-    """The briefing as Markdown, plus the context it was made from (for warnings)."""
+    """The briefing as Markdown, plus the context it was made from (for warnings).
+
+    Unverified quotes print marked ``[unverified]`` (the preview shows them so);
+    with ``allow_unverified=False`` a placed one raises ``UnverifiedQuotesError``
+    before anything is rendered.
+    """
     context = build_context(store)
+    if context.unverified and not allow_unverified:
+        raise UnverifiedQuotesError(context.unverified)
     text = render_template(template.path, TEMPLATE_FILE, context.as_template_vars(), seconds=seconds)
     return text, context
 
@@ -74,30 +82,47 @@ def export_project(
     project_path: str | Path | None = None,
     roots: list[tuple[str, Path]] | None = None,
     seconds: float = RENDER_SECONDS,
+    allow_unverified: bool = False,
 ) -> ExportResult:
-    """Export the project behind ``store`` to ``output`` (.md or .docx)."""
+    """Export the project behind ``store`` to ``output`` (.md or .docx).
+
+    A quote placed in the outline that cannot be verified against its document
+    stops the export (``UnverifiedQuotesError``, nothing written) unless
+    ``allow_unverified``, when the template prints it marked ``[unverified]``.
+    """
     out = Path(output)
     fmt = format_for(out)
     template = find_template(template_name, project_path if project_path is not None else store.path, roots)
     with _cycle_collection_paused():
-        data, warnings = _export_bytes(store, template, fmt, seconds)
+        data, warnings, unverified = _export_bytes(store, template, fmt, seconds, allow_unverified)
     write_atomically(out, data)
-    return ExportResult(out, fmt, template, warnings)
+    return ExportResult(out, fmt, template, warnings, unverified)
 
 
-def _export_bytes(store: Store, template: TemplateInfo, fmt: str, seconds: float) -> tuple[bytes, list[str]]:
-    """The file's bytes and the warnings; the context and trees are freed on return."""
-    text, context = render_project(store, template, seconds=seconds)
+def _export_bytes(
+    store: Store, template: TemplateInfo, fmt: str, seconds: float, allow_unverified: bool
+) -> tuple[bytes, list[str], list[str]]:
+    """The file's bytes, the warnings and the quotes marked unverified; the trees are freed on return.
+
+    The template runs in a child process (isolation.py): it cannot take this
+    process's memory or time.
+    """
+    from briefer.export.isolation import render_isolated
+
+    rendered = render_isolated(store.path, template, seconds=seconds, store=store, allow_unverified=allow_unverified)
+    text = rendered.text
     if fmt == "md":
-        return text.encode("utf-8"), list(context.warnings)
+        return text.encode("utf-8"), list(rendered.warnings), list(rendered.unverified)
     from briefer.export.docx_build import build_docx  # python-docx is only needed here
 
     try:
         data = build_docx(
             text,
             reference=template.reference_docx,
-            title=context.meta.get("title", ""),
-            author=context.meta.get("author", ""),
+            title=rendered.meta.get("title", ""),
+            author=rendered.meta.get("author", ""),
+            marking=rendered.meta.get("marking", ""),
+            page=template.page,
         )
     except RecursionError:
         # Hundreds of footnotes each citing the next, or HTML nested as deep:
@@ -106,4 +131,4 @@ def _export_bytes(store: Store, template: TemplateInfo, fmt: str, seconds: float
             "the briefing nests too deeply to build in Word (footnotes citing footnotes, or nested HTML, "
             "hundreds of levels deep); export it as Markdown, or flatten the nesting"
         ) from None
-    return data, list(context.warnings)
+    return data, list(rendered.warnings), list(rendered.unverified)

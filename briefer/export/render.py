@@ -25,6 +25,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from jinja2.utils import Cycler, Joiner, Namespace, generate_lorem_ipsum
 from markupsafe import Markup
 
+from briefer.export.card_markup import card, docx_directive, shorten
 from briefer.export.context import VIEW_TYPES
 from briefer.export.errors import TemplateError
 from briefer.export.mdescape import Trusted, escape_cell, escape_markdown, markdown_link, strong_between
@@ -324,7 +325,11 @@ def make_environment(template_dir: Path) -> BrieferSandbox:
         strong=_strong,
         emph=_emph,
         link=lambda url, text=None: Trusted(markdown_link(str(url), None if text is None else str(text))),
+        card=card,
+        shorten=shorten,
+        md_cell=lambda v: Trusted(_text(v).strip().replace("|", "\\|").replace("\r\n", "\n").replace("\n", "<br>")),
     )
+    env.globals["docx"] = docx_directive
     return env
 
 

@@ -19,6 +19,7 @@ TEMPLATE_FILE = "template.md.j2"
 MANIFEST_FILE = "manifest.json"
 REFERENCE_FILE = "reference.docx"
 DEFAULT_TEMPLATE = "memo"
+PAGES = ("", "letter", "a4")  # a manifest's "page"
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,8 @@ class TemplateInfo:
     # Why the template cannot be used (a manifest that cannot be read), in one
     # line naming the file; empty for a usable template.
     problem: str = ""
+    # The paper the manifest asks for ("letter" or "a4"); empty: the reference.docx decides.
+    page: str = ""
 
     @property
     def source(self) -> Path:
@@ -120,7 +123,10 @@ def _info(folder: Path, origin: str) -> TemplateInfo:
         return _broken(folder, origin, f"{manifest}: not a JSON object with a name and a description")
     display = str(data.get("name") or display)
     description = str(data.get("description") or "")
-    return TemplateInfo(folder.name, origin, folder, display, description)
+    page = data.get("page", "")
+    if page not in PAGES:
+        return _broken(folder, origin, f'{manifest}: "page" must be "letter" or "a4", not {json.dumps(page)[:40]}')
+    return TemplateInfo(folder.name, origin, folder, display, description, page=page)
 
 
 def _broken(folder: Path, origin: str, problem: str) -> TemplateInfo:

@@ -17,6 +17,7 @@ DOCK_PURPOSE = {
     "codebookDock": "Your tags. Press a tag's number (1–9) in the reader to tag the selected text.",
     "passagesDock": "Every tagged passage, with its tags and note. Filter them, or drag them into the outline.",
     "searchDock": "Search every document at once (Ctrl+Shift+F); click a hit to read it in context.",
+    "reviewDock": "Passages whose document was updated and whose quote moved or changed: accept, re-select or delete.",
     "outlineDock": "The briefing's sections. Drag passages here from the reader or the Passages list.",
     "metaDock": "The briefing's title, author, audience and bottom line, as the export prints them.",
     "balanceDock": "How evenly the outline weighs each stance, and which sources it rests on.",
@@ -28,6 +29,7 @@ EMPTY_HINTS = {
     "corpusView": "No documents yet.\nDrop files here, or use File > Import Documents (Ctrl+I).",
     "codebookView": "No tags yet.\nClick “New tag” above to add the first one.",
     "searchResults": "Type words above and press Enter to search every document.",
+    "reviewList": "Nothing to review.\nPassages land here when an updated document moves or changes their quote.",
     "outlineView": "No sections yet.\nClick “Add section”, then drag passages into it.",
 }
 

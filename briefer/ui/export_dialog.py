@@ -19,6 +19,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QThread, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -40,33 +41,47 @@ from briefer.core.project import open_for_reading
 from briefer.core.service import ProjectService
 from briefer.ui.background import BackgroundJob
 
-FORMATS = [("Word document (.docx)", ".docx"), ("Markdown (.md)", ".md")]
+FORMATS = [
+    ("Word document (.docx)", ".docx"),
+    ("Markdown (.md)", ".md"),
+    # Data, not a briefing: no template (briefer/export/exchange.py).
+    ("REFI-QDA project (.qdpx)", ".qdpx"),
+    ("Excel workbook of passages (.xlsx)", ".xlsx"),
+    ("CSV of passages (.csv)", ".csv"),
+]
 POLL_MS = 25
 ALL_CLEAR = "✔ All quotes match their sources and every citation is complete."
+MARKED = "Unverified, printed marked [unverified]: "  # a quote exported with the analyst's leave
 
 
 @dataclass
 class CheckResult:
     warnings: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # these block writing
+    unverified: int = 0  # placed quotes that cannot be verified (blocking unless allowed)
 
 
-def dry_run(project: Path, template_name: str) -> CheckResult:
+def dry_run(project: Path, template_name: str, allow_unverified: bool = False) -> CheckResult:
     """Render the briefing without writing it; runs in a worker thread with its own connection."""
-    from briefer.export import render_project
+    from briefer.export.errors import UnverifiedQuotesError
+    from briefer.export.isolation import render_isolated
     from briefer.export.templates import find_template
 
     try:
-        with open_for_reading(project) as opened:
-            _text, context = render_project(opened, find_template(template_name, project))
-    except (BrieferError, OSError) as exc:  # quote mismatch, template error (file:line), missing template
+        # In the render worker process: a template cannot take the window's memory or time.
+        rendered = render_isolated(project, find_template(template_name, project), allow_unverified=allow_unverified)
+    except UnverifiedQuotesError as exc:  # the analyst may still export them, marked
+        return CheckResult(errors=[f"Unverified: {line}" for line in exc.lines], unverified=len(exc.lines))
+    except (BrieferError, OSError) as exc:  # template error (file:line), missing template, damaged project
         return CheckResult(errors=[str(exc)])
-    return CheckResult(warnings=list(context.warnings))
+    marked = [f"{MARKED}{line}" for line in rendered.unverified]
+    return CheckResult(warnings=marked + list(rendered.warnings), unverified=len(marked))
 
 
 def _import_exporter() -> None:
     # The package loads these lazily; here they must be loaded now.
     import briefer.export.engine
+    import briefer.export.isolation
     import briefer.export.templates  # noqa: F401
 
 
@@ -76,24 +91,36 @@ class ExportWorker(QObject):
     succeeded = Signal(str, list)  # path, warnings
     failed = Signal(str)
 
-    def __init__(self, project: Path, output: Path, template: str) -> None:
+    def __init__(self, project: Path, output: Path, template: str, allow_unverified: bool = False) -> None:
         super().__init__()
         self.project, self.output, self.template = project, output, template
+        self.allow_unverified = allow_unverified
 
     @Slot()
     def run(self) -> None:
         from briefer.export import export_project
+        from briefer.export.exchange import export_exchange, is_exchange_format
 
         try:
             with open_for_reading(self.project) as opened:
-                result = export_project(opened, self.output, template_name=self.template, project_path=self.project)
+                if is_exchange_format(self.output):
+                    self.succeeded.emit(str(export_exchange(opened, self.output)[0]), [])
+                    return
+                result = export_project(
+                    opened,
+                    self.output,
+                    template_name=self.template,
+                    project_path=self.project,
+                    allow_unverified=self.allow_unverified,
+                )
         except (BrieferError, OSError) as exc:
             self.failed.emit(str(exc))
             return
         except Exception as exc:  # a bug must still end the export with a message, not a hang
             self.failed.emit(f"the export failed unexpectedly ({type(exc).__name__}: {exc})")
             return
-        self.succeeded.emit(str(result.path), list(result.warnings))
+        marked = [f"{MARKED}{line}" for line in result.unverified]
+        self.succeeded.emit(str(result.path), marked + list(result.warnings))
 
 
 class ExportDialog(QDialog):
@@ -156,6 +183,11 @@ class ExportDialog(QDialog):
         self.checks.setAccessibleName("Export checks")
         self.checks.setReadOnly(True)
         self.checks.setMaximumBlockCount(500)
+        # Offered only while some quote in the outline cannot be verified (the CLI's --allow-unverified).
+        self.allow_unverified = QCheckBox("Export unverified quotes anyway, each marked [unverified]")
+        self.allow_unverified.setObjectName("exportAllowUnverified")
+        self.allow_unverified.hide()
+        self.allow_unverified.toggled.connect(lambda _on: self.run_checks())
         self.progress = QProgressBar()
         self.progress.setObjectName("exportProgress")
         self.progress.setRange(0, 0)  # the engine gives no steps: a busy bar while it works
@@ -184,6 +216,7 @@ class ExportDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(QLabel("Checks before writing:"))
         layout.addWidget(self.checks, 1)
+        layout.addWidget(self.allow_unverified)
         layout.addWidget(self.progress)
         layout.addLayout(done_row)
         layout.addWidget(self.buttons)
@@ -199,9 +232,9 @@ class ExportDialog(QDialog):
     # ------------------------------------------------------------- choices
     def _default_path(self) -> Path:
         """``<Project title> - <template>.docx`` beside the project file (the folder the analyst knows)."""
-        return proposed_export_path(
-            self.service.path, self.service.meta().title, self.template.currentData(), self.format.currentData()
-        )
+        suffix = self.format.currentData()
+        template = self.template.currentData() if suffix in (".md", ".docx") else None  # data formats use none
+        return proposed_export_path(self.service.path, self.service.meta().title, template, suffix)
 
     def _propose_path(self) -> None:
         if not self._path_chosen:
@@ -215,11 +248,12 @@ class ExportDialog(QDialog):
         self.template.setCurrentIndex(max(self.template.findData(DEFAULT_TEMPLATE), 0))
 
     def _format_changed(self) -> None:
-        if not self._path_chosen:
+        if self._path_chosen:
+            current = Path(self.path.text().strip() or self._default_path())
+            self.path.setText(str(current.with_suffix(self.format.currentData())))
+        else:
             self._propose_path()
-            return
-        current = Path(self.path.text().strip() or self._default_path())
-        self.path.setText(str(current.with_suffix(self.format.currentData())))
+        self.template.setEnabled(self.format.currentData() in (".md", ".docx"))  # the others use none
 
     def _browse(self) -> None:
         suffix = self.format.currentData()
@@ -249,8 +283,9 @@ class ExportDialog(QDialog):
         self.checks.setPlainText("Checking quotes and citations…")
         self.export_button.setEnabled(False)
         project = Path(self.service.path)
+        allow = self.allow_unverified.isChecked()
         self._checking = BackgroundJob(
-            lambda: dry_run(project, name), prepare=_import_exporter, name="briefer-export-checks"
+            lambda: dry_run(project, name, allow), prepare=_import_exporter, name="briefer-export-checks"
         )
         self._check_jobs[:] = [self._checking]
         self._poll.start()
@@ -268,6 +303,8 @@ class ExportDialog(QDialog):
 
     def _show_checks(self, result: CheckResult) -> None:
         self.blocking_errors = list(result.errors)
+        if result.unverified:
+            self.allow_unverified.show()
         lines = [f"✖ {e}" for e in result.errors] + [f"⚠ {w}" for w in result.warnings]
         self.checks.setPlainText("\n".join(lines or [ALL_CLEAR]))
         self.export_button.setEnabled(not self.blocking_errors and self._thread is None)
@@ -285,7 +322,7 @@ class ExportDialog(QDialog):
             self._checking = None
             self._poll.stop()
         output = Path(self.path.text().strip()).expanduser()
-        if output.suffix.lower() not in (".md", ".docx"):
+        if output.suffix.lower() not in [suffix for _label, suffix in FORMATS]:
             output = output.with_suffix(self.format.currentData())
         if output.exists() and output != self._overwrite_confirmed and not self.confirm_overwrite(output):
             return
@@ -296,7 +333,9 @@ class ExportDialog(QDialog):
             button.hide()
         self.export_button.setEnabled(False)
         self._thread = QThread(self)
-        self._worker = ExportWorker(self.service.path, output, self.template.currentData())
+        self._worker = ExportWorker(
+            self.service.path, output, self.template.currentData(), self.allow_unverified.isChecked()
+        )
         self._worker.moveToThread(self._thread)
         self._thread.started.connect(self._worker.run)
         self._worker.succeeded.connect(self._succeeded)
@@ -316,7 +355,11 @@ class ExportDialog(QDialog):
         self._finish_thread()
         self._show_checks(CheckResult(warnings=warnings))  # as of the export, not of the dialog's opening
         self.written = Path(path)
-        note = f" with {len(warnings)} citation warning{'s' if len(warnings) != 1 else ''}" if warnings else ""
+        marked = sum(1 for w in warnings if w.startswith(MARKED))
+        cited = len(warnings) - marked
+        notes = [f"{cited} citation warning{'s' if cited != 1 else ''}"] if cited else []
+        notes += [f"{marked} quote{'s' if marked != 1 else ''} marked [unverified]"] if marked else []
+        note = f" with {' and '.join(notes)}" if notes else ""
         self.status.setText(f"Wrote {self.written}{note}.")
         for button in (self.open_file, self.open_folder):
             button.show()

@@ -70,9 +70,10 @@ _DONE = ("imported", "updated", "unchanged")
 
 
 def summary_html(outcomes: Sequence[Any]) -> str:
-    imported = [o for o in outcomes if o.status == "imported"]
     updated = [o for o in outcomes if o.status == "updated"]
-    files = [o for o in outcomes if not getattr(o, "record", "")]  # one line per file, not per bibliography record
+    # One line per file, not per bibliography record or per source of a REFI-QDA project.
+    files = [o for o in outcomes if not getattr(o, "record", "")]
+    imported = [o for o in files if o.status == "imported"]
     problems = [o for o in outcomes if o.status not in _DONE]
     lines = [f"<p>Imported {len(imported)} of {len(files)} file{'s' if len(files) != 1 else ''}.</p>"]
     if updated:

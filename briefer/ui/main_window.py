@@ -25,6 +25,7 @@ from briefer.ui.corpus_dock import CorpusDock
 from briefer.ui.dock_help import explain_docks
 from briefer.ui.focus_cycle import cycle_focus
 from briefer.ui.import_files import import_with_progress, importer_available
+from briefer.ui.integrity_notice import IntegrityNotice
 from briefer.ui.lazy import lazy_module
 from briefer.ui.meta_dock import MetaDock
 from briefer.ui.outline_dock import OutlineDock
@@ -32,6 +33,7 @@ from briefer.ui.passages_dock import PassagesDock
 from briefer.ui.preview_dock import PreviewDock
 from briefer.ui.reader import READER_KEYS
 from briefer.ui.reader_panel import ReaderPanel
+from briefer.ui.review_dock import ReviewDock
 from briefer.ui.search_dock import SearchDock
 from briefer.ui.style import load_stylesheet
 from briefer.ui.undo import push
@@ -67,6 +69,7 @@ class MainWindow(QMainWindow):
         self.counts_label = QLabel()
         self.counts_label.setObjectName("projectCounts")
         self.statusBar().addPermanentWidget(self.counts_label)
+        self.integrity_notice = IntegrityNotice(self.statusBar())
         self.menus = WindowMenus(parent=self, host=self)
         self._default_size()
         self._attach(service)
@@ -84,9 +87,13 @@ class MainWindow(QMainWindow):
         self.codebook = CodebookDock(service, self.undo_stack, self)
         self.passages = PassagesDock(service, self)
         self.search = SearchDock(service, self)
-        self._project_docks = [self.corpus, self.codebook, self.passages, self.search]
+        self.review = ReviewDock(service, self.undo_stack, self.reader, self)
+        self._project_docks = [self.corpus, self.codebook, self.passages, self.search, self.review]
         self.corpus.document_activated.connect(self.panel.open_document)
         self.corpus.edit_requested.connect(self.edit_document_metadata)
+        self.corpus.update_requested.connect(self.update_document_from_file)
+        self.review.locate_requested.connect(self.show_hit)
+        self.review.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.corpus.view.files_dropped.connect(self.import_paths)
         self.panel.edit_metadata_requested.connect(self.edit_document_metadata)
         self.reader.passage_selected.connect(self.passages.select_passage)
@@ -110,6 +117,7 @@ class MainWindow(QMainWindow):
         explain_docks(self._project_docks)
         self._update_title()
         self._update_counts()
+        self.integrity_notice.check(service)
         first = self.corpus.proxy.index(0, 0)
         if first.isValid():
             self.corpus.view.setCurrentIndex(first)
@@ -149,6 +157,7 @@ class MainWindow(QMainWindow):
             self.codebook,
             self.passages,
             self.search,
+            self.review,
             self.outline,
             self.preview,
             self.meta,
@@ -171,7 +180,7 @@ class MainWindow(QMainWindow):
 
     def reset_layout(self) -> None:
         """View > Reset Layout: the default arrangement for the window's current size."""
-        arrange_default(self, self._docks(), self.size())
+        arrange_default(self, self._docks(), self.size(), review_waiting=bool(self.service.passages.to_review()))
 
     # ---------------------------------------------------------------- projects
     def open_project(self, path: Path) -> bool:
@@ -243,12 +252,31 @@ class MainWindow(QMainWindow):
         if dialog.exec() and (fields := dialog.changed_fields()):
             push(self.undo_stack, self.service, commands.EditDocumentMetadata(doc_id, fields))
 
+    def update_document_from_file(self, doc_id: int, path: Path | None = None) -> None:
+        """The corpus menu's "Update from file…": a new version of the document's text, passages re-anchored."""
+        from briefer.ui.new_versions import choose_new_version, update_from_file
+
+        path = path or choose_new_version(self, self.service.documents.info(doc_id).title)
+        if path is not None:
+            self.statusBar().showMessage(update_from_file(self.service, self.undo_stack, doc_id, path), 10000)
+            self._show_review()
+
+    def _show_review(self) -> None:
+        if self.service.passages.to_review():
+            self.review.show()
+            self.review.raise_()
+
     def import_paths(self, paths: list[Path]) -> None:
         if not importer_available():
             self.statusBar().showMessage("Importing is not available in this installation.", 6000)
             return
         outcomes = import_with_progress(self, self.service, paths)
-        imported = [o.document_id for o in outcomes if o.status == "imported"]
+        from briefer.ui.new_versions import offer_updates
+
+        if said := offer_updates(self, self.service, self.undo_stack, outcomes):
+            self.statusBar().showMessage(said, 10000)
+            self._show_review()
+        imported = [o.document_id for o in outcomes if o.status == "imported" and o.document_id is not None]
         if imported:
             self.open_document(imported[-1])
 
@@ -343,7 +371,7 @@ class MainWindow(QMainWindow):
         restored = restore_layout(self, self.settings, self._screen_class(), needs=self.outline.objectName())
         self._default_layout = not restored
         if not restored:
-            arrange_default(self, self._docks(), self.size())
+            arrange_default(self, self._docks(), self.size(), review_waiting=bool(self.service.passages.to_review()))
 
     def _save_layout(self) -> None:
         save_layout(self, self.settings, self._screen_class())
@@ -354,7 +382,7 @@ class MainWindow(QMainWindow):
         # the window really has (a caller may have resized it after building it).
         # Before the first show Qt defers part of a restored state, and would undo it.
         if not self._arranged_on_show and self._default_layout:
-            arrange_default(self, self._docks(), self.size())
+            arrange_default(self, self._docks(), self.size(), review_waiting=bool(self.service.passages.to_review()))
         self._arranged_on_show = True
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802

@@ -72,7 +72,12 @@ def build_send_menu(
         if action.data() is None or not ids:
             return
         label = "Send passage to section" if len(ids) == 1 else f"Send {len(ids)} passages to section"
-        push(undo_stack, service, outline_commands.PlacePassages(int(action.data()), ids, None, label=label))
+        try:
+            push(undo_stack, service, outline_commands.PlacePassages(int(action.data()), ids, None, label=label))
+        except BrieferError as exc:  # already there: refused, and the status bar says why
+            window = parent.window()
+            if isinstance(window, QMainWindow):
+                window.statusBar().showMessage(str(exc), 6000)
 
     menu.aboutToShow.connect(fill)
     menu.triggered.connect(chosen)
@@ -134,6 +139,7 @@ class OutlineDock(QDockWidget):
         # New sections and passages show up expanded, so a drop is visible at once.
         self.model.rowsInserted.connect(lambda parent, first, last: self.view.expand(parent))
         self.view.selectionModel().currentChanged.connect(self._current_changed)
+        self.model.refused.connect(self._say)
 
     # ------------------------------------------------------------- actions
     def _action(
@@ -261,11 +267,14 @@ class OutlineDock(QDockWidget):
         try:
             push(self.undo_stack, self.service, command)
         except BrieferError as exc:
-            window = self.window()
-            if isinstance(window, QMainWindow):  # a refused edit is news, not an error dialog
-                window.statusBar().showMessage(str(exc), 6000)
+            self._say(str(exc))
             return False
         return True
+
+    def _say(self, message: str) -> None:
+        window = self.window()
+        if isinstance(window, QMainWindow):  # a refused edit is news, not an error dialog
+            window.statusBar().showMessage(message, 6000)
 
     # ------------------------------------------------------------ sections
     def _current_section(self) -> int | None:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
-from PySide6.QtCore import QAbstractItemModel, QMimeData, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractItemModel, QMimeData, QModelIndex, QObject, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QFont, QUndoStack
 
 from briefer.core.errors import BrieferError
@@ -150,6 +150,8 @@ def _placement(node: _Node) -> PlacementRow:
 
 class OutlineModel(QAbstractItemModel):
     """Sections and their placed passages for ``outlineView``; drops become commands."""
+
+    refused = Signal(str)  # why a drop or an edit changed nothing
 
     def __init__(self, service: ProjectService, undo_stack: QUndoStack, parent: Any = None) -> None:
         super().__init__(parent)
@@ -493,9 +495,14 @@ class OutlineModel(QAbstractItemModel):
         try:
             push(self.undo_stack, self.service, command)
         except BrieferError as exc:
-            self.last_error = str(exc)
+            self._refuse(str(exc))
             return False
         return True
+
+    def _refuse(self, reason: str) -> None:
+        """A drop or edit was refused: say why (the outline dock shows it in the status bar)."""
+        self.last_error = reason
+        self.refused.emit(reason)
 
     # --------------------------------------------------------- drag & drop
     def mimeTypes(self) -> list[str]:  # noqa: N802
@@ -563,10 +570,11 @@ class OutlineModel(QAbstractItemModel):
         tags = decode_tags(data)
         if tags:
             at = None if row < 0 else max(row - n_placed, 0)
-            made: list[Command] = [
-                outline_commands.SectionFromTag(t, parent=section, position=None if at is None else at + i)
-                for i, t in enumerate(tags)
-            ]
+            # A tag dropped on its own section (by name or stance) fills it instead of nesting a twin.
+            made, refused = outline_commands.commands_for_tag_drop(self.service, tags, section, at)
+            if not made:
+                self._refuse("; ".join(refused))
+                return None
             return made[0] if len(made) == 1 else commands.CompositeCommand(made, "Sections from tags")
         moving = decode_sections(data)
         if moving:

@@ -42,6 +42,11 @@ class PassageModel(IdListModel):
     headers = ("Passage",)
     BATCH = 200  # rows fetched around a row that is painted but not cached
     CACHE_LIMIT = 4000
+    # Rows whose ids are read when the list is (re)built; the rest, when a view
+    # paints past them or something needs a row number. Listing 200,000 ids took
+    # a fifth of the window's start on a 10,000-document project, for a first
+    # frame that shows ten rows.
+    PREFIX = 500
 
     def __init__(self, service: ProjectService, parent: Any = None) -> None:
         super().__init__(parent)
@@ -51,16 +56,33 @@ class PassageModel(IdListModel):
         self.tag: int | None = None
         self.document: int | None = None
         self.text = ""
+        # While partial, ``_ids`` is the first rows of the listing (always a true
+        # prefix of it) and ``_total`` counts them all.
+        self._complete = True
+        self._total = 0
+        self._load_caches()
         service.subscribe(self._on_change)
-        self.refresh()
+        self._rebuild()
 
     # --- filters and loading ---------------------------------------------------
     def set_filter(self, *, tag: int | None, document: int | None, text: str) -> None:
         if (tag, document, text.casefold()) == (self.tag, self.document, self.text):
             return
         self.tag, self.document, self.text = tag, document, text.casefold()
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        """A new listing, reading only its first rows when the filters allow."""
         self.beginResetModel()
-        self._ids = self._load_order()
+        if self.text:  # matching text is a scan of every quote anyway
+            self._ids, self._complete = self._load_order(), True
+        else:
+            head = self.service.passages.order(tag=self.tag, document=self.document, limit=self.PREFIX + 1)
+            self._complete = len(head) <= self.PREFIX
+            self._ids = head[: self.PREFIX]
+            self._total = (
+                len(head) if self._complete else self.service.passages.count(tag=self.tag, document=self.document)
+            )
         self.endResetModel()
 
     def _load_order(self) -> list[int]:
@@ -70,13 +92,48 @@ class PassageModel(IdListModel):
             ids = [i for i in ids if i in matching]
         return ids
 
-    def load_ids(self) -> list[int]:
+    def _complete_listing(self) -> None:
+        """Read the ids of every row: the rows stay the same, so views need not hear of it."""
+        if not self._complete:
+            self._ids, self._complete = self._load_order(), True
+
+    def _load_caches(self) -> None:
         self._tags = {t.id: t for t in self.service.tags.all()}
         self._tag_order = {tid: i for i, tid in enumerate(self._tags)}
         self._titles = self.service.documents.titles()
         self._passages.clear()
         self._rows.clear()
+
+    def load_ids(self) -> list[int]:
+        self._load_caches()
         return self._load_order()
+
+    def refresh(self) -> None:
+        if self._complete:
+            super().refresh()  # diffed: views keep their place
+        else:  # nothing beyond the first rows was shown or read: list afresh
+            self._load_caches()
+            self._rebuild()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802
+        if parent.isValid():
+            return 0
+        return len(self._ids) if self._complete else self._total
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if index.isValid() and index.row() >= len(self._ids):
+            self._complete_listing()
+        return super().data(index, role)
+
+    def row_of(self, item_id: int) -> int:
+        if not self._complete and item_id not in self._ids:
+            self._complete_listing()
+        return super().row_of(item_id)
+
+    def id_at(self, row: int) -> int:
+        if row >= len(self._ids):
+            self._complete_listing()
+        return super().id_at(row)
 
     def _row_for(self, p: Passage) -> PassageRow:
         tags = self._tags
@@ -107,17 +164,22 @@ class PassageModel(IdListModel):
         self._cache(self.service.passages.by_id(wanted))
 
     def update_passages(self, ids: tuple[int, ...]) -> None:
-        """Re-read just these passages: one tag applied must not reload twenty thousand."""
+        """Re-read just these passages: one tag applied must not reload twenty thousand.
+
+        While the listing is partial, a passage past its first rows changes
+        only the count of rows not yet read, which one index count settles.
+        """
         found = self.service.passages.by_id(ids)
         for pid in ids:
             p = found.get(pid)
-            row = self.row_of(pid)
+            row = self._ids.index(pid) if pid in self._ids else -1
             if p is None or not self._accepts(p):
                 self._passages.pop(pid, None)
                 self._rows.pop(pid, None)
                 if row >= 0:
                     self.beginRemoveRows(QModelIndex(), row, row)
                     del self._ids[row]
+                    self._total -= 1
                     self.endRemoveRows()
                 continue
             self._cache({pid: p})
@@ -125,9 +187,28 @@ class PassageModel(IdListModel):
                 self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
                 continue
             row = self._row_for_key((p.document, p.start, p.end, p.id))
+            if not self._complete and row >= len(self._ids):
+                continue  # past the rows read: counted below
             self.beginInsertRows(QModelIndex(), row, row)
             self._ids.insert(row, pid)
+            self._total += 1
             self.endInsertRows()
+        if not self._complete:
+            self._settle_count()
+
+    def _settle_count(self) -> None:
+        """Add or drop unread rows at the end so the row count matches the project."""
+        total = self.service.passages.count(tag=self.tag, document=self.document)
+        if total > self._total:
+            self.beginInsertRows(QModelIndex(), self._total, total - 1)
+            self._total = total
+            self.endInsertRows()
+        elif total < self._total:
+            first = max(total, len(self._ids))
+            if first < self._total:
+                self.beginRemoveRows(QModelIndex(), first, self._total - 1)
+                self._total = first
+                self.endRemoveRows()
 
     def _row_for_key(self, key: tuple[int, int, int, int]) -> int:
         """Where a passage with this order key goes among the rows (they are in key order)."""

@@ -101,8 +101,7 @@ def render_preview(
     thread). Template and quote errors come back in ``error``; the parsed
     document is moved to ``gui_thread`` so the view can adopt it.
     """
-    from briefer.core.project import open_for_reading
-    from briefer.export import render_project
+    from briefer.export.isolation import render_isolated
     from briefer.export.templates import DEFAULT_TEMPLATE, discover_templates, find_template
 
     started = time.perf_counter()
@@ -114,10 +113,11 @@ def render_preview(
             raise BrieferError("No export templates are installed.")
         name = next(n for n in (template_name, DEFAULT_TEMPLATE, names[0]) if n in names)
         result.template = name
-        with open_for_reading(project) as opened:
-            text, context = render_project(opened, find_template(name, project), seconds=seconds)
+        # In the render worker process: a template cannot take the window's memory or time.
+        rendered = render_isolated(project, find_template(name, project), seconds=seconds)
+        text = rendered.text
         result.markdown = text
-        result.warnings = len(context.warnings)
+        result.warnings = len(rendered.warnings)
         document = SafeDocument()
         document.setDefaultStyleSheet(_STYLE)
         # Parsing half a megabyte of HTML takes a good part of a second: here, not in the GUI thread.
@@ -137,6 +137,7 @@ def _import_renderer() -> None:
 
     # The package loads these lazily; here they must be loaded now.
     import briefer.export.engine
+    import briefer.export.isolation
     import briefer.export.templates  # noqa: F401
 
 

@@ -206,9 +206,14 @@ class ReaderView(QPlainTextEdit):
             self._reload_passages(change.ids or None)
         elif change.area is ChangeArea.DOCUMENTS and self.document_id is not None:
             try:
-                self.service.documents.info(self.document_id)
+                info = self.service.documents.info(self.document_id)
             except NotFoundError:
                 self.open_document(None)
+                return
+            if self.document_info is not None and info.sha256 != self.document_info.sha256:
+                # A new version of its text (briefer update), or an update undone: show the text as stored.
+                doc_id, self.document_id = self.document_id, None
+                self.open_document(doc_id)
 
     def _reload_passages(self, ids: tuple[int, ...] | None = None) -> None:
         """Passages changed (all, or just ``ids``): repaint what is in view from the store."""

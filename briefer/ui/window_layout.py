@@ -35,6 +35,7 @@ class WindowDocks:
     codebook: QDockWidget
     passages: QDockWidget
     search: QDockWidget
+    review: QDockWidget
     outline: QDockWidget
     preview: QDockWidget
     meta: QDockWidget
@@ -46,6 +47,7 @@ class WindowDocks:
             self.codebook,
             self.passages,
             self.search,
+            self.review,
             self.outline,
             self.preview,
             self.meta,
@@ -53,7 +55,7 @@ class WindowDocks:
         ]
 
 
-def arrange_default(window: QMainWindow, docks: WindowDocks, size: QSize) -> None:
+def arrange_default(window: QMainWindow, docks: WindowDocks, size: QSize, *, review_waiting: bool = False) -> None:
     """Put every dock where the default layout for a window of ``size`` has it."""
     for dock in docks.all():  # addDockWidget() takes each from wherever it is now
         dock.setFloating(False)
@@ -65,10 +67,16 @@ def arrange_default(window: QMainWindow, docks: WindowDocks, size: QSize) -> Non
     if compact:  # below the reader they would take half its lines: tabs beside the corpus instead
         window.tabifyDockWidget(docks.corpus, docks.passages)
         window.tabifyDockWidget(docks.passages, docks.search)
+        # The review dock is wider than a laptop's side column allows: below the
+        # reader, and only while passages wait for review (the window shows it then).
+        window.addDockWidget(BOTTOM, docks.review)
+        if not review_waiting:
+            docks.review.hide()
     else:
         window.addDockWidget(BOTTOM, docks.passages)
         window.addDockWidget(BOTTOM, docks.search)
         window.tabifyDockWidget(docks.passages, docks.search)
+        window.tabifyDockWidget(docks.search, docks.review)
     window.addDockWidget(RIGHT, docks.outline)
     window.splitDockWidget(docks.outline, docks.preview, VERTICAL)
     window.tabifyDockWidget(docks.preview, docks.meta)

@@ -28,9 +28,11 @@ if TYPE_CHECKING:
 
 PROJECT_FILTER = "Briefer projects (*.briefer);;All files (*)"
 IMPORT_FILTER = (
-    "Documents and bibliographies (*.txt *.md *.markdown *.html *.htm *.docx *.pdf *.json *.ris *.bib);;"
+    "Documents, bibliographies and QDA projects "
+    "(*.txt *.md *.markdown *.html *.htm *.docx *.pdf *.json *.ris *.bib *.qdpx *.qdc);;"
     "Documents (*.txt *.md *.markdown *.html *.htm *.docx *.pdf);;"
-    "Bibliographies (*.json *.ris *.bib);;All files (*)"
+    "Bibliographies (*.json *.ris *.bib);;"
+    "REFI-QDA projects and codebooks (*.qdpx *.qdc);;All files (*)"
 )
 
 

@@ -111,3 +111,13 @@ def test_too_many_parts_and_not_a_zip() -> None:
         check_zip(real_docx(), ArchiveLimits(members=3))
     with pytest.raises(ArchiveDamaged, match=r"^not a readable zip archive \(BadZipFile"):
         check_zip(b"plain text, not a zip")
+
+
+@pytest.mark.parametrize("name", ["../evil.xml", "word/../../evil.xml", "/etc/evil.xml", "C:/evil.xml", "..\\evil.xml"])
+def test_a_part_named_outside_the_archive_is_refused(name: str) -> None:
+    with pytest.raises(ArchiveRejected, match="points outside the archive"):
+        check_zip(replace_part(real_docx(), name, b"<x/>"))
+
+
+def test_names_that_only_look_odd_are_read() -> None:
+    check_zip(replace_part(real_docx(), "word/media/a..b.png", b"png"))

@@ -49,7 +49,7 @@ def test_sql_lives_only_in_the_store() -> None:
 
 
 # --------------------------------------------------------------------------- the window reads through the service
-_STORE_MODULES = {"store.py", "store_outline.py", "store_documents.py", "schema.py"}
+_STORE_MODULES = {"store.py", "store_outline.py", "store_documents.py", "store_identity.py", "schema.py"}
 
 
 def _modules(folder: str) -> list[tuple[str, ast.Module]]:

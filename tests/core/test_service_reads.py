@@ -59,7 +59,7 @@ def test_changes_name_their_area_with_the_enum(service: ProjectService) -> None:
     assert command.tag_id is not None
     EditTag(command.tag_id, {"name": "Fresher"}, "Rename").do(service)
     assert seen[0] == Change(ChangeArea.META)
-    assert seen[1] == Change(ChangeArea.PASSAGES, (pid,))
+    assert seen[1] == Change(ChangeArea.PASSAGES, (pid,), documents=(doc,), tags=())
     assert {c.area for c in seen[2:]} <= {ChangeArea.TAGS, ChangeArea.PASSAGES}
     assert ChangeArea.TAGS in {c.area for c in seen[2:]}
     assert all(isinstance(c.area, ChangeArea) for c in seen)

@@ -106,9 +106,9 @@ def test_evidence_annex_tables(store: Store, tmp_path: Path) -> None:
     document = docx.Document(str(out))
     assert len(document.tables) == 3  # one per used tag
     header = [c.text for c in document.tables[0].rows[0].cells]
-    assert header == ["Passage", "Source", "Location"]
+    assert header == ["Passage", "Note", "Source", "Location"]
     widths = [c.width for c in document.tables[0].columns]
-    assert widths[0] > widths[2]  # the quotes get the room
+    assert widths[0] > widths[3]  # the quotes get the room
     cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
     assert any(TRICKY_QUOTES[9] in c for c in cells)  # the pipe did not split the cell
 

@@ -68,6 +68,7 @@ def test_on_a_laptop_the_passage_list_is_a_tab_beside_the_corpus(qtbot, project_
     window = make_window(qtbot, project_file, settings, (1280, 720))
     assert window.dockWidgetArea(window.passages) == Qt.DockWidgetArea.LeftDockWidgetArea
     assert set(window.tabifiedDockWidgets(window.corpus)) == {window.passages, window.search}
+    assert window.review.isHidden()  # below the reader, shown only while passages wait for review
     window.close()
     wide = make_window(
         qtbot, project_file, QSettings(str(project_file) + ".ini", QSettings.Format.IniFormat), (1920, 1080)

@@ -83,3 +83,35 @@ def test_an_empty_list_says_how_to_fill_it(window) -> None:
     image = dock.view.viewport().grab().toImage()
     colors = {image.pixelColor(x, y).name() for x in range(0, image.width(), 2) for y in range(0, image.height(), 2)}
     assert len(colors) > 1
+
+
+def test_a_long_list_reads_its_first_rows_and_counts_the_rest(window, monkeypatch) -> None:
+    """Issue 17: the list reads the ids of its first rows only, until a view paints past
+    them; edits past those rows change the row count without reading the rest."""
+    from briefer.ui.passages_dock import PassageModel
+
+    service = window.service
+    text = service.store.get_document(5).text
+    spots = [i for i in range(0, len(text) - 20, max(1, len(text) // 8))][:8]
+    made = [service.create_passage(document=5, start=s, end=s + 10) for s in spots]
+    monkeypatch.setattr(PassageModel, "PREFIX", 3)
+    model = PassageModel(service)
+    everything = service.passages.order()
+    assert len(everything) > 3
+    assert model.rowCount() == len(everything) and not model._complete and len(model._ids) == 3
+
+    # A passage past the rows read: the count follows, nothing more is read.
+    last = service.create_passage(document=5, start=len(text) - 8, end=len(text) - 2)
+    assert model.rowCount() == len(everything) + 1 and not model._complete
+    service.delete_passage(made[-1])
+    assert model.rowCount() == len(everything) and not model._complete
+    # A passage among the rows read lands in its place.
+    first_doc = min(d.id for d in service.documents.all())
+    early = service.create_passage(document=first_doc, start=0, end=3)
+    order = service.passages.order()
+    assert model.rowCount() == len(order) and model._ids == order[: len(model._ids)]
+    assert early in model._ids
+
+    # Painting every row reads the rest: the rows are the project's, in order.
+    assert [model.index(r, 0).data(IdRole) for r in range(model.rowCount())] == order
+    assert model._complete and last in order and made[-1] not in order

@@ -300,6 +300,7 @@ def test_every_dock_is_rebuilt_for_another_project(window, tmp_path: Path) -> No
         "codebookDock",
         "passagesDock",
         "searchDock",
+        "reviewDock",
         "outlineDock",
         "metaDock",
         "balanceDock",

@@ -16,12 +16,15 @@ from briefer.core.errors import BrieferError, ImportRejected, ImportSkipped
 from briefer.core.importing.bibformats import BIBLIOGRAPHY_EXTENSIONS
 from briefer.core.importing.dates import iso_date
 from briefer.core.importing.formats import SUPPORTED_EXTENSIONS, read_file
+from briefer.core.importing.new_versions import VersionFinder
 from briefer.core.language import detect_language
 from briefer.core.model import Page
 from briefer.core.service import ChangeArea, ProjectService
 from briefer.core.textnorm import escape_name, normalise, normalise_utf8
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
+# REFI-QDA projects and codebooks (briefer/core/importing/qdpx_apply.py): one transaction each.
+EXCHANGE_EXTENSIONS = (".qdpx", ".qdc")
 
 # A batch of files shares one transaction: a commit per file (and the WAL
 # checkpoints those commits set off) took about a quarter of a big import. A
@@ -52,6 +55,8 @@ class ImportOutcome:
     # Something the analyst should know about an imported file; the line keeps
     # its "imported FILE as ID" start, so scripts reading it need not change.
     note: str = ""
+    # Lines printed after this one: a new version's fuzzy and orphaned passages.
+    details: tuple[str, ...] = ()
 
     def line(self) -> str:
         """One line, whatever the file is called: a name's bytes that are not UTF-8 and
@@ -60,7 +65,12 @@ class ImportOutcome:
 
     def _line(self) -> str:
         if self.status == "imported":
-            return f"imported {self.path} as {self.document_id}" + (f" ({self.note})" if self.note else "")
+            # A REFI-QDA project's sources carry their name; the file's own line has no id.
+            what = f"{self.path}#{self.record}" if self.record else str(self.path)
+            stored = f" as {self.document_id}" if self.document_id is not None else ""
+            return f"imported {what}{stored}" + (f" ({self.note})" if self.note else "")
+        if self.status == "updated" and not self.record:  # a new version of a document (--update)
+            return f"updated {self.document_id} from {self.path}: {self.note}"
         if self.status == "updated":
             return f"updated {self.document_id} from {self.path}#{self.record}"
         if self.status == "unchanged":
@@ -88,6 +98,7 @@ def import_paths(
     progress: Progress | None = None,
     *,
     overwrite_metadata: bool = False,
+    update: bool = False,
 ) -> list[ImportOutcome]:
     """Import files and folders (recursively); bad files never stop the batch.
 
@@ -95,8 +106,11 @@ def import_paths(
     or raises, everything reported or done before the error is committed. A
     bibliography (BIBLIOGRAPHY_EXTENSIONS) is a transaction of its own, whose
     records fill matching documents' empty metadata (any metadata, with
-    ``overwrite_metadata``).
+    ``overwrite_metadata``). A file that is a new version of a document (its
+    file name, URL or DOI matches, its text differs) is skipped, or with
+    ``update`` replaces that document's text (``briefer.core.versions``).
     """
+    versions = _Versions(VersionFinder(service), update)
     outcomes: list[ImportOutcome] = []
     candidates: list[tuple[Path, bool]] = []
     for raw in paths:
@@ -110,8 +124,15 @@ def import_paths(
     error: BaseException | None = None
     while not finished:
         with service.store.transaction():
-            finished, error, bibliography = _import_batch(service, todo, len(candidates), progress, outcomes)
-        if bibliography is not None:
+            finished, error, bibliography = _import_batch(service, todo, len(candidates), progress, outcomes, versions)
+        if bibliography is not None and bibliography.suffix.lower() in EXCHANGE_EXTENSIONS:
+            from briefer.core.importing.qdpx_apply import import_exchange
+
+            try:
+                outcomes.extend(import_exchange(service, bibliography))
+            except BaseException as exc:  # its transaction rolled back; what came before stays
+                finished, error = True, exc
+        elif bibliography is not None:
             from briefer.core.importing.bibliography import import_bibliography
 
             try:
@@ -134,6 +155,7 @@ def _import_batch(
     total: int,
     progress: Progress | None,
     outcomes: list[ImportOutcome],
+    versions: _Versions,
 ) -> tuple[bool, BaseException | None, Path | None]:
     """Import from ``todo`` until the batch is full or a bibliography is next; return (no more
     to do, error to re-raise, the bibliography to import in a transaction of its own).
@@ -150,14 +172,14 @@ def _import_batch(
         try:
             if progress is not None and progress(done, total, path) is False:
                 return True, None, None
-            if path.suffix.lower() in BIBLIOGRAPHY_EXTENSIONS:
+            if path.suffix.lower() in BIBLIOGRAPHY_EXTENSIONS + EXCHANGE_EXTENSIONS:
                 return False, None, path
             if not explicit and path.suffix.lower() not in SUPPORTED_EXTENSIONS:
                 outcomes.append(
                     ImportOutcome(path, "skipped", f"not a supported file type ({path.suffix or 'no extension'})")
                 )
                 continue
-            outcome, stored = _import(service, path, {})
+            outcome, stored = _import(service, path, {}, versions)
         except BaseException as exc:  # handed back, to be re-raised after the commit
             return True, exc, None
         outcomes.append(outcome)
@@ -172,13 +194,36 @@ def import_file(service: ProjectService, path: Path, **overrides: str) -> Import
     return _import(service, path, overrides)[0]
 
 
-def _import(service: ProjectService, path: Path, overrides: dict[str, str]) -> tuple[ImportOutcome, int]:
+@dataclass(frozen=True)
+class _Versions:
+    """How an import treats new versions of documents: who finds them, and whether to update them."""
+
+    finder: VersionFinder
+    update: bool
+
+
+def prepare_file(path: Path) -> _Prepared:
+    """Read, decode, normalise and hash one file as an import does, storing nothing
+    (``briefer update`` gives the result to ``briefer.core.versions``)."""
+    return _prepare(path, {})
+
+
+def _import(
+    service: ProjectService, path: Path, overrides: dict[str, str], versions: _Versions | None = None
+) -> tuple[ImportOutcome, int]:
     """The outcome, and how many bytes of text were stored (0 unless imported)."""
     try:
         prepared = _prepare(path, overrides)
         existing = service.store.document_with_sha(prepared.sha256)
         if existing is not None:
             raise ImportSkipped(f"same content as document {existing} already in the project")
+        if versions is not None:
+            meta = prepared.metadata
+            older = versions.finder.find(
+                source_file=escape_name(path.name), url=meta.get("url", ""), doi=meta.get("doi", "")
+            )
+            if older is not None:
+                return _new_version(service, path, prepared, older, versions.update)
         doc_id = service.store.add_document(
             text=prepared.text,
             sha256=prepared.sha256,
@@ -194,7 +239,25 @@ def _import(service: ProjectService, path: Path, overrides: dict[str, str]) -> t
         return ImportOutcome(path, "rejected", f"cannot read it: {exc.strerror or exc}"), 0
     except ValueError as exc:  # UnicodeError among them: this file's problem, not the batch's
         return ImportOutcome(path, "rejected", f"cannot import it: {exc}"), 0
+    if versions is not None:
+        versions.finder.add(doc_id)
     return ImportOutcome(path, "imported", document_id=doc_id, note=prepared.note), prepared.size
+
+
+def _new_version(
+    service: ProjectService, path: Path, prepared: _Prepared, doc_id: int, update: bool
+) -> tuple[ImportOutcome, int]:
+    if not update:
+        reason = f"a different version of {doc_id} (use --update)"
+        return ImportOutcome(path, "skipped", reason, document_id=doc_id), 0
+    from briefer.core.versions import NewText, update_document
+
+    new = NewText(prepared.text, prepared.sha256, escape_name(path.name), prepared.pages)
+    report = update_document(service, doc_id, new)
+    note = f"version {report.version}, {report.summary()}"
+    return ImportOutcome(path, "updated", document_id=doc_id, note=note, details=tuple(report.review_lines())), (
+        prepared.size
+    )
 
 
 def _prepare(path: Path, overrides: dict[str, str]) -> _Prepared:

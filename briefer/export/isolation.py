@@ -1,0 +1,348 @@
+"""Rendering a template in a child process, with a memory limit and a hard deadline.
+
+The sandbox (render.py) stops a template from reaching anything outside its
+data, and its deadline stops loops; neither can stop one call that asks for
+gigabytes (``'a'|center(10**10)``) or one slow C call (squaring a huge integer).
+Only the operating system can: the template runs in a child process whose
+address space is capped with ``RLIMIT_AS`` and which is killed outright when
+it overruns its deadline. The child returns the Markdown, the warnings and the
+metadata the Word build needs.
+
+Two kinds of child:
+
+* The command line is single-threaded and has no Qt: it builds the export
+  context itself and forks a child per render, which inherits the context,
+  costs a few milliseconds, and never touches the SQLite connection.
+* A process with threads or Qt (the window, the test suite) must not fork.
+  It keeps one *spawned* worker warm and reuses it, and the worker opens the
+  project read-only itself (as the window's render threads did); a worker that is killed,
+  runs out of memory, or whose caller gave up waiting is replaced at once, so
+  the next render finds a fresh one already starting.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import resource
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from typing import Any
+
+from briefer.core.errors import BrieferError
+from briefer.core.store import Store
+from briefer.export.context import ExportContext
+from briefer.export.errors import ExportError, TemplateError, UnverifiedQuotesError
+from briefer.export.render import RENDER_SECONDS
+from briefer.export.templates import TEMPLATE_FILE, TemplateInfo
+
+# The worker (an interpreter with the renderer loaded, about 60 MB) may grow to
+# this much address space; a forked child gets the same room for the template's
+# work on top of what it inherits. A render of the largest bundled briefing (13 MB
+# of Markdown on the 1,000-document benchmark project) peaks at about 240 MB.
+MEMORY_LIMIT = 512 * 2**20
+_WORKER_BASE = 64 * 2**20
+TEMPLATE_MEMORY = MEMORY_LIMIT - _WORKER_BASE
+# A template's text is bounded too: the Word build that reads it runs in the
+# caller, and takes roughly 80 times the text's size in memory.
+MAX_BRIEFING_BYTES = 32 * 2**20
+# The child's own deadline (render.py) fires first; this is for one call that
+# never returns to the template's code. Render and kill together stay within
+# RENDER_SECONDS + 2.
+KILL_GRACE_SECONDS = 1.0
+_STARTUP_SECONDS = 60.0  # a spawned worker importing on a busy machine
+_POLL_SECONDS = 0.05  # waits are sliced so a cancelled caller (see ui/background.py) stops promptly
+
+
+@dataclass
+class Rendered:
+    """What a render gives the caller: the Markdown, plus what the Word build and the window need."""
+
+    text: str
+    warnings: list[Any] = field(default_factory=list)
+    meta: dict[str, str] = field(default_factory=dict)
+    unverified: list[str] = field(default_factory=list)  # quotes printed marked [unverified]
+
+
+@dataclass(frozen=True)
+class _Request:
+    project: str
+    template: TemplateInfo
+    seconds: float
+    allow_unverified: bool = True  # else a placed quote that cannot be verified stops the render
+
+
+def render_isolated(
+    project: str | os.PathLike[str],
+    template: TemplateInfo,
+    *,
+    seconds: float = RENDER_SECONDS,
+    store: Store | None = None,
+    allow_unverified: bool = True,
+) -> Rendered:
+    """Render ``template`` for the project file at ``project`` in a child process.
+
+    Given the caller's open ``store`` where forking is safe, the context is
+    built here, from the store's warm caches, and the forked child inherits
+    it and only renders; the child never touches the SQLite connection.
+    Otherwise the warm worker opens ``project`` itself.
+
+    Raises what an in-process render would (TemplateError naming the file and
+    line, project errors, quote mismatches), and TemplateError naming the
+    template when the child ran out of memory, out of time, or died.
+    """
+    request = _Request(str(project), template, seconds, allow_unverified)
+    if store is not None and _can_fork():
+        from briefer.export.context import build_context
+
+        context = build_context(store)
+        _refuse_unverified(context, request)  # the project's problem, reported as such, before any child
+        return _decode(_fork_once(request, context), request)
+    return _decode(_WORKER.ask(request), request)
+
+
+# ------------------------------------------------------------------ the child
+def _limit_memory(limit: int) -> None:
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY and hard < limit:
+        limit = hard
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _answer(request: _Request, context: ExportContext | None = None) -> tuple[str, Any]:
+    """One render, as a message that always pickles: ("ok", Rendered) or an error to re-raise."""
+    from briefer.core.store import Store
+    from briefer.export.context import build_context
+    from briefer.export.render import render_template
+
+    try:
+        if context is None:
+            with Store.open(request.project, readonly=True) as store:
+                context = build_context(store)
+            _refuse_unverified(context, request)
+        text = render_template(
+            request.template.path, TEMPLATE_FILE, context.as_template_vars(), seconds=request.seconds
+        )
+        if len(text) * 4 > MAX_BRIEFING_BYTES and len(text.encode("utf-8")) > MAX_BRIEFING_BYTES:
+            return "error", TemplateError(
+                f"{request.template.source}: the briefing it renders is larger than "
+                f"{MAX_BRIEFING_BYTES // 2**20} MB; a template this large is a mistake"
+            )
+        meta = {name: context.meta.get(name, "") for name in ("title", "author", "marking")}
+        return "ok", Rendered(text, list(context.warnings), meta, list(context.unverified))
+    except MemoryError:
+        return "memory", None
+    except (BrieferError, OSError) as exc:
+        return "error", _picklable(exc)
+    except Exception as exc:  # a bug in Briefer, not in the template: the caller reports it as one
+        import traceback
+
+        return "bug", f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"
+
+
+def _refuse_unverified(context: ExportContext, request: _Request) -> None:
+    if context.unverified and not request.allow_unverified:
+        raise UnverifiedQuotesError(context.unverified)
+
+
+def _picklable(exc: BaseException) -> BaseException:
+    """The exception itself if it survives the trip between processes, else its message as an ExportError."""
+    try:
+        copy = pickle.loads(pickle.dumps(exc))
+        if isinstance(copy, BaseException) and str(copy) == str(exc):
+            return exc
+    except Exception:
+        pass
+    return ExportError(str(exc))
+
+
+def _serve(conn: Connection, limit: int) -> None:
+    """The worker's loop: one request at a time until the pipe closes."""
+    _limit_memory(limit)
+    # Load the renderer before the first request, so the first preview does not wait for imports.
+    import briefer.core.store
+    import briefer.export.engine  # noqa: F401
+
+    while True:
+        try:
+            request = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            conn.send(("started", None))  # the caller's clock for this render starts now
+            kind, value = _answer(request)
+            conn.send((kind, value))
+        except (BrokenPipeError, OSError):
+            return
+        if kind == "memory":  # the heap may be fragmented near the limit: start afresh
+            return
+
+
+def _serve_fd(fd: int, limit: int) -> None:
+    """The spawned worker's entry point: serve on the socket the parent passed down."""
+    _serve(Connection(fd), limit)
+
+
+def _serve_once(conn: Connection, request: _Request, context: ExportContext, limit: int) -> None:
+    _limit_memory(limit)
+    conn.send(_answer(request, context))
+
+
+# ------------------------------------------------------------------ the parent
+def _can_fork() -> bool:
+    return hasattr(os, "fork") and "PySide6.QtCore" not in sys.modules and threading.active_count() == 1
+
+
+def _own_size() -> int:
+    """This process's address space in bytes (what a forked child starts with)."""
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        return _WORKER_BASE
+
+
+def _wait(conn: Connection, process: BaseProcess | subprocess.Popen[bytes], deadline: float) -> tuple[str, Any]:
+    """The child's answer, or ("timeout"|"died", None); the caller kills the child on anything but an answer."""
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return "timeout", None
+        try:
+            if conn.poll(min(_POLL_SECONDS, remaining)):
+                answer: tuple[str, Any] = conn.recv()
+                return answer
+        except (EOFError, OSError):
+            return "died", _exit_status(process)
+        if _exit_status(process) is not None and not conn.poll(0):
+            return "died", _exit_status(process)
+
+
+def _exit_status(process: BaseProcess | subprocess.Popen[bytes]) -> int | None:
+    if isinstance(process, subprocess.Popen):
+        return process.poll()
+    return process.exitcode if not process.is_alive() else None
+
+
+def _fork_once(request: _Request, context: ExportContext) -> tuple[str, Any]:
+    forking = multiprocessing.get_context("fork")
+    ours, theirs = forking.Pipe(duplex=False)
+    # The child starts as big as this process; the template gets the same room on top as the worker has.
+    limit = _own_size() + TEMPLATE_MEMORY
+    process = forking.Process(target=_serve_once, args=(theirs, request, context, limit), daemon=True)
+    process.start()
+    theirs.close()
+    try:
+        return _wait(ours, process, time.monotonic() + request.seconds + KILL_GRACE_SECONDS)
+    finally:
+        if process.is_alive():
+            process.kill()
+        process.join()
+        ours.close()
+
+
+class _Worker:
+    """One spawned render worker, kept warm; replaced whenever a render does not end cleanly."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._process: subprocess.Popen[bytes] | None = None
+        self._conn: Connection | None = None
+
+    def _start(self) -> None:
+        # A fresh interpreter running only this module, not multiprocessing's
+        # "spawn": that re-runs the caller's main script in the child, which a
+        # script without a ``__main__`` guard (or a frozen app) cannot survive.
+        ours, theirs = socket.socketpair()
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+        code = f"from briefer.export.isolation import _serve_fd; _serve_fd({theirs.fileno()}, {MEMORY_LIMIT})"
+        try:
+            process = subprocess.Popen(
+                [sys.executable, "-c", code], pass_fds=(theirs.fileno(),), env=env, stdin=subprocess.DEVNULL
+            )
+        finally:
+            theirs.close()
+        self._process, self._conn = process, Connection(ours.detach())
+
+    def _stop(self) -> None:
+        process, conn = self._process, self._conn
+        self._process = self._conn = None
+        if conn is not None:
+            conn.close()
+        if process is not None:
+            if process.poll() is None:
+                process.kill()
+            process.wait()
+
+    def warm_up(self) -> None:
+        """Start the worker now (it loads in the background), so the first render does not wait for it."""
+        with self._lock:
+            if self._process is None or self._process.poll() is not None:
+                self._stop()
+                self._start()
+
+    def ask(self, request: _Request) -> tuple[str, Any]:
+        with self._lock:
+            if self._process is None or self._process.poll() is not None:
+                self._stop()
+                self._start()
+            assert self._conn is not None and self._process is not None
+            finished = False
+            try:
+                self._conn.send(request)
+                # A fresh worker may still be importing: that is not the template's time.
+                answer = _wait(self._conn, self._process, time.monotonic() + _STARTUP_SECONDS)
+                if answer[0] == "started":
+                    answer = _wait(self._conn, self._process, time.monotonic() + request.seconds + KILL_GRACE_SECONDS)
+                finished = answer[0] in ("ok", "error", "bug")
+                return answer
+            finally:
+                if not finished:  # killed, died, or the caller was cancelled mid-wait: never reuse it
+                    self._stop()
+                    self._start()
+
+    def close(self) -> None:
+        with self._lock:
+            self._stop()
+
+
+_WORKER = _Worker()
+
+
+def warm_up() -> None:
+    """Start the spawned worker ahead of the first render (the window calls this once it is shown)."""
+    _WORKER.warm_up()
+
+
+def _decode(answer: tuple[str, Any], request: _Request) -> Rendered:
+    kind, value = answer
+    source = request.template.source
+    if kind == "ok":
+        assert isinstance(value, Rendered)
+        return value
+    if kind == "error":
+        assert isinstance(value, BaseException)
+        raise value
+    if kind == "memory":
+        raise TemplateError(f"{source}: rendering needed more than {MEMORY_LIMIT // 2**20} MB of memory; stopped")
+    if kind == "timeout":
+        raise TemplateError(
+            f"{source}: rendering took longer than {request.seconds:g} seconds; stopped "
+            "(the template may loop without end, or compute something huge)"
+        )
+    if kind == "died":
+        raise TemplateError(
+            f"{source}: the renderer stopped without an answer (exit status {value}); "
+            f"the template may need more than {MEMORY_LIMIT // 2**20} MB of memory"
+        )
+    raise RuntimeError(f"the template renderer failed: {value}")
+
+
+__all__ = ["MEMORY_LIMIT", "Rendered", "render_isolated", "warm_up"]

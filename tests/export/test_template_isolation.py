@@ -1,0 +1,126 @@
+"""Issue 15, item 7: a template that asks for gigabytes or one endless call is stopped by the
+operating system (a child process with a memory limit and a hard deadline), with one line
+naming the template and the reason; the caller's own memory and the project are untouched."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from briefer.core.store import Store
+from briefer.export import export_project, isolation
+from briefer.export.errors import TemplateError
+from briefer.export.templates import find_template
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Each of these, rendered in the exporting process, took gigabytes (the sandbox's
+# own checks cannot see inside one call).
+GREEDY = {
+    "center": "{{ 'a'|center(10**10) }}",
+    "ljust": "{{ 'a'.ljust(10**10) }}",
+    "zfill": "{{ 'a'.zfill(10**10) }}",
+    "percent-format": "{{ '%0*d'|format(3*10**9, 1) }}",
+    "str-format": "{{ '{0:>3000000000}'.format(1) }}",
+    "indent": "{% set s = 'a\\n' * 500000 %}{{ s|indent(3000) }}",
+    "replace": "{{ ('a' * 1000000)|replace('a', 'b' * 1000000) }}",
+    "to-bytes": "{{ (1).to_bytes(3*10**9, 'big') }}",
+    "doubling-string": (
+        "{% set ns = namespace(s='ab') %}{% for i in range(40) %}{% set ns.s = ns.s ~ ns.s %}{% endfor %}"
+        "{{ ns.s|length }}"
+    ),
+    "doubling-list": (
+        "{% set ns = namespace(l=[1]) %}{% for i in range(40) %}{% set ns.l = ns.l + ns.l %}{% endfor %}"
+        "{{ ns.l|length }}"
+    ),
+}
+# One multiplication of a huge integer runs for seconds in C, where no deadline check can run.
+SLOW_CALL = "{% set ns = namespace(n=7) %}{% for i in range(29) %}{% set ns.n = ns.n * ns.n %}{% endfor %}{{ 1 }}"
+
+
+def _template(project: Path, name: str, body: str) -> None:
+    folder = project.parent / "templates" / name
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "template.md.j2").write_text(body, encoding="utf-8")
+
+
+def _cli(*argv: str) -> subprocess.CompletedProcess[str]:
+    """The real command in its own process: the command line forks its renderer."""
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    return subprocess.run(
+        [sys.executable, "-m", "briefer", *argv], capture_output=True, text=True, cwd=ROOT, env=env, timeout=120
+    )
+
+
+@pytest.mark.parametrize("case", sorted(GREEDY))
+def test_a_greedy_template_is_stopped_at_the_memory_limit(bundled_project: Path, tmp_path: Path, case: str) -> None:
+    _template(bundled_project, "greedy", GREEDY[case])
+    out = tmp_path / "out.md"
+    with Store.open(bundled_project, readonly=True) as store, pytest.raises(TemplateError) as caught:
+        export_project(store, out, template_name="greedy")
+    message = str(caught.value)
+    assert message.startswith(str(bundled_project.parent / "templates" / "greedy" / "template.md.j2"))
+    assert "512 MB" in message and "\n" not in message
+    assert not out.exists()
+
+
+def test_the_command_line_reports_a_greedy_template_in_one_line(bundled_project: Path, tmp_path: Path) -> None:
+    _template(bundled_project, "greedy", GREEDY["center"])
+    out = tmp_path / "out.docx"
+    result = _cli("export", str(bundled_project), "-o", str(out), "--template", "greedy")
+    assert result.returncode == 1, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "greedy/template.md.j2" in lines[0] and "512 MB" in lines[0]
+    assert not out.exists()
+    # The project is as it was: the next export, with a sound template, works.
+    good = _cli("export", str(bundled_project), "-o", str(out))
+    assert good.returncode == 0, good.stderr and out.is_file()
+
+
+def test_one_endless_call_is_killed_at_the_deadline(bundled_project: Path, tmp_path: Path) -> None:
+    _template(bundled_project, "slow", SLOW_CALL)
+    with Store.open(bundled_project, readonly=True) as store, pytest.raises(TemplateError) as caught:
+        export_project(store, tmp_path / "out.md", template_name="slow", seconds=0.5)
+    assert "longer than 0.5 seconds" in str(caught.value) and "slow/template.md.j2" in str(caught.value)
+
+
+def test_the_command_line_kills_an_endless_call(bundled_project: Path, tmp_path: Path) -> None:
+    _template(bundled_project, "slow", SLOW_CALL)
+    result = _cli("export", str(bundled_project), "-o", str(tmp_path / "o.md"), "--template", "slow")
+    assert result.returncode == 1
+    assert "longer than 10 seconds" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_briefing_too_large_to_build_is_refused(bundled_project: Path, tmp_path: Path) -> None:
+    _template(bundled_project, "huge", "{% set s = 'a' * 1000000 %}{% for i in range(40) %}{{ s }}{% endfor %}")
+    with Store.open(bundled_project, readonly=True) as store, pytest.raises(TemplateError, match="larger than 32 MB"):
+        export_project(store, tmp_path / "out.md", template_name="huge")
+
+
+def test_the_warm_worker_is_replaced_after_a_failure_and_serves_the_next_render(
+    bundled_project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window's path: no fork, one spawned worker reused while it stays healthy."""
+    monkeypatch.setattr(isolation, "_can_fork", lambda: False)
+    _template(bundled_project, "greedy", GREEDY["to-bytes"])
+    memo = find_template("memo")
+    first = isolation.render_isolated(bundled_project, memo)
+    assert first.text.startswith("# ") and first.meta["title"]
+    worker = isolation._WORKER._process
+    assert isolation.render_isolated(bundled_project, memo).text == first.text
+    assert isolation._WORKER._process is worker  # reused, not started again
+    with pytest.raises(TemplateError, match="512 MB"):
+        isolation.render_isolated(bundled_project, find_template("greedy", bundled_project))
+    assert isolation._WORKER._process is not worker
+    assert isolation.render_isolated(bundled_project, memo).text == first.text
+
+
+def test_template_errors_come_back_as_they_would_in_process(bundled_project: Path, monkeypatch) -> None:
+    monkeypatch.setattr(isolation, "_can_fork", lambda: False)
+    _template(bundled_project, "typo", "line one\n{{ meta.titel }}\n")
+    with pytest.raises(TemplateError, match=r"typo/template.md.j2, line 2: unknown name or field"):
+        isolation.render_isolated(bundled_project, find_template("typo", bundled_project))
