@@ -148,7 +148,7 @@ def _message(title: str, text: str, *, error: bool = False) -> None:
 
 def run_app(project_path: Path | None = None, argv: list[str] | None = None) -> int:
     """Run the window on ``project_path`` (or the last/default project); returns the exit code."""
-    from PySide6.QtCore import QSettings
+    from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 
     from briefer.ui import create_main_window
@@ -174,6 +174,8 @@ def run_app(project_path: Path | None = None, argv: list[str] | None = None) -> 
             _message("Briefer cannot open the project", str(exc), error=True)
         return 1
     window.show()
+    if not headless:  # once per user, beside the window, never blocking it
+        QTimer.singleShot(0, window, window.show_getting_started_on_first_run)
     return app.exec()
 
 

@@ -110,9 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("passage", type=_integer(1), metavar="PASSAGE_ID")
     p.set_defaults(func=cmd_accept)
 
-    p = sub.add_parser("show", help="print the project")
+    p = sub.add_parser("show", help="print a summary of the project, or all of it as JSON")
     p.add_argument("project", type=Path)
-    p.add_argument("--json", action="store_true", required=True, help="as JSON (the only format)")
+    p.add_argument("--json", action="store_true", help="the whole project as JSON (default: a short summary)")
     p.add_argument("--with-text", action="store_true", help="include each document's text")
     p.set_defaults(func=cmd_show)
 
@@ -229,7 +229,12 @@ def _is_exchange(path: Path) -> bool:
 
 def cmd_show(args: argparse.Namespace) -> int:
     with _opened(args.project, readonly=True) as service:
-        data = project_as_json(service, with_text=args.with_text)
+        data = project_as_json(service, with_text=args.with_text and args.json)
+    if not args.json:
+        from briefer.cli_show import project_summary
+
+        print(project_summary(data, args.project))
+        return 0
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
     return 0

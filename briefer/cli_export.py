@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import TypeVar
 
 from briefer.core.errors import BrieferError
@@ -44,6 +45,9 @@ def add_export_commands(subparsers: argparse._SubParsersAction[_Parser]) -> None
         "(default: the template's, else chicago)",
     )
     export.add_argument("--strict", action="store_true", help="write nothing and exit 1 if the export has any warnings")
+    export.add_argument(
+        "--force", action="store_true", help="replace the output file if it exists (without it, export refuses)"
+    )
     export.set_defaults(func=run_export)
 
     templates = subparsers.add_parser("templates", help="list the export templates and where they come from")
@@ -63,6 +67,9 @@ def run_export(args: argparse.Namespace) -> int:
     from briefer.export.errors import UnverifiedQuotesError, WarningsRefusedError
     from briefer.export.exchange import export_exchange, is_exchange_format
 
+    # Refused here, not in the engine: benchmarks and tests export to one path again and again.
+    if not args.force and Path(args.output).exists():
+        return _fail(f"{args.output} exists; use --force to replace it")
     if is_exchange_format(args.output):  # data, not a briefing: --template does not apply
         try:
             with Store.open(args.project, readonly=True) as store:

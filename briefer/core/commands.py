@@ -15,7 +15,7 @@ from typing import Protocol
 
 from briefer.core.errors import BrieferError, ConstraintError
 from briefer.core.model import PassageSnapshot, TagSnapshot
-from briefer.core.service import ChangeArea, ProjectService
+from briefer.core.service import AutotagPlan, AutotagResult, ChangeArea, ProjectService
 
 
 class Command(Protocol):
@@ -200,6 +200,7 @@ class AddTag:
     is_stance: bool = False
     label: str = "Add tag"
     tag_id: int | None = None
+    position: int | None = None  # among its siblings; None: last
 
     def do(self, service: ProjectService) -> None:
         if not self.name.strip():
@@ -212,6 +213,7 @@ class AddTag:
                 parent=self.parent,
                 is_stance=self.is_stance,
                 tag_id=self.tag_id,
+                position=self.position,
             )
 
         _checked(add, f"cannot add '{self.name}'")
@@ -342,3 +344,36 @@ class MergeTags:
                 service.store.remove_passage_tag(passage, self.target)
             service.store.restore_tag(self._snapshot)
         _tags_changed(service, self.source, self.target, passages=True)
+
+
+# ------------------------------------------------------------------- auto-tagging
+@dataclass
+class AutoTag:
+    """One auto-tag run (planned by ``ProjectService.plan_autotag``) as a single undo step."""
+
+    plan: AutotagPlan
+    label: str = "Auto-tag"
+    result: AutotagResult | None = None
+    _removed: list[PassageSnapshot] = field(default_factory=list)
+
+    def do(self, service: ProjectService) -> None:
+        if self.result is None:
+            self.result = service.apply_autotag(self.plan)
+            return
+        with service.store.transaction():  # redo: the same passages, with the same ids, back
+            for snapshot in self._removed:
+                service.store.restore_passage(snapshot)
+            for passage in self.result.tagged:
+                service.store.add_passage_tag(passage, self.plan.tag_id)
+        self._removed = []
+        service.notify(ChangeArea.PASSAGES)
+
+    def undo(self, service: ProjectService) -> None:
+        assert self.result is not None
+        with service.store.transaction():
+            for passage in self.result.created:
+                self._removed.append(service.store.snapshot_passage(passage))
+                service.store.delete_passage(passage)
+            for passage in self.result.tagged:
+                service.store.remove_passage_tag(passage, self.plan.tag_id)
+        service.notify(ChangeArea.PASSAGES)

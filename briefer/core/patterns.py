@@ -83,3 +83,23 @@ def find_spans(
     if failure:
         raise failure[0]
     return results
+
+
+def words_pattern(words: str) -> str:
+    """A pattern matching any of the comma- or line-separated ``words``, literally and in any case.
+
+    Each entry matches as a whole word where it begins or ends with a Latin letter
+    or digit ("chip" does not match in "chipset"); Chinese has no spaces between
+    words, so an entry in it matches anywhere. Runs of whitespace inside an entry
+    match any whitespace (a phrase broken across lines). Empty when no entry is given.
+    """
+    parts = []
+    for entry in regex.split(r"[,\n;]+", words):
+        entry = " ".join(entry.split())
+        if not entry:
+            continue
+        body = r"\s+".join(regex.escape(piece) for piece in entry.split(" "))
+        left = r"\b" if entry[0].isascii() and entry[0].isalnum() else ""
+        right = r"\b" if entry[-1].isascii() and entry[-1].isalnum() else ""
+        parts.append(f"{left}{body}{right}")
+    return f"(?i)(?:{'|'.join(parts)})" if parts else ""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -143,11 +143,22 @@ class ProjectService:
         return ids[0]
 
     def resolve_tag(self, name: str) -> Tag:
+        """The tag called ``name``: exactly, else in any case when only one tag fits.
+
+        An unknown name is refused with the closest names (``did you mean 'Controls work'?``).
+        """
         tag = self.store.tag_named(name)
-        if tag is None:
-            known = ", ".join(t.name for t in self.store.list_tags())
-            raise NotFoundError(f"no tag named '{name}' (known tags: {known})")
-        return tag
+        if tag is not None:
+            return tag
+        tags = self.store.list_tags()
+        folded = " ".join(name.split()).casefold()
+        same = [t for t in tags if " ".join(t.name.split()).casefold() == folded]
+        if len(same) == 1:
+            return same[0]
+        if same:
+            names = ", ".join(f"'{t.name}'" for t in same)
+            raise BrieferError(f"tag name '{name}' fits several tags ({names}): give its exact case")
+        raise NotFoundError(f"no tag named '{name}' ({_suggest(name, [t.name for t in tags])})")
 
     def resolve_section(self, ref: str | int) -> int:
         """A section id, or a section's exact title: digits are tried as an id first, then as a title."""
@@ -243,21 +254,17 @@ class ProjectService:
         tag_ids = [self.resolve_tag(name).id for name in tags]
         if not tag_ids:
             raise BrieferError("name at least one tag")
-        if not quote:
+        if not quote.strip():
             raise BrieferError("the quote is empty")
         if occurrence < 1:
             raise BrieferError("--occurrence counts from 1")
         text = self.store.get_document(document).text
-        pos = -1
-        for _ in range(occurrence):
-            pos = text.find(quote, pos + 1)
-            if pos == -1:
-                break
-        if pos == -1:
+        span = find_quote(text, quote, occurrence)
+        if span is None:
             where = "" if occurrence == 1 else f" {occurrence} times"
             raise NotFoundError(f"the quote does not occur{where} in document {document}: {quote[:60]!r}")
         with self.store.transaction():  # the passage and its note land together or not at all
-            pid = self.create_passage(document=document, start=pos, end=pos + len(quote), tags=tag_ids)
+            pid = self.create_passage(document=document, start=span[0], end=span[1], tags=tag_ids)
             if note or translation:
                 fields = {k: v for k, v in (("note", note), ("translation", translation)) if v}
                 self.store.update_passage(pid, **fields)
@@ -270,6 +277,11 @@ class ProjectService:
         past it), and before the write transaction begins, so a slow pattern never
         holds the project and stores nothing.
         """
+        plan = self.plan_autotag(pattern=pattern, tag=tag, document=document, scope=scope)
+        return len(self.apply_autotag(plan).created)
+
+    def plan_autotag(self, *, pattern: str, tag: str, document: int | None = None, scope: str = "match") -> AutotagPlan:
+        """The spans an auto-tag run would tag, found without writing anything (the window counts them first)."""
         from briefer.core.patterns import compile_pattern, find_spans  # regex: loaded when a pattern runs
 
         compiled = compile_pattern(pattern)
@@ -279,39 +291,45 @@ class ProjectService:
         doc_ids = [document] if document is not None else [d.id for d in self.store.list_documents()]
         texts = [self.store.get_document(doc_id).text for doc_id in doc_ids]  # a document's text never changes
         found = find_spans(compiled, texts)
-        widened: list[dict[tuple[int, int], None]] = []
-        for text, matches in zip(texts, found, strict=True):
+        spans: dict[int, tuple[tuple[int, int], ...]] = {}
+        for doc_id, text, matches in zip(doc_ids, texts, found, strict=True):
             # Sentences are segmented only in the paragraphs that hold a match (pysbd is slow).
             sentences = SentenceFinder(text) if scope == "sentence" and matches else None
-            spans: dict[tuple[int, int], None] = {}  # in order of first match, once each
+            widened: dict[tuple[int, int], None] = {}  # in order of first match, once each
             for start, end in matches:
                 if sentences is not None:
-                    spans[sentences.around(start, end)] = None
+                    widened[sentences.around(start, end)] = None
                 else:
-                    spans[_widen(text, start, end, scope)] = None
-            widened.append(spans)
-        created = 0
+                    widened[_widen(text, start, end, scope)] = None
+            if widened:
+                spans[doc_id] = tuple(widened)
+        return AutotagPlan(tag_id, spans)
+
+    def apply_autotag(self, plan: AutotagPlan) -> AutotagResult:
+        """Store a plan in one transaction: new passages, or the tag added to a passage already on the span."""
+        result = AutotagResult()
         with self.store.transaction():
-            for doc_id, text, spans in zip(doc_ids, texts, widened, strict=True):
-                if spans:
-                    self.store.get_document(doc_id)  # still there (NotFoundError, all rolled back, if not)
+            for doc_id, spans in plan.spans.items():
+                text = self.store.get_document(doc_id).text  # still there (NotFoundError, all rolled back, if not)
                 for start, end in spans:
                     existing = self.store.passage_at(doc_id, start, end)
                     if existing is not None:
-                        self.store.add_passage_tag(existing, tag_id)
+                        if self.store.add_passage_tag(existing, plan.tag_id):
+                            result.tagged.append(existing)
                         continue
-                    self.store.add_passage(
-                        document=doc_id,
-                        start=start,
-                        end=end,
-                        quote=text[start:end],
-                        prefix=text[max(0, start - CONTEXT_CHARS) : start],
-                        suffix=text[end : end + CONTEXT_CHARS],
-                        tags=[tag_id],
+                    result.created.append(
+                        self.store.add_passage(
+                            document=doc_id,
+                            start=start,
+                            end=end,
+                            quote=text[start:end],
+                            prefix=text[max(0, start - CONTEXT_CHARS) : start],
+                            suffix=text[end : end + CONTEXT_CHARS],
+                            tags=[plan.tag_id],
+                        )
                     )
-                    created += 1
         self.notify(ChangeArea.PASSAGES)
-        return created
+        return result
 
     def update_passage(self, passage_id: int, **fields: str) -> None:
         self.store.update_passage(passage_id, **fields)
@@ -384,6 +402,56 @@ class ProjectService:
             )
         self.notify(ChangeArea.OUTLINE, section)
         return pid
+
+
+def find_quote(text: str, quote: str, occurrence: int = 1) -> tuple[int, int] | None:
+    """Where the ``occurrence``-th appearance of ``quote`` is in ``text``, whitespace differences ignored.
+
+    A quote copied from a PDF viewer has line breaks where the text has spaces
+    (or the other way round): any run of whitespace in the quote matches any run
+    in the text. The span is the text's own, so the stored quote is the document's.
+    """
+    import re  # the pattern is the quote's words, escaped: nothing a user wrote runs as a pattern
+
+    words = quote.split()
+    if not words:
+        return None
+    pattern = re.compile(r"\s+".join(re.escape(word) for word in words))
+    for n, match in enumerate(pattern.finditer(text), start=1):
+        if n == occurrence:
+            return match.start(), match.end()
+    return None
+
+
+def _suggest(name: str, names: list[str]) -> str:
+    """``did you mean 'X'?`` for the closest names, else the known names."""
+    import difflib
+
+    folded = {n.casefold(): n for n in names}
+    close = difflib.get_close_matches(name.casefold(), list(folded), n=3, cutoff=0.5)
+    if close:
+        return "did you mean " + " or ".join(f"'{folded[c]}'" for c in close) + "?"
+    return f"known tags: {', '.join(names)}" if names else "the codebook is empty"
+
+
+@dataclass(frozen=True)
+class AutotagPlan:
+    """What an auto-tag run would tag: the spans in each document, and the tag."""
+
+    tag_id: int
+    spans: dict[int, tuple[tuple[int, int], ...]]  # document id -> spans, in order
+
+    @property
+    def count(self) -> int:
+        return sum(len(spans) for spans in self.spans.values())
+
+
+@dataclass
+class AutotagResult:
+    """What a run stored: passages it created, and passages already there that gained the tag."""
+
+    created: list[int] = field(default_factory=list)
+    tagged: list[int] = field(default_factory=list)
 
 
 def refuse_double_placement(store: Store, section: int, passages: Sequence[int], title: str | None = None) -> None:

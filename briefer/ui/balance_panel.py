@@ -15,6 +15,7 @@ from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QDockWidget, QFrame, QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
 from briefer.core.service import Change, ChangeArea, ProjectService
+from briefer.core.wording import plural
 from briefer.ui.outline_model import subscribe_while_alive
 
 # Distinguishable on screen and in grey print (ColorBrewer "Dark2").
@@ -36,9 +37,14 @@ class StanceBalance:
         if not self.tagged:
             return f"No passage is tagged {name}: that side has no evidence at all."
         if self.sections == 0:
-            return f"No outline section argues {name} yet ({sum(self.tagged.values())} tagged passages wait)."
+            waiting = sum(self.tagged.values())
+            verb = "waits" if waiting == 1 else "wait"
+            return f"No outline section argues {name} yet ({plural(waiting, 'tagged passage')} {verb})."
         if not self.placed:
-            return f"The {name} section is empty: none of its {sum(self.tagged.values())} tagged passages is placed."
+            tagged = sum(self.tagged.values())
+            if tagged == 1:
+                return f"The {name} section is empty: its one tagged passage is not placed."
+            return f"The {name} section is empty: none of its {tagged:,} tagged passages is placed."
         if len(self.placed) == 1:
             (outlet,) = self.placed
             return f"{name} rests on a single outlet in the outline: {outlet}."
@@ -221,6 +227,7 @@ class BalanceDock(QDockWidget):
         layout.addStretch(1)
         # Many stance tags make a tall chart: it scrolls rather than stretching the window.
         scroll = QScrollArea()
+        scroll.setAccessibleName("Stance balance")
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(body)

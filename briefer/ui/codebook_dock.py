@@ -33,7 +33,7 @@ from briefer.core.service import Change, ChangeArea, ProjectService
 from briefer.ui.lazy import lazy_module
 from briefer.ui.mime import TAGS_MIME, encode_tags
 from briefer.ui.outline_model import subscribe_while_alive
-from briefer.ui.style import swatch
+from briefer.ui.style import muted_text, swatch
 from briefer.ui.undo import push
 
 if TYPE_CHECKING:  # the real modules, for the type checker
@@ -227,13 +227,18 @@ class CodebookDock(QDockWidget):
         return next((c for c in _PALETTE if c not in used), _PALETTE[len(used) % len(_PALETTE)])
 
     def add_tag(self, *, parent: int | None = None) -> None:
-        from PySide6.QtWidgets import QInputDialog
+        """The New Tag dialog (name, colour, parent, stance, key); the tag is added as one undo step."""
+        from briefer.ui.new_tag_dialog import NewTagDialog  # loaded on first use
 
-        name, ok = QInputDialog.getText(self, "New tag", "Tag name:")
-        if ok and name.strip():
-            command = commands.AddTag(name.strip(), self._next_color(), parent=parent)
-            if self._run(command) and command.tag_id is not None:
-                self.select_tag(command.tag_id)
+        dialog = NewTagDialog(self.service.tags.all(), self._next_color(), parent, self)
+        if not dialog.exec():
+            return
+        new = dialog.result_tag()
+        command = commands.AddTag(
+            new.name, new.color, parent=new.parent, is_stance=new.is_stance, position=new.position
+        )
+        if self._run(command) and command.tag_id is not None:
+            self.select_tag(command.tag_id)
 
     def add_child_tag(self) -> None:
         tag = self.selected_tag()
@@ -361,7 +366,7 @@ class CodebookDock(QDockWidget):
                 name.setFont(font)
             key = QStandardItem(str(number) if number <= 9 else "")
             key.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
-            key.setForeground(QColor("#666"))
+            key.setForeground(muted_text(self.palette()))
             key.setToolTip(f"Press {number} in the reader to apply this tag" if number <= 9 else "")
             count = QStandardItem(str(counts.get(tag.id, 0)))
             count.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

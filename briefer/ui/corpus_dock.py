@@ -145,6 +145,7 @@ class CorpusDock(QDockWidget):
         self.proxy.setFilterKeyColumn(-1)
         self.proxy.setSortRole(Qt.ItemDataRole.DisplayRole)
         self.filter = QLineEdit(placeholderText="Filter documents")
+        self.filter.setAccessibleName("Filter documents by title, publisher or author")
         self.filter.setObjectName("corpusFilter")
         self.filter.setClearButtonEnabled(True)
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)

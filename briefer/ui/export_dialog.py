@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
@@ -181,8 +182,12 @@ class ExportDialog(QDialog):
         self.format.setObjectName("exportFormat")
         for label, suffix in FORMATS:
             self.format.addItem(label, suffix)
-        self.path = QLineEdit(str(self._default_path()))
+        self.path = QLineEdit()
         self.path.setObjectName("exportPath")
+        # The proposed name follows the template and format until the analyst types or browses to one.
+        self._path_chosen = False
+        self._overwrite_confirmed: Path | None = None  # the file dialog asked already
+        self.path.textEdited.connect(lambda _text: setattr(self, "_path_chosen", True))
         browse = QPushButton("Browse…")
         browse.clicked.connect(self._browse)
         path_row = QHBoxLayout()
@@ -261,16 +266,23 @@ class ExportDialog(QDialog):
         self.resize(620, 420)
 
         self._fill_templates()
+        self.path.setText(str(self._default_path()))
         self.template.currentIndexChanged.connect(lambda _i: self.run_checks())
         self.citation_style.currentIndexChanged.connect(lambda _i: self.run_checks())
+        self.template.currentIndexChanged.connect(lambda _i: self._propose_path())
         self.format.currentIndexChanged.connect(self._format_changed)
         self.run_checks()
 
     # ------------------------------------------------------------- choices
     def _default_path(self) -> Path:
-        title = self.service.meta().title or self.service.path.stem
-        slug = re.sub(r"[^\w-]+", "-", title.lower(), flags=re.UNICODE).strip("-") or "briefing"
-        return self.service.path.resolve().parent / f"{slug[:60]}.docx"
+        """``<Project title> - <template>.docx`` beside the project file (the folder the analyst knows)."""
+        suffix = self.format.currentData()
+        template = self.template.currentData() if suffix in (".md", ".docx") else None  # data formats use none
+        return proposed_export_path(self.service.path, self.service.meta().title, template, suffix)
+
+    def _propose_path(self) -> None:
+        if not self._path_chosen:
+            self.path.setText(str(self._default_path()))
 
     def _fill_templates(self) -> None:
         from briefer.export.templates import DEFAULT_TEMPLATE, discover_templates
@@ -280,8 +292,11 @@ class ExportDialog(QDialog):
         self.template.setCurrentIndex(max(self.template.findData(DEFAULT_TEMPLATE), 0))
 
     def _format_changed(self) -> None:
-        current = Path(self.path.text().strip() or self._default_path())
-        self.path.setText(str(current.with_suffix(self.format.currentData())))
+        if self._path_chosen:
+            current = Path(self.path.text().strip() or self._default_path())
+            self.path.setText(str(current.with_suffix(self.format.currentData())))
+        else:
+            self._propose_path()
         self.template.setEnabled(self.format.currentData() in (".md", ".docx"))  # the others use none
 
     def _choose_style_file(self) -> None:
@@ -306,6 +321,9 @@ class ExportDialog(QDialog):
         )
         if chosen:
             self.path.setText(chosen if chosen.endswith(suffix) else chosen + suffix)
+            self._path_chosen = True
+            if chosen.endswith(suffix):  # the file dialog asked about replacing it already
+                self._overwrite_confirmed = Path(chosen).expanduser()
 
     # -------------------------------------------------------------- checks
     @property
@@ -372,6 +390,8 @@ class ExportDialog(QDialog):
         output = Path(self.path.text().strip()).expanduser()
         if output.suffix.lower() not in [suffix for _label, suffix in FORMATS]:
             output = output.with_suffix(self.format.currentData())
+        if output.exists() and output != self._overwrite_confirmed and not self.confirm_overwrite(output):
+            return
         self.written = None
         self.status.setText(f"Writing {output.name}…")
         self.progress.show()
@@ -422,6 +442,17 @@ class ExportDialog(QDialog):
         self.status.setText(f"Export failed: {message}")
         self.finished_export.emit("")
 
+    def confirm_overwrite(self, path: Path) -> bool:
+        """Ask, in this window, before writing over an existing file."""
+        answer = QMessageBox.question(
+            self,
+            "Replace file?",
+            f"“{path.name}” already exists in {path.parent}.\n\nReplace it with this export?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
     def _open(self, path: Path | None) -> None:
         if path is not None:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
@@ -435,3 +466,11 @@ class ExportDialog(QDialog):
             self._checking = None
             self._poll.stop()
         super().reject()
+
+
+def proposed_export_path(project: Path, title: str, template: str | None, suffix: str | None) -> Path:
+    """``<project dir>/<Project title> - <template><suffix>``, safe as a file name on every system."""
+    name = " ".join((title or project.stem).split())
+    name = re.sub(r'[\\/:*?"<>|]+', "-", name).strip(" .-")[:80] or "Briefing"
+    stem = f"{name} - {template}" if template else name
+    return project.resolve().parent / f"{stem}{suffix or '.docx'}"

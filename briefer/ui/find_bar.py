@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut, QTextDocument
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QToolButton, QWidget
+
+MAX_COUNTED = 10_000  # past this the bar says "10,000+" rather than count on
 
 
 class FindBar(QWidget):
@@ -13,12 +17,16 @@ class FindBar(QWidget):
     def __init__(self, view: QPlainTextEdit, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("findBar")
+        self.setAccessibleName("Find bar")
         self.view = view
         self.edit = QLineEdit(placeholderText="Find in document")
         self.edit.setClearButtonEnabled(True)
         self.edit.setAccessibleName("Find in document")
         self.status = QLabel()
         self.status.setObjectName("findStatus")
+        self.status.setAccessibleName("Find result")
+        self._cache_key: tuple[str, int, int] | None = None
+        self._cache: list[int] = []
         prev_button = _tool_button("▲", "Previous match (Shift+F3)")
         next_button = _tool_button("▼", "Next match (F3)")
         close_button = _tool_button("✕", "Close (Esc)")
@@ -34,12 +42,13 @@ class FindBar(QWidget):
         layout.addWidget(next_button)
         layout.addWidget(self.status)
         layout.addWidget(close_button)
-        for seq, slot in (
-            (QKeySequence.StandardKey.FindNext, self.find_next),
-            (QKeySequence.StandardKey.FindPrevious, self.find_previous),
-            (QKeySequence(Qt.Key.Key_Escape), self.close_bar),
+        for seq, slot, what in (
+            (QKeySequence.StandardKey.FindNext, self.find_next, "Next match"),
+            (QKeySequence.StandardKey.FindPrevious, self.find_previous, "Previous match"),
+            (QKeySequence(Qt.Key.Key_Escape), self.close_bar, "Close the find bar"),
         ):
             shortcut = QShortcut(QKeySequence(seq), self)
+            shortcut.setWhatsThis(what)  # named in Help > Keyboard Shortcuts
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
         self.hide()
@@ -73,18 +82,43 @@ class FindBar(QWidget):
             self.view.setTextCursor(cursor)
         flags = QTextDocument.FindFlag.FindBackward if backward else QTextDocument.FindFlag(0)
         found = self.view.find(needle, flags)
+        wrapped = False
         if not found:  # wrap around
             cursor = self.view.textCursor()
             cursor.movePosition(cursor.MoveOperation.End if backward else cursor.MoveOperation.Start)
             self.view.setTextCursor(cursor)
             found = self.view.find(needle, flags)
-        self.status.setText("" if found else "Not found")
+            wrapped = found
+        self.status.setText(self._position_text(needle, wrapped=wrapped, backward=backward) if found else "Not found")
         self.edit.setProperty("notFound", not found)
         self.edit.style().unpolish(self.edit)
         self.edit.style().polish(self.edit)
         if found:
             self.view.centerCursor()
         return found
+
+    def _matches(self, needle: str) -> list[int]:
+        """Where every match starts (as QTextDocument.find sees them), kept until the needle or text changes."""
+        document = self.view.document()
+        key = (needle, document.revision(), id(document))
+        if self._cache_key != key:
+            starts: list[int] = []
+            cursor = document.find(needle, 0)
+            while not cursor.isNull() and len(starts) < MAX_COUNTED:
+                starts.append(cursor.selectionStart())
+                cursor = document.find(needle, cursor)
+            self._cache_key, self._cache = key, starts
+        return self._cache
+
+    def _position_text(self, needle: str, *, wrapped: bool, backward: bool) -> str:
+        """ "3 of 12" for the current match, saying so when the search went round the end."""
+        starts = self._matches(needle)
+        total = f"{len(starts):,}+" if len(starts) >= MAX_COUNTED else f"{len(starts):,}"
+        at = bisect_left(starts, self.view.textCursor().selectionStart())
+        text = f"{at + 1:,} of {total}" if at < len(starts) else total
+        if wrapped:
+            text += " · from the end" if backward else " · from the top"
+        return text
 
 
 def _tool_button(text: str, tip: str) -> QToolButton:

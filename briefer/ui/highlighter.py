@@ -16,8 +16,10 @@ from itertools import pairwise
 from typing import NamedTuple
 
 from PySide6.QtCore import QPoint
-from PySide6.QtGui import QColor, QTextCharFormat, QTextCursor
+from PySide6.QtGui import QColor, QPalette, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit
+
+from briefer.ui.style import composite, readable_text_color
 
 _UNTAGGED = "#b0b0b0"
 
@@ -58,7 +60,7 @@ class PassageHighlighter:
         self._covered: tuple[int, int] | None = None  # UTF-16 range the current selections cover
         # Few distinct (colours, overlap, selected) combinations occur, so one
         # format per combination is built once instead of once per segment.
-        self._formats: dict[tuple[tuple[str, ...], bool], QTextCharFormat] = {}
+        self._formats: dict[tuple[tuple[str, ...], bool, str], QTextCharFormat] = {}
         view.verticalScrollBar().valueChanged.connect(lambda _value: self.follow_view())
 
     def clear(self) -> None:
@@ -117,6 +119,7 @@ class PassageHighlighter:
         if missing:
             self._colors.update(self._colors_of(missing))
         colors = self._colors
+        base = self.view.palette().color(QPalette.ColorRole.Base).name()  # light or dark: the text must read on both
         document = self.view.document()
         end_of_text = max(0, document.characterCount() - 1)
         # Cut the range at every span edge and paint each piece with the blend
@@ -142,10 +145,10 @@ class PassageHighlighter:
             selected = self.selected is not None and any(s.passage == self.selected for s in covering)
             # Sorted: a blend does not depend on the order, so one format serves every
             # order of the same colours (hundreds fewer to build on a dense document).
-            key = (tuple(sorted(colors.get(s.passage, _UNTAGGED) for s in covering)), selected)
+            key = (tuple(sorted(colors.get(s.passage, _UNTAGGED) for s in covering)), selected, base)
             fmt = self._formats.get(key)
             if fmt is None:
-                fmt = self._formats[key] = _format(key[0], selected)
+                fmt = self._formats[key] = _format(key[0], selected, QColor(base))
             cursor = QTextCursor(document)
             cursor.setPosition(left)
             cursor.setPosition(min(right, end_of_text), QTextCursor.MoveMode.KeepAnchor)
@@ -164,13 +167,18 @@ class PassageHighlighter:
         return None
 
 
-def _format(colors: tuple[str, ...], selected: bool) -> QTextCharFormat:
+def _format(colors: tuple[str, ...], selected: bool, base: QColor) -> QTextCharFormat:
     fmt = QTextCharFormat()
-    fmt.setBackground(blend(colors))
+    background = blend(colors)
+    fmt.setBackground(background)
+    # The text colour that reads on the tint as painted over this palette's base
+    # (at least 4.5:1): dark text on a light page, light text on a dark one.
+    text = readable_text_color(composite(background, base))
+    fmt.setForeground(text)
     if len(colors) > 1:  # dotted underline marks an overlap even where colours are alike
         fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
-        fmt.setUnderlineColor(QColor(60, 60, 60))
+        fmt.setUnderlineColor(text)
     if selected:
         fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
-        fmt.setUnderlineColor(QColor(20, 20, 20))
+        fmt.setUnderlineColor(text)
     return fmt

@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtCore import QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent, QUndoStack
 
 # Dialogs are imported where they open: PySide6 builds a class's Python type and
 # enums on its first use (1-3 ms for each dialog class) and start-up needs none.
@@ -18,9 +18,12 @@ from PySide6.QtWidgets import QDockWidget, QLabel, QMainWindow, QWidget
 
 from briefer.core.errors import BrieferError
 from briefer.core.service import Change, ChangeArea, ProjectService
+from briefer.core.wording import plural
 from briefer.ui.balance_panel import BalanceDock
 from briefer.ui.codebook_dock import CodebookDock
 from briefer.ui.corpus_dock import CorpusDock
+from briefer.ui.dock_help import explain_docks
+from briefer.ui.focus_cycle import cycle_focus
 from briefer.ui.import_files import import_with_progress, importer_available
 from briefer.ui.integrity_notice import IntegrityNotice
 from briefer.ui.lazy import lazy_module
@@ -28,11 +31,13 @@ from briefer.ui.meta_dock import MetaDock
 from briefer.ui.outline_dock import OutlineDock
 from briefer.ui.passages_dock import PassagesDock
 from briefer.ui.preview_dock import PreviewDock
+from briefer.ui.reader import READER_KEYS
 from briefer.ui.reader_panel import ReaderPanel
 from briefer.ui.review_dock import ReviewDock
 from briefer.ui.search_dock import SearchDock
 from briefer.ui.style import load_stylesheet
 from briefer.ui.undo import push
+from briefer.ui.window_layout import WindowDocks, arrange_default, restore_layout, save_layout, size_class
 from briefer.ui.window_menus import WindowMenus
 
 if TYPE_CHECKING:  # the real modules, for the type checker
@@ -41,7 +46,6 @@ else:
     commands = lazy_module("briefer.core.commands")  # loaded on the first edit, not at start-up
 
 MAX_RECENT = 8
-RIGHT = Qt.DockWidgetArea.RightDockWidgetArea
 
 
 class MainWindow(QMainWindow):
@@ -69,8 +73,8 @@ class MainWindow(QMainWindow):
         self.menus = WindowMenus(parent=self, host=self)
         self._default_size()
         self._attach(service)
+        self._arranged_on_show = False
         self._restore_layout()
-        self._arrange_briefing_docks()
 
     # ------------------------------------------------------------ composition
     def _attach(self, service: ProjectService) -> None:
@@ -83,20 +87,7 @@ class MainWindow(QMainWindow):
         self.codebook = CodebookDock(service, self.undo_stack, self)
         self.passages = PassagesDock(service, self)
         self.search = SearchDock(service, self)
-        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.corpus)
-        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.codebook)
-        self.splitDockWidget(self.corpus, self.codebook, Qt.Orientation.Vertical)
-        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.passages)
-        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.search)
-        self.tabifyDockWidget(self.passages, self.search)
         self.review = ReviewDock(service, self.undo_stack, self.reader, self)
-        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.review)
-        self.tabifyDockWidget(self.search, self.review)
-        self.passages.raise_()
-        # First-run proportions; a saved layout overrides them.
-        self.resizeDocks([self.corpus], [370], Qt.Orientation.Horizontal)
-        self.resizeDocks([self.corpus, self.codebook], [330, 300], Qt.Orientation.Vertical)
-        self.resizeDocks([self.passages], [230], Qt.Orientation.Vertical)
         self._project_docks = [self.corpus, self.codebook, self.passages, self.search, self.review]
         self.corpus.document_activated.connect(self.panel.open_document)
         self.corpus.edit_requested.connect(self.edit_document_metadata)
@@ -117,11 +108,14 @@ class MainWindow(QMainWindow):
         self.balance = BalanceDock(service, self)
         self.preview = PreviewDock(service, self)
         self.preview.warning_chosen.connect(self.go_to_warning)
-        for dock in self._briefing_docks():
-            self.addDockWidget(RIGHT, dock)
-            self._project_docks.append(dock)
+        self._project_docks += self._briefing_docks()
+        for dock in self._project_docks:  # placed for real by _restore_layout()
+            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
             dock.show()  # a dock added after the window is shown (another project opened) stays hidden otherwise
+        self.panel.new_tag_requested.connect(self.codebook.add_tag)
         self.menus.fill_view_menu(self._project_docks)
+        self._add_reset_layout_action()
+        explain_docks(self._project_docks)
         self._update_title()
         self._update_counts()
         self.integrity_notice.check(service)
@@ -158,34 +152,36 @@ class MainWindow(QMainWindow):
     def _briefing_docks(self) -> list[QDockWidget]:
         return [self.outline, self.meta, self.balance, self.preview]
 
-    def _arrange_briefing_docks(self) -> None:
-        """First-run arrangement of the right-hand docks: outline on top; preview, details and balance tabbed beneath.
-
-        A saved layout that placed them (tabbed, or wherever the analyst moved
-        them) stays as it was.
-        """
-        docks = self._briefing_docks()
-        # QMainWindow.restoreState() leaves a dock hidden when the saved layout
-        # does not mention it; all four hidden means a layout saved before
-        # they existed, not four docks the analyst closed.
-        first_run = all(dock.isHidden() for dock in docks)
-        if first_run:
-            for dock in docks:
-                dock.show()
-        untouched = all(
-            self.dockWidgetArea(dock) == RIGHT and not dock.isFloating() and not self.tabifiedDockWidgets(dock)
-            for dock in docks
+    def _docks(self) -> WindowDocks:
+        return WindowDocks(
+            self.corpus,
+            self.codebook,
+            self.passages,
+            self.search,
+            self.review,
+            self.outline,
+            self.preview,
+            self.meta,
+            self.balance,
         )
-        if not (first_run or untouched):
-            return
-        self.splitDockWidget(self.outline, self.preview, Qt.Orientation.Vertical)
-        self.tabifyDockWidget(self.preview, self.meta)
-        self.tabifyDockWidget(self.meta, self.balance)
-        # Tabifying raises the last tab; bring the preview forward now, so the
-        # balance is never shown (and computed) for nothing, and again once the
-        # layout settles.
-        self.preview.raise_()
-        QTimer.singleShot(0, self.preview.raise_)
+
+    def _add_reset_layout_action(self) -> None:
+        view_menu = self.menus.view_menu
+        view_menu.addSeparator()
+        for text, key, step in (("Next Pane", "F6", 1), ("Previous Pane", "Shift+F6", -1)):
+            pane = view_menu.addAction(text)
+            pane.setShortcut(QKeySequence(key))
+            pane.setStatusTip("Move the keyboard focus to the next panel (reader, corpus, codebook, outline, …)")
+            pane.triggered.connect(lambda _=False, s=step: cycle_focus(self, s))
+        view_menu.addSeparator()
+        action = view_menu.addAction("&Reset Layout")
+        action.setObjectName("resetLayoutAction")
+        action.setStatusTip("Put every panel back where it starts for a window of this size")
+        action.triggered.connect(self.reset_layout)
+
+    def reset_layout(self) -> None:
+        """View > Reset Layout: the default arrangement for the window's current size."""
+        arrange_default(self, self._docks(), self.size(), review_waiting=bool(self.service.passages.to_review()))
 
     # ---------------------------------------------------------------- projects
     def open_project(self, path: Path) -> bool:
@@ -313,6 +309,56 @@ class MainWindow(QMainWindow):
         dialog.setModal(True)
         dialog.show()  # not exec(): the export thread reports back through the event loop anyway
 
+    def open_autotag_dialog(self) -> None:
+        """Edit > Auto-tag: non-modal, so the analyst can read while trying words."""
+        from briefer.ui.autotag_dialog import AutotagDialog  # loaded on first use, not at start-up
+
+        dialog = AutotagDialog(self.service, self.undo_stack, self.reader.document_id, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+
+    # ------------------------------------------------------------------ help
+    def show_shortcuts(self) -> None:
+        """Help > Keyboard Shortcuts: built from this window's actions as they are now."""
+        from briefer.ui.help_dialogs import ShortcutRow, ShortcutsDialog
+
+        extra = [ShortcutRow(what, keys, "Reader") for what, keys in READER_KEYS]
+        dialog = ShortcutsDialog(self, extra)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+
+    def show_getting_started(self) -> None:
+        """Help > Getting Started: six steps, pictured with this window's panels; never modal."""
+        from briefer.ui.help_dialogs import GettingStartedDialog, getting_started_steps
+
+        existing = self.findChild(GettingStartedDialog)
+        if existing is not None:
+            existing.raise_()
+            return
+        pictures: dict[str, QWidget | None] = {
+            "corpus": self.corpus,
+            "reader": self.panel,
+            "codebook": self.codebook,
+            "passages": self.passages,
+            "outline": self.outline,
+            "preview": self.preview,
+        }
+        dialog = GettingStartedDialog(self, getting_started_steps(pictures))
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+
+    def show_getting_started_on_first_run(self) -> None:
+        """Once per user: the app calls this after showing the window; it opens beside it, never blocking."""
+        from briefer.ui.help_dialogs import should_show_getting_started
+
+        if should_show_getting_started(self.settings):
+            self.show_getting_started()
+
+    def show_about(self) -> None:
+        from briefer.ui.help_dialogs import show_about
+
+        show_about(self, self.service.path)
+
     # ---------------------------------------------------------------- status
     def _on_change(self, change: Change) -> None:
         if change.area is ChangeArea.META:
@@ -326,7 +372,7 @@ class MainWindow(QMainWindow):
 
     def _update_counts(self) -> None:
         docs, passages = self.service.counts()
-        self.counts_label.setText(f"{docs} documents · {passages} passages")
+        self.counts_label.setText(f"{plural(docs, 'document')} · {plural(passages, 'passage')}")
 
     # -------------------------------------------------------------- settings
     def _default_size(self) -> None:
@@ -336,17 +382,29 @@ class MainWindow(QMainWindow):
         height = min(1000, int(screen.height() * 0.92)) if screen else 900
         self.resize(max(width, 1000), max(height, 700))
 
+    def _screen_class(self) -> str:
+        """The size class layouts are saved under: the screen's, so each monitor keeps its own."""
+        screen = self.screen()
+        return size_class(screen.availableGeometry().size() if screen else self.size())
+
     def _restore_layout(self) -> None:
-        geometry = self.settings.value("window/geometry")
-        state = self.settings.value("window/state")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        if isinstance(state, QByteArray):
-            self.restoreState(state)
+        """The layout saved for this screen's size class, else the default one for the window's size."""
+        restored = restore_layout(self, self.settings, self._screen_class(), needs=self.outline.objectName())
+        self._default_layout = not restored
+        if not restored:
+            arrange_default(self, self._docks(), self.size(), review_waiting=bool(self.service.passages.to_review()))
 
     def _save_layout(self) -> None:
-        self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/state", self.saveState())
+        save_layout(self, self.settings, self._screen_class())
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        # The first time, with no saved layout, proportion the docks to the size
+        # the window really has (a caller may have resized it after building it).
+        # Before the first show Qt defers part of a restored state, and would undo it.
+        if not self._arranged_on_show and self._default_layout:
+            arrange_default(self, self._docks(), self.size(), review_waiting=bool(self.service.passages.to_review()))
+        self._arranged_on_show = True
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self._save_layout()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QWidget
 
 from briefer.core.model import DocumentInfo
+from briefer.ui.style import error_text
 
 LANGUAGES = (
     ("en", "English"),
@@ -56,7 +57,13 @@ class MetadataDialog(QDialog):
             edit.setMinimumWidth(420)
             self.edits[name] = edit
             form.addRow(label, edit)
-        self.edits["date"].setPlaceholderText("YYYY-MM-DD")
+        self.edits["date"].setPlaceholderText("YYYY-MM-DD, or e.g. August 2, 2024")
+        self.edits["date"].setToolTip("Any common form; it is stored as YYYY-MM-DD (or YYYY-MM, YYYY)")
+        self.date_note = QLabel()
+        self.date_note.setObjectName("meta_date_note")
+        self.date_note.setWordWrap(True)
+        self.edits["date"].textEdited.connect(self._check_date)
+        form.addRow("", self.date_note)
         self.edits["container"].setPlaceholderText("Newspaper, journal or website")
         self.edits["author"].setPlaceholderText("Given Family; Given Family")
         self.edits["doi"].setPlaceholderText("10.1234/example")
@@ -66,9 +73,34 @@ class MetadataDialog(QDialog):
         self.language = _choices("meta_language", LANGUAGES, info.language)
         form.addRow("&Language", self.language)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
+        buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+
+    def _check_date(self) -> str | None:
+        """The date as stored (ISO), "" for none, or None (with the reason shown) when it cannot be read."""
+        from briefer.core.importing.dates import iso_date  # the importers' reading of dates, loaded here only
+
+        text = self.edits["date"].text().strip()
+        if not text:
+            self.date_note.clear()
+            return ""
+        iso = iso_date(text)
+        if not iso:
+            self.date_note.setStyleSheet(f"color: {error_text(self.palette()).name()};")
+            self.date_note.setText(f"Cannot read “{text}” as a date: write it as YYYY-MM-DD, or like August 2, 2024.")
+            return None
+        self.date_note.setStyleSheet("")
+        self.date_note.setText("" if iso == text else f"Stored as {iso}.")
+        return iso
+
+    def _accept(self) -> None:
+        iso = self._check_date()
+        if iso is None:
+            self.edits["date"].setFocus()
+            return
+        self.edits["date"].setText(iso)
+        self.accept()
 
     def changed_fields(self) -> dict[str, str]:
         """Only the fields the analyst actually changed."""

@@ -8,7 +8,8 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
-from briefer.ui.style import readable_text_color
+from briefer.ui.note_text import paint_note
+from briefer.ui.style import muted_text, readable_text_color
 
 PassageRowRole = Qt.ItemDataRole.UserRole + 10
 
@@ -47,7 +48,7 @@ class PassageDelegate(QStyledItemDelegate):
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, option.widget)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         text_color = option.palette.highlightedText().color() if selected else option.palette.text().color()
-        muted = text_color if selected else QColor("#666")
+        muted = text_color if selected else muted_text(option.palette)
         painter.save()
         rect = option.rect.adjusted(self.PAD, self.PAD, -self.PAD, -self.PAD)
         fm = QFontMetrics(option.font)
@@ -85,20 +86,10 @@ class PassageDelegate(QStyledItemDelegate):
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
             fm.elidedText(quote, Qt.TextElideMode.ElideRight, quote_rect.width()),
         )
-        # Line 3: the note, italic.
+        # Line 3: the note, its Markdown rendered (italic, bold), in the muted colour.
         if row.note:
-            italic = QFont(option.font)
-            italic.setItalic(True)
-            painter.setFont(italic)
-            painter.setPen(muted)
             note_rect = QRect(rect.left(), rect.top() + 2 * line + 5, rect.width(), line)
-            painter.drawText(
-                note_rect,
-                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                QFontMetrics(italic).elidedText(
-                    " ".join(row.note.split()), Qt.TextElideMode.ElideRight, note_rect.width()
-                ),
-            )
+            paint_note(painter, note_rect, row.note, option.font, muted)
         painter.restore()
 
     # Qt takes None as "no editor"; PySide6's stubs say the result is always a QWidget.

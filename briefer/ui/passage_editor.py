@@ -6,27 +6,18 @@ burst of typing is one undo step; the editor never writes the store itself.
 
 from __future__ import annotations
 
-import html
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
-    QListView,
-    QListWidget,
-    QListWidgetItem,
-    QPlainTextEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QVBoxLayout, QWidget
 
 from briefer.core.errors import NotFoundError
 from briefer.core.model import Passage
 from briefer.core.service import Change, ChangeArea, ProjectService
+from briefer.ui.fitted_widgets import ElidedLabel, GrowingTextEdit
 from briefer.ui.lazy import lazy_module
-from briefer.ui.style import swatch
+from briefer.ui.tag_chips import TagChips
 from briefer.ui.undo import push
 
 if TYPE_CHECKING:  # the real modules, for the type checker
@@ -38,6 +29,8 @@ else:
 class PassageEditor(QWidget):
     """Shows and edits one passage; hidden when none is selected."""
 
+    new_tag_requested = Signal()  # "New tag…" in the Add tag menu
+
     def __init__(self, service: ProjectService, undo_stack: QUndoStack, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("passageEditor")
@@ -47,30 +40,27 @@ class PassageEditor(QWidget):
         self.passage_id: int | None = None
         self._loading = False
 
-        self.quote = QLabel(wordWrap=True)
+        self.quote = ElidedLabel(lines=2)
         self.quote.setObjectName("passageQuote")
-        self.quote.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.tags = QListWidget()
-        self.tags.setObjectName("passageTags")
-        self.tags.setFlow(QListView.Flow.LeftToRight)
-        self.tags.setWrapping(True)
-        self.tags.setResizeMode(QListView.ResizeMode.Adjust)
-        self.tags.setSpacing(2)
-        self.tags.setMaximumHeight(54)
-        self.tags.setIconSize(QSize(12, 12))
-        self.tags.itemChanged.connect(self._tag_toggled)
-        self.note = QPlainTextEdit(placeholderText="Why this matters (Markdown)…")
+        self.quote.setAccessibleName("Quote")
+        self.tags = TagChips()
+        self.tags.toggled.connect(self._tag_toggled)
+        self.tags.new_tag_requested.connect(self.new_tag_requested.emit)
+        self.note = GrowingTextEdit(min_lines=2, max_lines=8)
+        self.note.setPlaceholderText("Why this matters (Markdown)…")
         self.note.setObjectName("passageNote")
-        self.translation = QPlainTextEdit(placeholderText="Translation, for sources not in English…")
+        self.translation = GrowingTextEdit(min_lines=2, max_lines=8)
+        self.translation.setPlaceholderText("Translation, for sources not in English…")
         self.translation.setObjectName("passageTranslation")
         for edit in (self.note, self.translation):
             edit.setTabChangesFocus(True)
-            edit.setMaximumHeight(76)
         self.note.textChanged.connect(lambda: self._field_edited("note", self.note))
         self.translation.textChanged.connect(lambda: self._field_edited("translation", self.translation))
 
         self.note.setAccessibleName("Note")
         self.translation.setAccessibleName("Translation")
+        self.note.setAccessibleDescription("Your note on this passage, in Markdown; it goes into the briefing")
+        self.translation.setAccessibleDescription("An English rendering of the quote, for sources in other languages")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 6, 12, 6)
         layout.setSpacing(4)
@@ -80,6 +70,7 @@ class PassageEditor(QWidget):
         texts.addWidget(self.note, 3)
         texts.addWidget(self.translation, 2)
         layout.addLayout(texts)
+        layout.addStretch(1)
         service.subscribe(self._on_change)
         self.hide()
 
@@ -94,25 +85,8 @@ class PassageEditor(QWidget):
             return
         self._loading = True
         try:
-            flat = " ".join(passage.quote.split())
-            snippet = flat if len(flat) < 200 else flat[:197] + "…"
-            self.quote.setText(f"<b>Passage</b> <span style='color:#444'>“{html.escape(snippet)}”</span>")
-            tags = self.service.tags.all()
-            shown = [self.tags.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.tags.count())]
-            # Update items in place when the codebook is unchanged: this runs
-            # inside itemChanged, and deleting the item being toggled would crash.
-            if shown != [t.id for t in tags]:
-                self.tags.clear()
-                for tag in tags:
-                    item = QListWidgetItem()
-                    item.setData(Qt.ItemDataRole.UserRole, tag.id)
-                    item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
-                    self.tags.addItem(item)
-            for row, tag in enumerate(tags):
-                item = self.tags.item(row)
-                item.setText(tag.name)
-                item.setIcon(swatch(tag.color))
-                item.setCheckState(Qt.CheckState.Checked if tag.id in passage.tags else Qt.CheckState.Unchecked)
+            self.quote.set_full_text(f"“{passage.quote}”")
+            self.tags.show_tags(passage.id, self.service.tags.all(), set(passage.tags))
             # Only replace text that differs: resetting an edit being typed in
             # would move its caret to the start.
             for edit, value in ((self.note, passage.note), (self.translation, passage.translation)):
@@ -149,11 +123,9 @@ class PassageEditor(QWidget):
         finally:
             self._loading = False
 
-    def _tag_toggled(self, item: QListWidgetItem) -> None:
+    def _tag_toggled(self, tag_id: int, add: bool) -> None:
         if self._loading or self.passage_id is None:
             return
-        add = item.checkState() == Qt.CheckState.Checked
-        tag_id = item.data(Qt.ItemDataRole.UserRole)
         push(
             self.undo_stack,
             self.service,

@@ -393,9 +393,12 @@ class PassagesDock(QDockWidget):
         self.text_box = QLineEdit(placeholderText="Filter quotes and notes")
         self.text_box.setObjectName("passageTextFilter")
         self.text_box.setClearButtonEnabled(True)
+        self.tag_box.setAccessibleName("Show passages with this tag")
+        self.doc_box.setAccessibleName("Show passages from this document")
+        self.text_box.setAccessibleName("Filter passages by words in the quote or note")
         for box in (self.tag_box, self.doc_box):
             box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-            box.setMinimumContentsLength(12)
+            box.setMinimumContentsLength(7)  # narrow enough for a tab beside the corpus on a laptop
             box.currentIndexChanged.connect(self._apply_filter)
         self.text_box.textChanged.connect(self._apply_filter)
         filters = QHBoxLayout()

@@ -30,6 +30,7 @@ from briefer.ui.highlighter import PassageHighlighter, Span
 from briefer.ui.lazy import lazy_module
 from briefer.ui.mime import encode_passages
 from briefer.ui.offsets import OffsetMap
+from briefer.ui.reader_layout import add_paragraph_spacing
 from briefer.ui.style import reading_font, swatch
 from briefer.ui.undo import push
 
@@ -39,6 +40,12 @@ else:
     commands = lazy_module("briefer.core.commands")  # loaded on the first edit, not at start-up
 
 _UNTAGGED = "#b0b0b0"
+# The keys keyPressEvent() handles itself (not actions), for Help > Keyboard Shortcuts.
+READER_KEYS = (
+    ("Tag the selection with codebook tag 1–9", "1 … 9"),
+    ("Delete the current passage", "Delete, Backspace"),
+)
+PARAGRAPH_SPACING = 7  # pixels after each paragraph: about a third of a line
 
 
 class ReaderView(QPlainTextEdit):
@@ -51,13 +58,17 @@ class ReaderView(QPlainTextEdit):
         super().__init__(parent)
         self.setObjectName("reader")
         self.setAccessibleName("Reader")
+        self.setAccessibleDescription(
+            "The document's text. Select words and press 1 to 9 to tag them; click a tagged passage to edit it."
+        )
         self.setReadOnly(True)
         # Keep the caret and keyboard selection working in a read-only view.
         self.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
-        self.document().setDocumentMargin(18)
+        add_paragraph_spacing(self.document(), PARAGRAPH_SPACING)
+        self.document().setDocumentMargin(14)
         self.setMouseTracking(True)
         self.service = service
         self.undo_stack = undo_stack
@@ -222,6 +233,11 @@ class ReaderView(QPlainTextEdit):
             known = [t for t in tag_ids if t in colors]
             result[pid] = colors[min(known, key=order.__getitem__)] if known else _UNTAGGED
         return result
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:  # light/dark switched: text colours on the tints follow
+            self.highlighter.repaint()
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)

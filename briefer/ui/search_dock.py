@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from briefer.core.service import ProjectService
+from briefer.ui.style import muted_text
 
 HitRole = Qt.ItemDataRole.UserRole + 1
 ContextRole = Qt.ItemDataRole.UserRole + 2
@@ -59,7 +60,7 @@ class HitDelegate(QStyledItemDelegate):
         # Give the left context at most 40% of the row so the match stays in view.
         left_w = min(fm.horizontalAdvance(before), int(rect.width() * 0.4))
         painter.save()
-        painter.setPen(option.palette.highlightedText().color() if selected else QColor("#555"))
+        painter.setPen(option.palette.highlightedText().color() if selected else muted_text(option.palette))
         painter.setFont(option.font)
         align = Qt.AlignmentFlag.AlignVCenter
         painter.drawText(
@@ -71,10 +72,11 @@ class HitDelegate(QStyledItemDelegate):
         if not selected:
             painter.fillRect(QRect(x, rect.top() + 2, match_w, rect.height() - 4), QColor("#ffe08a"))
         painter.setFont(bold)
-        painter.setPen(option.palette.highlightedText().color() if selected else QColor("#111"))
+        # Near-black on the yellow mark, whatever the palette.
+        painter.setPen(option.palette.highlightedText().color() if selected else QColor("#111111"))
         painter.drawText(QRect(x, rect.top(), match_w, rect.height()), align, match)
         painter.setFont(option.font)
-        painter.setPen(option.palette.highlightedText().color() if selected else QColor("#555"))
+        painter.setPen(option.palette.highlightedText().color() if selected else muted_text(option.palette))
         rest = rect.right() - x - match_w
         painter.drawText(
             QRect(x + match_w, rect.top(), max(0, rest), rect.height()),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont, QFontDatabase, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QColor, QFont, QFontDatabase, QIcon, QPainter, QPalette, QPixmap
 
 
 @lru_cache(maxsize=256)
@@ -50,8 +50,65 @@ def reading_font(language: str = "") -> QFont:
     return font
 
 
+def luminance(color: QColor) -> float:
+    """WCAG 2 relative luminance of an opaque colour."""
+
+    def channel(value: float) -> float:
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * channel(color.redF()) + 0.7152 * channel(color.greenF()) + 0.0722 * channel(color.blueF())
+
+
+def contrast_ratio(a: QColor, b: QColor) -> float:
+    """WCAG 2 contrast ratio of two opaque colours, from 1 to 21 (4.5 is enough for body text)."""
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def composite(color: QColor, background: QColor) -> QColor:
+    """``color`` (with its alpha) painted over an opaque ``background``: what the eye sees."""
+    alpha = color.alphaF()
+    return QColor.fromRgbF(
+        color.redF() * alpha + background.redF() * (1 - alpha),
+        color.greenF() * alpha + background.greenF() * (1 - alpha),
+        color.blueF() * alpha + background.blueF() * (1 - alpha),
+    )
+
+
 def readable_text_color(background: QColor) -> QColor:
-    return QColor("#111111") if background.lightnessF() > 0.55 else QColor("#ffffff")
+    """Near-black or white, whichever contrasts more with ``background`` (always at least 4.5:1)."""
+    dark, light = QColor("#111111"), QColor("#ffffff")
+    return dark if contrast_ratio(dark, background) >= contrast_ratio(light, background) else light
+
+
+def is_dark(palette: QPalette) -> bool:
+    return palette.color(QPalette.ColorRole.Base).lightnessF() < 0.5
+
+
+def muted_text(palette: QPalette) -> QColor:
+    """A quieter text colour for secondary lines that still reads at 4.5:1 on the palette's base."""
+    base = palette.color(QPalette.ColorRole.Base)
+    text = palette.color(QPalette.ColorRole.Text)
+    # Qt's default placeholder colour is the text colour at half opacity: what shows is it over the base.
+    muted = composite(palette.color(QPalette.ColorRole.PlaceholderText), base)
+    for step in range(11):  # move towards the text colour until it reads
+        mixed = QColor.fromRgbF(*(m + (t - m) * step / 10 for m, t in zip(_rgb(muted), _rgb(text), strict=True)))
+        if contrast_ratio(mixed, base) >= 4.5:
+            return mixed
+    return text
+
+
+def warning_text(palette: QPalette) -> QColor:
+    """Amber for "missing" notes, light enough on a dark base and dark enough on a light one."""
+    return QColor("#f0b060") if is_dark(palette) else QColor("#8a4b00")
+
+
+def error_text(palette: QPalette) -> QColor:
+    return QColor("#ff8a80") if is_dark(palette) else QColor("#a93226")
+
+
+def _rgb(color: QColor) -> tuple[float, float, float]:
+    return color.redF(), color.greenF(), color.blueF()
 
 
 def load_stylesheet() -> str:

@@ -60,6 +60,14 @@ class MenuHost(Protocol):
 
     def edit_document_metadata(self, doc_id: int | None = None) -> None: ...
 
+    def open_autotag_dialog(self) -> None: ...
+
+    def show_getting_started(self) -> None: ...
+
+    def show_shortcuts(self) -> None: ...
+
+    def show_about(self) -> None: ...
+
 
 class WindowMenus:
     """Creates the menu bar of ``parent`` once; the View menu follows the docks of the open project.
@@ -107,12 +115,18 @@ class WindowMenus:
         self.details_action = self._action(
             edit_menu, "Document &Details…", lambda: host.edit_document_metadata(None), "Ctrl+Shift+D"
         )
+        self.autotag_action = self._action(edit_menu, "&Auto-tag…", host.open_autotag_dialog, "Ctrl+Shift+T")
         tag_menu = edit_menu.addMenu("&Tag Selection As")
         tag_menu.aboutToShow.connect(lambda: self._fill_tag_menu(tag_menu))
 
         self.view_menu = bar.addMenu("&View")
         help_menu = bar.addMenu("&Help")
-        self._action(help_menu, "&About Briefer", self._about)
+        self.getting_started_action = self._action(
+            help_menu, "&Getting Started", host.show_getting_started, QKeySequence.StandardKey.HelpContents
+        )
+        self.shortcuts_action = self._action(help_menu, "&Keyboard Shortcuts", host.show_shortcuts, "Ctrl+/")
+        help_menu.addSeparator()
+        self._action(help_menu, "&About Briefer", host.show_about)
 
     def _action(
         self,
@@ -203,10 +217,3 @@ class WindowMenus:
     def _quit(self) -> None:
         self.window.close()
         QApplication.quit()
-
-    def _about(self) -> None:
-        from PySide6.QtWidgets import QMessageBox
-
-        QMessageBox.about(
-            self.window, "About Briefer", "<b>Briefer</b><br>Turn a pile of sources into a cited policy briefing."
-        )

@@ -133,15 +133,15 @@ def test_check_is_silent_about_passages_to_review_and_export_refuses_them_when_p
     assert run("export", project, "-o", out).returncode == 0  # nothing placed: nothing to verify
     section = run("section", project, "Evidence").stdout.strip()
     assert run("place", project, "2", "--section", section).returncode == 0  # the fuzzy one
-    refused = run("export", project, "-o", out)
+    refused = run("export", project, "-o", out, "--force")  # replacing the first export, knowingly
     assert refused.returncode == 1
     assert refused.stderr.splitlines()[1].startswith("  passage 2 ")
     assert refused.stderr.splitlines()[1].endswith("its anchor needs review after the document was updated")
-    assert run("export", project, "-o", out, "--allow-unverified").returncode == 0
+    assert run("export", project, "-o", out, "--allow-unverified", "--force").returncode == 0
     text = out.read_text(encoding="utf-8")
     assert "3.2 billion *[unverified]*" in text  # the old quote, marked
     assert run("accept", project, "2").returncode == 0
-    assert run("export", project, "-o", out).returncode == 0
+    assert run("export", project, "-o", out, "--force").returncode == 0
     text = out.read_text(encoding="utf-8")
     assert "3.4 billion" in text and "[unverified]" not in text
 

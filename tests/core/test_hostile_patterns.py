@@ -128,3 +128,13 @@ def test_find_spans_in_process() -> None:
 def test_invalid_patterns_are_one_line_errors(bad: str) -> None:
     with pytest.raises(BrieferError, match="^invalid pattern"):
         compile_pattern(bad)
+
+
+def test_words_pattern_matches_whole_words_in_any_case_and_chinese_anywhere() -> None:
+    from briefer.core.patterns import compile_pattern, words_pattern
+
+    compiled = compile_pattern(words_pattern("chip, export controls\n晶片"))
+    text = "Chips? No: CHIP bans, chipset, export\ncontrols and 美國晶片法案."
+    assert [m.group() for m in compiled.finditer(text)] == ["CHIP", "export\ncontrols", "晶片"]
+    assert words_pattern(" , ") == ""
+    assert compile_pattern(words_pattern("a+b (c)")).search("x A+B (C) y")

@@ -83,3 +83,16 @@ def test_broken_template_through_the_real_entry_point(project: Path, tmp_path: P
     assert "Traceback" not in result.stderr
     assert result.stderr.count("\n") == 1
     assert "template.md.j2, line 2" in result.stderr and "not allowed" in result.stderr
+
+
+def test_export_refuses_to_replace_a_file_unless_forced(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "b.md"
+    out.write_text("yesterday's briefing", encoding="utf-8")
+    assert run(["export", str(project), "-o", str(out)]) == 1
+    _, err = capsys.readouterr()
+    assert err == f"briefer: error: {out} exists; use --force to replace it\n"
+    assert out.read_text(encoding="utf-8") == "yesterday's briefing"
+    assert run(["export", str(project), "-o", str(out), "--force"]) == 0
+    assert "yesterday's briefing" not in out.read_text(encoding="utf-8")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QTextCursor, QTextDocument
 
 from briefer.core.store import Store
@@ -154,17 +154,25 @@ def test_note_typing_is_one_undo_step(qtbot, window, project_file: Path) -> None
     assert note.toPlainText() == ""
 
 
-def test_editor_tag_checkbox_toggles_tag(qtbot, window, project_file: Path) -> None:
+def test_editor_tag_chip_toggles_tag(qtbot, window, project_file: Path) -> None:
     open_doc(window, FIRST_DOC)
     select_utf16(window.reader, 10, 30)
     qtbot.keyClick(window.reader, Qt.Key.Key_1)
-    item = window.panel.editor.tags.item(3)
-    item.setCheckState(Qt.CheckState.Checked)
     ids = tag_ids(project_file)
+    chips = window.panel.editor.tags
+    assert list(chips.chips()) == [ids[0]]  # the passage's own tags, as chips
+    chips.toggled.emit(ids[3], True)  # what "Add tag" > the fourth tag does
+    assert set(stored_passages(project_file)[0].tags) == {ids[0], ids[3]}
+    chip = chips.chips()[ids[3]]
+    assert chip.isChecked()
+    # Clicking the chip's name (not its box) removes the tag again, like any checkbox label.
+    qtbot.mouseClick(chip, Qt.MouseButton.LeftButton, pos=chip.rect().center() + QPoint(chip.width() // 4, 0))
+    assert stored_passages(project_file)[0].tags == (ids[0],)
+    assert not chips.chips()[ids[3]].isChecked()  # still there, to be clicked back
+    window.undo_stack.undo()
     assert set(stored_passages(project_file)[0].tags) == {ids[0], ids[3]}
     window.undo_stack.undo()
     assert stored_passages(project_file)[0].tags == (ids[0],)
-    assert window.panel.editor.tags.item(3).checkState() == Qt.CheckState.Unchecked
 
 
 def test_tooltip_names_tags_and_note(qtbot, window, project_file: Path, monkeypatch) -> None:

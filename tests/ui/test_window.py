@@ -140,8 +140,15 @@ def test_unused_tag_deletes_without_asking(window, monkeypatch) -> None:
 def test_codebook_edits_are_undoable(window, monkeypatch) -> None:
     from PySide6.QtWidgets import QInputDialog
 
+    from briefer.ui.new_tag_dialog import NewTagDialog
+
     book = window.codebook
-    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Energy", True))
+
+    def name_it(dialog: NewTagDialog) -> int:
+        dialog.name.setText("Energy")
+        return 1
+
+    monkeypatch.setattr(NewTagDialog, "exec", name_it)
     book.add_tag()
     store = window.service.store
     energy = store.tag_named("Energy")
@@ -266,7 +273,7 @@ def test_import_dropped_files(window, tmp_path: Path, monkeypatch) -> None:
 def test_recent_projects_and_layout_are_remembered(window, project_file: Path) -> None:
     assert window.recent_projects()[0] == str(project_file.resolve())
     window.close()
-    assert window.settings.value("window/state") is not None
+    assert window.settings.value("window/compact/state") is not None  # the offscreen screen is laptop-sized
 
 
 def test_opening_another_project_replaces_the_panels(qtbot, window, tmp_path: Path) -> None:
@@ -305,8 +312,10 @@ def test_every_dock_is_rebuilt_for_another_project(window, tmp_path: Path) -> No
     after = {d.objectName(): d for d in window.findChildren(QDockWidget)}
     assert sorted(after) == sorted(names)
     assert all(after[name] is not before[name] for name in names)
-    # The View menu toggles the new docks, in the same order as before.
-    assert window.menus.view_menu.actions() == [after[name].toggleViewAction() for name in names]
+    # The View menu toggles the new docks, in the same order as before, then offers Reset Layout.
+    actions = window.menus.view_menu.actions()
+    assert actions[: len(names)] == [after[name].toggleViewAction() for name in names]
+    assert actions[-1].objectName() == "resetLayoutAction"
     assert window.dockWidgetArea(after["outlineDock"]) == Qt.DockWidgetArea.RightDockWidgetArea
 
 
