@@ -100,8 +100,11 @@ _KINDS: tuple[tuple[str, Callable[[Reference], str], Callable[[DocumentInfo], st
 class DocumentMatcher:
     """An index of a project's documents by each kind of key, kept current with ``add``."""
 
-    def __init__(self, documents: Iterable[DocumentInfo] = ()) -> None:
-        self._index: dict[str, dict[str, list[int]]] = {name: {} for name, _, _ in _KINDS}
+    def __init__(self, documents: Iterable[DocumentInfo] = (), *, by_title: bool = True) -> None:
+        # Without titles when the caller never matches by one (a new version of a file):
+        # folding every title was a tenth of a large import.
+        self._kinds = _KINDS if by_title else tuple(kind for kind in _KINDS if kind[0] != "title")
+        self._index: dict[str, dict[str, list[int]]] = {name: {} for name, _, _ in self._kinds}
         self._keys: dict[int, dict[str, str]] = {}
         for document in documents:
             self.add(document)
@@ -109,7 +112,7 @@ class DocumentMatcher:
     def add(self, document: DocumentInfo) -> None:
         """Index a document, or index it again after its metadata changed."""
         self._forget(document.id)
-        keys = {name: key for name, _, of_document in _KINDS if (key := of_document(document))}
+        keys = {name: key for name, _, of_document in self._kinds if (key := of_document(document))}
         self._keys[document.id] = keys
         for name, key in keys.items():
             self._index[name].setdefault(key, []).append(document.id)
@@ -122,7 +125,7 @@ class DocumentMatcher:
         """
         doi = doi_key(reference.doi)
         tried: list[str] = []
-        for name, of_reference, _ in _KINDS:
+        for name, of_reference, _ in self._kinds:
             key = of_reference(reference)
             if not key:
                 continue

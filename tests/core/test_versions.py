@@ -183,3 +183,29 @@ def test_a_schema_3_project_upgrades_with_passages_exact_and_documents_at_versio
         (passage,) = store.list_passages()
         assert (passage.anchor, passage.candidate, passage.quote) == ("exact", None, "old")
         assert store.passages_overlapping(1, 0, 14) == [(1, 5, 8)]
+
+
+def test_files_of_one_import_are_matched_against_each_other_as_stored(tmp_path: Path) -> None:
+    """The import knows each document it has just stored without reading it back: a later file
+    of the same import that is another version of it is found, and what the import remembers
+    of each document is exactly its stored row."""
+    from briefer.core.importing import import_paths
+    from briefer.core.importing.importer import _stored_info, prepare_file
+    from briefer.core.project import create_project, open_project
+
+    service = open_project(create_project(tmp_path / "p.briefer", empty=True))
+    folder = tmp_path / "in"
+    (folder / "later").mkdir(parents=True)
+    (folder / "a.md").write_text("---\nurl: https://example.org/r\ntitle: Report\n---\nFirst text.\n", "utf-8")
+    (folder / "later" / "b.md").write_text("---\nurl: https://example.org/r/\n---\nSecond text.\n", "utf-8")
+    (folder / "c.html").write_text("<html><head><title>Page</title></head><body><p>Body text here.</p></body></html>")
+    outcomes = import_paths(service, [folder])
+    by_name = {o.path.name: o for o in outcomes}
+    assert by_name["a.md"].status == "imported"
+    assert by_name["b.md"].status == "skipped" and "a different version of" in by_name["b.md"].reason
+    for name in ("a.md", "c.html"):
+        outcome = by_name[name]
+        path = outcome.path
+        assert outcome.document_id is not None
+        stored = service.documents.info(outcome.document_id)
+        assert _stored_info(outcome.document_id, stored.source_file, prepare_file(path)) == stored

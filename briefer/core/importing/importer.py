@@ -18,7 +18,7 @@ from briefer.core.importing.dates import iso_date
 from briefer.core.importing.formats import SUPPORTED_EXTENSIONS, read_file
 from briefer.core.importing.new_versions import VersionFinder
 from briefer.core.language import detect_language
-from briefer.core.model import Page
+from briefer.core.model import DocumentInfo, Page
 from briefer.core.service import ChangeArea, ProjectService
 from briefer.core.textnorm import escape_name, normalise, normalise_utf8
 
@@ -224,10 +224,11 @@ def _import(
             )
             if older is not None:
                 return _new_version(service, path, prepared, older, versions.update)
+        source_file = escape_name(path.name)
         doc_id = service.store.add_document(
             text=prepared.text,
             sha256=prepared.sha256,
-            source_file=escape_name(path.name),
+            source_file=source_file,
             pages=prepared.pages,
             **prepared.metadata,
         )
@@ -240,8 +241,29 @@ def _import(
     except ValueError as exc:  # UnicodeError among them: this file's problem, not the batch's
         return ImportOutcome(path, "rejected", f"cannot import it: {exc}"), 0
     if versions is not None:
-        versions.finder.add(doc_id)
+        # The row as just stored, for matching later files of the same import.
+        versions.finder.add(doc_id, _stored_info(doc_id, source_file, prepared))
     return ImportOutcome(path, "imported", document_id=doc_id, note=prepared.note), prepared.size
+
+
+def _stored_info(doc_id: int, source_file: str, prepared: _Prepared) -> DocumentInfo:
+    """The row ``add_document`` just wrote, built from what it was given (with its defaults)."""
+    meta = prepared.metadata
+    return DocumentInfo(
+        doc_id,
+        title=meta.get("title", ""),
+        publisher=meta.get("publisher", ""),
+        author=meta.get("author", ""),
+        date=meta.get("date", ""),
+        url=meta.get("url", ""),
+        language=meta.get("language", "und"),
+        source_file=source_file,
+        sha256=prepared.sha256,
+        length=len(prepared.text),
+        type=meta.get("type", ""),
+        doi=meta.get("doi", ""),
+        container=meta.get("container", ""),
+    )
 
 
 def _new_version(

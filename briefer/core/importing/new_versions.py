@@ -26,7 +26,7 @@ class VersionFinder:
         if self._matcher is None:
             documents = self._service.documents.all()
             self._info = {d.id: d for d in documents}
-            self._matcher = DocumentMatcher(documents)
+            self._matcher = DocumentMatcher(documents, by_title=False)  # a file names its source, not its title
         found = self._matcher.find(Reference(doi=doi, url=url, source_file=source_file))
         if not isinstance(found, Match):
             return None
@@ -37,9 +37,10 @@ class VersionFinder:
                 return None
         return found.document
 
-    def add(self, doc_id: int) -> None:
-        """Know of a document imported since the finder was built."""
+    def add(self, doc_id: int, stored: DocumentInfo | None = None) -> None:
+        """Know of a document imported since the finder was built (``stored``: its row, if the caller
+        has it, saving a read per imported file)."""
         if self._matcher is not None:
-            info = self._service.documents.info(doc_id)
+            info = stored if stored is not None else self._service.documents.info(doc_id)
             self._info[doc_id] = info
             self._matcher.add(info)
