@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefer.core.errors import BrieferError, ImportRejected, ImportSkipped
+from briefer.core.errors import BrieferError, ConstraintError, ImportRejected, ImportSkipped
 from briefer.core.importing.bibformats import BIBLIOGRAPHY_EXTENSIONS
 from briefer.core.importing.dates import iso_date
 from briefer.core.importing.formats import SUPPORTED_EXTENSIONS, read_file
@@ -214,24 +214,26 @@ def _import(
     """The outcome, and how many bytes of text were stored (0 unless imported)."""
     try:
         prepared = _prepare(path, overrides)
-        existing = service.store.document_with_sha(prepared.sha256)
-        if existing is not None:
-            raise ImportSkipped(f"same content as document {existing} already in the project")
+        source_file = escape_name(path.name)
         if versions is not None:
             meta = prepared.metadata
-            older = versions.finder.find(
-                source_file=escape_name(path.name), url=meta.get("url", ""), doi=meta.get("doi", "")
-            )
+            older = versions.finder.find(source_file=source_file, url=meta.get("url", ""), doi=meta.get("doi", ""))
             if older is not None:
+                _skip_if_stored(service, prepared.sha256)  # the same text is no new version
                 return _new_version(service, path, prepared, older, versions.update)
-        source_file = escape_name(path.name)
-        doc_id = service.store.add_document(
-            text=prepared.text,
-            sha256=prepared.sha256,
-            source_file=source_file,
-            pages=prepared.pages,
-            **prepared.metadata,
-        )
+        try:
+            doc_id = service.store.add_document(
+                text=prepared.text,
+                sha256=prepared.sha256,
+                source_file=source_file,
+                pages=prepared.pages,
+                **prepared.metadata,
+            )
+        except ConstraintError:
+            # The text's hash is unique in the project: inserting first and asking only
+            # when that fails saves a look-up per file of a large import.
+            _skip_if_stored(service, prepared.sha256)
+            raise
     except ImportSkipped as exc:
         return ImportOutcome(path, "skipped", str(exc)), 0
     except (ImportRejected, BrieferError) as exc:
@@ -244,6 +246,12 @@ def _import(
         # The row as just stored, for matching later files of the same import.
         versions.finder.add(doc_id, _stored_info(doc_id, source_file, prepared))
     return ImportOutcome(path, "imported", document_id=doc_id, note=prepared.note), prepared.size
+
+
+def _skip_if_stored(service: ProjectService, sha256: str) -> None:
+    existing = service.store.document_with_sha(sha256)
+    if existing is not None:
+        raise ImportSkipped(f"same content as document {existing} already in the project")
 
 
 def _stored_info(doc_id: int, source_file: str, prepared: _Prepared) -> DocumentInfo:
