@@ -465,5 +465,11 @@ def _pin(note: str) -> str:
     match = _PLACEHOLDER.search(note)
     if match is None:
         return ""
-    start = max(note.rfind(", ", 0, match.start()) + 2, note.rfind("(", 0, match.start()) + 1, 0)
-    return note[start : match.end()].strip()
+    # The locator follows a comma, which American punctuation may have moved inside a
+    # closing quotation mark (`“Title,” para. 2`), or an opening parenthesis.
+    starts = [0]
+    for separator in (", ", ",\u201d ", ",\u2019 ", "("):
+        at = note.rfind(separator, 0, match.start())
+        if at >= 0:
+            starts.append(at + len(separator))
+    return note[max(starts) : match.end()].strip()

@@ -406,3 +406,31 @@ def test_authors_are_people_or_organisations_as_written(tmp_path: Path) -> None:
     assert "Center for Strategic and International Studies, *An Institute*" in text  # never "Studies, Center"
     assert "王小明, *A Chinese Name*" in text
     assert "Jan van der Berg, *Inverted*" in text
+
+
+def test_the_annex_location_is_the_pin_cite_alone_even_after_a_quoted_title(tmp_path: Path) -> None:
+    """A later note for an untitled-author source reads `“Title,” para. 2`: the comma sits inside
+    the quotation marks, and the annex's Location column must still print only `para. 2`."""
+    path = tmp_path / "p.briefer"
+    with Store.create(path) as store:
+        service = ProjectService(store)
+        store.add_tag(name="Evidence", color="#336699")
+        doc = _add(
+            store,
+            "First paragraph here.\nSecond paragraph here.",
+            title="Huawei Adapts Under US Export Controls",
+            language="en",
+            type="article-newspaper",
+        )
+        other = _add(store, "Another source.", title="Other", author="Ann Lee", language="en", type="report")
+        first = service.tag_quote(document=doc, quote="First paragraph", tags=["Evidence"])
+        between = service.tag_quote(document=other, quote="Another source", tags=["Evidence"])
+        second = service.tag_quote(document=doc, quote="Second paragraph", tags=["Evidence"])
+        section = service.add_section(title="Order")
+        for pid in (first, between, second):  # cited in this order: the third is a later, short note
+            service.place(passage=pid, section=section)
+    out = tmp_path / "annex.docx"
+    export(path, out, template="evidence-annex")
+    assert footnotes(out)[2] == "“Huawei Adapts Under US Export Controls,” para. 2."
+    table = docx.Document(str(out)).tables[0]
+    assert [row.cells[-1].text for row in table.rows[1:]] == ["para. 1", "para. 1", "para. 2"]
