@@ -141,7 +141,8 @@ class ReviewDock(QDockWidget):
         self.list.clear()
         for pid in ids:
             p = passages[pid]
-            item = QListWidgetItem(f"{p.anchor} · {titles.get(p.document, p.document)} · {_clip(p.quote)}")
+            # The quote first: in a narrow list it is what tells the passages apart.
+            item = QListWidgetItem(f"“{_clip(p.quote)}” · {p.anchor} · {titles.get(p.document, p.document)}")
             item.setData(PassageRole, pid)
             item.setToolTip(p.quote)
             self.list.addItem(item)
