@@ -252,11 +252,14 @@ class Citations:
 
     # ------------------------------------------------------------------ notes
     def note(self, document: int, pages: Sequence[str], paragraph: int) -> Note:
-        """The next citation of ``document``: pin cite the pages it spans, else its paragraph."""
+        """The next citation of ``document``: pin cite the pages it spans, else its paragraph;
+        none when neither is known (no pages and paragraph 0)."""
         if pages:
             label, value = "page", pages[0] if len(pages) == 1 else f"{pages[0]}-{pages[-1]}"
-        else:
+        elif paragraph:
             label, value = "paragraph", str(paragraph)
+        else:
+            label, value = "", ""
         key = self._key(document)
         plural = bool(_PLURAL.search(value))
         position = self._position(key, label, value)
@@ -309,18 +312,19 @@ class Citations:
         return (True, ibid, same, near)
 
     def _render_note(self, key: str, label: str, plural: bool, position: tuple[bool, ...]) -> tuple[str, str]:
-        locator = Locator(label, _RANGE if plural else _ONE)
+        # No label: a citation without a pin cite.
+        locator = {"locator": Locator(label, _RANGE if plural else _ONE)} if label else {}
         history: list[CitationItem] = []
         if position[0]:
-            cited_before = CitationItem(key, locator=Locator(label, "1"))
+            cited_before = CitationItem(key, **({"locator": Locator(label, "1")} if label else {}))
             if len(position) > 1 and position[1] and position[2]:
-                cited_before = CitationItem(key, locator=locator)  # the same locator object: "Ibid."
+                cited_before = CitationItem(key, **locator)  # the same locator object: "Ibid."
             Citation([cited_before])
             history.append(cited_before)
             if len(position) == 1 or not position[1]:  # someone else cited since: near or farther
                 others = 1 if len(position) == 1 or position[3] else self.style.near_note_distance
                 history += [self._other() for _ in range(others)]
-        item = CitationItem(key, locator=locator)
+        item = CitationItem(key, **locator)
         citation = Citation([item])
         self._bib.register(citation)
         rendered = str(self.style.csl.render_citation(citation, history, lambda _item: ""))

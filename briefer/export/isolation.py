@@ -22,6 +22,7 @@ Two kinds of child:
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import pickle
@@ -133,16 +134,19 @@ def _answer(
     from briefer.export.render import render_template
 
     try:
-        if context is None:
-            with Store.open(request.project, readonly=True) as store:
+        # The project stays open while the template runs: what it names beyond the
+        # outline is read from the project when it first does (context.py).
+        with contextlib.ExitStack() as open_project:
+            if context is None:
+                store = open_project.enter_context(Store.open(request.project, readonly=True))
                 context = context_for(store, request.template, request.citation_style)
-            _refuse_unverified(context, request)
-            format_citations_first(request.template, context)
-        if started is not None:
-            started()
-        text = render_template(
-            request.template.path, TEMPLATE_FILE, context.as_template_vars(), seconds=request.seconds
-        )
+                _refuse_unverified(context, request)
+                format_citations_first(request.template, context)
+            if started is not None:
+                started()
+            text = render_template(
+                request.template.path, TEMPLATE_FILE, context.as_template_vars(), seconds=request.seconds
+            )
         if len(text) * 4 > MAX_BRIEFING_BYTES and len(text.encode("utf-8")) > MAX_BRIEFING_BYTES:
             return "error", TemplateError(
                 f"{request.template.source}: the briefing it renders is larger than "
