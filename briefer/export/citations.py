@@ -16,6 +16,7 @@ handed a short made-up history that yields the same position.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import re
@@ -30,6 +31,7 @@ from citeproc.source.json import CiteProcJSON
 from lxml import etree
 
 from briefer import resources
+from briefer.export.citation_cache import DiskCache, digest
 from briefer.export.csl_items import Describable, csl_item, expected_fields, item_key
 from briefer.export.errors import ExportError
 from briefer.export.mdescape import escape_markdown, markdown_link
@@ -75,21 +77,43 @@ _PROBE_ITEMS = (
 _T = TypeVar("_T")
 # What earlier exports in this process formatted, by style file and item: the
 # preview re-renders after every pause in editing, and most sources have not
-# changed since. Bounded; emptied whole when full.
+# changed since. Bounded; emptied whole when full. Behind it, what earlier runs
+# formatted, on disk (citation_cache.py): a first export in a new process is
+# not a slow one either.
 _SHARED: dict[tuple[object, ...], Any] = {}
 _SHARED_LIMIT = 100_000
+_DISK: dict[str, DiskCache] = {}  # by the style file's SHA-256
 
 
 def forget_formatted() -> None:
-    """Forget what earlier exports formatted (the benchmarks time a first export with this)."""
+    """Forget what earlier exports in this process formatted, as a new process would not know it
+    (what is on disk is read again; the benchmarks time a first export with this)."""
     _SHARED.clear()
+    _DISK.clear()
 
 
-def _shared(key: tuple[object, ...], compute: Callable[[], _T]) -> _T:
+def _disk(style_sha256: str) -> DiskCache:
+    if style_sha256 not in _DISK:
+        _DISK[style_sha256] = DiskCache(style_sha256)
+    return _DISK[style_sha256]
+
+
+def _shared(key: tuple[object, ...], compute: Callable[[], _T], decode: Callable[[Any], _T] | None = None) -> _T:
+    """``compute()``, remembered under ``key`` (the style's fingerprint first) in this process and on
+    disk; ``decode`` turns what JSON gave back into the value (a tuple from a list)."""
     if key in _SHARED:
         value: _T = _SHARED[key]
         return value
-    value = compute()
+    fingerprint = key[0]
+    assert isinstance(fingerprint, tuple)
+    disk = _disk(str(fingerprint[0]))
+    name = digest(*fingerprint, *key[1:])
+    stored = disk.get(name)
+    if stored is not None:
+        value = decode(stored) if decode is not None else stored
+    else:
+        value = compute()
+        disk.put(name, value)
     if len(_SHARED) >= _SHARED_LIMIT:
         _SHARED.clear()
     _SHARED[key] = value
@@ -108,7 +132,7 @@ class CitationStyle:
     positions: frozenset[str]  # the position tests its citations make ("first", "ibid", ...)
     has_bibliography: bool
     punctuation_in_quote: bool  # the locale's rule (American English): “Title,” not “Title”,
-    fingerprint: tuple[object, ...]  # the file and its version, for caching what it formatted
+    fingerprint: tuple[object, ...]  # the file's SHA-256, what what it formatted is filed under
 
 
 def style_names() -> list[str]:
@@ -169,8 +193,8 @@ _CONDITIONS = (f"{{{CSL_NS}}}if", f"{{{CSL_NS}}}else-if")
 
 
 def _fingerprint(path: Path) -> tuple[object, ...]:
-    stat = path.stat()
-    return (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    """The style file's SHA-256: an edited file (or another with the same name) is another style."""
+    return (hashlib.sha256(path.read_bytes()).hexdigest(),)
 
 
 def _never_disambiguate(root: Any) -> None:
@@ -279,7 +303,9 @@ class Citations:
         cache_key = (key, label, plural, position)
         if cache_key not in self._notes:
             shared = (self.style.fingerprint, "note", self._item_text[key], label, plural, position)
-            self._notes[cache_key] = _shared(shared, lambda: self._render_note(key, label, plural, position))
+            self._notes[cache_key] = _shared(
+                shared, lambda: self._render_note(key, label, plural, position), lambda v: (str(v[0]), str(v[1]))
+            )
         return self._notes[cache_key]
 
     def _same_for_every_source(self, item_type: str, label: str, plural: bool, position: tuple[bool, ...]) -> bool:
@@ -368,9 +394,20 @@ class Citations:
             return list(documents)
         if all(d in self._order for d in documents):  # a style sorts any subset in the same order
             return sorted(documents, key=self._order.__getitem__)
-        by_key = {self._entry(d).key: d for d in documents}
-        ordered = self.style.csl.sort_bibliography([self._entry(d) for d in documents])
-        return [by_key[item.key] for item in ordered]
+        # Sorting renders every entry's sort keys: remembered, by the items sorted, like a formatted result.
+        items = tuple(self._item_text[self._key(d)] for d in documents)
+        shared = (self.style.fingerprint, "order", items)
+        places = _shared(shared, lambda: self._sorted_places(documents), lambda v: [int(i) for i in v])
+        return [documents[i] for i in places]
+
+    def _sorted_places(self, documents: Sequence[int]) -> list[int]:
+        """The places in ``documents`` of its documents, in the style's source-list order."""
+        place = {self._entry(d).key: i for i, d in enumerate(documents)}
+        return [place[item.key] for item in self.style.csl.sort_bibliography([self._entry(d) for d in documents])]
+
+    def save(self) -> None:
+        """Keep what this export formatted on disk for the next run (never fatal)."""
+        _disk(str(self.style.fingerprint[0])).save()
 
     # --------------------------------------------------------------- checks
     def missing_fields(self, document: int) -> list[str]:
