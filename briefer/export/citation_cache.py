@@ -33,10 +33,21 @@ LIMIT = 200_000  # entries per style: some 30 MB, a year of a running corpus's n
 _VERSION = getattr(citeproc, "__version__", "")
 
 
+_FOLDER: Path | None = None  # set in a render worker to its caller's folder
+
+
 def cache_folder() -> Path:
+    if _FOLDER is not None:
+        return _FOLDER
     import platformdirs  # only when a cache is first read
 
     return Path(platformdirs.user_cache_dir("briefer", appauthor=False)) / "citations"
+
+
+def use_cache_folder(folder: str | None) -> None:
+    """Keep the cache in ``folder`` (a render worker serving a caller with other settings); None: the user's."""
+    global _FOLDER
+    _FOLDER = Path(folder) if folder else None
 
 
 def digest(*parts: object) -> str:
@@ -54,8 +65,8 @@ def _plain(value: object) -> object:
 class DiskCache:
     """One style's formatted citations: read once, looked up in memory, written when new ones came."""
 
-    def __init__(self, style_sha256: str) -> None:
-        self._path = cache_folder() / f"{style_sha256}.json"
+    def __init__(self, folder: Path, style_sha256: str) -> None:
+        self._path = folder / f"{style_sha256}.json"
         self._entries: dict[str, Any] | None = None
         self._added = False
 
@@ -73,10 +84,11 @@ class DiskCache:
     def get(self, key: str) -> Any:
         return self._load().get(key)
 
-    def put(self, key: str, value: Any) -> None:
+    def keep(self, key: str, value: Any) -> None:
         entries = self._load()
-        entries[key] = value
-        self._added = True
+        if key not in entries:
+            entries[key] = value
+            self._added = True
 
     def save(self) -> None:
         """Write the file if anything was added: atomically, the oldest entries dropped past LIMIT."""

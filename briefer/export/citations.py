@@ -31,7 +31,7 @@ from citeproc.source.json import CiteProcJSON
 from lxml import etree
 
 from briefer import resources
-from briefer.export.citation_cache import DiskCache, digest
+from briefer.export.citation_cache import DiskCache, cache_folder, digest
 from briefer.export.csl_items import Describable, csl_item, expected_fields, item_key
 from briefer.export.errors import ExportError
 from briefer.export.mdescape import escape_markdown, markdown_link
@@ -82,7 +82,7 @@ _T = TypeVar("_T")
 # not a slow one either.
 _SHARED: dict[tuple[object, ...], Any] = {}
 _SHARED_LIMIT = 100_000
-_DISK: dict[str, DiskCache] = {}  # by the style file's SHA-256
+_DISK: dict[tuple[Path, str], DiskCache] = {}  # by folder and the style file's SHA-256
 
 
 def forget_formatted() -> None:
@@ -93,30 +93,33 @@ def forget_formatted() -> None:
 
 
 def _disk(style_sha256: str) -> DiskCache:
-    if style_sha256 not in _DISK:
-        _DISK[style_sha256] = DiskCache(style_sha256)
-    return _DISK[style_sha256]
+    folder = cache_folder()
+    if (folder, style_sha256) not in _DISK:
+        _DISK[folder, style_sha256] = DiskCache(folder, style_sha256)
+    return _DISK[folder, style_sha256]
 
 
 def _shared(key: tuple[object, ...], compute: Callable[[], _T], decode: Callable[[Any], _T] | None = None) -> _T:
     """``compute()``, remembered under ``key`` (the style's fingerprint first) in this process and on
     disk; ``decode`` turns what JSON gave back into the value (a tuple from a list)."""
-    if key in _SHARED:
-        value: _T = _SHARED[key]
-        return value
     fingerprint = key[0]
     assert isinstance(fingerprint, tuple)
     disk = _disk(str(fingerprint[0]))
+    if key in _SHARED:
+        name, value = _SHARED[key]
+        disk.keep(name, value)  # a worker serving another cache folder than the one it first wrote
+        result: _T = value
+        return result
     name = digest(*fingerprint, *key[1:])
     stored = disk.get(name)
     if stored is not None:
         value = decode(stored) if decode is not None else stored
     else:
         value = compute()
-        disk.put(name, value)
+        disk.keep(name, value)
     if len(_SHARED) >= _SHARED_LIMIT:
         _SHARED.clear()
-    _SHARED[key] = value
+    _SHARED[key] = (name, value)
     return value
 
 

@@ -40,6 +40,7 @@ from typing import Any
 
 from briefer.core.errors import BrieferError
 from briefer.core.store import Store
+from briefer.export.citation_cache import cache_folder, use_cache_folder
 from briefer.export.context import ExportContext
 from briefer.export.errors import ExportError, TemplateError, UnverifiedQuotesError
 from briefer.export.render import RENDER_SECONDS
@@ -80,6 +81,8 @@ class _Request:
     seconds: float
     allow_unverified: bool = True  # else a placed quote that cannot be verified stops the render
     citation_style: str | None = None  # a bundled style name or a .csl file; None: the template's
+    # The caller's cache of formatted citations: the warm worker may have started under other settings.
+    citation_cache: str | None = None
 
 
 def render_isolated(
@@ -102,7 +105,7 @@ def render_isolated(
     line, project errors, quote mismatches), and TemplateError naming the
     template when the child ran out of memory, out of time, or died.
     """
-    request = _Request(str(project), template, seconds, allow_unverified, citation_style)
+    request = _Request(str(project), template, seconds, allow_unverified, citation_style, str(cache_folder()))
     if store is not None and _can_fork():
         from briefer.export.prepare import context_for, format_citations_first
 
@@ -138,6 +141,7 @@ def _answer(
         # outline is read from the project when it first does (context.py).
         with contextlib.ExitStack() as open_project:
             if context is None:
+                use_cache_folder(request.citation_cache)
                 store = open_project.enter_context(Store.open(request.project, readonly=True))
                 context = context_for(store, request.template, request.citation_style)
                 _refuse_unverified(context, request)
