@@ -392,7 +392,8 @@ class _Project:
                 if doc is None:
                     raise _damaged_passage(by_document[doc_id][0])
                 paragraphs = self.paragraphs if doc_id in self.docs else {}
-                result += [self.view(p, doc, len(result) + 1, paragraphs) for p in by_document[doc_id]]
+                for p in by_document[doc_id]:
+                    result.append(self.view(p, doc, len(result) + 1, paragraphs))
         return result
 
     # ----------------------------------------------------------------- tags

@@ -47,6 +47,7 @@ def with_unplaced_document(path: Path, *, damaged: bool = False) -> tuple[Path, 
         service = ProjectService(store)
         text = "An unplaced paragraph about tariffs.\nAnother one."
         doc = _add(store, text, title="Unplaced", author="Ann Other", date="2020", language="en", type="report")
+        service.tag_quote(document=doc, quote="Another one.", tags=["Controls backfire"])
         service.tag_quote(document=doc, quote="about tariffs", tags=["Controls backfire"])
     if damaged:  # its text no longer matches the hash stored at import (another program's edit)
         conn = sqlite3.connect(path)
@@ -73,13 +74,15 @@ def test_the_context_reads_only_the_placed_passages_documents(tmp_path: Path, mo
         placed_documents = {p.document.id for p in context.cited}
         assert set(asked) == placed_documents and unplaced not in asked
         # What else a template may name is still there, read when named.
-        assert [p.quote for p in context.passages][-1] == "about tariffs"
+        assert [p.quote for p in context.passages][-2:] == ["about tariffs", "Another one."]  # document order
+        assert [p.citation for p in context.passages] == list(range(1, len(context.passages) + 1))
+        assert [p.paragraph_number for p in context.passages][-2:] == [1, 2]
         assert unplaced in asked
         assert unplaced in {d.id for d in context.documents}
         assert [d.number for d in context.sources] == list(range(1, len(placed_documents) + 2))
         assert context.sources[-1].id == unplaced
-        assert {t.name: t.count for t in context.tags}["Controls backfire"] == 7
-        assert context.stance_counts == {"Controls backfire": 7}
+        assert {t.name: t.count for t in context.tags}["Controls backfire"] == 8
+        assert context.stance_counts == {"Controls backfire": 8}
 
 
 def test_a_damaged_document_outside_the_outline_does_not_stop_the_export(tmp_path: Path) -> None:
