@@ -36,12 +36,21 @@ _VERSION = getattr(citeproc, "__version__", "")
 _FOLDER: Path | None = None  # set in a render worker to its caller's folder
 
 
+_RESOLVED: dict[tuple[str | None, ...], Path] = {}
+# What platformdirs reads to place a user's cache folder, on Linux, macOS and Windows.
+_PLACED_BY = ("XDG_CACHE_HOME", "HOME", "LOCALAPPDATA", "USERPROFILE")
+
+
 def cache_folder() -> Path:
     if _FOLDER is not None:
         return _FOLDER
-    import platformdirs  # only when a cache is first read
+    # Asked once per formatted citation: platformdirs is asked once per setting.
+    settings = tuple(os.environ.get(name) for name in _PLACED_BY)
+    if settings not in _RESOLVED:
+        import platformdirs  # only when a cache is first read
 
-    return Path(platformdirs.user_cache_dir("briefer", appauthor=False)) / "citations"
+        _RESOLVED[settings] = Path(platformdirs.user_cache_dir("briefer", appauthor=False)) / "citations"
+    return _RESOLVED[settings]
 
 
 def use_cache_folder(folder: str | None) -> None:
