@@ -478,7 +478,10 @@ def build_context(store: Store, style: CitationStyle | None = None) -> ExportCon
             raise _damaged_passage(p)
         project.number_placed(p.document)
 
-    cited = [project.view(passages[pid], docs[passages[pid].document], n, project.paragraphs) for n, pid in enumerate(placed_ids, 1)]
+    cited = [
+        project.view(passages[pid], docs[passages[pid].document], n, project.paragraphs)
+        for n, pid in enumerate(placed_ids, 1)
+    ]
     project.cited_by_id = cited_by_id = {v.id: v for v in cited}
     # The section a passage first appears in, in outline order (later ones are overwritten by earlier).
     section_of = {pid: sec for sec in reversed(sections) for pid in placed_in.get(sec.id, [])}

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
+from test_citations import build
 
 from briefer.core.anchor_commands import update_from_file
 from briefer.core.importing import import_paths
@@ -25,8 +26,6 @@ from briefer.export import export_project
 from briefer.export.citation_cache import DiskCache, cache_folder, digest
 from briefer.export.citations import forget_formatted, load_style, style_path
 from briefer.export.context import build_context
-
-from test_citations import build
 
 
 def _add(store: Store, text: str, **meta: object) -> int:
