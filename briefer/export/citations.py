@@ -112,15 +112,16 @@ def _shared(key: tuple[object, ...], compute: Callable[[], _T], decode: Callable
         return result
     name = digest(*fingerprint, *key[1:])
     stored = disk.get(name)
+    found: _T
     if stored is not None:
-        value = decode(stored) if decode is not None else stored
+        found = decode(stored) if decode is not None else stored
     else:
-        value = compute()
-        disk.keep(name, value)
+        found = compute()
+        disk.keep(name, found)
     if len(_SHARED) >= _SHARED_LIMIT:
         _SHARED.clear()
-    _SHARED[key] = (name, value)
-    return value
+    _SHARED[key] = (name, found)
+    return found
 
 
 @dataclass(frozen=True)
