@@ -202,3 +202,20 @@ def test_the_cache_is_bounded_dropping_the_oldest(tmp_path: Path, monkeypatch: p
     cache.save()
     entries = json.loads((tmp_path / "style.json").read_text(encoding="utf-8"))["entries"]
     assert list(entries.values()) == ["note 1", "note 2"]
+
+
+def test_a_process_other_than_the_builder_reads_through_its_own_connection(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A forked render child must not use its parent's SQLite connection: a name read there
+    (one the template parse could not see) opens the project afresh."""
+    import briefer.export.context as context_module
+
+    path, unplaced = with_unplaced_document(tmp_path / "p.briefer")
+    with Store.open(path, readonly=True) as store:
+        context = build_context(store)
+    # The builder's connection is closed; this "process" has another id.
+    monkeypatch.setattr(context_module.os, "getpid", lambda: -1)
+    assert unplaced in {d.id for d in context.documents}
+    assert {t.name: t.count for t in context.tags}["Controls backfire"] == 8
+    assert context.passages[-1].quote == "Another one."
