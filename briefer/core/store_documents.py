@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -84,6 +84,26 @@ class DocumentRows(TreeRows):
         """Every document with its text, in one query (an export checks every quote against its text)."""
         rows = self._q(f"SELECT {_DOC_INFO_COLUMNS}, text, pages FROM documents ORDER BY id").fetchall()
         return [_document(row) for row in rows]
+
+    def documents_with_text(self, ids: Iterable[int]) -> dict[int, Document]:
+        """The documents with these ids, with their text (missing ids are left out).
+
+        An export reads the documents it prints, not the whole project's text.
+        """
+        wanted = list(dict.fromkeys(ids))
+        found: dict[int, Document] = {}
+        for chunk in range(0, len(wanted), 500):  # stay well under SQLite's variable limit
+            part = wanted[chunk : chunk + 500]
+            rows = self._q(
+                f"SELECT {_DOC_INFO_COLUMNS}, text, pages FROM documents WHERE id IN ({','.join('?' * len(part))})",
+                part,
+            ).fetchall()
+            found.update((row[0], _document(row)) for row in rows)
+        return found
+
+    def documents_with_passages(self) -> list[int]:
+        """The ids of the documents that have passages, in id order (from the passages' index)."""
+        return [r[0] for r in self._q("SELECT DISTINCT document FROM passages ORDER BY document").fetchall()]
 
     def document_pages(self) -> dict[int, tuple[Page, ...]]:
         """The page starts of every paged document (a PDF); unpaged documents are left out."""

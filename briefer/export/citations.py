@@ -16,6 +16,7 @@ handed a short made-up history that yields the same position.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import re
@@ -30,6 +31,7 @@ from citeproc.source.json import CiteProcJSON
 from lxml import etree
 
 from briefer import resources
+from briefer.export.citation_cache import DiskCache, cache_folder, digest
 from briefer.export.csl_items import Describable, csl_item, expected_fields, item_key
 from briefer.export.errors import ExportError
 from briefer.export.mdescape import escape_markdown, markdown_link
@@ -75,25 +77,51 @@ _PROBE_ITEMS = (
 _T = TypeVar("_T")
 # What earlier exports in this process formatted, by style file and item: the
 # preview re-renders after every pause in editing, and most sources have not
-# changed since. Bounded; emptied whole when full.
+# changed since. Bounded; emptied whole when full. Behind it, what earlier runs
+# formatted, on disk (citation_cache.py): a first export in a new process is
+# not a slow one either.
 _SHARED: dict[tuple[object, ...], Any] = {}
 _SHARED_LIMIT = 100_000
+_DISK: dict[tuple[Path, str], DiskCache] = {}  # by folder and the style file's SHA-256
 
 
 def forget_formatted() -> None:
-    """Forget what earlier exports formatted (the benchmarks time a first export with this)."""
+    """Forget what earlier exports in this process formatted, as a new process would not know it
+    (what is on disk is read again; the benchmarks time a first export with this)."""
     _SHARED.clear()
+    _DISK.clear()
 
 
-def _shared(key: tuple[object, ...], compute: Callable[[], _T]) -> _T:
+def _disk(style_sha256: str) -> DiskCache:
+    folder = cache_folder()
+    if (folder, style_sha256) not in _DISK:
+        _DISK[folder, style_sha256] = DiskCache(folder, style_sha256)
+    return _DISK[folder, style_sha256]
+
+
+def _shared(key: tuple[object, ...], compute: Callable[[], _T], decode: Callable[[Any], _T] | None = None) -> _T:
+    """``compute()``, remembered under ``key`` (the style's fingerprint first) in this process and on
+    disk; ``decode`` turns what JSON gave back into the value (a tuple from a list)."""
+    fingerprint = key[0]
+    assert isinstance(fingerprint, tuple)
+    disk = _disk(str(fingerprint[0]))
     if key in _SHARED:
-        value: _T = _SHARED[key]
-        return value
-    value = compute()
+        name, value = _SHARED[key]
+        disk.keep(name, value)  # a worker serving another cache folder than the one it first wrote
+        result: _T = value
+        return result
+    name = digest(*fingerprint, *key[1:])
+    stored = disk.get(name)
+    found: _T
+    if stored is not None:
+        found = decode(stored) if decode is not None else stored
+    else:
+        found = compute()
+        disk.keep(name, found)
     if len(_SHARED) >= _SHARED_LIMIT:
         _SHARED.clear()
-    _SHARED[key] = value
-    return value
+    _SHARED[key] = (name, found)
+    return found
 
 
 @dataclass(frozen=True)
@@ -108,7 +136,7 @@ class CitationStyle:
     positions: frozenset[str]  # the position tests its citations make ("first", "ibid", ...)
     has_bibliography: bool
     punctuation_in_quote: bool  # the locale's rule (American English): “Title,” not “Title”,
-    fingerprint: tuple[object, ...]  # the file and its version, for caching what it formatted
+    fingerprint: tuple[object, ...]  # the file's SHA-256, what what it formatted is filed under
 
 
 def style_names() -> list[str]:
@@ -169,8 +197,8 @@ _CONDITIONS = (f"{{{CSL_NS}}}if", f"{{{CSL_NS}}}else-if")
 
 
 def _fingerprint(path: Path) -> tuple[object, ...]:
-    stat = path.stat()
-    return (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    """The style file's SHA-256: an edited file (or another with the same name) is another style."""
+    return (hashlib.sha256(path.read_bytes()).hexdigest(),)
 
 
 def _never_disambiguate(root: Any) -> None:
@@ -252,11 +280,14 @@ class Citations:
 
     # ------------------------------------------------------------------ notes
     def note(self, document: int, pages: Sequence[str], paragraph: int) -> Note:
-        """The next citation of ``document``: pin cite the pages it spans, else its paragraph."""
+        """The next citation of ``document``: pin cite the pages it spans, else its paragraph;
+        none when neither is known (no pages and paragraph 0)."""
         if pages:
             label, value = "page", pages[0] if len(pages) == 1 else f"{pages[0]}-{pages[-1]}"
-        else:
+        elif paragraph:
             label, value = "paragraph", str(paragraph)
+        else:
+            label, value = "", ""
         key = self._key(document)
         plural = bool(_PLURAL.search(value))
         position = self._position(key, label, value)
@@ -276,7 +307,9 @@ class Citations:
         cache_key = (key, label, plural, position)
         if cache_key not in self._notes:
             shared = (self.style.fingerprint, "note", self._item_text[key], label, plural, position)
-            self._notes[cache_key] = _shared(shared, lambda: self._render_note(key, label, plural, position))
+            self._notes[cache_key] = _shared(
+                shared, lambda: self._render_note(key, label, plural, position), lambda v: (str(v[0]), str(v[1]))
+            )
         return self._notes[cache_key]
 
     def _same_for_every_source(self, item_type: str, label: str, plural: bool, position: tuple[bool, ...]) -> bool:
@@ -309,18 +342,19 @@ class Citations:
         return (True, ibid, same, near)
 
     def _render_note(self, key: str, label: str, plural: bool, position: tuple[bool, ...]) -> tuple[str, str]:
-        locator = Locator(label, _RANGE if plural else _ONE)
+        # No label: a citation without a pin cite.
+        locator = {"locator": Locator(label, _RANGE if plural else _ONE)} if label else {}
         history: list[CitationItem] = []
         if position[0]:
-            cited_before = CitationItem(key, locator=Locator(label, "1"))
+            cited_before = CitationItem(key, **({"locator": Locator(label, "1")} if label else {}))
             if len(position) > 1 and position[1] and position[2]:
-                cited_before = CitationItem(key, locator=locator)  # the same locator object: "Ibid."
+                cited_before = CitationItem(key, **locator)  # the same locator object: "Ibid."
             Citation([cited_before])
             history.append(cited_before)
             if len(position) == 1 or not position[1]:  # someone else cited since: near or farther
                 others = 1 if len(position) == 1 or position[3] else self.style.near_note_distance
                 history += [self._other() for _ in range(others)]
-        item = CitationItem(key, locator=locator)
+        item = CitationItem(key, **locator)
         citation = Citation([item])
         self._bib.register(citation)
         rendered = str(self.style.csl.render_citation(citation, history, lambda _item: ""))
@@ -364,9 +398,20 @@ class Citations:
             return list(documents)
         if all(d in self._order for d in documents):  # a style sorts any subset in the same order
             return sorted(documents, key=self._order.__getitem__)
-        by_key = {self._entry(d).key: d for d in documents}
-        ordered = self.style.csl.sort_bibliography([self._entry(d) for d in documents])
-        return [by_key[item.key] for item in ordered]
+        # Sorting renders every entry's sort keys: remembered, by the items sorted, like a formatted result.
+        items = tuple(self._item_text[self._key(d)] for d in documents)
+        shared = (self.style.fingerprint, "order", items)
+        places = _shared(shared, lambda: self._sorted_places(documents), lambda v: [int(i) for i in v])
+        return [documents[i] for i in places]
+
+    def _sorted_places(self, documents: Sequence[int]) -> list[int]:
+        """The places in ``documents`` of its documents, in the style's source-list order."""
+        place = {self._entry(d).key: i for i, d in enumerate(documents)}
+        return [place[item.key] for item in self.style.csl.sort_bibliography([self._entry(d) for d in documents])]
+
+    def save(self) -> None:
+        """Keep what this export formatted on disk for the next run (never fatal)."""
+        _disk(str(self.style.fingerprint[0])).save()
 
     # --------------------------------------------------------------- checks
     def missing_fields(self, document: int) -> list[str]:

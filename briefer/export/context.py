@@ -4,22 +4,24 @@ Everything here is frozen dataclasses of strings, numbers and lists, so a
 template cannot change the project and the sandbox has nothing dangerous to
 reach. ``templates/README.md`` documents every field; keep the two in step.
 
-Templates mostly print the placed passages, so only their views are built up
-front; ``passages`` (a view of every passage, 20,000 on a large project) is
-built the first time a template names it.
+Templates mostly print the placed passages, so only their views (and their
+documents) are built up front; ``passages`` (a view of every passage, 200,000
+on a large project), ``documents``, ``sources``, ``tags`` and the stance
+counts are read the first time a template names them.
 """
 
 from __future__ import annotations
 
 import bisect
+import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
-from briefer.core.integrity import DocumentVerdict, Verdict, verify_document
-from briefer.core.model import Document, Passage, Placement, Section, Tag, page_labels
+from briefer.core.integrity import Verdict, judge_passage, text_intact
+from briefer.core.model import Document, DocumentInfo, Passage, Placement, Section, Tag, page_labels
 from briefer.core.store import Store
 from briefer.export.card_markup import author_year
 from briefer.export.citations import DEFAULT_STYLE, Citations, CitationStyle, load_style
@@ -158,27 +160,66 @@ class CitationStyleView:
 VIEW_TYPES = frozenset({DocumentView, TagView, PassageView, SectionView, StanceCount, CitationStyleView, ExportWarning})
 
 
-@dataclass(frozen=True)
 class ExportContext:
-    """Everything a template can use; ``passages`` is built on first use."""
+    """Everything a template can use.
 
-    meta: dict[str, str]
-    today: str
-    outline: list[SectionView]
-    sections: list[SectionView]  # the outline flattened, depth first
-    cited: list[PassageView]  # passages placed in the outline, by citation number
-    documents: list[DocumentView]
-    sources: list[DocumentView]  # cited documents, by source number
-    tags: list[TagView]
-    stances: list[StanceCount]
-    stance_counts: dict[str, int]  # stance name -> passages tagged with it
-    warnings: list[ExportWarning]
-    citation_style: CitationStyleView
-    build_passages: Callable[[], list[PassageView]] = field(repr=False, compare=False)
-    citations: Citations = field(repr=False, compare=False)
-    # One line per passage placed in the outline that is unverified: what stops an export
-    # unless the analyst allows it (then each prints marked [unverified]).
-    unverified: list[str] = field(default_factory=list)
+    What a briefing prints from the outline (its sections and the placed
+    passages, their documents and citations) is built up front. The rest
+    (``passages``: every passage; ``documents``, ``sources``, ``tags``,
+    ``stances``, ``stance_counts``) is read from the project the first time a
+    template names it, so an export costs what it prints, not what the project
+    holds.
+    """
+
+    def __init__(
+        self,
+        *,
+        meta: dict[str, str],
+        today: str,
+        outline: list[SectionView],
+        sections: list[SectionView],
+        cited: list[PassageView],
+        warnings: list[ExportWarning],
+        citation_style: CitationStyleView,
+        citations: Citations,
+        unverified: list[str],
+        project: _Project,
+    ) -> None:
+        self.meta = meta
+        self.today = today
+        self.outline = outline
+        self.sections = sections  # the outline flattened, depth first
+        self.cited = cited  # passages placed in the outline, by citation number
+        self.warnings = warnings
+        self.citation_style = citation_style
+        self.citations = citations
+        # One line per passage placed in the outline that is unverified: what stops an export
+        # unless the analyst allows it (then each prints marked [unverified]).
+        self.unverified = unverified
+        self._project = project
+
+    @cached_property
+    def documents(self) -> list[DocumentView]:
+        """Every document, in import order."""
+        return self._project.every_document()
+
+    @cached_property
+    def sources(self) -> list[DocumentView]:
+        """Every document with a passage, by source number (the outline's first)."""
+        return self._project.sources()
+
+    @cached_property
+    def tags(self) -> list[TagView]:
+        return self._project.tag_views()
+
+    @cached_property
+    def stances(self) -> list[StanceCount]:
+        return self._project.stances()
+
+    @cached_property
+    def stance_counts(self) -> dict[str, int]:
+        """Stance name -> passages tagged with it."""
+        return {s.name: s.tagged for s in self.stances}
 
     @cached_property
     def bibliography(self) -> list[DocumentView]:
@@ -193,7 +234,7 @@ class ExportContext:
     @cached_property
     def passages(self) -> list[PassageView]:
         """Every passage, by citation number (the placed ones are the objects in ``cited``)."""
-        return self.build_passages()
+        return self._project.every_passage()
 
     def as_template_vars(self) -> Mapping[str, object]:
         return TemplateVars(self)
@@ -224,97 +265,231 @@ class TemplateVars(Mapping[str, object]):
         return len(CONTEXT_NAMES)
 
 
-def _refuse_broken_references(
-    placements: list[Placement], passages: dict[int, Passage], sections: list[Section], docs: dict[int, Document]
-) -> None:
-    """Stop at a placement or passage naming a row that is not there (a file edited by another
-    program): the briefing cannot be built around it, and ``briefer check`` lists them all."""
-    section_ids = {s.id for s in sections}
-    for pl in placements:
-        if pl.passage not in passages:
-            raise ExportError(
-                f"the outline is damaged: placement {pl.id} points at passage {pl.passage}, "
-                "which does not exist; run 'briefer check' on the project for the whole list"
+def _damaged_placement(pl: Placement, what: str, ref: int) -> ExportError:
+    return ExportError(
+        f"the outline is damaged: placement {pl.id} points at {what} {ref}, "
+        "which does not exist; run 'briefer check' on the project for the whole list"
+    )
+
+
+def _damaged_passage(p: Passage) -> ExportError:
+    """A passage naming a document that is not there (a file edited by another program): the
+    briefing cannot be built around it, and ``briefer check`` lists them all."""
+    return ExportError(
+        f"the project is damaged: passage {p.id} quotes document {p.document}, "
+        "which does not exist; run 'briefer check' on the project for the whole list"
+    )
+
+
+# Documents whose text is read at once while every passage's view is built.
+_TEXT_CHUNK = 32
+
+
+class _Project:
+    """What the context reads from the project beyond the outline, when a template first asks.
+
+    The views it builds share the outline's: one DocumentView per document,
+    the placed passages' views reused, citations formatted in citation order.
+    A forked render child (isolation.py) must not use its parent's SQLite
+    connection, so a process other than the one that built the context opens
+    the project afresh (the parent builds what a template names before it
+    forks; this is the fallback for a name it could not see).
+    """
+
+    def __init__(self, store: Store, style: CitationStyle) -> None:
+        self._store = store
+        self._pid = os.getpid()
+        self._own: Store | None = None
+        self.style = style
+        self.tag_names: dict[int, str] = {}
+        self.tags: list[Tag] = []
+        self.sections: list[Section] = []
+        self.placed_in: dict[int, list[int]] = {}
+        self.placed_ids: list[int] = []
+        self.cited_by_id: dict[int, PassageView] = {}
+        self.views = _DocumentViews(self)
+        self.citations = Citations(style, self.views)
+        self.docs: dict[int, Document] = {}  # the placed passages' documents, with their text
+        self.paragraphs: dict[int, _Paragraphs] = {}
+        self._intact: dict[int, bool] = {}
+        self._numbers: dict[int, int] = {}  # source numbers: the outline's documents first
+        self._numbered_all = False
+        self._infos: dict[int, DocumentInfo] | None = None
+
+    def store(self) -> Store:
+        if os.getpid() == self._pid:
+            return self._store
+        if self._own is None:
+            self._own = Store.open(self._store.path, readonly=True)
+        return self._own
+
+    # ------------------------------------------------------------ documents
+    def number(self, doc_id: int) -> int:
+        if doc_id not in self._numbers and not self._numbered_all:
+            # After the outline's, passages are cited in document order, so their
+            # documents are numbered in id order.
+            for d in self.store().documents_with_passages():
+                self._numbers.setdefault(d, len(self._numbers) + 1)
+            self._numbered_all = True
+        return self._numbers.get(doc_id, 0)
+
+    def number_placed(self, doc_id: int) -> None:
+        self._numbers.setdefault(doc_id, len(self._numbers) + 1)
+
+    def info(self, doc_id: int) -> DocumentInfo:
+        if doc_id in self.docs:
+            return self.docs[doc_id]
+        if self._infos is None:
+            self._infos = {d.id: d for d in self.store().list_documents()}
+        return self._infos[doc_id]
+
+    def every_document(self) -> list[DocumentView]:
+        if self._infos is None:
+            self._infos = {d.id: d for d in self.store().list_documents()}
+        return [self.views[i] for i in sorted(self._infos)]
+
+    def sources(self) -> list[DocumentView]:
+        self.number(-1)  # number every document with a passage
+        return [self.views[d] for d in sorted(self._numbers, key=self._numbers.__getitem__)]
+
+    # ------------------------------------------------------------- passages
+    def verdict(self, p: Passage, doc: Document) -> Verdict:
+        """The quote checked against its document: the text hashed once per document, only
+        for the documents of quotes that are printed."""
+        if doc.id not in self._intact:
+            self._intact[doc.id] = text_intact(doc.text, doc.sha256)
+        return judge_passage(p, text_intact=self._intact[doc.id], quote_matches=doc.text[p.start : p.end] == p.quote)
+
+    def view(self, p: Passage, doc: Document, citation: int, paragraphs: dict[int, _Paragraphs]) -> PassageView:
+        return _passage_view(
+            p,
+            doc,
+            citation,
+            self.views[doc.id],
+            self.tag_names,
+            paragraphs,
+            self.citations,
+            self.verdict(p, doc).verified,
+        )
+
+    def every_passage(self) -> list[PassageView]:
+        """Every passage's view: the outline's, then the rest in document order, each document's
+        text read in turn (a few at a time, never the whole project's at once)."""
+        store = self.store()
+        placed = set(self.placed_ids)
+        rest = [p for p in store.list_passages() if p.id not in placed]
+        result = [self.cited_by_id[pid] for pid in self.placed_ids]
+        by_document: dict[int, list[Passage]] = {}
+        for p in rest:  # already in document order
+            by_document.setdefault(p.document, []).append(p)
+        doc_ids = list(by_document)
+        for chunk in range(0, len(doc_ids), _TEXT_CHUNK):
+            part = doc_ids[chunk : chunk + _TEXT_CHUNK]
+            missing = [d for d in part if d not in self.docs]
+            texts = store.documents_with_text(missing) if missing else {}
+            for doc_id in part:
+                doc = self.docs.get(doc_id) or texts.get(doc_id)
+                if doc is None:
+                    raise _damaged_passage(by_document[doc_id][0])
+                paragraphs = self.paragraphs if doc_id in self.docs else {}
+                for p in by_document[doc_id]:
+                    result.append(self.view(p, doc, len(result) + 1, paragraphs))
+        return result
+
+    # ----------------------------------------------------------------- tags
+    def tag_views(self) -> list[TagView]:
+        counts = self.store().tag_counts()  # passage_tags holds each (passage, tag) once
+        return [
+            TagView(
+                t.id,
+                t.name,
+                t.color,
+                t.description,
+                t.is_stance,
+                self.tag_names.get(t.parent, "") if t.parent else "",
+                counts.get(t.id, 0),
             )
-        if pl.section not in section_ids:
-            raise ExportError(
-                f"the outline is damaged: placement {pl.id} points at section {pl.section}, "
-                "which does not exist; run 'briefer check' on the project for the whole list"
-            )
-    for p in passages.values():
-        if p.document not in docs:
-            raise ExportError(
-                f"the project is damaged: passage {p.id} quotes document {p.document}, "
-                "which does not exist; run 'briefer check' on the project for the whole list"
-            )
+            for t in self.tags
+        ]
+
+    def stances(self) -> list[StanceCount]:
+        stance_ids = [t.id for t in self.tags if t.is_stance]
+        counts = self.store().tag_counts(stance_ids) if stance_ids else {}
+        return _stance_counts(self.tags, self.sections, self.placed_in, counts)
+
+
+class _DocumentViews(Mapping[int, DocumentView]):
+    """One view per document, made when first asked for (the citations read documents through it)."""
+
+    def __init__(self, project: _Project) -> None:
+        self._project = project
+        self._views: dict[int, DocumentView] = {}
+
+    def __getitem__(self, doc_id: int) -> DocumentView:
+        if doc_id not in self._views:
+            project = self._project
+            self._views[doc_id] = _document_view(project.info(doc_id), project.number(doc_id), project.citations)
+        return self._views[doc_id]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._views)
+
+    def __len__(self) -> int:
+        return len(self._views)
 
 
 def build_context(store: Store, style: CitationStyle | None = None) -> ExportContext:
-    """Read the whole project into views, each passage's quote verified against its document.
+    """The outline's sections and placed passages as views, each quote verified against its document.
 
-    A passage that cannot be verified gets ``verified=False``; the placed ones
-    are listed in ``unverified`` for the export to refuse or mark. A broken
+    Only the placed passages and their documents are read; what else a
+    template may name is read when it does (see ``ExportContext``). A passage
+    that cannot be verified gets ``verified=False``; the placed ones are
+    listed in ``unverified`` for the export to refuse or mark. A broken
     reference (a damaged file) raises ``ExportError``. Citations are formatted
     in ``style`` (Chicago by default), in citation order.
     """
     style = style if style is not None else load_style(DEFAULT_STYLE)
+    project = _Project(store, style)
     meta = store.get_meta()
-    tags = store.list_tags()
-    tag_names = {t.id: t.name for t in tags}
-    sections = store.list_sections()
+    project.tags = tags = store.list_tags()
+    project.tag_names = tag_names = {t.id: t.name for t in tags}
+    project.sections = sections = store.list_sections()
     placements = store.list_placements()
-    passages = {p.id: p for p in store.list_passages()}
-    docs = {d.id: d for d in store.list_documents_with_text()}
-    _refuse_broken_references(placements, passages, sections, docs)
-    of_document: dict[int, list[Passage]] = {}
-    for p in passages.values():
-        of_document.setdefault(p.document, []).append(p)
-    checked: dict[int, DocumentVerdict] = {}  # hashed once, and only documents a view is built for
-
-    def verdict(p: Passage) -> Verdict:
-        if p.document not in checked:
-            doc = docs[p.document]
-            checked[p.document] = verify_document(doc.text, doc.sha256, of_document[p.document])
-        return checked[p.document].passages[p.id]
-
-    placed_in: dict[int, list[int]] = {}
+    section_ids = {s.id for s in sections}
+    placed_in = project.placed_in
     for pl in sorted(placements, key=lambda x: (x.section, x.position)):
+        if pl.section not in section_ids:
+            raise _damaged_placement(pl, "section", pl.section)
         placed_in.setdefault(pl.section, []).append(pl.passage)
     # Citation numbers follow the first appearance in the outline (depth first),
     # then the unplaced passages in document order, so annexes can cite them too.
     order: dict[int, None] = {}  # an ordered set
     for sec in sections:
         order.update((pid, None) for pid in placed_in.get(sec.id, []))
-    placed_ids = list(order)
-    order.update((pid, None) for pid in passages)
-    doc_number: dict[int, int] = {}
-    for pid in order:
-        doc_number.setdefault(passages[pid].document, len(doc_number) + 1)
-
-    views_by_id: dict[int, DocumentView] = {}
-    citations = Citations(style, views_by_id)
-    views_by_id.update((d.id, _document_view(d, doc_number.get(d.id, 0), citations)) for d in docs.values())
-    doc_views = views_by_id
-    paragraphs: dict[int, _Paragraphs] = {}  # per document, shared by its passages
-
-    def view(pid: int, citation: int) -> PassageView:
+    project.placed_ids = placed_ids = list(order)
+    passages = store.passages_by_id(placed_ids)
+    for pl in placements:
+        if pl.passage not in passages:
+            raise _damaged_placement(pl, "passage", pl.passage)
+    project.docs = docs = store.documents_with_text(passages[pid].document for pid in placed_ids)
+    for pid in placed_ids:
         p = passages[pid]
-        return _passage_view(
-            p, docs[p.document], citation, doc_views[p.document], tag_names, paragraphs, citations, verdict(p).verified
-        )
+        if p.document not in docs:
+            raise _damaged_passage(p)
+        project.number_placed(p.document)
 
-    cited = [view(pid, n) for n, pid in enumerate(placed_ids, 1)]
-    cited_by_id = {v.id: v for v in cited}
-
-    def every_passage() -> list[PassageView]:
-        return [cited_by_id.get(pid) or view(pid, n) for n, pid in enumerate(order, 1)]
-
+    cited = [
+        project.view(passages[pid], docs[passages[pid].document], n, project.paragraphs)
+        for n, pid in enumerate(placed_ids, 1)
+    ]
+    project.cited_by_id = cited_by_id = {v.id: v for v in cited}
     # The section a passage first appears in, in outline order (later ones are overwritten by earlier).
     section_of = {pid: sec for sec in reversed(sections) for pid in placed_in.get(sec.id, [])}
     unverified = [
-        _unverified_line(passages[v.id], verdict(passages[v.id]), docs[v.document.id], section_of[v.id])
+        _unverified_line(p, project.verdict(p, docs[p.document]), docs[p.document], section_of[v.id])
         for v in cited
         if not v.verified
+        for p in (passages[v.id],)
     ]
     outline = _outline(sections, placed_in, cited_by_id, tag_names)
     flat: list[SectionView] = []
@@ -325,37 +500,17 @@ def build_context(store: Store, style: CitationStyle | None = None) -> ExportCon
             walk(node.children)
 
     walk(outline)
-    counts = store.tag_counts()  # passage_tags holds each (passage, tag) once
-    tag_views = [
-        TagView(
-            t.id,
-            t.name,
-            t.color,
-            t.description,
-            t.is_stance,
-            tag_names.get(t.parent, "") if t.parent else "",
-            counts.get(t.id, 0),
-        )
-        for t in tags
-    ]
-    stances = _stance_counts(tags, sections, placed_in, counts)
-    sources = sorted((d for d in doc_views.values() if d.number), key=lambda d: d.number)
     return ExportContext(
         meta={name: getattr(meta, name) for name in meta.FIELDS},
         today=date.today().isoformat(),
         outline=outline,
         sections=flat,
         cited=cited,
-        documents=[doc_views[i] for i in sorted(doc_views)],
-        sources=sources,
-        tags=tag_views,
-        stances=stances,
-        stance_counts={s.name: s.tagged for s in stances},
-        warnings=_warnings(flat, cited, citations),
+        warnings=_warnings(flat, cited, project.citations),
         citation_style=CitationStyleView(style.name, style.title, style.notes),
-        build_passages=every_passage,
-        citations=citations,
+        citations=project.citations,
         unverified=unverified,
+        project=project,
     )
 
 
@@ -395,7 +550,7 @@ def _warnings(sections: list[SectionView], cited: list[PassageView], citations: 
     return warnings
 
 
-def _document_view(doc: Document, number: int, citations: Citations) -> DocumentView:
+def _document_view(doc: DocumentInfo, number: int, citations: Citations) -> DocumentView:
     parts = [doc.publisher, doc.author, doc.date, f"“{doc.title}”" if doc.title else doc.source_file]
     cite = ", ".join(part.strip() for part in parts if part and part.strip())
     return DocumentView(
@@ -427,6 +582,8 @@ def _passage_view(
     citations: Citations,
     verified: bool = True,
 ) -> PassageView:
+    if not p.anchored:
+        return _standing_alone(p, doc, number, doc_view, tag_names, citations, verified)
     text = doc.text
     if doc.id not in paragraphs:
         paragraphs[doc.id] = _Paragraphs(text)
@@ -460,6 +617,47 @@ def _passage_view(
         paragraph_after=text[p.end : para_end].rstrip(),
         paragraph_number=paragraph_number,
         pages=pages,
+        footnote=Trusted(note.text),
+        pin=Trusted(note.pin),
+        cite=Trusted(f"[^{number}]" if citations.style.notes else f" {note.text}"),
+        foreign=is_cjk or _foreign_language(doc.language),
+        verified=verified,
+    )
+
+
+def _standing_alone(
+    p: Passage,
+    doc: Document,
+    number: int,
+    doc_view: DocumentView,
+    tag_names: dict[int, str],
+    citations: Citations,
+    verified: bool,
+) -> PassageView:
+    """A fuzzy or orphaned passage (awaiting review after its document was updated): its offsets
+    point into the previous text, so nothing around them in the current text is its context.
+    It prints as its quote alone (its sentence and paragraph), with no pin cite (no page or
+    paragraph could be trusted), so a debate card never reads or highlights the wrong words."""
+    note = citations.note(doc.id, (), 0)
+    is_cjk = doc.language.startswith("zh") or bool(_CJK_QUOTE.search(p.quote))
+    return PassageView(
+        id=p.id,
+        citation=number,
+        quote=p.quote,
+        note=p.note,
+        translation=p.translation,
+        tags=[tag_names[t] for t in p.tags if t in tag_names],
+        language=doc.language,
+        is_cjk=is_cjk,
+        document=doc_view,
+        start=p.start,
+        end=p.end,
+        sentence=p.quote.strip(),
+        paragraph=p.quote.strip(),
+        paragraph_before="",
+        paragraph_after="",
+        paragraph_number=0,
+        pages=(),
         footnote=Trusted(note.text),
         pin=Trusted(note.pin),
         cite=Trusted(f"[^{number}]" if citations.style.notes else f" {note.text}"),

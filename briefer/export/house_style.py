@@ -122,6 +122,14 @@ def _styles(look: Look) -> dict[str, tuple[str, str]]:
             '<w:spacing w:before="0" w:after="160" w:line="264" w:lineRule="auto"/>',
             "",
         ),
+        # An analyst's note on a passage: never the last line of a page with its quote on the next.
+        "PassageNote": para(
+            "PassageNote",
+            "Passage Note",
+            '<w:keepNext/><w:spacing w:before="0" w:after="80" w:line="264" w:lineRule="auto"/>',
+            "",
+            based_on="BodyText",
+        ),
         "Quote": para(
             "Quote",
             "Quote",

@@ -22,6 +22,7 @@ Two kinds of child:
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import pickle
@@ -39,6 +40,7 @@ from typing import Any
 
 from briefer.core.errors import BrieferError
 from briefer.core.store import Store
+from briefer.export.citation_cache import cache_folder, use_cache_folder
 from briefer.export.context import ExportContext
 from briefer.export.errors import ExportError, TemplateError, UnverifiedQuotesError
 from briefer.export.render import RENDER_SECONDS
@@ -79,6 +81,8 @@ class _Request:
     seconds: float
     allow_unverified: bool = True  # else a placed quote that cannot be verified stops the render
     citation_style: str | None = None  # a bundled style name or a .csl file; None: the template's
+    # The caller's cache of formatted citations: the warm worker may have started under other settings.
+    citation_cache: str | None = None
 
 
 def render_isolated(
@@ -101,7 +105,7 @@ def render_isolated(
     line, project errors, quote mismatches), and TemplateError naming the
     template when the child ran out of memory, out of time, or died.
     """
-    request = _Request(str(project), template, seconds, allow_unverified, citation_style)
+    request = _Request(str(project), template, seconds, allow_unverified, citation_style, str(cache_folder()))
     if store is not None and _can_fork():
         from briefer.export.prepare import context_for, format_citations_first
 
@@ -133,16 +137,20 @@ def _answer(
     from briefer.export.render import render_template
 
     try:
-        if context is None:
-            with Store.open(request.project, readonly=True) as store:
+        # The project stays open while the template runs: what it names beyond the
+        # outline is read from the project when it first does (context.py).
+        with contextlib.ExitStack() as open_project:
+            if context is None:
+                use_cache_folder(request.citation_cache)
+                store = open_project.enter_context(Store.open(request.project, readonly=True))
                 context = context_for(store, request.template, request.citation_style)
-            _refuse_unverified(context, request)
-            format_citations_first(request.template, context)
-        if started is not None:
-            started()
-        text = render_template(
-            request.template.path, TEMPLATE_FILE, context.as_template_vars(), seconds=request.seconds
-        )
+                _refuse_unverified(context, request)
+                format_citations_first(request.template, context)
+            if started is not None:
+                started()
+            text = render_template(
+                request.template.path, TEMPLATE_FILE, context.as_template_vars(), seconds=request.seconds
+            )
         if len(text) * 4 > MAX_BRIEFING_BYTES and len(text.encode("utf-8")) > MAX_BRIEFING_BYTES:
             return "error", TemplateError(
                 f"{request.template.source}: the briefing it renders is larger than "

@@ -12,7 +12,11 @@ import re
 from briefer.core.store import Store
 from briefer.export.citations import DEFAULT_STYLE, load_style
 from briefer.export.context import ExportContext, build_context
-from briefer.export.templates import TemplateInfo
+from briefer.export.render import names_used
+from briefer.export.templates import TEMPLATE_FILE, TemplateInfo
+
+# The context's names that are read from the project only when a template names them.
+_READ_ON_DEMAND = ("passages", "documents", "sources", "tags", "stances", "stance_counts")
 
 
 def context_for(store: Store, template: TemplateInfo, citation_style: str | None = None) -> ExportContext:
@@ -21,18 +25,34 @@ def context_for(store: Store, template: TemplateInfo, citation_style: str | None
 
 
 def format_citations_first(template: TemplateInfo, context: ExportContext) -> None:
-    """Format the citations the template will print, as far as its text tells.
+    """Read what the template names beyond the outline and format the citations it will print.
 
-    What a template names decides what is formatted: every passage (each one's
-    footnote), the source list of the outline, or of any documents.
+    What a template names decides what is done: every passage (each one's
+    footnote), the source list of the outline, or of any documents. It is done
+    here, in the process that holds the project open, so a forked render child
+    finds it built (the child may not use its parent's SQLite connection; it
+    would open the project again) and the template's clock does not pay for it.
     """
+    names = _names(template)
+    for name in _READ_ON_DEMAND:
+        if name in names:
+            getattr(context, name)
+    if "sources_of" in names and "passages" in names:  # a source list of any passages
+        context.citations.prepare(list(dict.fromkeys(p.document.id for p in context.passages)))
+    elif {"sources_of", "bibliography", "reference"} & names:
+        context.citations.prepare(list(dict.fromkeys(p.document.id for p in context.cited)))
+    context.citations.save()
+
+
+def _names(template: TemplateInfo) -> set[str]:
+    """The top-level names the template reads; when Jinja cannot tell, any name its text mentions
+    (``reference``, an attribute, is looked for in the text always)."""
     try:
         source = template.source.read_text(encoding="utf-8", errors="replace")
     except OSError:
-        return  # rendering reports the missing file
-    if re.search(r"(?<![.\w])passages\b", source):  # the top-level name, not a section's s.passages
-        _ = context.passages
-    if re.search(r"\bsources_of\b", source):
-        context.citations.prepare([d.id for d in context.sources])
-    elif re.search(r"\b(bibliography|reference)\b", source):
-        context.citations.prepare(list(dict.fromkeys(p.document.id for p in context.cited)))
+        return set()  # rendering reports the missing file
+    mentioned = set(re.findall(r"\w+", source))
+    names = names_used(template.path, TEMPLATE_FILE)
+    if names is None:
+        return mentioned
+    return names | ({"reference"} & mentioned)

@@ -17,6 +17,7 @@ from types import CodeType
 from typing import Any
 
 import jinja2
+import jinja2.meta
 from jinja2.bccache import Bucket, BytecodeCache
 from jinja2.filters import sync_do_slice
 from jinja2.loaders import split_template_path
@@ -331,6 +332,31 @@ def make_environment(template_dir: Path) -> BrieferSandbox:
     )
     env.globals["docx"] = docx_directive
     return env
+
+
+def names_used(template_dir: Path, name: str) -> set[str] | None:
+    """The top-level names a template (and the templates it includes, imports or extends) reads,
+    from Jinja's parse; None when that cannot be told (a name computed at render time, a
+    syntax error or a missing file, which rendering reports)."""
+    env = make_environment(template_dir)
+    names: set[str] = set()
+    pending, seen = [name], set()
+    while pending:
+        current = pending.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        try:
+            source = env.loader.get_source(env, current)[0] if env.loader else ""
+            tree = env.parse(source)
+        except (jinja2.TemplateError, OSError):
+            return None
+        names |= jinja2.meta.find_undeclared_variables(tree)
+        for referenced in jinja2.meta.find_referenced_templates(tree):
+            if referenced is None:
+                return None
+            pending.append(referenced)
+    return names
 
 
 def _slice(value: Any, slices: int, fill_with: Any = None) -> Any:

@@ -162,6 +162,17 @@ def test_memo_uses_the_house_styles_by_name(card_project: Path, tmp_path: Path) 
     assert 'w:val="FootnoteText"' in docx_part(tmp_path / "memo.docx", "word/footnotes.xml")
 
 
+def test_a_passage_note_keeps_with_its_quote(card_project: Path, tmp_path: Path) -> None:
+    """A note never ends a page with its quote on the next: its paragraph keeps with the next."""
+    document = _export(card_project, tmp_path / "memo.docx", "memo")
+    paragraphs = document.paragraphs
+    (at,) = [i for i, p in enumerate(paragraphs) if p.text.startswith("Huawei builds its own chips")]
+    note = paragraphs[at]
+    assert note.style.name == "Passage Note"
+    assert note.style.paragraph_format.keep_with_next
+    assert paragraphs[at + 1].style.name == "Quote" and QUOTE in paragraphs[at + 1].text
+
+
 @pytest.mark.parametrize("template", TEMPLATES)
 def test_each_reference_docx_defines_every_house_style(template: str) -> None:
     document = docx.Document(str(resources.templates_dir() / template / "reference.docx"))
