@@ -9,16 +9,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QEvent, QMimeData, QPoint, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QContextMenuEvent,
     QDrag,
+    QFont,
     QHelpEvent,
     QKeyEvent,
     QMouseEvent,
     QResizeEvent,
     QTextCursor,
+    QTextDocument,
     QUndoStack,
 )
 from PySide6.QtWidgets import QApplication, QMenu, QPlainTextEdit, QToolTip, QWidget
@@ -46,6 +49,7 @@ READER_KEYS = (
     ("Delete the current passage", "Delete, Backspace"),
 )
 PARAGRAPH_SPACING = 7  # pixels after each paragraph: about a third of a line
+DOCUMENT_MARGIN = 14
 
 
 class ReaderView(QPlainTextEdit):
@@ -67,8 +71,8 @@ class ReaderView(QPlainTextEdit):
             Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
-        add_paragraph_spacing(self.document(), PARAGRAPH_SPACING)
-        self.document().setDocumentMargin(14)
+        self._document = self._new_document(self.font())
+        self.setDocument(self._document)
         self.setMouseTracking(True)
         self.service = service
         self.undo_stack = undo_stack
@@ -98,11 +102,32 @@ class ReaderView(QPlainTextEdit):
             font = reading_font(doc.language)
         self._map = OffsetMap(self._text)
         self.highlighter.clear()  # the old spans belong to the old text
-        if font is not None and font != self.font():
-            self.setPlainText("")  # a new font would re-lay the old text first
-            self.setFont(font)
+        # Each text gets a QTextDocument of its own, and the old one is deleted
+        # with every cursor on it. Cursors registered on a document are moved
+        # along by every insertion, so setPlainText costs blocks x cursors, and
+        # PySide6 leaks a share of the cursors of the highlights' ExtraSelection
+        # objects (tests/ui/test_reader_documents.py shows it): on the
+        # 30,000-passage document those left behind made the reader's own
+        # setPlainText of 2 MB take twice a bare QPlainTextEdit's.
+        font = font if font is not None else self.font()
+        old, self._document = self._document, self._new_document(font)
+        self.setDocument(self._document)
+        if font != self.font():
+            self.setFont(font)  # the new document is empty: nothing is laid out twice
+        # setDocument() hands ownership to the widget, which never deletes a document
+        # it did not create: delete it here, or every document opened stays in memory.
+        shiboken6.delete(old)
         self.setPlainText(self._text)
         self.highlighter.repaint()
+
+    def _new_document(self, font: QFont) -> QTextDocument:
+        """An empty document laid out the reader's way (paragraph spacing, margin, font)."""
+        document = QTextDocument()  # deleted by open_document() when the next text replaces it
+        add_paragraph_spacing(document, PARAGRAPH_SPACING)
+        document.setDocumentMargin(DOCUMENT_MARGIN)
+        document.setDefaultFont(font)
+        document.setUndoRedoEnabled(False)  # read-only text: edits go through the QUndoStack, not the document
+        return document
 
     def text(self) -> str:
         return self._text
