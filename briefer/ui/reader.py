@@ -103,12 +103,13 @@ class ReaderView(QPlainTextEdit):
         self._map = OffsetMap(self._text)
         self.highlighter.clear()  # the old spans belong to the old text
         # Each text gets a QTextDocument of its own, and the old one is deleted
-        # with every cursor on it. Cursors registered on a document are moved
-        # along by every insertion, so setPlainText costs blocks x cursors, and
-        # PySide6 leaks a share of the cursors of the highlights' ExtraSelection
-        # objects (tests/ui/test_reader_documents.py shows it): on the
-        # 30,000-passage document those left behind made the reader's own
-        # setPlainText of 2 MB take twice a bare QPlainTextEdit's.
+        # with every cursor on it. Qt moves each cursor registered on a document
+        # along at every insertion, so setPlainText costs blocks x cursors, and
+        # PySide6 (6.11) never frees about a third of the cursors put in
+        # ExtraSelection objects while several are alive, as the highlighter's
+        # are: on the 30,000-passage document, those left on a reused document
+        # made the reader's setPlainText of 2 MB take 2-3x a bare QPlainTextEdit's
+        # (benchmarks/README.md).
         font = font if font is not None else self.font()
         old, self._document = self._document, self._new_document(font)
         self.setDocument(self._document)
