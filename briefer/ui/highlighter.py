@@ -58,6 +58,7 @@ class PassageHighlighter:
         self._colors_of = colors
         self._colors: dict[int, str] = {}
         self._covered: tuple[int, int] | None = None  # UTF-16 range the current selections cover
+        self._base: str | None = None  # the palette's page colour the current selections were composed over
         # Few distinct (colours, overlap, selected) combinations occur, so one
         # format per combination is built once instead of once per segment.
         self._formats: dict[tuple[tuple[str, ...], bool, str], QTextCharFormat] = {}
@@ -88,6 +89,16 @@ class PassageHighlighter:
         """Rebuild the selections for the text in view."""
         self._covered = None
         self.follow_view()
+
+    def palette_changed(self) -> None:
+        """Rebuild only if the page colour under the tints changed (their text colours depend on it).
+
+        Polishing the window at start-up sends the reader a PaletteChange with
+        the same colours: rebuilding then cost a second pass over every span in
+        view (~4 ms on a document with 30,000 passages).
+        """
+        if self.view.palette().color(QPalette.ColorRole.Base).name() != self._base:
+            self.repaint()
 
     def follow_view(self) -> None:
         """Cover the visible text; cheap when a scroll stays inside what is covered."""
@@ -120,6 +131,7 @@ class PassageHighlighter:
             self._colors.update(self._colors_of(missing))
         colors = self._colors
         base = self.view.palette().color(QPalette.ColorRole.Base).name()  # light or dark: the text must read on both
+        self._base = base
         document = self.view.document()
         end_of_text = max(0, document.characterCount() - 1)
         # Cut the range at every span edge and paint each piece with the blend

@@ -263,7 +263,7 @@ class ReaderView(QPlainTextEdit):
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:  # light/dark switched: text colours on the tints follow
-            self.highlighter.repaint()
+            self.highlighter.palette_changed()
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
