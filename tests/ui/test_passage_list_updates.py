@@ -115,3 +115,22 @@ def test_a_long_list_reads_its_first_rows_and_counts_the_rest(window, monkeypatc
     # Painting every row reads the rest: the rows are the project's, in order.
     assert [model.index(r, 0).data(IdRole) for r in range(model.rowCount())] == order
     assert model._complete and last in order and made[-1] not in order
+
+
+def test_each_row_shows_its_documents_title_and_follows_a_rename(window) -> None:
+    service = window.service
+    view = window.findChild(QAbstractItemView, "passageView")
+    first = service.tag_quote(document=5, quote="Huawei", tags=["Controls backfire"])
+    titles = {d.id: d.title for d in service.documents.all()}
+    other_doc = next(d for d in titles if d != 5)
+    text = service.store.get_document(other_doc).text
+    second = service.create_passage(document=other_doc, start=0, end=12, tags=[service.tags.all()[0].id])
+    model = view.model()
+    rows = {model.index(r, 0).data(IdRole): model.index(r, 0).data(PassageRowRole) for r in range(model.rowCount())}
+    assert rows[first].document == titles[5]
+    assert rows[second].document == titles[other_doc] and text  # read for its own document, not the first one's
+
+    service.update_document(5, title="Renamed source")
+    rows = {model.index(r, 0).data(IdRole): model.index(r, 0).data(PassageRowRole) for r in range(model.rowCount())}
+    assert rows[first].document == "Renamed source"
+    assert rows[second].document == titles[other_doc]
