@@ -85,10 +85,10 @@ class PassageHighlighter:
             self.selected = passage
             self.repaint()
 
-    def repaint(self) -> None:
-        """Rebuild the selections for the text in view."""
+    def repaint(self, *, padded: bool = True) -> None:
+        """Rebuild the selections for the text in view (and a screen either side unless not ``padded``)."""
         self._covered = None
-        self.follow_view()
+        self.follow_view(padded=padded)
 
     def palette_changed(self) -> None:
         """Rebuild only if the page colour under the tints changed (their text colours depend on it).
@@ -100,12 +100,12 @@ class PassageHighlighter:
         if self.view.palette().color(QPalette.ColorRole.Base).name() != self._base:
             self.repaint()
 
-    def follow_view(self) -> None:
+    def follow_view(self, *, padded: bool = True) -> None:
         """Cover the visible text; cheap when a scroll stays inside what is covered."""
         first, last = self._visible_range()
         if self._covered is not None and self._covered[0] <= first and last <= self._covered[1]:
             return
-        pad = max(last - first, 2000)
+        pad = max(last - first, 2000) if padded else 0
         length = self.view.document().characterCount()
         a, b = max(0, first - pad), min(length, last + pad)
         self._covered = (a, b)

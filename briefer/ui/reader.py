@@ -119,7 +119,10 @@ class ReaderView(QPlainTextEdit):
         # it did not create: delete it here, or every document opened stays in memory.
         shiboken6.delete(old)
         self.setPlainText(self._text)
-        self.highlighter.repaint()
+        # The passages in view alone: on the 30,000-passage document the padding
+        # (a screen either side) doubled the selections to build, set and paint
+        # before the text first shows; the first scroll covers it.
+        self.highlighter.repaint(padded=False)
 
     def _new_document(self, font: QFont) -> QTextDocument:
         """An empty document laid out the reader's way (paragraph spacing, margin, font)."""

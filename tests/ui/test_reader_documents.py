@@ -65,3 +65,22 @@ def test_closing_the_document_leaves_an_empty_reader_laid_out_the_same_way(qtbot
     window.open_document(first)  # its corpus row is still the current one
     assert reader.document_id == first
     assert reader.document().toPlainText() == reader.text() != ""
+
+
+def test_a_text_just_opened_paints_the_passages_in_view_and_a_scroll_brings_the_rest(qtbot, window) -> None:
+    reader, service = window.reader, window.service
+    did = open_doc(window, FIRST_DOC)
+    tag = service.store.list_tags()[0].id
+    _first, last = reader.highlighter._visible_range()
+    assert last + 200 < len(reader.text())  # the document runs on below the view
+    near = service.create_passage(document=did, start=5, end=25, tags=[tag])
+    below = service.create_passage(document=did, start=last + 100, end=last + 130, tags=[tag])
+    window.panel.open_document(None)
+    window.open_document(did)  # opened afresh
+
+    assert reader.highlighter.painted_at(10) is not None  # in view: painted with the text
+    assert reader.highlighter.painted_at(last + 110) is None  # below the view: not built yet
+    assert reader.passages_at(last + 110) == [below]  # though the store knows it
+    reader.verticalScrollBar().setValue(reader.verticalScrollBar().value() + 1)  # one line down
+    assert reader.highlighter.painted_at(last + 110) is not None  # covered with a screen to spare
+    assert reader.passages_at(10) == [near]
