@@ -78,12 +78,15 @@ class PassageHighlighter:
         else:
             for pid in passages:
                 self._colors.pop(pid, None)
-        self.repaint()
+        # What is in view alone, as for a text just opened: an edit's repaint
+        # (a tag applied, then the new passage selected) rebuilt a screen either
+        # side twice, on a dense document ten times the spans it had to show.
+        self.repaint(padded=False)
 
     def set_selected(self, passage: int | None) -> None:
         if passage != self.selected:
             self.selected = passage
-            self.repaint()
+            self.repaint(padded=False)
 
     def repaint(self, *, padded: bool = True) -> None:
         """Rebuild the selections for the text in view (and a screen either side unless not ``padded``)."""
