@@ -200,14 +200,22 @@ def bench_export(project: Path, repeat: int) -> list[Case]:
     # Every tagged passage in tables with a footnote each: the largest briefing a
     # bundled template makes (13 MB of Markdown on the 1,000-document project).
     annex = find_template("evidence-annex")
-    size = len(render_project(store, annex)[0].encode("utf-8")) / 1e6
-    cases.append(
-        Case(
-            f"export the evidence annex ({size:.1f} MB of Markdown) to .docx",
-            timed(lambda: export_project(store, out / "annex.docx", template_name="evidence-annex"), min(repeat, 3)),
-            10.0,
+    from briefer.export.errors import TemplateError
+
+    try:
+        size = len(render_project(store, annex)[0].encode("utf-8")) / 1e6
+        cases.append(
+            Case(
+                f"export the evidence annex ({size:.1f} MB of Markdown) to .docx",
+                timed(
+                    lambda: export_project(store, out / "annex.docx", template_name="evidence-annex"), min(repeat, 3)
+                ),
+                10.0,
+            )
         )
-    )
+    except TemplateError as exc:  # a missed case, not the end of the table (the 10,000-document annex)
+        NOTES.append(f"evidence annex not exported: {exc}")
+        cases.append(Case("export the evidence annex to .docx", float("inf"), 10.0))
     store.close()
     use_cache_folder(None)
     shutil.rmtree(out, ignore_errors=True)

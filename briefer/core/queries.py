@@ -27,6 +27,10 @@ class DocumentQueries:
         """Every document's details (no text), in import order."""
         return self._store.list_documents()
 
+    def listing(self) -> list[tuple[int, str, str, str, str, str]]:
+        """``(id, title, source_file, publisher, language, date)`` of every document, in import order."""
+        return self._store.document_listing()
+
     def info(self, doc_id: int) -> DocumentInfo:
         """One document's details without its text; ``NotFoundError`` if it is gone."""
         return self._store.document_info(doc_id)

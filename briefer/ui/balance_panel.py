@@ -7,8 +7,10 @@ below it say it in words (which a screen reader can read too).
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from PySide6.QtCore import QRectF, QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPalette
@@ -17,6 +19,8 @@ from PySide6.QtWidgets import QDockWidget, QFrame, QLabel, QScrollArea, QSizePol
 from briefer.core.service import Change, ChangeArea, ProjectService
 from briefer.core.wording import plural
 from briefer.ui.outline_model import subscribe_while_alive
+
+POLL_MS = 30  # how often the dock looks for a count finished in its worker thread
 
 # Distinguishable on screen and in grey print (ColorBrewer "Dark2").
 SOURCE_COLORS = ["#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#666666"]
@@ -90,6 +94,14 @@ def stance_balance(service: ProjectService) -> list[StanceBalance]:
             seen.add((stance, passage))  # a passage placed twice is still one piece of evidence
             stances[stance].placed[source(doc)] += 1
     return list(stances.values())
+
+
+def balance_of(project: Path) -> list[StanceBalance]:
+    """``stance_balance`` on a read-only connection of its own (it runs in a worker thread)."""
+    from briefer.core.project import open_for_reading
+
+    with open_for_reading(project) as store:
+        return stance_balance(ProjectService(store))
 
 
 class BalanceChart(QWidget):
@@ -237,6 +249,10 @@ class BalanceDock(QDockWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(200)
         self._timer.timeout.connect(self.refresh)
+        self._pending: dict[str, list[StanceBalance] | BaseException] | None = None  # filled by the worker
+        self._poll = QTimer(self)
+        self._poll.setInterval(POLL_MS)
+        self._poll.timeout.connect(self._collect)
         self._stale = True
         # isVisible() stays true for a dock in a background tab; this follows the tab.
         self._shown = False
@@ -257,7 +273,47 @@ class BalanceDock(QDockWidget):
             self._stale = True
             return
         self._stale = False
-        balances = stance_balance(self.service)
+        # Counted in a worker thread: every stance-tagged passage of the project is
+        # read (68 ms on 10,000 documents, 13 ms on 1,000), which neither the first
+        # frame nor the edit that made the count stale should wait for. A plain
+        # thread, not a BackgroundJob: its concurrent.futures import would be paid
+        # at start-up.
+        path = Path(self.service.path)
+        box: dict[str, list[StanceBalance] | BaseException] = {}
+        self._pending = box  # a count started earlier fills a box no one reads any more
+
+        def run() -> None:
+            try:
+                box["balances"] = balance_of(path)
+            except BaseException as exc:  # a bug in the count surfaces in the GUI thread
+                box["error"] = exc
+
+        threading.Thread(target=run, name="briefer-balance", daemon=True).start()
+        if not self.chart.balances and not self.summary.text():
+            self.summary.setText("Counting the evidence…")
+        self._poll.start()
+
+    @property
+    def counting(self) -> bool:
+        """A count is running in the worker thread."""
+        return self._pending is not None
+
+    def _collect(self) -> None:
+        box = self._pending
+        if box is None or not box:
+            return
+        self._pending = None
+        self._poll.stop()
+        if "error" in box:
+            self.summary.setText("The balance could not be counted.")
+            error = box["error"]
+            assert isinstance(error, BaseException)
+            raise error
+        balances = box["balances"]
+        assert isinstance(balances, list)
+        self._show(balances)
+
+    def _show(self, balances: list[StanceBalance]) -> None:
         self.chart.set_data(balances)
         lines = [b.sentence() for b in balances]
         lines = [line for line in lines if line]

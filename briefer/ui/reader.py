@@ -9,16 +9,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QEvent, QMimeData, QPoint, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QContextMenuEvent,
     QDrag,
+    QFont,
     QHelpEvent,
     QKeyEvent,
     QMouseEvent,
     QResizeEvent,
     QTextCursor,
+    QTextDocument,
     QUndoStack,
 )
 from PySide6.QtWidgets import QApplication, QMenu, QPlainTextEdit, QToolTip, QWidget
@@ -46,6 +49,7 @@ READER_KEYS = (
     ("Delete the current passage", "Delete, Backspace"),
 )
 PARAGRAPH_SPACING = 7  # pixels after each paragraph: about a third of a line
+DOCUMENT_MARGIN = 14
 
 
 class ReaderView(QPlainTextEdit):
@@ -67,8 +71,8 @@ class ReaderView(QPlainTextEdit):
             Qt.TextInteractionFlag.TextSelectableByMouse | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
-        add_paragraph_spacing(self.document(), PARAGRAPH_SPACING)
-        self.document().setDocumentMargin(14)
+        self._document = self._new_document(self.font())
+        self.setDocument(self._document)
         self.setMouseTracking(True)
         self.service = service
         self.undo_stack = undo_stack
@@ -98,11 +102,36 @@ class ReaderView(QPlainTextEdit):
             font = reading_font(doc.language)
         self._map = OffsetMap(self._text)
         self.highlighter.clear()  # the old spans belong to the old text
-        if font is not None and font != self.font():
-            self.setPlainText("")  # a new font would re-lay the old text first
-            self.setFont(font)
+        # Each text gets a QTextDocument of its own, and the old one is deleted
+        # with every cursor on it. Qt moves each cursor registered on a document
+        # along at every insertion, so setPlainText costs blocks x cursors, and
+        # PySide6 (6.11) never frees about a third of the cursors put in
+        # ExtraSelection objects while several are alive, as the highlighter's
+        # are: on the 30,000-passage document, those left on a reused document
+        # made the reader's setPlainText of 2 MB take 2-3x a bare QPlainTextEdit's
+        # (benchmarks/README.md).
+        font = font if font is not None else self.font()
+        old, self._document = self._document, self._new_document(font)
+        self.setDocument(self._document)
+        if font != self.font():
+            self.setFont(font)  # the new document is empty: nothing is laid out twice
+        # setDocument() hands ownership to the widget, which never deletes a document
+        # it did not create: delete it here, or every document opened stays in memory.
+        shiboken6.delete(old)
         self.setPlainText(self._text)
-        self.highlighter.repaint()
+        # The passages in view alone: on the 30,000-passage document the padding
+        # (a screen either side) doubled the selections to build, set and paint
+        # before the text first shows; the first scroll covers it.
+        self.highlighter.repaint(padded=False)
+
+    def _new_document(self, font: QFont) -> QTextDocument:
+        """An empty document laid out the reader's way (paragraph spacing, margin, font)."""
+        document = QTextDocument()  # deleted by open_document() when the next text replaces it
+        add_paragraph_spacing(document, PARAGRAPH_SPACING)
+        document.setDocumentMargin(DOCUMENT_MARGIN)
+        document.setDefaultFont(font)
+        document.setUndoRedoEnabled(False)  # read-only text: edits go through the QUndoStack, not the document
+        return document
 
     def text(self) -> str:
         return self._text
@@ -237,7 +266,7 @@ class ReaderView(QPlainTextEdit):
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange:  # light/dark switched: text colours on the tints follow
-            self.highlighter.repaint()
+            self.highlighter.palette_changed()
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)

@@ -117,3 +117,22 @@ def test_search_offsets_stay_exact_after_characters_whose_lower_case_is_longer(t
             (plain, "über"),
             (plain, "Über"),
         ]
+
+
+def test_document_listing_is_the_corpus_columns_of_every_document_from_the_index(tmp_path: Path) -> None:
+    store, doc, other, _ids = _project(tmp_path / "p.briefer")
+    with store:
+        untitled = store.add_document(text="No title here.", sha256="u", source_file="/in/notes.txt", date="2024-05")
+        infos = store.list_documents()
+        assert store.document_listing() == [
+            (d.id, d.title, d.source_file, d.publisher, d.language, d.date) for d in infos
+        ]
+        assert [row[0] for row in store.document_listing()] == [doc, other, untitled]  # import order
+    with sqlite3.connect(tmp_path / "p.briefer") as conn:
+        plan = " ".join(
+            str(r)
+            for r in conn.execute(
+                "EXPLAIN QUERY PLAN SELECT id, title, source_file, publisher, language, date FROM documents ORDER BY id"
+            )
+        )
+    assert "COVERING INDEX documents_listing" in plan  # no row's text is read to list it

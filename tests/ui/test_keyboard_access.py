@@ -113,3 +113,33 @@ def test_secondary_text_reads_on_light_and_dark(qapp) -> None:
         palette.setColor(QPalette.ColorRole.PlaceholderText, half)
         muted = muted_text(palette)
         assert 4.5 <= contrast_ratio(muted, QColor(base)) < contrast_ratio(QColor(ink), QColor(base))
+
+
+def test_a_palette_change_rebuilds_highlights_only_when_the_page_colour_changes(qtbot, window, monkeypatch) -> None:
+    did = open_doc(window, FIRST_DOC)
+    reader = window.reader
+    quote = reader.toPlainText()[10:40].strip()
+    window.service.tag_quote(document=did, quote=quote, tags=[window.service.tags.all()[0].name])
+    pos = reader.toPlainText().index(quote) + 2
+    builds: list[int] = []
+    real = type(reader.highlighter)._selections
+    monkeypatch.setattr(
+        type(reader.highlighter), "_selections", lambda self, a, b: builds.append(a) or real(self, a, b)
+    )
+    light = reader.highlighter.painted_at(pos)
+    assert light is not None
+
+    palette = reader.palette()
+    palette.setColor(QPalette.ColorRole.ToolTipBase, QColor("#123456"))  # a change that leaves the page alone
+    reader.setPalette(palette)
+    assert builds == []
+    assert reader.highlighter.painted_at(pos) == light
+
+    palette.setColor(QPalette.ColorRole.Base, QColor("#1e1e1e"))  # dark page: the tints' text colours follow
+    palette.setColor(QPalette.ColorRole.Text, QColor("#eeeeee"))
+    reader.setPalette(palette)
+    assert len(builds) == 1
+    dark = reader.highlighter.painted_at(pos)
+    assert dark is not None
+    seen = composite(dark.background().color(), QColor("#1e1e1e"))
+    assert contrast_ratio(dark.foreground().color(), seen) >= 4.5

@@ -43,7 +43,7 @@ def test_balance_says_when_a_stance_section_is_empty_or_one_sided(project: Proje
     dock = BalanceDock(project.service)
     qtbot.addWidget(dock)
     dock.show()
-    assert "section is empty" in dock.summary.text()
+    qtbot.waitUntil(lambda: "section is empty" in dock.summary.text(), timeout=2000)  # counted in a worker thread
     push(project.stack, project.service, PlacePassages(project.backfire_section, project.backfire))
     push(project.stack, project.service, PlacePassages(project.work_section, project.work[:1]))
     qtbot.waitUntil(lambda: "single outlet" in dock.summary.text(), timeout=2000)
@@ -221,7 +221,40 @@ def test_balance_in_a_background_tab_is_not_computed_until_raised(project: Proje
     assert calls == []
     balance.raise_()
     qtbot.waitUntil(lambda: bool(calls), timeout=2000)
-    assert "Controls work" in balance.summary.text()
+    qtbot.waitUntil(lambda: "Controls work" in balance.summary.text(), timeout=2000)  # counted off the GUI thread
+
+
+def test_balance_is_counted_off_the_gui_thread_and_follows_edits(project: Project, qtbot, monkeypatch) -> None:
+    import threading
+
+    from briefer.ui import balance_panel
+
+    threads: list[str] = []
+    real = balance_panel.stance_balance
+    monkeypatch.setattr(
+        balance_panel,
+        "stance_balance",
+        lambda service: threads.append(threading.current_thread().name) or real(service),
+    )
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    balance = BalanceDock(project.service, window)
+    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, balance)
+    window.show()
+    qtbot.waitExposed(window)
+    qtbot.waitUntil(lambda: not balance.counting and bool(balance.chart.balances), timeout=3000)
+    assert threads and threading.main_thread().name not in threads  # the first frame never waits for the count
+    before = {b.name: sum(b.placed.values()) for b in balance.chart.balances}
+    push(project.stack, project.service, PlacePassages(project.backfire_section, project.backfire[:1]))
+    # The worker reads the project on a connection of its own: it sees the edit just committed.
+    qtbot.waitUntil(
+        lambda: (
+            {b.name: sum(b.placed.values()) for b in balance.chart.balances}.get("Controls backfire")
+            == before["Controls backfire"] + 1
+        ),
+        timeout=3000,
+    )
+    assert {b.name: b for b in balance.chart.balances} == {b.name: b for b in stance_balance(project.service)}
 
 
 def test_export_dialog_writes_quotes_in_outline_order(project: Project, qtbot, tmp_path: Path) -> None:

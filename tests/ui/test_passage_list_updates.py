@@ -115,3 +115,48 @@ def test_a_long_list_reads_its_first_rows_and_counts_the_rest(window, monkeypatc
     # Painting every row reads the rest: the rows are the project's, in order.
     assert [model.index(r, 0).data(IdRole) for r in range(model.rowCount())] == order
     assert model._complete and last in order and made[-1] not in order
+
+
+def test_each_row_shows_its_documents_title_and_follows_a_rename(window) -> None:
+    service = window.service
+    view = window.findChild(QAbstractItemView, "passageView")
+    first = service.tag_quote(document=5, quote="Huawei", tags=["Controls backfire"])
+    titles = {d.id: d.title for d in service.documents.all()}
+    other_doc = next(d for d in titles if d != 5)
+    text = service.store.get_document(other_doc).text
+    second = service.create_passage(document=other_doc, start=0, end=12, tags=[service.tags.all()[0].id])
+    model = view.model()
+    rows = {model.index(r, 0).data(IdRole): model.index(r, 0).data(PassageRowRole) for r in range(model.rowCount())}
+    assert rows[first].document == titles[5]
+    assert rows[second].document == titles[other_doc] and text  # read for its own document, not the first one's
+
+    service.update_document(5, title="Renamed source")
+    rows = {model.index(r, 0).data(IdRole): model.index(r, 0).data(PassageRowRole) for r in range(model.rowCount())}
+    assert rows[first].document == "Renamed source"
+    assert rows[second].document == titles[other_doc]
+
+
+def test_a_change_among_the_rows_read_is_counted_without_asking_the_store(window, monkeypatch) -> None:
+    from briefer.ui.passages_dock import PassageModel
+
+    service = window.service
+    text = service.store.get_document(5).text
+    for s in range(0, len(text) - 20, max(1, len(text) // 8)):
+        service.create_passage(document=5, start=s, end=s + 10)
+    monkeypatch.setattr(PassageModel, "PREFIX", 3)
+    model = PassageModel(service)
+    counted: list[int] = []
+    real = type(service.passages).count
+    monkeypatch.setattr(type(service.passages), "count", lambda self, **kw: counted.append(1) or real(self, **kw))
+    assert not model._complete
+
+    first_doc = min(d.id for d in service.documents.all())
+    early = service.create_passage(document=first_doc, start=0, end=3)  # lands among the rows read
+    assert counted == [] and early in model._ids
+    assert model.rowCount() == len(service.passages.order())
+    service.delete_passage(early)  # dropped from the rows read
+    assert counted == [] and model.rowCount() == len(service.passages.order())
+
+    late = service.create_passage(document=5, start=len(text) - 8, end=len(text) - 2)  # past them: counted
+    assert counted == [1] and late not in model._ids
+    assert model.rowCount() == len(service.passages.order())

@@ -473,3 +473,23 @@ def test_a_bibliography_fills_details_and_the_report_says_so(window, tmp_path: P
     assert "zotero.json#match" not in summary  # an update is no problem
     did = next(o.document_id for o in outcomes if o.status == "updated")
     assert window.service.documents.info(did).container == "The Daily Record"
+
+
+def test_corpus_cells_tooltips_and_sorting_come_from_the_listing(qtbot, window) -> None:
+    service = window.service
+    untitled = service.store.add_document(text="No title.", sha256="untitled", source_file="/in/notes-2024.txt")
+    service.store.add_document(text="Dated.", sha256="dated", title="A dated one", publisher="Pub", date="2024-05-01")
+    window.corpus.model.refresh()
+    model = window.corpus.view.model()  # the sorting proxy over the corpus model
+    rows = {model.index(r, 0).data(IdRole): r for r in range(model.rowCount())}
+    assert len(rows) == 8
+    row = rows[untitled]
+    assert model.index(row, 0).data() == "notes-2024.txt"  # no title: its file's name
+    assert model.index(row, 1).data() == ""
+    assert model.index(row, 2).data() == "—"  # language undetermined
+    assert model.index(row, 0).data(Qt.ItemDataRole.ToolTipRole) == "notes-2024.txt\npublisher unknown · undated"
+    dated = next(r for i, r in rows.items() if model.index(r, 0).data() == "A dated one")
+    assert model.index(dated, 0).data(Qt.ItemDataRole.ToolTipRole) == "A dated one\nPub · 2024-05-01"
+    window.corpus.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+    titles = [model.index(r, 0).data() for r in range(model.rowCount())]
+    assert titles == sorted(titles)
