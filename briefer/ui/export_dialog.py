@@ -208,7 +208,11 @@ class ExportDialog(QDialog):
         style_row = QHBoxLayout()
         style_row.addWidget(self.citation_style, 1)
         style_row.addWidget(style_file)
-        form.addRow("&Citations:", style_row)
+        # A row whose field is a layout gets no buddy of its own: without one, the label
+        # would print its "&" instead of underlining the shortcut letter.
+        style_label = QLabel("&Citations:")
+        style_label.setBuddy(self.citation_style)
+        form.addRow(style_label, style_row)
         save_label = QLabel("&Save as:")
         save_label.setBuddy(self.path)
         form.addRow(save_label, path_row)

@@ -143,3 +143,21 @@ def test_a_palette_change_rebuilds_highlights_only_when_the_page_colour_changes(
     assert dark is not None
     seen = composite(dark.background().color(), QColor("#1e1e1e"))
     assert contrast_ratio(dark.foreground().color(), seen) >= 4.5
+
+
+def test_every_export_dialog_label_with_a_shortcut_letter_has_its_field(project, qtbot) -> None:
+    """A label written with "&" underlines its letter and moves focus to its field; one without a
+    buddy prints the "&" itself (the Citations row did, its field being a row of two widgets)."""
+    from PySide6.QtWidgets import QLabel
+
+    from briefer.ui.export_dialog import ExportDialog
+
+    dialog = ExportDialog(project.service)
+    qtbot.addWidget(dialog)
+    labels = [label for label in dialog.findChildren(QLabel) if "&" in label.text()]
+    assert {label.text() for label in labels} >= {"&Template:", "&Format:", "&Citations:", "&Save as:"}
+    for label in labels:
+        assert label.buddy() is not None, label.text()
+    citations = next(label for label in labels if label.text() == "&Citations:")
+    assert citations.buddy() is dialog.citation_style
+    dialog.close()
