@@ -27,6 +27,11 @@ if TYPE_CHECKING:
 CONTEXT_CHARS = 32  # prefix/suffix kept with a passage for re-anchoring
 
 
+def quote_in_context(text: str, start: int, end: int) -> tuple[str, str, str]:
+    """``text[start:end]`` and the text kept either side of it (prefix, suffix) for re-anchoring."""
+    return text[start:end], text[max(0, start - CONTEXT_CHARS) : start], text[end : end + CONTEXT_CHARS]
+
+
 class ChangeArea(Enum):
     """The part of a project an operation changed; views refresh only for the areas they show."""
 
@@ -317,14 +322,15 @@ class ProjectService:
                         if self.store.add_passage_tag(existing, plan.tag_id):
                             result.tagged.append(existing)
                         continue
+                    quote, prefix, suffix = quote_in_context(text, start, end)
                     result.created.append(
                         self.store.add_passage(
                             document=doc_id,
                             start=start,
                             end=end,
-                            quote=text[start:end],
-                            prefix=text[max(0, start - CONTEXT_CHARS) : start],
-                            suffix=text[end : end + CONTEXT_CHARS],
+                            quote=quote,
+                            prefix=prefix,
+                            suffix=suffix,
                             tags=[plan.tag_id],
                         )
                     )

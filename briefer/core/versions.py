@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from briefer.core.errors import BrieferError
 from briefer.core.model import Page, Passage
 from briefer.core.reanchor import ANCHORS, Anchor, Anchored, Outcome, reanchor
-from briefer.core.service import CONTEXT_CHARS, ChangeArea, ProjectService
+from briefer.core.service import CONTEXT_CHARS, ChangeArea, ProjectService, quote_in_context
 
 
 @dataclass(frozen=True)
@@ -120,9 +120,7 @@ def _store_outcome(service: ProjectService, text: str, passage: Passage, outcome
             outcome.anchor,
             start,
             end,
-            text[start:end],
-            text[max(0, start - CONTEXT_CHARS) : start],
-            text[end : end + CONTEXT_CHARS],
+            *quote_in_context(text, start, end),
             None,
         )
     else:  # the old quote, context and offsets stay; a fuzzy one gains its candidate

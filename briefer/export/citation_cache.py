@@ -21,11 +21,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import citeproc
+
+from briefer.export.errors import ExportError
+from briefer.export.writer import write_atomically
 
 # Bump when what Briefer makes of citeproc-py's output changes (the Markdown, the probes).
 FORMAT = 1
@@ -106,20 +108,10 @@ class DiskCache:
         entries = self._entries
         if len(entries) > LIMIT:
             self._entries = entries = dict(list(entries.items())[len(entries) - LIMIT :])
-        tmp_name = None
+        data = json.dumps({"format": FORMAT, "entries": entries}, ensure_ascii=False, separators=(",", ":"))
         try:
             self._path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp_name = tempfile.mkstemp(prefix=f".{self._path.name}.", suffix=".tmp", dir=self._path.parent)
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump({"format": FORMAT, "entries": entries}, fh, ensure_ascii=False, separators=(",", ":"))
-            os.replace(tmp_name, self._path)
-            tmp_name = None
+            write_atomically(self._path, data.encode("utf-8"))
             self._added = False
-        except OSError:
+        except (OSError, ExportError):
             pass  # a read-only or full disk: the next export formats them again
-        finally:
-            if tmp_name is not None:
-                try:
-                    os.unlink(tmp_name)
-                except OSError:
-                    pass

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from typing import NamedTuple
 
 from briefer.core.integrity import Verdict, judge_passage, text_intact
 from briefer.core.model import Document, DocumentInfo, Passage, Placement, Section, Tag, page_labels
@@ -572,18 +573,29 @@ def _document_view(doc: DocumentInfo, number: int, citations: Citations) -> Docu
     )
 
 
-def _passage_view(
-    p: Passage,
-    doc: Document,
-    number: int,
-    doc_view: DocumentView,
-    tag_names: dict[int, str],
-    paragraphs: dict[int, _Paragraphs],
-    citations: Citations,
-    verified: bool = True,
-) -> PassageView:
+class _Surroundings(NamedTuple):
+    """Where a passage sits in its document's text: what a template prints around the quote."""
+
+    sentence: str
+    paragraph: str
+    before: str
+    after: str
+    paragraph_number: int
+    pages: tuple[str, ...]
+
+
+def _surroundings(p: Passage, doc: Document, paragraphs: dict[int, _Paragraphs]) -> _Surroundings:
+    """The sentence, paragraph and pages around ``p``.
+
+    A fuzzy or orphaned passage (awaiting review after its document was updated)
+    has offsets into the previous text, so nothing around them in the current
+    text is its context: it stands alone, its quote its own sentence and
+    paragraph, with no page or paragraph number to pin cite, so a debate card
+    never reads or highlights the wrong words.
+    """
     if not p.anchored:
-        return _standing_alone(p, doc, number, doc_view, tag_names, citations, verified)
+        quote = p.quote.strip()
+        return _Surroundings(quote, quote, "", "", 0, ())
     text = doc.text
     if doc.id not in paragraphs:
         paragraphs[doc.id] = _Paragraphs(text)
@@ -595,50 +607,28 @@ def _passage_view(
         sent_start = m.end()
     after = _SENTENCE_END.search(text, p.end, para_end)
     sent_end = para_end if after is None else after.end()
-    pages = tuple(page_labels(doc.pages, p.start, p.end))
-    paragraph_number = paragraphs[doc.id].number(para_start)
-    note = citations.note(doc.id, pages, paragraph_number)
-    is_cjk = doc.language.startswith("zh") or bool(_CJK_QUOTE.search(p.quote))
-    return PassageView(
-        id=p.id,
-        citation=number,
-        quote=p.quote,
-        note=p.note,
-        translation=p.translation,
-        tags=[tag_names[t] for t in p.tags if t in tag_names],
-        language=doc.language,
-        is_cjk=is_cjk,
-        document=doc_view,
-        start=p.start,
-        end=p.end,
+    return _Surroundings(
         sentence=text[sent_start:sent_end].strip(),
         paragraph=text[para_start:para_end].strip(),
-        paragraph_before=text[para_start : p.start].lstrip(),
-        paragraph_after=text[p.end : para_end].rstrip(),
-        paragraph_number=paragraph_number,
-        pages=pages,
-        footnote=Trusted(note.text),
-        pin=Trusted(note.pin),
-        cite=Trusted(f"[^{number}]" if citations.style.notes else f" {note.text}"),
-        foreign=is_cjk or _foreign_language(doc.language),
-        verified=verified,
+        before=text[para_start : p.start].lstrip(),
+        after=text[p.end : para_end].rstrip(),
+        paragraph_number=paragraphs[doc.id].number(para_start),
+        pages=tuple(page_labels(doc.pages, p.start, p.end)),
     )
 
 
-def _standing_alone(
+def _passage_view(
     p: Passage,
     doc: Document,
     number: int,
     doc_view: DocumentView,
     tag_names: dict[int, str],
+    paragraphs: dict[int, _Paragraphs],
     citations: Citations,
-    verified: bool,
+    verified: bool = True,
 ) -> PassageView:
-    """A fuzzy or orphaned passage (awaiting review after its document was updated): its offsets
-    point into the previous text, so nothing around them in the current text is its context.
-    It prints as its quote alone (its sentence and paragraph), with no pin cite (no page or
-    paragraph could be trusted), so a debate card never reads or highlights the wrong words."""
-    note = citations.note(doc.id, (), 0)
+    around = _surroundings(p, doc, paragraphs)
+    note = citations.note(doc.id, around.pages, around.paragraph_number)
     is_cjk = doc.language.startswith("zh") or bool(_CJK_QUOTE.search(p.quote))
     return PassageView(
         id=p.id,
@@ -652,12 +642,12 @@ def _standing_alone(
         document=doc_view,
         start=p.start,
         end=p.end,
-        sentence=p.quote.strip(),
-        paragraph=p.quote.strip(),
-        paragraph_before="",
-        paragraph_after="",
-        paragraph_number=0,
-        pages=(),
+        sentence=around.sentence,
+        paragraph=around.paragraph,
+        paragraph_before=around.before,
+        paragraph_after=around.after,
+        paragraph_number=around.paragraph_number,
+        pages=around.pages,
         footnote=Trusted(note.text),
         pin=Trusted(note.pin),
         cite=Trusted(f"[^{number}]" if citations.style.notes else f" {note.text}"),

@@ -10,7 +10,7 @@ sometimes plugged into a large monitor keeps one layout for each.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt
 from PySide6.QtWidgets import QDockWidget, QMainWindow
@@ -42,17 +42,7 @@ class WindowDocks:
     balance: QDockWidget
 
     def all(self) -> list[QDockWidget]:
-        return [
-            self.corpus,
-            self.codebook,
-            self.passages,
-            self.search,
-            self.review,
-            self.outline,
-            self.preview,
-            self.meta,
-            self.balance,
-        ]
+        return [getattr(self, f.name) for f in fields(self)]
 
 
 def arrange_default(window: QMainWindow, docks: WindowDocks, size: QSize, *, review_waiting: bool = False) -> None:

@@ -25,7 +25,7 @@ from briefer.core.importing.qdpx_positions import RawSelection, place_selections
 from briefer.core.language import detect_language
 from briefer.core.model import DocumentInfo, Page
 from briefer.core.project import build_project
-from briefer.core.service import CONTEXT_CHARS, ChangeArea, ProjectService
+from briefer.core.service import ChangeArea, ProjectService, quote_in_context
 from briefer.core.textnorm import escape_name, normalise
 
 __all__ = ["EXCHANGE_EXTENSIONS", "create_from_exchange", "import_exchange"]
@@ -275,13 +275,14 @@ class _Applier:
         existing = self.store.passage_at(doc_id, start, end)
         if existing is None:
             self.new_passages += 1
+            quote, prefix, suffix = quote_in_context(text, start, end)
             return self.store.add_passage(
                 document=doc_id,
                 start=start,
                 end=end,
-                quote=text[start:end],
-                prefix=text[max(0, start - CONTEXT_CHARS) : start],
-                suffix=text[end : end + CONTEXT_CHARS],
+                quote=quote,
+                prefix=prefix,
+                suffix=suffix,
                 note=note,
                 translation=translation,
                 tags=tags,
