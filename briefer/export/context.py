@@ -22,7 +22,7 @@ from functools import cached_property
 from typing import NamedTuple
 
 from briefer.core.integrity import Verdict, judge_passage, text_intact
-from briefer.core.model import Document, DocumentInfo, Passage, Placement, Section, Tag, page_labels
+from briefer.core.model import Document, DocumentInfo, Passage, Placement, ProjectMeta, Section, Tag, page_labels
 from briefer.core.store import Store
 from briefer.export.card_markup import author_year
 from briefer.export.citations import DEFAULT_STYLE, Citations, CitationStyle, load_style
@@ -198,6 +198,8 @@ class ExportContext:
         # unless the analyst allows it (then each prints marked [unverified]).
         self.unverified = unverified
         self._project = project
+        # The names the template reads (prepare.py), found once per export; no template sees this.
+        self.template_names: set[str] | None = None
 
     @cached_property
     def documents(self) -> list[DocumentView]:
@@ -439,7 +441,9 @@ class _DocumentViews(Mapping[int, DocumentView]):
         return len(self._views)
 
 
-def build_context(store: Store, style: CitationStyle | None = None) -> ExportContext:
+def build_context(
+    store: Store, style: CitationStyle | None = None, *, source_list_aside: bool = False
+) -> ExportContext:
     """The outline's sections and placed passages as views, each quote verified against its document.
 
     Only the placed passages and their documents are read; what else a
@@ -447,13 +451,15 @@ def build_context(store: Store, style: CitationStyle | None = None) -> ExportCon
     that cannot be verified gets ``verified=False``; the placed ones are
     listed in ``unverified`` for the export to refuse or mark. A broken
     reference (a damaged file) raises ``ExportError``. Citations are formatted
-    in ``style`` (Chicago by default), in citation order.
+    in ``style`` (Chicago by default), in citation order. With ``source_list_aside``
+    (the template prints the outline's source list), that list is formatted in a
+    forked child while the notes are formatted here (``Citations.prepare_aside``).
     """
     style = style if style is not None else load_style(DEFAULT_STYLE)
     project = _Project(store, style)
     meta = store.get_meta()
     project.tags = tags = store.list_tags()
-    project.tag_names = tag_names = {t.id: t.name for t in tags}
+    project.tag_names = {t.id: t.name for t in tags}
     project.sections = sections = store.list_sections()
     placements = store.list_placements()
     section_ids = {s.id for s in sections}
@@ -478,7 +484,31 @@ def build_context(store: Store, style: CitationStyle | None = None) -> ExportCon
         if p.document not in docs:
             raise _damaged_passage(p)
         project.number_placed(p.document)
+    # Every document the child needs is read and numbered by now: it never touches the store.
+    take_in_sources = (
+        project.citations.prepare_aside(list(dict.fromkeys(passages[pid].document for pid in placed_ids)))
+        if source_list_aside
+        else None
+    )
+    try:
+        return _finish_context(project, style, meta, sections, placed_in, placed_ids, passages, docs)
+    finally:
+        if take_in_sources is not None:
+            take_in_sources()
 
+
+def _finish_context(
+    project: _Project,
+    style: CitationStyle,
+    meta: ProjectMeta,
+    sections: list[Section],
+    placed_in: dict[int, list[int]],
+    placed_ids: list[int],
+    passages: dict[int, Passage],
+    docs: dict[int, Document],
+) -> ExportContext:
+    """The placed passages' views (their notes formatted in citation order), the outline and the warnings."""
+    tag_names = project.tag_names
     cited = [
         project.view(passages[pid], docs[passages[pid].document], n, project.paragraphs)
         for n, pid in enumerate(placed_ids, 1)

@@ -43,6 +43,7 @@ from briefer.core.store import Store
 from briefer.export.citation_cache import cache_folder, use_cache_folder
 from briefer.export.context import ExportContext
 from briefer.export.errors import ExportError, TemplateError, UnverifiedQuotesError
+from briefer.export.forking import can_fork
 from briefer.export.render import RENDER_SECONDS
 from briefer.export.templates import TEMPLATE_FILE, TemplateInfo
 
@@ -218,7 +219,7 @@ def _serve_once(conn: Connection, request: _Request, context: ExportContext, lim
 
 # ------------------------------------------------------------------ the parent
 def _can_fork() -> bool:
-    return hasattr(os, "fork") and "PySide6.QtCore" not in sys.modules and threading.active_count() == 1
+    return can_fork()
 
 
 def _own_size() -> int:

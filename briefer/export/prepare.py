@@ -21,7 +21,16 @@ _READ_ON_DEMAND = ("passages", "documents", "sources", "tags", "stances", "stanc
 
 def context_for(store: Store, template: TemplateInfo, citation_style: str | None = None) -> ExportContext:
     """The context in ``citation_style`` (a bundled style name or a .csl file), else the template's, else Chicago."""
-    return build_context(store, load_style(citation_style or template.citation_style or DEFAULT_STYLE))
+    names = _names(template)
+    context = build_context(
+        store,
+        load_style(citation_style or template.citation_style or DEFAULT_STYLE),
+        # The outline's source list, which format_citations_first prepares, is formatted
+        # while the notes are (a list of any passages' sources needs them all read first).
+        source_list_aside=_outline_sources(names) and not _any_sources(names),
+    )
+    context.template_names = names
+    return context
 
 
 def format_citations_first(template: TemplateInfo, context: ExportContext) -> None:
@@ -33,15 +42,25 @@ def format_citations_first(template: TemplateInfo, context: ExportContext) -> No
     finds it built (the child may not use its parent's SQLite connection; it
     would open the project again) and the template's clock does not pay for it.
     """
-    names = _names(template)
+    names = context.template_names if context.template_names is not None else _names(template)
     for name in _READ_ON_DEMAND:
         if name in names:
             getattr(context, name)
-    if "sources_of" in names and "passages" in names:  # a source list of any passages
+    if _any_sources(names):
         context.citations.prepare(list(dict.fromkeys(p.document.id for p in context.passages)))
-    elif {"sources_of", "bibliography", "reference"} & names:
+    elif _outline_sources(names):
         context.citations.prepare(list(dict.fromkeys(p.document.id for p in context.cited)))
     context.citations.save()
+
+
+def _any_sources(names: set[str]) -> bool:
+    """Whether the template may print a source list of any passages."""
+    return "sources_of" in names and "passages" in names
+
+
+def _outline_sources(names: set[str]) -> bool:
+    """Whether the template may print a source list (or an entry of one)."""
+    return bool({"sources_of", "bibliography", "reference"} & names)
 
 
 def _names(template: TemplateInfo) -> set[str]:

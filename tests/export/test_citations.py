@@ -8,6 +8,7 @@ with markdown-it-py.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 from pathlib import Path
@@ -434,3 +435,44 @@ def test_the_annex_location_is_the_pin_cite_alone_even_after_a_quoted_title(tmp_
     assert footnotes(out)[2] == "“Huawei Adapts Under US Export Controls,” para. 2."
     table = docx.Document(str(out)).tables[0]
     assert [row.cells[-1].text for row in table.rows[1:]] == ["para. 1", "para. 1", "para. 2"]
+
+
+def test_a_source_list_formatted_in_a_forked_child_reads_the_same(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sources never formatted before are formatted in a forked child while the notes are formatted in
+    the export's process (Citations.prepare_aside): the briefing reads exactly as when one process
+    formats everything, the export's process formats none of the source list itself, and what the
+    child formatted is kept on disk for the next process."""
+    from briefer.export import citations, forking
+    from briefer.export.citation_cache import use_cache_folder
+    from briefer.export.engine import render_project
+    from briefer.export.templates import find_template
+
+    monkeypatch.setattr(citations, "ASIDE_AT_LEAST", 1)  # four sources: formatted aside all the same
+    formatted_here: list[int] = []
+    own = citations.Citations._render_reference
+
+    def counted(self: citations.Citations, document: int) -> str:
+        formatted_here.append(os.getpid())  # a forked child appends to its own copy
+        return own(self, document)
+
+    monkeypatch.setattr(citations.Citations, "_render_reference", counted)
+    texts: dict[bool, str] = {}
+    try:
+        for aside in (False, True):
+            monkeypatch.setattr(forking, "can_fork", lambda aside=aside: aside)
+            use_cache_folder(str(tmp_path / f"cache-{aside}"))
+            citations.forget_formatted()  # as a new process, with nothing on disk
+            formatted_here.clear()
+            with Store.open(project, readonly=True) as store:
+                texts[aside] = render_project(store, find_template("memo"))[0]
+            assert len(formatted_here) == (0 if aside else 4)
+        assert texts[True] == texts[False]
+        assert "Raman, Priya. *Chokepoints at the Frontier*" in texts[True]
+        citations.forget_formatted()  # the next process reads what the child formatted from disk
+        with Store.open(project, readonly=True) as store:
+            assert render_project(store, find_template("memo"))[0] == texts[False]
+        assert formatted_here == []
+    finally:
+        use_cache_folder(None)
