@@ -163,6 +163,14 @@ def style_path(spec: str) -> Path:
     return Path(spec).expanduser()
 
 
+# Styles loaded by earlier exports in this process, by name and the file's SHA-256:
+# parsing a style and trying it out costs each export some 10 ms, and the preview
+# exports after every pause in editing. An edited file is another key. citeproc-py
+# keeps nothing of a render in the style (each export has a bibliography of its
+# own), which is why one export already formats its probes with the same style.
+_STYLES: dict[tuple[str, str, tuple[object, ...]], CitationStyle] = {}
+
+
 def load_style(spec: str) -> CitationStyle:
     """Load a bundled style by name (``chicago``, ``apa``) or a CSL file; ExportError in one line if it cannot be."""
     path = style_path(spec)
@@ -172,6 +180,17 @@ def load_style(spec: str) -> CitationStyle:
         )
     if not path.is_file():
         raise ExportError(f"citation style file {path} does not exist")
+    try:
+        fingerprint = _fingerprint(path)
+    except OSError as exc:
+        raise ExportError(f"citation style {path} cannot be read ({' '.join(str(exc).split())})") from None
+    key = (spec, str(path), fingerprint)
+    if key not in _STYLES:
+        _STYLES[key] = _load_style(spec, path, fingerprint)
+    return _STYLES[key]
+
+
+def _load_style(spec: str, path: Path, fingerprint: tuple[object, ...]) -> CitationStyle:
     try:
         # Looked at first with lxml alone: citeproc-py fails obscurely on XML that is not a style.
         plain = etree.parse(str(path), etree.XMLParser(no_network=True, resolve_entities=False)).getroot()
@@ -199,7 +218,7 @@ def load_style(spec: str) -> CitationStyle:
         near_note_distance=near,
         positions=frozenset(p for c in citation.iter(*_CONDITIONS) for p in (c.get("position") or "").split()),
         has_bibliography=root.find(f"{{{CSL_NS}}}bibliography") is not None,
-        fingerprint=_fingerprint(path),
+        fingerprint=fingerprint,
         punctuation_in_quote=str(csl.root.get_locale_option("punctuation-in-quote")).lower() == "true",
     )
     _try_out(style, path)

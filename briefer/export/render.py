@@ -348,15 +348,30 @@ def names_used(template_dir: Path, name: str) -> set[str] | None:
         seen.add(current)
         try:
             source = env.loader.get_source(env, current)[0] if env.loader else ""
-            tree = env.parse(source)
+            read = _READS.get(source)
+            if read is None:
+                tree = env.parse(source)
+                if len(_READS) >= _READS_LIMIT:
+                    _READS.clear()
+                read = _READS[source] = (
+                    frozenset(jinja2.meta.find_undeclared_variables(tree)),
+                    tuple(jinja2.meta.find_referenced_templates(tree)),
+                )
         except (jinja2.TemplateError, OSError):
             return None
-        names |= jinja2.meta.find_undeclared_variables(tree)
-        for referenced in jinja2.meta.find_referenced_templates(tree):
+        names |= read[0]
+        for referenced in read[1]:
             if referenced is None:
                 return None
             pending.append(referenced)
     return names
+
+
+# What each template text reads and includes, by the text itself: Jinja's parse of a
+# bundled template takes about 10 ms, and every export (each preview) asks again.
+# Bounded by the templates an analyst edits in one session; emptied whole past that.
+_READS: dict[str, tuple[frozenset[str], tuple[str | None, ...]]] = {}
+_READS_LIMIT = 256
 
 
 def _slice(value: Any, slices: int, fill_with: Any = None) -> Any:

@@ -219,3 +219,35 @@ def test_a_process_other_than_the_builder_reads_through_its_own_connection(
     assert unplaced in {d.id for d in context.documents}
     assert {t.name: t.count for t in context.tags}["Controls backfire"] == 8
     assert context.passages[-1].quote == "Another one."
+
+
+# ------------------------------------------- what is remembered between exports
+def test_a_style_file_is_loaded_once_until_it_is_edited(project_path: Path, tmp_path: Path) -> None:
+    """The preview exports after every pause: the style is parsed once, and an edit is seen at once."""
+    style = tmp_path / "house.csl"
+    shutil.copy(style_path("chicago"), style)
+    assert load_style(str(style)) is load_style(str(style))
+    before = export_text(project_path, tmp_path / "a.md", style=str(style))
+    text = style.read_text(encoding="utf-8")
+    style.write_text(text.replace('<text variable="URL"/>', '<text variable="URL" prefix="online at "/>'), "utf-8")
+    after = export_text(project_path, tmp_path / "b.md", style=str(style))  # same process, nothing forgotten
+    assert "online at" in after and "online at" not in before
+
+
+def test_the_names_a_template_reads_follow_its_edits_and_its_includes(tmp_path: Path) -> None:
+    """What a template reads is remembered by its text: an edit, or an edit of a template it includes, is read anew."""
+    from briefer.export.render import names_used
+
+    folder = tmp_path / "list"
+    folder.mkdir()
+    main, part = folder / "template.md.j2", folder / "part.md.j2"
+    main.write_text('{% for p in cited %}{{ p.quote }}{% endfor %}{% include "part.md.j2" %}', encoding="utf-8")
+    part.write_text("{{ today }}", encoding="utf-8")
+    assert names_used(folder, "template.md.j2") == {"cited", "today"}
+    assert names_used(folder, "template.md.j2") == {"cited", "today"}  # remembered, the same
+    part.write_text("{{ stances }}", encoding="utf-8")
+    assert names_used(folder, "template.md.j2") == {"cited", "stances"}
+    main.write_text("{% for p in passages %}{{ p.quote }}{% endfor %}", encoding="utf-8")
+    assert names_used(folder, "template.md.j2") == {"passages"}
+    main.write_text("{% include name %}", encoding="utf-8")  # computed at render time: cannot be told
+    assert names_used(folder, "template.md.j2") is None
