@@ -124,3 +124,26 @@ def test_template_errors_come_back_as_they_would_in_process(bundled_project: Pat
     _template(bundled_project, "typo", "line one\n{{ meta.titel }}\n")
     with pytest.raises(TemplateError, match=r"typo/template.md.j2, line 2: unknown name or field"):
         isolation.render_isolated(bundled_project, find_template("typo", bundled_project))
+
+
+def test_a_forked_render_gives_the_warnings_its_template_leaves(tmp_path: Path, monkeypatch) -> None:
+    """The command line's path: the forked child sends back its warnings only when the template
+    changed them; otherwise they are its parent's, the same as the context built them."""
+    from test_citations import build
+
+    from briefer.export.prepare import context_for
+
+    path = build(tmp_path / "chips.briefer", translate=False, empty_section=True)
+    monkeypatch.setattr(isolation, "_can_fork", lambda: True)  # as the command line, which has no Qt
+    with Store.open(path, readonly=True) as store:
+        memo = find_template("memo")
+        expected = [w.message for w in context_for(store, memo).warnings]
+        assert len(expected) >= 2
+        rendered = isolation.render_isolated(path, memo, store=store)
+        assert [w.message for w in rendered.warnings] == expected
+        folder = tmp_path / "templates" / "noisy"
+        folder.mkdir(parents=True)
+        (folder / "template.md.j2").write_text("{{ warnings.append(warnings[0]) or '' }}done", encoding="utf-8")
+        rendered = isolation.render_isolated(path, find_template("noisy", path), store=store)
+        assert rendered.text == "done"
+        assert [w.message for w in rendered.warnings] == [*expected, expected[0]]
