@@ -435,9 +435,10 @@ class Citations:
             self.reference(document)
         self._order = {d: n for n, d in enumerate(self.sort(documents))}
 
-    def prepare_aside(self, documents: Sequence[int]) -> Callable[[], None]:
+    def prepare_aside(self, documents: Sequence[int]) -> Callable[[bool], None]:
         """Start :meth:`prepare` of ``documents`` in a forked child, on the other core, while this
-        process formats the notes; returns what takes its results in (call it once, on every path).
+        process formats the notes; returns what takes its results in (call it once, on every path:
+        with False when this process failed meanwhile, which stops the child instead).
 
         A briefing's source list costs as much citeproc-py time as its notes when its
         sources were never formatted before (seconds), and the two depend on nothing
@@ -463,11 +464,11 @@ class Citations:
 
         result = run_aside(work) if fresh >= ASIDE_AT_LEAST else None
         if result is None:
-            return lambda: None
+            return lambda wanted: None
 
-        def take_in() -> None:
+        def take_in(wanted: bool) -> None:
             disk = _disk(str(self.style.fingerprint[0]))
-            for key, (name, value) in result() or ():
+            for key, (name, value) in result(wanted) or ():
                 if key not in _SHARED:
                     _SHARED[key] = (name, value)
                 disk.keep(name, value)

@@ -500,10 +500,14 @@ def build_context(
         else None
     )
     try:
-        return _finish_context(project, style, meta, sections, placed_in, placed_ids, passages, docs)
-    finally:
+        context = _finish_context(project, style, meta, sections, placed_in, placed_ids, passages, docs)
+    except BaseException:
         if take_in_sources is not None:
-            take_in_sources()
+            take_in_sources(False)  # the export fails: stop the child rather than wait for it
+        raise
+    if take_in_sources is not None:
+        take_in_sources(True)
+    return context
 
 
 def _finish_context(

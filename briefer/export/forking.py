@@ -14,8 +14,10 @@ does the work itself, with the same result.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
+import signal
 import sys
 import threading
 from collections.abc import Callable
@@ -27,13 +29,14 @@ def can_fork() -> bool:
     return hasattr(os, "fork") and "PySide6.QtCore" not in sys.modules and threading.active_count() == 1
 
 
-def run_aside(work: Callable[[], Any]) -> Callable[[], Any] | None:
+def run_aside(work: Callable[[], Any]) -> Callable[..., Any] | None:
     """Start ``work()`` in a forked child; returns a function that waits for its result.
 
     None when this process cannot fork. The result function returns None when
     the child failed in any way (an exception, a crash, a result that does not
     pickle): the caller then does the work itself. It must be called exactly
-    once, on every path (it reaps the child).
+    once, on every path (it reaps the child); ``result(wanted=False)`` stops
+    the child instead of waiting for it (the caller failed meanwhile).
     """
     if not can_fork():
         return None
@@ -58,7 +61,13 @@ def run_aside(work: Callable[[], Any]) -> Callable[[], Any] | None:
             os._exit(status)
     os.close(write_end)
 
-    def result() -> Any:
+    def result(wanted: bool = True) -> Any:
+        if not wanted:
+            os.close(read_end)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            return None
         with os.fdopen(read_end, "rb") as pipe:
             data = pipe.read()  # until the child closes its end: it has finished, or died
         _pid, status = os.waitpid(pid, 0)
