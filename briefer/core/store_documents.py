@@ -109,34 +109,6 @@ class DocumentRows(TreeRows):
             found.update((row[0], _document(row)) for row in rows)
         return found
 
-    def documents_with_stored_text(self, ids: Iterable[int]) -> dict[int, tuple[Document, bytes]]:
-        """The documents with these ids, with their text, each beside the UTF-8 bytes it is stored as.
-
-        An export checks each text it prints against its SHA-256, which is of
-        those bytes: hashing them as read spares encoding every text again
-        (some 20 MB for a 1,000-passage briefing). The text is decoded strictly,
-        as ``documents_with_text`` reads it; bytes that are not UTF-8 fail the
-        read the same way.
-        """
-        wanted = list(dict.fromkeys(ids))
-        found: dict[int, tuple[Document, bytes]] = {}
-        for chunk in range(0, len(wanted), 500):  # stay well under SQLite's variable limit
-            part = wanted[chunk : chunk + 500]
-            rows = self._q(
-                f"SELECT {_DOC_INFO_COLUMNS}, CAST(text AS BLOB), pages FROM documents"
-                f" WHERE id IN ({','.join('?' * len(part))})",
-                part,
-            ).fetchall()
-            for row in rows:
-                data = bytes(row[-2] or b"")
-                try:
-                    text = str(data, "utf-8")
-                except UnicodeDecodeError:
-                    self.documents_with_text([row[0]])  # fails as a read of this text always has
-                    raise
-                found[row[0]] = (Document(*(*row[:-2], text, _pages_from_json(row[-1]))), data)
-        return found
-
     def documents_with_passages(self) -> list[int]:
         """The ids of the documents that have passages, in id order (from the passages' index)."""
         return [r[0] for r in self._q("SELECT DISTINCT document FROM passages ORDER BY document").fetchall()]

@@ -13,7 +13,6 @@ counts are read the first time a template names them.
 from __future__ import annotations
 
 import bisect
-import hashlib
 import os
 import re
 from collections.abc import Iterable, Iterator, Mapping
@@ -356,14 +355,6 @@ class _Project:
         self.number(-1)  # number every document with a passage
         return [self.views[d] for d in sorted(self._numbers, key=self._numbers.__getitem__)]
 
-    def read_documents(self, ids: Iterable[int]) -> dict[int, Document]:
-        """These documents with their text, each text checked against its SHA-256 as it is read
-        (hashing the bytes read, which is what ``text_intact`` hashes, without encoding the text again)."""
-        read = self.store().documents_with_stored_text(ids)
-        for doc_id, (doc, data) in read.items():
-            self._intact[doc_id] = hashlib.sha256(data).hexdigest() == doc.sha256
-        return {doc_id: doc for doc_id, (doc, _data) in read.items()}
-
     # ------------------------------------------------------------- passages
     def verdict(self, p: Passage, doc: Document) -> Verdict:
         """The quote checked against its document: the text hashed once per document, only
@@ -398,7 +389,7 @@ class _Project:
         for chunk in range(0, len(doc_ids), _TEXT_CHUNK):
             part = doc_ids[chunk : chunk + _TEXT_CHUNK]
             missing = [d for d in part if d not in self.docs]
-            texts = self.read_documents(missing) if missing else {}
+            texts = store.documents_with_text(missing) if missing else {}
             for doc_id in part:
                 doc = self.docs.get(doc_id) or texts.get(doc_id)
                 if doc is None:
@@ -487,7 +478,7 @@ def build_context(
     for pl in placements:
         if pl.passage not in passages:
             raise _damaged_placement(pl, "passage", pl.passage)
-    project.docs = docs = project.read_documents(passages[pid].document for pid in placed_ids)
+    project.docs = docs = store.documents_with_text(passages[pid].document for pid in placed_ids)
     for pid in placed_ids:
         p = passages[pid]
         if p.document not in docs:

@@ -251,32 +251,3 @@ def test_the_names_a_template_reads_follow_its_edits_and_its_includes(tmp_path: 
     assert names_used(folder, "template.md.j2") == {"passages"}
     main.write_text("{% include name %}", encoding="utf-8")  # computed at render time: cannot be told
     assert names_used(folder, "template.md.j2") is None
-
-
-def test_each_printed_text_is_checked_from_the_bytes_it_is_stored_as(tmp_path: Path) -> None:
-    """The context hashes the bytes each printed text is stored as (Store.documents_with_stored_text),
-    not the text encoded again: a text beyond ASCII verifies, one another program edited does not,
-    and one that is not UTF-8 fails the read as a read of its text always has."""
-    path = build(tmp_path / "chips.briefer")  # a Chinese source, curly quotes in the notes
-    with Store.open(path, readonly=True) as store:
-        context = build_context(store)
-        assert context.unverified == [] and all(p.verified for p in context.cited)
-        (zh,) = [p.document.id for p in context.cited if p.is_cjk]
-        (document, data) = store.documents_with_stored_text([zh])[zh]
-        assert data == document.text.encode("utf-8") and document == store.get_document(zh)
-    conn = sqlite3.connect(path)
-    with conn:
-        conn.execute("UPDATE documents SET text = replace(text, '引言', '前言') WHERE id = ?", (zh,))
-    conn.close()
-    with Store.open(path, readonly=True) as store:
-        context = build_context(store)
-        assert [p.document.id for p in context.cited if not p.verified] == [zh]
-    conn = sqlite3.connect(path)
-    with conn:
-        conn.execute("UPDATE documents SET text = CAST(X'41ff42' AS TEXT) WHERE id = ?", (zh,))
-    conn.close()
-    with Store.open(path, readonly=True) as store:
-        with pytest.raises(Exception) as plain:
-            store.documents_with_text([zh])
-        with pytest.raises(type(plain.value)):
-            store.documents_with_stored_text([zh])
