@@ -57,11 +57,14 @@ def build_docx(
     author: str = "",
     marking: str = "",
     page: str = "",
+    base: WordBase | None = None,
 ) -> bytes:
     """Build the Word file for a rendered Markdown briefing; returns its bytes.
 
     ``marking`` and ``title`` fill the running header and footer; ``page``
-    ("letter" or "a4") overrides the reference document's paper size.
+    ("letter" or "a4") overrides the reference document's paper size. ``base``
+    is :func:`open_base` of the same reference, page, marking and title, opened
+    ahead (while the template rendered); it is built into, so it serves one build.
     """
     tree = parse_briefing(text)
     notes: dict[str, Element] = {}
@@ -69,9 +72,7 @@ def build_docx(
         tree.root.remove(div)
         for li in div.iter("li"):
             notes[li.get("id", "")] = li
-    document, styles = load_base(
-        reference, page=page, marking=strip_control(marking).strip(), title=strip_control(title).strip()
-    )
+    document, styles = base if base is not None else open_base(reference, page=page, marking=marking, title=title)
     builder = _Builder(document, styles, notes, tree)
     builder.blocks(tree.root, builder.body, style=None)
     builder.body.flush()
@@ -81,6 +82,14 @@ def build_docx(
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+WordBase = tuple[Document, dict[str, str]]
+
+
+def open_base(reference: Path | None, *, page: str = "", marking: str = "", title: str = "") -> WordBase:
+    """The document a build writes into: the reference's styles, page and running header and footer."""
+    return load_base(reference, page=page, marking=strip_control(marking).strip(), title=strip_control(title).strip())
 
 
 class _Container:

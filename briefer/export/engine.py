@@ -131,6 +131,12 @@ def _export_bytes(
     """
     from briefer.export.isolation import render_isolated
 
+    def open_word(meta: dict[str, str]) -> object:
+        """The Word build's base document, opened while the template renders in its child."""
+        from briefer.export.docx_build import open_base
+
+        return open_base(template.reference_docx, page=template.page, marking=meta["marking"], title=meta["title"])
+
     rendered = render_isolated(
         store.path,
         template,
@@ -138,6 +144,7 @@ def _export_bytes(
         store=store,
         allow_unverified=allow_unverified,
         citation_style=citation_style,
+        meanwhile=open_word if fmt == "docx" else None,
     )
     text = rendered.text
     if fmt == "md":
@@ -152,6 +159,7 @@ def _export_bytes(
             author=rendered.meta.get("author", ""),
             marking=rendered.meta.get("marking", ""),
             page=template.page,
+            base=rendered.prepared,
         )
     except RecursionError:
         # Hundreds of footnotes each citing the next, or HTML nested as deep:

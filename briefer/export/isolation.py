@@ -73,6 +73,9 @@ class Rendered:
     warnings: list[Any] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)
     unverified: list[str] = field(default_factory=list)  # quotes printed marked [unverified]
+    # What the caller's ``meanwhile`` made while a forked child rendered (the Word
+    # build's base document), kept when the template left the metadata it used alone.
+    prepared: Any = None
     # A forked child's warnings are its parent's, unchanged by the template: they
     # are not sent back (a 1,000-passage memo has 2,600 of them, milliseconds to pickle twice).
     parents_warnings: bool = False
@@ -97,6 +100,7 @@ def render_isolated(
     store: Store | None = None,
     allow_unverified: bool = True,
     citation_style: str | None = None,
+    meanwhile: Callable[[dict[str, str]], Any] | None = None,
 ) -> Rendered:
     """Render ``template`` for the project file at ``project`` in a child process.
 
@@ -104,6 +108,11 @@ def render_isolated(
     built here, from the store's warm caches, and the forked child inherits
     it and only renders; the child never touches the SQLite connection.
     Otherwise the warm worker opens ``project`` itself.
+
+    Where the child is forked, ``meanwhile(meta)`` runs here while it renders, given
+    the title, author and marking the briefing will have unless the template changes
+    them; its result is ``Rendered.prepared`` if the template did not (else None, as
+    when it failed: it is only a head start).
 
     Raises what an in-process render would (TemplateError naming the file and
     line, project errors, quote mismatches), and TemplateError naming the
@@ -116,7 +125,11 @@ def render_isolated(
         context = context_for(store, template, citation_style)
         _refuse_unverified(context, request)  # the project's problem, reported as such, before any child
         format_citations_first(template, context)  # Briefer's work, before the template's clock starts
-        rendered = _decode(_fork_once(request, context), request)
+        meta = _briefing_meta(context)
+        answer, prepared = _fork_once(request, context, None if meanwhile is None else lambda: meanwhile(meta))
+        rendered = _decode(answer, request)
+        if rendered.meta == meta:
+            rendered.prepared = prepared
         if rendered.parents_warnings:
             rendered.warnings = list(context.warnings)
             rendered.parents_warnings = False
@@ -165,7 +178,7 @@ def _answer(
                 f"{request.template.source}: the briefing it renders is larger than "
                 f"{MAX_BRIEFING_BYTES // 2**20} MB; a template this large is a mistake"
             )
-        meta = {name: context.meta.get(name, "") for name in ("title", "author", "marking")}
+        meta = _briefing_meta(context)
         if inherited is not None and len(inherited) == len(context.warnings):
             if all(a is b for a, b in zip(inherited, context.warnings, strict=True)):
                 return "ok", Rendered(text, [], meta, list(context.unverified), parents_warnings=True)
@@ -178,6 +191,11 @@ def _answer(
         import traceback
 
         return "bug", f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"
+
+
+def _briefing_meta(context: ExportContext) -> dict[str, str]:
+    """What the Word build takes from the project's metadata (a template may change it)."""
+    return {name: context.meta.get(name, "") for name in ("title", "author", "marking")}
 
 
 def _refuse_unverified(context: ExportContext, request: _Request) -> None:
@@ -264,7 +282,10 @@ def _exit_status(process: BaseProcess | subprocess.Popen[bytes]) -> int | None:
     return process.exitcode if not process.is_alive() else None
 
 
-def _fork_once(request: _Request, context: ExportContext) -> tuple[str, Any]:
+def _fork_once(
+    request: _Request, context: ExportContext, meanwhile: Callable[[], Any] | None = None
+) -> tuple[tuple[str, Any], Any]:
+    """The child's answer, and what ``meanwhile()`` made here while it rendered (None if it failed)."""
     forking = multiprocessing.get_context("fork")
     ours, theirs = forking.Pipe(duplex=False)
     # The child starts as big as this process; the template gets the same room on top as the worker has.
@@ -272,8 +293,15 @@ def _fork_once(request: _Request, context: ExportContext) -> tuple[str, Any]:
     process = forking.Process(target=_serve_once, args=(theirs, request, context, limit), daemon=True)
     process.start()
     theirs.close()
+    deadline = time.monotonic() + request.seconds + KILL_GRACE_SECONDS
     try:
-        return _wait(ours, process, time.monotonic() + request.seconds + KILL_GRACE_SECONDS)
+        prepared = None
+        if meanwhile is not None:
+            try:
+                prepared = meanwhile()
+            except Exception:  # a head start only: the caller does it again, and meets the error then
+                prepared = None
+        return _wait(ours, process, deadline), prepared
     finally:
         if process.is_alive():
             process.kill()

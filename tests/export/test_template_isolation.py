@@ -147,3 +147,32 @@ def test_a_forked_render_gives_the_warnings_its_template_leaves(tmp_path: Path, 
         rendered = isolation.render_isolated(path, find_template("noisy", path), store=store)
         assert rendered.text == "done"
         assert [w.message for w in rendered.warnings] == [*expected, expected[0]]
+
+
+def test_the_word_base_opened_while_the_template_renders_builds_the_same_file(tmp_path: Path, monkeypatch) -> None:
+    """Where the render is forked, the Word build's base document is opened while the template renders:
+    the file is the one a build that opens it afterwards writes (the worker's path), and a template that
+    changes the marking the base was opened with gets a base with its own marking."""
+    from test_citations import build
+
+    from export_helpers import docx_part
+
+    path = build(tmp_path / "chips.briefer")
+    parts = ("word/document.xml", "word/footnotes.xml", "word/header1.xml", "word/footer1.xml", "word/styles.xml")
+    written: dict[bool, list[str]] = {}
+    for forked in (True, False):
+        monkeypatch.setattr(isolation, "_can_fork", lambda forked=forked: forked)
+        with Store.open(path, readonly=True) as store:
+            out = export_project(store, tmp_path / f"memo-{forked}.docx").path
+        written[forked] = [docx_part(out, name) for name in parts]
+    assert written[True] == written[False]
+    assert "UNCLASSIFIED" in written[True][2]
+
+    monkeypatch.setattr(isolation, "_can_fork", lambda: True)
+    folder = tmp_path / "templates" / "remarked"
+    folder.mkdir(parents=True)
+    (folder / "template.md.j2").write_text("{{ meta.update(marking='TOP DRAWER') or '' }}# Hi\n", encoding="utf-8")
+    with Store.open(path, readonly=True) as store:
+        out = export_project(store, tmp_path / "remarked.docx", template_name="remarked").path
+    header = docx_part(out, "word/header1.xml")
+    assert "TOP DRAWER" in header and "UNCLASSIFIED" not in header
