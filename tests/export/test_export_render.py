@@ -155,3 +155,27 @@ def test_a_straight_run_of_slow_filters_is_stopped(store: Store, tmp_path: Path)
     body = '{% set a = "a " * 200000 %}' + "{% set a = a|wordwrap(1) %}" * 40 + "{{ a|length }}"
     with pytest.raises(TemplateError, match="longer than 0.5 seconds"):
         export_project(store, tmp_path / "out.md", template_name="t", roots=_template(tmp_path, body), seconds=0.5)
+
+
+def test_paragraph_numbers_are_the_same_however_far_and_in_whatever_order_they_are_asked() -> None:
+    """Blank lines are found only as far as a passage asks (context._Paragraphs): every line's number
+    matches a count of the non-blank lines up to it, asked in any order, including past the last blank line."""
+    import random
+
+    from briefer.export.context import _Paragraphs
+
+    rng = random.Random(5)
+    pieces = ["Word.", "  indented", "\t", "  ", "", "\u3000全角", "Last line", "x"]
+    for _ in range(40):
+        text = "\n".join(rng.choice(pieces) for _ in range(rng.randint(1, 30)))
+        starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+        lines = text.split("\n")
+
+        # The number of line k: the non-blank lines before it, plus one (a blank line's own
+        # number is that of the paragraph after it, as the context has always counted).
+        expected = [1 + sum(1 for line in lines[:k] if line.strip(" \t")[:1].strip()) for k in range(len(lines))]
+        paragraphs = _Paragraphs(text)
+        order = list(range(len(starts)))
+        rng.shuffle(order)
+        for k in order:
+            assert paragraphs.number(starts[k]) == expected[k], (text, k)
