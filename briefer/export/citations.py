@@ -447,6 +447,8 @@ class Citations:
         following :meth:`prepare` finds them formatted; with no child (a process
         that cannot fork, a child that failed) it formats them itself, alike.
         """
+        if not documents:  # nothing to format (an empty outline), nor to sort
+            return lambda wanted: None
         fresh = sum(
             1
             for d in dict.fromkeys(documents)

@@ -476,3 +476,31 @@ def test_a_source_list_formatted_in_a_forked_child_reads_the_same(
         assert formatted_here == []
     finally:
         use_cache_folder(None)
+
+
+def test_nothing_is_formatted_aside_when_there_is_nothing_new(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No child for an empty source list, nor for sources every one of which was formatted before."""
+    from briefer.export import citations
+    from briefer.export.citation_cache import use_cache_folder
+    from briefer.export.context import build_context
+
+    def no_child(work: object) -> None:
+        raise AssertionError("a child was started")
+
+    monkeypatch.setattr(citations, "ASIDE_AT_LEAST", 1)
+    use_cache_folder(str(tmp_path / "cache"))
+    try:
+        citations.forget_formatted()
+        with Store.open(project, readonly=True) as store:
+            context = build_context(store)
+            sources = list(dict.fromkeys(p.document.id for p in context.cited))
+            context.citations.prepare(sources)  # formatted here, once
+            monkeypatch.setattr(citations, "run_aside", no_child)
+            context.citations.prepare_aside([])(True)
+            context.citations.prepare_aside(sources)(True)
+            again = build_context(store, source_list_aside=True)
+            assert [d.reference for d in again.bibliography] == [d.reference for d in context.bibliography]
+    finally:
+        use_cache_folder(None)
