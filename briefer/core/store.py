@@ -105,8 +105,15 @@ class Store(DocumentRows, OutlineRows, IdentityRows, IntegrityRows, VersionRows)
 
     # ------------------------------------------------------------------ opening
     @classmethod
-    def create(cls, path: str | os.PathLike[str]) -> Store:
-        """Create a new, empty project file. Refuses to overwrite anything."""
+    def create(cls, path: str | os.PathLike[str], *, unshared: bool = False) -> Store:
+        """Create a new, empty project file. Refuses to overwrite anything.
+
+        ``unshared``: a file being built under a temporary name that no one else
+        opens and that is thrown away if the build fails (``project.build_project``).
+        It then keeps its rollback journal in memory and skips syncing until
+        ``seal()``: the write-ahead log would write every page twice (into the log,
+        then into the file), which was a third of a 1,000-file import.
+        """
         target = Path(path)
         if target.exists():
             raise FileExistsError(f"{target} already exists; not overwriting it")
@@ -117,6 +124,9 @@ class Store(DocumentRows, OutlineRows, IdentityRows, IntegrityRows, VersionRows)
         try:
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             _configure(conn)
+            if unshared:
+                conn.execute("PRAGMA journal_mode = MEMORY")
+                conn.execute("PRAGMA synchronous = OFF")
             _migrate(conn, 0)
             ensure_project_uuid(conn, new=True)
         except BaseException as exc:
@@ -206,6 +216,14 @@ class Store(DocumentRows, OutlineRows, IdentityRows, IntegrityRows, VersionRows)
                 path=str(target),
                 reason=str(exc),
             ) from None
+
+    def seal(self) -> None:
+        """End building an ``unshared`` file: it becomes a write-ahead-log project like any other.
+
+        The caller syncs the file to disk after ``close()`` (syncing was off while it was built).
+        """
+        self._execute_translated("PRAGMA journal_mode = WAL")
+        self._execute_translated("PRAGMA synchronous = NORMAL")
 
     def close(self) -> None:
         if self._conn is not None:
