@@ -161,10 +161,8 @@ class DocumentRows(TreeRows):
         return row[0], row[1] or ""
 
     def counts(self) -> tuple[int, int]:
-        """How many documents and passages the project holds."""
-        row = self._q(
-            "SELECT (SELECT COUNT(*) FROM documents), (SELECT COALESCE(SUM(passages), 0) FROM passage_counts)"
-        ).fetchone()
+        """How many documents and passages the project holds (kept by the file's triggers, schema 6)."""
+        row = self._q("SELECT documents, passages FROM project_totals WHERE id = 1").fetchone()
         return row[0], row[1]
 
     def search(self, query: str, *, context: int = 40, limit: int = 500) -> list[SearchHit]:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from itertools import pairwise
 from typing import NamedTuple
 
-from PySide6.QtCore import QPoint
+from PySide6.QtCore import QPoint, QTimer
 from PySide6.QtGui import QColor, QPalette, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit
 
@@ -62,6 +62,10 @@ class PassageHighlighter:
         # Few distinct (colours, overlap, selected) combinations occur, so one
         # format per combination is built once instead of once per segment.
         self._formats: dict[tuple[tuple[str, ...], bool, str], QTextCharFormat] = {}
+        # An edit asks for a rebuild more than once (a tag applied repaints its new
+        # passage, then selecting it repaints the underline): the rebuilds wait for
+        # the event loop and run once. On a dense document each costs the spans in view.
+        self._rebuild_pending = False
         view.verticalScrollBar().valueChanged.connect(lambda _value: self.follow_view())
 
     def clear(self) -> None:
@@ -69,28 +73,47 @@ class PassageHighlighter:
         self._colors = {}
         self.selected = None
         self._covered = None
+        self._rebuild_pending = False
         self.view.setExtraSelections([])
 
     def forget(self, passages: Iterable[int] | None = None) -> None:
-        """These passages (or all) changed: drop their colours and repaint what is in view."""
+        """These passages (or all) changed: drop their colours and repaint what is in view (soon)."""
         if passages is None:
             self._colors = {}
         else:
             for pid in passages:
                 self._colors.pop(pid, None)
-        # What is in view alone, as for a text just opened: an edit's repaint
-        # (a tag applied, then the new passage selected) rebuilt a screen either
-        # side twice, on a dense document ten times the spans it had to show.
-        self.repaint(padded=False)
+        self._rebuild_soon()
 
     def set_selected(self, passage: int | None) -> None:
+        """Underline this passage (soon: see ``_rebuild_soon``)."""
         if passage != self.selected:
             self.selected = passage
-            self.repaint(padded=False)
+            self._rebuild_soon()
+
+    def _rebuild_soon(self) -> None:
+        """Rebuild what is in view once the event loop runs, however often this is called before.
+
+        What is in view alone, as for a text just opened: a screen either side
+        would be ten times the spans on a dense document, for an edit that
+        changed a few of them.
+        """
+        self._covered = None
+        if not self._rebuild_pending:
+            self._rebuild_pending = True
+            # The view as context: a reader closed meanwhile takes the call with it.
+            QTimer.singleShot(0, self.view, self.flush)
+
+    def flush(self) -> None:
+        """Run a rebuild that is waiting for the event loop, now."""
+        if self._rebuild_pending:
+            self._rebuild_pending = False
+            self.follow_view(padded=False)
 
     def repaint(self, *, padded: bool = True) -> None:
         """Rebuild the selections for the text in view (and a screen either side unless not ``padded``)."""
         self._covered = None
+        self._rebuild_pending = False
         self.follow_view(padded=padded)
 
     def palette_changed(self) -> None:
@@ -105,6 +128,8 @@ class PassageHighlighter:
 
     def follow_view(self, *, padded: bool = True) -> None:
         """Cover the visible text; cheap when a scroll stays inside what is covered."""
+        if self._rebuild_pending:
+            return  # the rebuild waiting for the event loop will cover the view as it is then
         first, last = self._visible_range()
         if self._covered is not None and self._covered[0] <= first and last <= self._covered[1]:
             return
@@ -175,6 +200,7 @@ class PassageHighlighter:
 
     def painted_at(self, pos: int) -> QTextCharFormat | None:
         """The format painted at UTF-16 position ``pos`` (for tests and accessibility checks)."""
+        self.flush()
         for selection in self.view.extraSelections():
             cursor = selection.cursor
             if cursor.selectionStart() <= pos < cursor.selectionEnd():
