@@ -32,6 +32,12 @@ class Span(NamedTuple):
     passage: int
 
 
+# How much text either side of the view the selections cover, in screens: a
+# scroll's rebuild covers a screen either side, so scrolling on rebuilds rarely;
+# an edit's, a quarter (see PassageHighlighter._rebuild_soon).
+SCROLL_PAD = 1.0
+EDIT_PAD = 0.25
+
 SpanSource = Callable[[int, int], list[Span]]  # UTF-16 range -> the spans that touch it
 ColorSource = Callable[[list[int]], dict[int, str]]  # passage ids -> "#rrggbb"
 
@@ -94,9 +100,11 @@ class PassageHighlighter:
     def _rebuild_soon(self) -> None:
         """Rebuild what is in view once the event loop runs, however often this is called before.
 
-        What is in view alone, as for a text just opened: a screen either side
-        would be ten times the spans on a dense document, for an edit that
-        changed a few of them.
+        What is in view and a quarter screen either side (``EDIT_PAD``): a full
+        screen either side, as a scroll covers, would triple the spans to build on
+        a dense document for an edit that changed a few of them; the view alone
+        would be left by the first line scrolled, as the next tagging's selection
+        usually scrolls, and that would rebuild a screen either side.
         """
         self._covered = None
         if not self._rebuild_pending:
@@ -108,13 +116,13 @@ class PassageHighlighter:
         """Run a rebuild that is waiting for the event loop, now."""
         if self._rebuild_pending:
             self._rebuild_pending = False
-            self.follow_view(padded=False)
+            self.follow_view(pad=EDIT_PAD)
 
-    def repaint(self, *, padded: bool = True) -> None:
-        """Rebuild the selections for the text in view (and a screen either side unless not ``padded``)."""
+    def repaint(self, *, pad: float = SCROLL_PAD) -> None:
+        """Rebuild the selections for the text in view and ``pad`` screens either side."""
         self._covered = None
         self._rebuild_pending = False
-        self.follow_view(padded=padded)
+        self.follow_view(pad=pad)
 
     def palette_changed(self) -> None:
         """Rebuild only if the page colour under the tints changed (their text colours depend on it).
@@ -126,16 +134,18 @@ class PassageHighlighter:
         if self.view.palette().color(QPalette.ColorRole.Base).name() != self._base:
             self.repaint()
 
-    def follow_view(self, *, padded: bool = True) -> None:
-        """Cover the visible text; cheap when a scroll stays inside what is covered."""
+    def follow_view(self, *, pad: float = SCROLL_PAD) -> None:
+        """Cover the visible text and ``pad`` screens either side; cheap when a scroll stays inside what is covered."""
         if self._rebuild_pending:
             return  # the rebuild waiting for the event loop will cover the view as it is then
         first, last = self._visible_range()
         if self._covered is not None and self._covered[0] <= first and last <= self._covered[1]:
             return
-        pad = max(last - first, 2000) if padded else 0
+        # A scroll's padding is at least 2,000 characters: a short view scrolled
+        # line by line would otherwise rebuild every few lines.
+        margin = int((last - first) * pad) if pad < SCROLL_PAD else max(last - first, 2000)
         length = self.view.document().characterCount()
-        a, b = max(0, first - pad), min(length, last + pad)
+        a, b = max(0, first - margin), min(length, last + margin)
         self._covered = (a, b)
         self.view.setExtraSelections(self._selections(a, b))
 
