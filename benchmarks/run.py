@@ -75,14 +75,12 @@ def timed_pair(fn: Callable[[], object], floor: Callable[[], object], repeat: in
 
 # ------------------------------------------------------------------ import
 def bench_import(files: Path, repeat: int) -> Case:
-    from briefer.core.importing import import_paths
-    from briefer.core.project import create_project, open_project
+    from briefer.core.importing import import_into_new_project
 
     def briefer_import() -> None:
+        # What `briefer import NEW.briefer FOLDER` runs: the project is made whole, then named.
         with tempfile.TemporaryDirectory() as tmp:
-            service = open_project(create_project(Path(tmp) / "i.briefer", empty=True))
-            import_paths(service, [files])
-            service.store.close()
+            import_into_new_project(Path(tmp) / "i.briefer", [files])
 
     def floor() -> None:
         with tempfile.TemporaryDirectory() as tmp:

@@ -10,13 +10,16 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from briefer import __version__
 from briefer.core.errors import SQLITE_INT_MAX, SQLITE_INT_MIN, BrieferError
 from briefer.core.model import page_labels
 from briefer.core.project import create_project, ensure_default_project, open_project
 from briefer.core.service import ProjectService
+
+if TYPE_CHECKING:
+    from briefer.core.importing import ImportOutcome
 
 Handler = Callable[[argparse.Namespace], int]
 # Every sub-command ``build_parser`` adds; anything else as the first argument is a project to open.
@@ -83,7 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "import",
         help="import files or folders (recursively), a bibliography (.json, .ris, .bib), "
-        "or a REFI-QDA project (.qdpx) or codebook (.qdc); these two also into a new PROJECT",
+        "or a REFI-QDA project (.qdpx) or codebook (.qdc); into a PROJECT that does not exist yet, "
+        "they make a new one",
     )
     p.add_argument("project", type=Path)
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH")
@@ -188,15 +192,35 @@ def cmd_import(args: argparse.Namespace) -> int:
             print(outcome.line())
         print(f"created {args.project}")
         return 0
+    if not args.project.exists():
+        return _import_into_new(args.project, args.paths, args.overwrite_metadata)
     with _opened(args.project) as service:
         from briefer.core.importing import import_paths  # the decoders: not needed to open the window
 
         outcomes = import_paths(service, args.paths, overwrite_metadata=args.overwrite_metadata, update=args.update)
+    _print_outcomes(outcomes)
+    return 1 if any(o.status == "rejected" for o in outcomes) else 0
+
+
+def _import_into_new(project: Path, paths: list[Path], overwrite_metadata: bool) -> int:
+    """A new project (as ``new --empty``) holding the files; made only once all of them are read."""
+    from briefer.core.importing import NothingImportedError, import_into_new_project
+
+    try:
+        outcomes = import_into_new_project(project, paths, overwrite_metadata=overwrite_metadata)
+    except NothingImportedError as exc:
+        _print_outcomes(exc.outcomes)
+        raise
+    _print_outcomes(outcomes)
+    print(f"created {project}")
+    return 1 if any(o.status == "rejected" for o in outcomes) else 0
+
+
+def _print_outcomes(outcomes: list[ImportOutcome]) -> None:
     for outcome in outcomes:
         print(outcome.line())
         for line in outcome.details:
             print(line)
-    return 1 if any(o.status == "rejected" for o in outcomes) else 0
 
 
 def cmd_update(args: argparse.Namespace) -> int:

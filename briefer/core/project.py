@@ -50,13 +50,26 @@ def open_for_reading(path: str | os.PathLike[str]) -> Store:
     return Store.open(path, readonly=True)
 
 
-def create_project(path: str | os.PathLike[str], *, empty: bool = False, title: str | None = None) -> Path:
+def create_project(
+    path: str | os.PathLike[str],
+    *,
+    empty: bool = False,
+    title: str | None = None,
+    then: Callable[[ProjectService], object] | None = None,
+) -> Path:
     """Create a project with the default codebook and outline (and the bundled corpus).
 
+    ``then`` adds to it (an import into a new project), in the same transaction.
     The file is built under a temporary name and moved into place when complete,
     so an interrupted run never leaves a half-made project at ``path``.
     """
-    return build_project(path, lambda service: _populate(service, title or DEFAULT_TITLE, with_corpus=not empty))
+
+    def fill(service: ProjectService) -> None:
+        _populate(service, title or DEFAULT_TITLE, with_corpus=not empty)
+        if then is not None:
+            then(service)
+
+    return build_project(path, fill)
 
 
 def build_project(path: str | os.PathLike[str], fill: Callable[[ProjectService], object]) -> Path:
@@ -72,16 +85,34 @@ def build_project(path: str | os.PathLike[str], fill: Callable[[ProjectService],
     tmp = Path(tmp_name)
     tmp.unlink()
     try:
-        with Store.create(tmp) as store:
+        with Store.create(tmp, unshared=True) as store:
             service = ProjectService(store)
             with store.transaction():
                 fill(service)
+            store.seal()
+        # Built without syncing (Store.create(unshared=True)): on disk before it has its name.
+        _sync(tmp)
         # link() refuses to replace a file that appeared meanwhile; rename would not.
         os.link(tmp, target)
+        _sync(target.parent)
     finally:
         for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
             leftover.unlink(missing_ok=True)
     return target
+
+
+def _sync(path: Path) -> None:
+    """fsync a file, or a folder so that a name just given in it survives a power cut."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:  # a folder cannot be opened on Windows, where NTFS orders this itself
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # some file systems refuse fsync on a folder
+        pass
+    finally:
+        os.close(fd)
 
 
 def _populate(service: ProjectService, title: str, *, with_corpus: bool) -> None:

@@ -27,9 +27,13 @@ class DocumentQueries:
         """Every document's details (no text), in import order."""
         return self._store.list_documents()
 
-    def listing(self) -> list[tuple[int, str, str, str, str, str]]:
-        """``(id, title, source_file, publisher, language, date)`` of every document, in import order."""
-        return self._store.document_listing()
+    def ids(self) -> list[int]:
+        """Every document's id, in import order."""
+        return self._store.document_ids()
+
+    def listing(self, ids: Sequence[int] | None = None) -> list[tuple[int, str, str, str, str, str]]:
+        """``(id, title, source_file, publisher, language, date)`` of every document (or of ``ids``), by id."""
+        return self._store.document_listing(ids)
 
     def info(self, doc_id: int) -> DocumentInfo:
         """One document's details without its text; ``NotFoundError`` if it is gone."""

@@ -168,6 +168,30 @@ MIGRATIONS: tuple[str, ...] = (
         UPDATE tags SET uses = uses + 1 WHERE id = NEW.tag;
     END;
     """,
+    # 6: the project's totals in one row, kept by triggers: the status bar shows them
+    # after every edit, and counting 10,000 documents and summing their passage
+    # counts took a millisecond of each tagging on a 10,000-document project.
+    """
+    CREATE TABLE project_totals (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        documents INTEGER NOT NULL,
+        passages INTEGER NOT NULL
+    );
+    INSERT INTO project_totals(id, documents, passages)
+        VALUES (1, (SELECT COUNT(*) FROM documents), (SELECT COUNT(*) FROM passages));
+    CREATE TRIGGER document_totalled AFTER INSERT ON documents BEGIN
+        UPDATE project_totals SET documents = documents + 1 WHERE id = 1;
+    END;
+    CREATE TRIGGER document_untotalled AFTER DELETE ON documents BEGIN
+        UPDATE project_totals SET documents = documents - 1 WHERE id = 1;
+    END;
+    CREATE TRIGGER passage_totalled AFTER INSERT ON passages BEGIN
+        UPDATE project_totals SET passages = passages + 1 WHERE id = 1;
+    END;
+    CREATE TRIGGER passage_untotalled AFTER DELETE ON passages BEGIN
+        UPDATE project_totals SET passages = passages - 1 WHERE id = 1;
+    END;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -51,6 +51,7 @@ CONTEXT_NAMES = (
     "sections",
     "cited",
     "passages",
+    "tagged",
     "documents",
     "sources",
     "tags",
@@ -238,6 +239,19 @@ class ExportContext:
     def passages(self) -> list[PassageView]:
         """Every passage, by citation number (the placed ones are the objects in ``cited``)."""
         return self._project.every_passage()
+
+    @cached_property
+    def tagged(self) -> dict[str, list[PassageView]]:
+        """Tag name -> its passages, by citation number: one pass over ``passages``.
+
+        A table per tag written as ``passages`` filtered by tag inside a loop over
+        ``tags`` reads every passage once per tag: 40 tags times 200,000 passages.
+        """
+        groups: dict[str, list[PassageView]] = {t.name: [] for t in self.tags}
+        for passage in self.passages:
+            for name in passage.tags:
+                groups.setdefault(name, []).append(passage)
+        return groups
 
     def as_template_vars(self) -> Mapping[str, object]:
         return TemplateVars(self)

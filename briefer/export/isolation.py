@@ -44,7 +44,7 @@ from briefer.export.citation_cache import cache_folder, use_cache_folder
 from briefer.export.context import ExportContext
 from briefer.export.errors import ExportError, TemplateError, UnverifiedQuotesError
 from briefer.export.forking import can_fork
-from briefer.export.render import RENDER_SECONDS
+from briefer.export.render import MAX_BRIEFING_BYTES, RENDER_SECONDS, too_large_message
 from briefer.export.templates import TEMPLATE_FILE, TemplateInfo
 
 # The worker (an interpreter with the renderer loaded, about 60 MB) may grow to
@@ -54,9 +54,6 @@ from briefer.export.templates import TEMPLATE_FILE, TemplateInfo
 MEMORY_LIMIT = 512 * 2**20
 _WORKER_BASE = 64 * 2**20
 TEMPLATE_MEMORY = MEMORY_LIMIT - _WORKER_BASE
-# A template's text is bounded too: the Word build that reads it runs in the
-# caller, and takes roughly 80 times the text's size in memory.
-MAX_BRIEFING_BYTES = 32 * 2**20
 # The child's own deadline (render.py) fires first; this is for one call that
 # never returns to the template's code. Render and kill together stay within
 # RENDER_SECONDS + 2.
@@ -170,14 +167,17 @@ def _answer(
                 format_citations_first(request.template, context)
             if started is not None:
                 started()
+            # A template's text is bounded too (MAX_BRIEFING_BYTES): stopped early by
+            # its length in characters, then checked in bytes.
             text = render_template(
-                request.template.path, TEMPLATE_FILE, context.as_template_vars(), seconds=request.seconds
+                request.template.path,
+                TEMPLATE_FILE,
+                context.as_template_vars(),
+                seconds=request.seconds,
+                max_chars=MAX_BRIEFING_BYTES,
             )
         if len(text) * 4 > MAX_BRIEFING_BYTES and len(text.encode("utf-8")) > MAX_BRIEFING_BYTES:
-            return "error", TemplateError(
-                f"{request.template.source}: the briefing it renders is larger than "
-                f"{MAX_BRIEFING_BYTES // 2**20} MB; a template this large is a mistake"
-            )
+            return "error", TemplateError(too_large_message(request.template.source))
         meta = _briefing_meta(context)
         if inherited is not None and len(inherited) == len(context.warnings):
             if all(a is b for a, b in zip(inherited, context.warnings, strict=True)):

@@ -16,7 +16,7 @@ from briefer.export.render import names_used
 from briefer.export.templates import TEMPLATE_FILE, TemplateInfo
 
 # The context's names that are read from the project only when a template names them.
-_READ_ON_DEMAND = ("passages", "documents", "sources", "tags", "stances", "stance_counts")
+_READ_ON_DEMAND = ("passages", "tagged", "documents", "sources", "tags", "stances", "stance_counts")
 
 
 def context_for(store: Store, template: TemplateInfo, citation_style: str | None = None) -> ExportContext:

@@ -8,6 +8,7 @@ verbatim whatever they contain and a template author cannot forget it; the
 from __future__ import annotations
 
 import ast
+import itertools
 import time
 import traceback
 from collections import ChainMap
@@ -38,6 +39,26 @@ _MAX_REPEAT = 1_000_000  # longest string or list a template may build with *
 
 class _Timeout(Exception):  # noqa: N818 (internal signal, never shown)
     pass
+
+
+class _TooLarge(Exception):  # noqa: N818 (internal signal, never shown)
+    pass
+
+
+# A rendered briefing is bounded: the Word build that reads it runs in the caller
+# and takes roughly 80 times the text's size in memory.
+MAX_BRIEFING_BYTES = 32 * 2**20
+# Rendering stops once this many pieces of output pass the limit (checked per batch).
+_PIECES_PER_CHECK = 4096
+
+
+def too_large_message(source: object) -> str:
+    """What the analyst is told when a template prints more than a briefing may hold."""
+    return (
+        f"{source}: the briefing it renders is larger than {MAX_BRIEFING_BYTES // 2**20} MB, more than one "
+        "briefing can hold; print fewer passages (a table of every passage of a large project, say), "
+        "or a template that loops without end"
+    )
 
 
 class BrieferSandbox(SandboxedEnvironment):
@@ -387,7 +408,12 @@ def _lipsum(n: int = 5, html: bool = True, min: int = 20, max: int = 100) -> str
 
 
 def render_template(
-    template_dir: Path, name: str, variables: Mapping[str, Any], *, seconds: float = RENDER_SECONDS
+    template_dir: Path,
+    name: str,
+    variables: Mapping[str, Any],
+    *,
+    seconds: float = RENDER_SECONDS,
+    max_chars: int | None = None,
 ) -> str:
     """Render ``template_dir/name``; any failure raises TemplateError naming file and line.
 
@@ -403,7 +429,9 @@ def render_template(
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(f"{exc.filename or path}, line {exc.lineno}: syntax error: {exc.message}") from None
     try:
-        return _render(env, template, variables, seconds)
+        return _render(env, template, variables, seconds, max_chars)
+    except _TooLarge:
+        raise TemplateError(too_large_message(path)) from None
     except _Timeout:
         raise TemplateError(
             f"{path}: rendering took longer than {seconds:g} seconds; the template may loop without end"
@@ -434,19 +462,39 @@ def _where(exc: BaseException, path: Path) -> str:
     return str(path)
 
 
-def _render(env: BrieferSandbox, template: jinja2.Template, variables: Mapping[str, Any], seconds: float) -> str:
+def _render(
+    env: BrieferSandbox,
+    template: jinja2.Template,
+    variables: Mapping[str, Any],
+    seconds: float,
+    max_chars: int | None = None,
+) -> str:
     """``template.render(variables)`` without copying ``variables`` into a dict.
 
     ``Template.render`` builds ``dict(globals, **variables)``, which would read
     every lazy value; a shared context reads the mapping by name instead.
     Exceptions go through ``handle_exception`` as in ``render``, so tracebacks
-    carry template lines.
+    carry template lines. With ``max_chars``, rendering stops soon after the
+    output passes it (``_TooLarge``), rather than running to its end or its deadline.
     """
     # The empty first map takes writes: Jinja copies the context for tracebacks.
     context = template.new_context(ChainMap({}, variables, template.globals), shared=True)  # type: ignore[arg-type]
     env.deadline = time.monotonic() + seconds
     try:
-        return env.concat(template.root_render_func(context))
+        pieces = template.root_render_func(context)
+        if max_chars is None:
+            return env.concat(pieces)
+        parts: list[str] = []
+        size = 0
+        while batch := list(itertools.islice(pieces, _PIECES_PER_CHECK)):
+            part = env.concat(batch)
+            size += len(part)
+            if size > max_chars:
+                raise _TooLarge
+            parts.append(part)
+        return "".join(parts)
+    except _TooLarge:
+        raise
     except Exception:
         env.handle_exception()
     finally:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from itertools import pairwise
 from typing import NamedTuple
 
-from PySide6.QtCore import QPoint
+from PySide6.QtCore import QPoint, QTimer
 from PySide6.QtGui import QColor, QPalette, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit
 
@@ -31,6 +31,12 @@ class Span(NamedTuple):
     end: int
     passage: int
 
+
+# How much text either side of the view the selections cover, in screens: a
+# scroll's rebuild covers a screen either side, so scrolling on rebuilds rarely;
+# an edit's, a quarter (see PassageHighlighter._rebuild_soon).
+SCROLL_PAD = 1.0
+EDIT_PAD = 0.25
 
 SpanSource = Callable[[int, int], list[Span]]  # UTF-16 range -> the spans that touch it
 ColorSource = Callable[[list[int]], dict[int, str]]  # passage ids -> "#rrggbb"
@@ -62,6 +68,10 @@ class PassageHighlighter:
         # Few distinct (colours, overlap, selected) combinations occur, so one
         # format per combination is built once instead of once per segment.
         self._formats: dict[tuple[tuple[str, ...], bool, str], QTextCharFormat] = {}
+        # An edit asks for a rebuild more than once (a tag applied repaints its new
+        # passage, then selecting it repaints the underline): the rebuilds wait for
+        # the event loop and run once. On a dense document each costs the spans in view.
+        self._rebuild_pending = False
         view.verticalScrollBar().valueChanged.connect(lambda _value: self.follow_view())
 
     def clear(self) -> None:
@@ -69,29 +79,50 @@ class PassageHighlighter:
         self._colors = {}
         self.selected = None
         self._covered = None
+        self._rebuild_pending = False
         self.view.setExtraSelections([])
 
     def forget(self, passages: Iterable[int] | None = None) -> None:
-        """These passages (or all) changed: drop their colours and repaint what is in view."""
+        """These passages (or all) changed: drop their colours and repaint what is in view (soon)."""
         if passages is None:
             self._colors = {}
         else:
             for pid in passages:
                 self._colors.pop(pid, None)
-        # What is in view alone, as for a text just opened: an edit's repaint
-        # (a tag applied, then the new passage selected) rebuilt a screen either
-        # side twice, on a dense document ten times the spans it had to show.
-        self.repaint(padded=False)
+        self._rebuild_soon()
 
     def set_selected(self, passage: int | None) -> None:
+        """Underline this passage (soon: see ``_rebuild_soon``)."""
         if passage != self.selected:
             self.selected = passage
-            self.repaint(padded=False)
+            self._rebuild_soon()
 
-    def repaint(self, *, padded: bool = True) -> None:
-        """Rebuild the selections for the text in view (and a screen either side unless not ``padded``)."""
+    def _rebuild_soon(self) -> None:
+        """Rebuild what is in view once the event loop runs, however often this is called before.
+
+        What is in view and a quarter screen either side (``EDIT_PAD``): a full
+        screen either side, as a scroll covers, would triple the spans to build on
+        a dense document for an edit that changed a few of them; the view alone
+        would be left by the first line scrolled, as the next tagging's selection
+        usually scrolls, and that would rebuild a screen either side.
+        """
         self._covered = None
-        self.follow_view(padded=padded)
+        if not self._rebuild_pending:
+            self._rebuild_pending = True
+            # The view as context: a reader closed meanwhile takes the call with it.
+            QTimer.singleShot(0, self.view, self.flush)
+
+    def flush(self) -> None:
+        """Run a rebuild that is waiting for the event loop, now."""
+        if self._rebuild_pending:
+            self._rebuild_pending = False
+            self.follow_view(pad=EDIT_PAD)
+
+    def repaint(self, *, pad: float = SCROLL_PAD) -> None:
+        """Rebuild the selections for the text in view and ``pad`` screens either side."""
+        self._covered = None
+        self._rebuild_pending = False
+        self.follow_view(pad=pad)
 
     def palette_changed(self) -> None:
         """Rebuild only if the page colour under the tints changed (their text colours depend on it).
@@ -103,14 +134,18 @@ class PassageHighlighter:
         if self.view.palette().color(QPalette.ColorRole.Base).name() != self._base:
             self.repaint()
 
-    def follow_view(self, *, padded: bool = True) -> None:
-        """Cover the visible text; cheap when a scroll stays inside what is covered."""
+    def follow_view(self, *, pad: float = SCROLL_PAD) -> None:
+        """Cover the visible text and ``pad`` screens either side; cheap when a scroll stays inside what is covered."""
+        if self._rebuild_pending:
+            return  # the rebuild waiting for the event loop will cover the view as it is then
         first, last = self._visible_range()
         if self._covered is not None and self._covered[0] <= first and last <= self._covered[1]:
             return
-        pad = max(last - first, 2000) if padded else 0
+        # A scroll's padding is at least 2,000 characters: a short view scrolled
+        # line by line would otherwise rebuild every few lines.
+        margin = int((last - first) * pad) if pad < SCROLL_PAD else max(last - first, 2000)
         length = self.view.document().characterCount()
-        a, b = max(0, first - pad), min(length, last + pad)
+        a, b = max(0, first - margin), min(length, last + margin)
         self._covered = (a, b)
         self.view.setExtraSelections(self._selections(a, b))
 
@@ -175,6 +210,7 @@ class PassageHighlighter:
 
     def painted_at(self, pos: int) -> QTextCharFormat | None:
         """The format painted at UTF-16 position ``pos`` (for tests and accessibility checks)."""
+        self.flush()
         for selection in self.view.extraSelections():
             cursor = selection.cursor
             if cursor.selectionStart() <= pos < cursor.selectionEnd():

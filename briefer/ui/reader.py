@@ -122,7 +122,7 @@ class ReaderView(QPlainTextEdit):
         # The passages in view alone: on the 30,000-passage document the padding
         # (a screen either side) doubled the selections to build, set and paint
         # before the text first shows; the first scroll covers it.
-        self.highlighter.repaint(padded=False)
+        self.highlighter.repaint(pad=0)
 
     def _new_document(self, font: QFont) -> QTextDocument:
         """An empty document laid out the reader's way (paragraph spacing, margin, font)."""

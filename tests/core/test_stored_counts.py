@@ -78,3 +78,58 @@ def test_an_older_project_gains_counts_that_match_its_passages(tmp_path: Path) -
     with Store.open(path) as store:
         assert store.passage_counts() == {1: 3} and store.tag_counts() == {1: 2}
         assert store.counts() == (1, 3)
+
+
+def _totals(path: Path) -> tuple[int, int]:
+    conn = sqlite3.connect(path)
+    try:
+        docs = conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
+        passages = conn.execute("SELECT COUNT(*) FROM passages").fetchone()[0]
+    finally:
+        conn.close()
+    return docs, passages
+
+
+def test_the_projects_totals_follow_imports_passages_deletions_and_cascades(tmp_path: Path) -> None:
+    path = create_project(tmp_path / "p.briefer")
+    service = open_project(path)
+    store = service.store
+    assert store.counts() == _totals(path) == (5, 0)
+    doc = service.documents.all()[0].id
+    tag = service.tags.all()[0].id
+    a = service.create_passage(document=doc, start=0, end=10, tags=[tag])
+    service.create_passage(document=doc, start=20, end=30, tags=[tag])
+    assert store.counts() == (5, 2)
+    snap = service.delete_passage(a)
+    assert store.counts() == _totals(path) == (5, 1)
+    service.restore_passage(snap)
+    assert store.counts() == (5, 2)
+    store.close()
+    # A document deleted takes its passages with it, and the totals follow the cascade.
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA foreign_keys = ON")
+    with conn:
+        conn.execute("DELETE FROM documents WHERE id = ?", (doc,))
+    conn.close()
+    with Store.open(path) as reopened:
+        assert reopened.counts() == _totals(path) == (4, 0)
+
+
+def test_an_older_project_gains_totals_that_match_its_rows(tmp_path: Path) -> None:
+    path = tmp_path / "old.briefer"
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.executescript("".join(MIGRATIONS[:5]) + "PRAGMA user_version = 5;")
+    for doc in (1, 2):
+        conn.execute(
+            "INSERT INTO documents(id, sha256, text, length, imported_at) VALUES (?, ?, 'Alpha beta.', 11, 'x')",
+            (doc, f"h{doc}"),
+        )
+    conn.execute(
+        "INSERT INTO passages(id, document, start, end, quote, created, modified)"
+        " VALUES (1, 2, 0, 5, 'Alpha', 'x', 'x')"
+    )
+    conn.commit()
+    conn.close()
+    with Store.open(path, readonly=True) as store:  # a read-only open upgrades too
+        assert store.counts() == (2, 1)

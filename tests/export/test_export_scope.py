@@ -84,6 +84,22 @@ def test_the_context_reads_only_the_placed_passages_documents(tmp_path: Path, mo
         assert context.stance_counts == {"Controls backfire": 8}
 
 
+def test_tagged_groups_every_passage_under_each_of_its_tags_in_citation_order(tmp_path: Path) -> None:
+    path, _unplaced = with_unplaced_document(tmp_path / "p.briefer")
+    with Store.open(path, readonly=True) as store:
+        context = build_context(store)
+        assert set(context.tagged) == {t.name for t in context.tags}  # a tag with no passage has an empty list
+        for tag in context.tags:
+            assert context.tagged[tag.name] == [p for p in context.passages if tag.name in p.tags]
+            assert len(context.tagged[tag.name]) == tag.count
+        assert [p.quote for p in context.tagged["Controls backfire"]][-2:] == ["about tariffs", "Another one."]
+    # The annex prints each tag's table from it: every tagged passage under each of its tags.
+    text = export_text(path, tmp_path / "annex.md", "evidence-annex")
+    backfire = text.split("## Controls backfire", 1)[1].split("\n## ", 1)[0]
+    assert backfire.count("\n| ") - 1 == 8  # its header row, then a row per passage
+    assert "about tariffs" in backfire and "Another one." in backfire
+
+
 def test_a_damaged_document_outside_the_outline_does_not_stop_the_export(tmp_path: Path) -> None:
     path, _unplaced = with_unplaced_document(tmp_path / "p.briefer", damaged=True)
     with Store.open(path, readonly=True) as store:

@@ -101,6 +101,23 @@ def test_a_briefing_too_large_to_build_is_refused(bundled_project: Path, tmp_pat
         export_project(store, tmp_path / "out.md", template_name="huge")
 
 
+def test_a_template_printing_without_end_is_stopped_by_its_size_not_its_deadline(
+    bundled_project: Path, tmp_path: Path
+) -> None:
+    """Output is counted as it is rendered: a loop printing without end is refused as too
+    large, saying so, long before the 10-second limit would call it a loop."""
+    _template(
+        bundled_project,
+        "endless",
+        "{% for i in range(100000) %}{% for j in range(100000) %}{{ 'x' * 100 }}\n{% endfor %}{% endfor %}",
+    )
+    with Store.open(bundled_project, readonly=True) as store, pytest.raises(TemplateError) as caught:
+        export_project(store, tmp_path / "out.md", template_name="endless")
+    assert "larger than 32 MB, more than one briefing can hold" in str(caught.value)
+    assert "longer than" not in str(caught.value)
+    assert not (tmp_path / "out.md").exists()
+
+
 def test_the_warm_worker_is_replaced_after_a_failure_and_serves_the_next_render(
     bundled_project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

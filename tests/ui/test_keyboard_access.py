@@ -121,6 +121,7 @@ def test_a_palette_change_rebuilds_highlights_only_when_the_page_colour_changes(
     quote = reader.toPlainText()[10:40].strip()
     window.service.tag_quote(document=did, quote=quote, tags=[window.service.tags.all()[0].name])
     pos = reader.toPlainText().index(quote) + 2
+    reader.highlighter.flush()  # the tagging's own rebuild, which waits for the event loop
     builds: list[int] = []
     real = type(reader.highlighter)._selections
     monkeypatch.setattr(

@@ -234,3 +234,38 @@ def test_passages_far_down_are_painted_when_scrolled_into_view(window) -> None:
     assert painted is not None and painted.underlineStyle() != painted.UnderlineStyle.NoUnderline
     assert reader.passages_at(far_start + 5) == [far]
     assert reader.passages_at(15) == [near]  # found in the store, painted or not
+
+
+def test_tagging_rebuilds_the_highlights_once_and_the_new_passage_shows_underlined(
+    qtbot, window, project_file: Path, monkeypatch
+) -> None:
+    """The new passage's colour and the current passage's underline come from one
+    rebuild, run by the event loop: each rebuild costs every span in view."""
+    open_doc(window, FIRST_DOC)
+    reader = window.reader
+    builds: list[int] = []
+    real = type(reader.highlighter)._selections
+    monkeypatch.setattr(
+        type(reader.highlighter), "_selections", lambda self, a, b: builds.append(a) or real(self, a, b)
+    )
+    select_utf16(reader, 10, 60)
+    qtbot.wait(20)  # whatever selecting set off (a scroll) is done
+    builds.clear()
+    reader.apply_tag(window.service.tags.all()[0].id)
+    assert builds == []  # asked for twice (the passage stored, then selected), not yet run
+    qtbot.wait(50)
+    assert len(builds) == 1
+    fmt = reader.highlighter.painted_at(30)
+    assert fmt is not None
+    assert fmt.underlineStyle() == fmt.UnderlineStyle.SingleUnderline  # the current passage
+    assert len(builds) == 1
+    # The rebuild covers a margin beyond the view: the line scrolled next (as the
+    # next selection usually scrolls) needs no rebuild of its own.
+    bar = reader.verticalScrollBar()
+    assert bar.maximum() > bar.value()
+    bar.setValue(bar.value() + 1)
+    qtbot.wait(20)
+    assert len(builds) == 1
+    window.undo_stack.undo()
+    assert reader.highlighter.painted_at(30) is None  # a query runs the waiting rebuild itself
+    assert len(builds) == 2
