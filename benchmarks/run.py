@@ -212,6 +212,8 @@ def bench_export(project: Path, repeat: int) -> list[Case]:
             )
         )
     except TemplateError as exc:  # a missed case, not the end of the table (the 10,000-document annex)
+        # Every passage in tables: on 200,000 passages more than a briefing may hold
+        # (32 MB), which the export refuses, saying so.
         NOTES.append(f"evidence annex not exported: {exc}")
         cases.append(Case("export the evidence annex to .docx", float("inf"), 10.0))
     store.close()

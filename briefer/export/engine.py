@@ -17,7 +17,7 @@ from briefer.export.context import ExportContext
 from briefer.export.errors import ExportError, UnverifiedQuotesError, WarningsRefusedError
 from briefer.export.export_warnings import ExportWarning
 from briefer.export.prepare import context_for, format_citations_first
-from briefer.export.render import RENDER_SECONDS, render_template
+from briefer.export.render import MAX_BRIEFING_BYTES, RENDER_SECONDS, render_template
 from briefer.export.templates import DEFAULT_TEMPLATE, TEMPLATE_FILE, TemplateInfo, find_template
 from briefer.export.writer import write_atomically
 
@@ -59,7 +59,9 @@ def render_project(
     if context.unverified and not allow_unverified:
         raise UnverifiedQuotesError(context.unverified)
     format_citations_first(template, context)
-    text = render_template(template.path, TEMPLATE_FILE, context.as_template_vars(), seconds=seconds)
+    text = render_template(
+        template.path, TEMPLATE_FILE, context.as_template_vars(), seconds=seconds, max_chars=MAX_BRIEFING_BYTES
+    )
     return text, context
 
 
