@@ -455,9 +455,23 @@ class Store(DocumentRows, OutlineRows, IdentityRows, IntegrityRows, VersionRows)
         return [r[0] for r in self._q(sql, params).fetchall()]
 
     def passage_count(self, *, tag: int | None = None, document: int | None = None) -> int:
-        """How many passages ``passage_order`` would list (an index count, not a listing)."""
-        where, params = self._passage_filter(tag, document)
-        return int(self._q(f"SELECT COUNT(*) FROM passages {where}", params).fetchone()[0])
+        """How many passages ``passage_order`` would list.
+
+        The project's, a document's and a tag's counts are kept by the file's
+        triggers (schemas 5 and 6): counting them here read 200,000 index entries
+        each time the unfiltered Passages list refreshed on a 10,000-document
+        project. Only a tag within one document is counted, over that document's rows.
+        """
+        if tag is None and document is None:
+            row = self._q("SELECT passages FROM project_totals WHERE id = 1").fetchone()
+        elif tag is None:
+            row = self._q("SELECT passages FROM passage_counts WHERE document = ?", (document,)).fetchone()
+        elif document is None:
+            row = self._q("SELECT uses FROM tags WHERE id = ?", (tag,)).fetchone()
+        else:
+            where, params = self._passage_filter(tag, document)
+            row = self._q(f"SELECT COUNT(*) FROM passages {where}", params).fetchone()
+        return int(row[0]) if row else 0
 
     @staticmethod
     def _passage_filter(tag: int | None, document: int | None) -> tuple[str, list[int]]:

@@ -133,3 +133,32 @@ def test_an_older_project_gains_totals_that_match_its_rows(tmp_path: Path) -> No
     conn.close()
     with Store.open(path, readonly=True) as store:  # a read-only open upgrades too
         assert store.counts() == (2, 1)
+
+
+def test_passage_count_agrees_with_the_listing_for_every_filter_through_edits(tmp_path: Path) -> None:
+    """The Passages list's row count comes from the kept counts; it must match what it lists."""
+    path = create_project(tmp_path / "p.briefer")
+    service = open_project(path)
+    store = service.store
+    docs = [d.id for d in service.documents.all()[:2]]
+    first, second = (t.id for t in service.tags.all()[:2])
+
+    def agree() -> None:
+        for tag in (None, first, second):
+            for document in (None, *docs):
+                listed = store.passage_order(tag=tag, document=document)
+                assert store.passage_count(tag=tag, document=document) == len(listed), (tag, document)
+
+    a = service.create_passage(document=docs[0], start=0, end=10, tags=[first, second])
+    service.create_passage(document=docs[0], start=20, end=30, tags=[first])
+    c = service.create_passage(document=docs[1], start=5, end=15, tags=[second])
+    agree()
+    service.remove_passage_tag(c, second)
+    service.delete_passage(a)
+    agree()
+    snap = store.snapshot_tag(first)
+    store.delete_tag(first)
+    assert store.passage_count(tag=first) == 0
+    store.restore_tag(snap)
+    agree()
+    store.close()
