@@ -72,6 +72,8 @@ class PassageHighlighter:
         # passage, then selecting it repaints the underline): the rebuilds wait for
         # the event loop and run once. On a dense document each costs the spans in view.
         self._rebuild_pending = False
+        # The last build's selections by (start, end, format key), for reuse by the next.
+        self._built: dict[tuple[int, int, tuple[tuple[str, ...], bool, str]], QTextEdit.ExtraSelection] = {}
         view.verticalScrollBar().valueChanged.connect(lambda _value: self.follow_view())
 
     def clear(self) -> None:
@@ -80,6 +82,7 @@ class PassageHighlighter:
         self.selected = None
         self._covered = None
         self._rebuild_pending = False
+        self._built = {}  # their cursors belong to the old text
         self.view.setExtraSelections([])
 
     def forget(self, passages: Iterable[int] | None = None) -> None:
@@ -186,6 +189,9 @@ class PassageHighlighter:
         edges = sorted({a, b, *opening, *closing})
         open_now: set[int] = set()
         selections = []
+        # An edit changes a few pieces: the others are the very selections built
+        # last time (their cursors stay put: the reader's text never changes).
+        built, kept = self._built, {}
         for left, right in pairwise(edges):
             open_now.difference_update(closing.get(left, ()))
             open_now.update(opening.get(left, ()))
@@ -199,13 +205,18 @@ class PassageHighlighter:
             fmt = self._formats.get(key)
             if fmt is None:
                 fmt = self._formats[key] = _format(key[0], selected, QColor(base))
-            cursor = QTextCursor(document)
-            cursor.setPosition(left)
-            cursor.setPosition(min(right, end_of_text), QTextCursor.MoveMode.KeepAnchor)
-            selection = QTextEdit.ExtraSelection()
-            selection.cursor = cursor
-            selection.format = fmt
+            piece = (left, right, key)
+            selection = built.get(piece)
+            if selection is None:
+                cursor = QTextCursor(document)
+                cursor.setPosition(left)
+                cursor.setPosition(min(right, end_of_text), QTextCursor.MoveMode.KeepAnchor)
+                selection = QTextEdit.ExtraSelection()
+                selection.cursor = cursor
+                selection.format = fmt
             selections.append(selection)
+            kept[piece] = selection
+        self._built = kept
         return selections
 
     def painted_at(self, pos: int) -> QTextCharFormat | None:
