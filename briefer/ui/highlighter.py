@@ -34,7 +34,7 @@ class Span(NamedTuple):
 
 # How much text either side of the view the selections cover, in screens: a
 # scroll's rebuild covers a screen either side, so scrolling on rebuilds rarely;
-# an edit's, a quarter (see PassageHighlighter._rebuild_soon).
+# an edit's keeps what was covered, or a quarter screen (see PassageHighlighter.flush).
 SCROLL_PAD = 1.0
 EDIT_PAD = 0.25
 
@@ -101,24 +101,33 @@ class PassageHighlighter:
             self._rebuild_soon()
 
     def _rebuild_soon(self) -> None:
-        """Rebuild what is in view once the event loop runs, however often this is called before.
+        """Rebuild once the event loop runs, however often this is called before.
 
-        What is in view and a quarter screen either side (``EDIT_PAD``): a full
-        screen either side, as a scroll covers, would triple the spans to build on
-        a dense document for an edit that changed a few of them; the view alone
-        would be left by the first line scrolled, as the next tagging's selection
-        usually scrolls, and that would rebuild a screen either side.
+        The rebuild covers what the selections cover now (see ``flush``).
         """
-        self._covered = None
         if not self._rebuild_pending:
             self._rebuild_pending = True
             # The view as context: a reader closed meanwhile takes the call with it.
             QTimer.singleShot(0, self.view, self.flush)
 
     def flush(self) -> None:
-        """Run a rebuild that is waiting for the event loop, now."""
-        if self._rebuild_pending:
-            self._rebuild_pending = False
+        """Run a rebuild that is waiting for the event loop, now.
+
+        It covers the same text as before, reusing every piece the edit left
+        alone, so Qt repaints only the pieces that changed; narrowing it to the
+        view would have the next line scrolled (the next tagging's selection
+        usually scrolls) add back a screen either side, each piece new to Qt.
+        When the view has left what is covered, the view and ``EDIT_PAD`` either side.
+        """
+        if not self._rebuild_pending:
+            return
+        self._rebuild_pending = False
+        first, last = self._visible_range()
+        covered = self._covered
+        if covered is not None and covered[0] <= first and last <= covered[1]:
+            self.view.setExtraSelections(self._selections(*covered))
+        else:
+            self._covered = None
             self.follow_view(pad=EDIT_PAD)
 
     def repaint(self, *, pad: float = SCROLL_PAD) -> None:

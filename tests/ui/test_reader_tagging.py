@@ -269,3 +269,26 @@ def test_tagging_rebuilds_the_highlights_once_and_the_new_passage_shows_underlin
     window.undo_stack.undo()
     assert reader.highlighter.painted_at(30) is None  # a query runs the waiting rebuild itself
     assert len(builds) == 2
+
+
+def test_an_edit_rebuilds_only_the_pieces_it_changed(qtbot, window, project_file: Path) -> None:
+    """Pieces of highlight the edit did not touch are the very selections built before
+    (so Qt repaints only the changed ones), and the covered text stays covered."""
+    open_doc(window, FIRST_DOC)
+    reader = window.reader
+    highlighter = reader.highlighter
+    tags = window.service.tags.all()
+    for start, end in ((200, 260), (10, 60)):  # the far one first: the current passage is underlined
+        select_utf16(reader, start, end)
+        reader.apply_tag(tags[0].id)
+        highlighter.flush()
+    before = dict(highlighter._built)
+    covered = highlighter._covered
+    far = next(piece for piece in before if piece[0] >= 200)  # the second passage's piece
+    select_utf16(reader, 20, 40)  # inside the first passage: its pieces change, the far one does not
+    reader.apply_tag(tags[1].id)
+    highlighter.flush()
+    assert highlighter._covered == covered
+    assert highlighter._built.get(far) is not None
+    assert highlighter._built[far] is before[far]
+    assert any(piece not in before for piece in highlighter._built)  # the overlap is new
