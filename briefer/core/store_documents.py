@@ -74,8 +74,8 @@ class DocumentRows(TreeRows):
         return [DocumentInfo(*row) for row in rows]
 
     def document_ids(self) -> list[int]:
-        """Every document's id, in import order (from the listing index: no row, no text, is read)."""
-        return [row[0] for row in self._q("SELECT id FROM documents ORDER BY id")]
+        """Every document's id, in import order (from the ids index, schema 7: no row, no text, is read)."""
+        return [row[0] for row in self._q("SELECT id FROM documents INDEXED BY documents_ids ORDER BY id")]
 
     def document_listing(self, ids: Sequence[int] | None = None) -> list[tuple[int, str, str, str, str, str]]:
         """``(id, title, source_file, publisher, language, date)`` of every document (or of ``ids``), by id.

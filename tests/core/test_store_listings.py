@@ -136,3 +136,26 @@ def test_document_listing_is_the_corpus_columns_of_every_document_from_the_index
             )
         )
     assert "COVERING INDEX documents_listing" in plan  # no row's text is read to list it
+
+
+def test_document_ids_and_a_block_of_the_listing_come_from_indexes(tmp_path: Path) -> None:
+    """What the Corpus list reads when a project opens (the ids) and as rows are shown (a block)."""
+    store, doc, other, _ids = _project(tmp_path / "p.briefer")
+    with store:
+        third = store.add_document(text="Third.", sha256="t", title="Third")
+        assert store.document_ids() == [doc, other, third]
+        assert [row[0] for row in store.document_listing([third, doc])] == [doc, third]
+        assert store.document_listing([other]) == [(other, "O", "", "", "und", "")]
+        plans = {
+            name: " ".join(str(r[3]) for r in store._q(f"EXPLAIN QUERY PLAN {sql}", params).fetchall())
+            for name, sql, params in (
+                ("ids", "SELECT id FROM documents INDEXED BY documents_ids ORDER BY id", ()),
+                (
+                    "block",
+                    "SELECT id, title FROM documents INDEXED BY documents_listing WHERE id IN (?, ?) ORDER BY id",
+                    (doc, third),
+                ),
+            )
+        }
+    assert "COVERING INDEX documents_ids" in plans["ids"]
+    assert "COVERING INDEX documents_listing" in plans["block"]
