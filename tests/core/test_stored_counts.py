@@ -13,15 +13,23 @@ from briefer.core.schema import APPLICATION_ID, MIGRATIONS
 from briefer.core.store import Store
 
 
-def _counted(path: Path) -> tuple[dict[int, int], dict[int, int]]:
-    """The counts as a plain GROUP BY over the rows finds them."""
+def _read(path: Path, *queries: str) -> list[list[tuple[int, ...]]]:
+    """Each query's rows, on a plain connection of its own (no Briefer code)."""
     conn = sqlite3.connect(path)
     try:
-        docs = dict(conn.execute("SELECT document, COUNT(*) FROM passages GROUP BY document").fetchall())
-        tags = dict(conn.execute("SELECT tag, COUNT(*) FROM passage_tags GROUP BY tag").fetchall())
+        return [conn.execute(query).fetchall() for query in queries]
     finally:
         conn.close()
-    return docs, tags
+
+
+def _counted(path: Path) -> tuple[dict[int, int], dict[int, int]]:
+    """The counts as a plain GROUP BY over the rows finds them."""
+    docs, tags = _read(
+        path,
+        "SELECT document, COUNT(*) FROM passages GROUP BY document",
+        "SELECT tag, COUNT(*) FROM passage_tags GROUP BY tag",
+    )
+    return dict(docs), dict(tags)
 
 
 def test_counts_follow_tagging_untagging_deleting_and_undoing(tmp_path: Path) -> None:
@@ -81,13 +89,8 @@ def test_an_older_project_gains_counts_that_match_its_passages(tmp_path: Path) -
 
 
 def _totals(path: Path) -> tuple[int, int]:
-    conn = sqlite3.connect(path)
-    try:
-        docs = conn.execute("SELECT COUNT(*) FROM documents").fetchone()[0]
-        passages = conn.execute("SELECT COUNT(*) FROM passages").fetchone()[0]
-    finally:
-        conn.close()
-    return docs, passages
+    (docs,), (passages,) = _read(path, "SELECT COUNT(*) FROM documents", "SELECT COUNT(*) FROM passages")
+    return docs[0], passages[0]
 
 
 def test_the_projects_totals_follow_imports_passages_deletions_and_cascades(tmp_path: Path) -> None:
