@@ -103,13 +103,11 @@ class ReaderView(QPlainTextEdit):
         self._map = OffsetMap(self._text)
         self.highlighter.clear()  # the old spans belong to the old text
         # Each text gets a QTextDocument of its own, and the old one is deleted
-        # with every cursor on it. Qt moves each cursor registered on a document
-        # along at every insertion, so setPlainText costs blocks x cursors, and
-        # PySide6 (6.11) never frees about a third of the cursors put in
-        # ExtraSelection objects while several are alive, as the highlighter's
-        # are: on the 30,000-passage document, those left on a reused document
-        # made the reader's setPlainText of 2 MB take 2-3x a bare QPlainTextEdit's
-        # (benchmarks/README.md).
+        # with every cursor on it and its blocks' highlight formats. Qt moves each
+        # cursor registered on a document along at every insertion, so setPlainText
+        # costs blocks x cursors (when highlights were extra selections, the cursors
+        # PySide6 left on a reused document made a 2 MB setPlainText take 2-3x a
+        # bare QPlainTextEdit's; benchmarks/README.md).
         font = font if font is not None else self.font()
         old, self._document = self._document, self._new_document(font)
         self.setDocument(self._document)
@@ -120,8 +118,8 @@ class ReaderView(QPlainTextEdit):
         shiboken6.delete(old)
         self.setPlainText(self._text)
         # The passages in view alone: on the 30,000-passage document the padding
-        # (a screen either side) doubled the selections to build, set and paint
-        # before the text first shows; the first scroll covers it.
+        # (a screen either side) doubled the pieces to build and lay out before
+        # the text first shows; the first scroll covers it.
         self.highlighter.repaint(pad=0)
 
     def _new_document(self, font: QFont) -> QTextDocument:

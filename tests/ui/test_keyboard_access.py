@@ -123,10 +123,8 @@ def test_a_palette_change_rebuilds_highlights_only_when_the_page_colour_changes(
     pos = reader.toPlainText().index(quote) + 2
     reader.highlighter.flush()  # the tagging's own rebuild, which waits for the event loop
     builds: list[int] = []
-    real = type(reader.highlighter)._selections
-    monkeypatch.setattr(
-        type(reader.highlighter), "_selections", lambda self, a, b: builds.append(a) or real(self, a, b)
-    )
+    real = type(reader.highlighter)._pieces
+    monkeypatch.setattr(type(reader.highlighter), "_pieces", lambda self, a, b: builds.append(a) or real(self, a, b))
     light = reader.highlighter.painted_at(pos)
     assert light is not None
 

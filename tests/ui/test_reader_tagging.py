@@ -244,10 +244,8 @@ def test_tagging_rebuilds_the_highlights_once_and_the_new_passage_shows_underlin
     open_doc(window, FIRST_DOC)
     reader = window.reader
     builds: list[int] = []
-    real = type(reader.highlighter)._selections
-    monkeypatch.setattr(
-        type(reader.highlighter), "_selections", lambda self, a, b: builds.append(a) or real(self, a, b)
-    )
+    real = type(reader.highlighter)._pieces
+    monkeypatch.setattr(type(reader.highlighter), "_pieces", lambda self, a, b: builds.append(a) or real(self, a, b))
     select_utf16(reader, 10, 60)
     qtbot.wait(20)  # whatever selecting set off (a scroll) is done
     builds.clear()
@@ -271,24 +269,31 @@ def test_tagging_rebuilds_the_highlights_once_and_the_new_passage_shows_underlin
     assert len(builds) == 2
 
 
-def test_an_edit_rebuilds_only_the_pieces_it_changed(qtbot, window, project_file: Path) -> None:
-    """Pieces of highlight the edit did not touch are the very selections built before
-    (so Qt repaints only the changed ones), and the covered text stays covered."""
+def test_an_edit_reformats_only_the_paragraphs_it_changed(qtbot, window, project_file: Path) -> None:
+    """Highlights are the paragraphs' own formats: an edit gives new formats (and a new
+    layout) to the paragraph it touched, not to the others in view, and the covered
+    text stays covered."""
     open_doc(window, FIRST_DOC)
     reader = window.reader
     highlighter = reader.highlighter
+    document = reader.document()
     tags = window.service.tags.all()
-    for start, end in ((200, 260), (10, 60)):  # the far one first: the current passage is underlined
+    third_paragraph = document.findBlockByNumber(2)
+    assert third_paragraph.isValid() and third_paragraph.length() > 40
+    far = third_paragraph.position() + 5
+    for start, end in ((far, far + 20), (10, 60)):  # the far one first: the current passage is underlined
         select_utf16(reader, start, end)
         reader.apply_tag(tags[0].id)
         highlighter.flush()
-    before = dict(highlighter._built)
     covered = highlighter._covered
-    far = next(piece for piece in before if piece[0] >= 200)  # the second passage's piece
-    select_utf16(reader, 20, 40)  # inside the first passage: its pieces change, the far one does not
+    painted = dict(highlighter._painted)
+    select_utf16(reader, 20, 40)  # inside the first passage, in the first paragraph
     reader.apply_tag(tags[1].id)
     highlighter.flush()
+    changed = {n for n, pieces in highlighter._painted.items() if painted.get(n) != pieces}
+    assert changed == {document.findBlock(20).blockNumber()}
     assert highlighter._covered == covered
-    assert highlighter._built.get(far) is not None
-    assert highlighter._built[far] is before[far]
-    assert any(piece not in before for piece in highlighter._built)  # the overlap is new
+    far_format = highlighter.painted_at(far + 2)
+    assert far_format is not None and far_format.background().color().alpha() > 0  # still painted
+    overlap = highlighter.painted_at(30)
+    assert overlap is not None and overlap.underlineStyle() != far_format.UnderlineStyle.NoUnderline
