@@ -35,7 +35,7 @@ class Span(NamedTuple):
     passage: int
 
 
-# How much text either side of the view the selections cover, in screens: a
+# How much text either side of the view the highlights cover, in screens: a
 # scroll's rebuild covers a screen either side, so scrolling on rebuilds rarely;
 # an edit's keeps what was covered, or a quarter screen (see PassageHighlighter.flush).
 SCROLL_PAD = 1.0
@@ -109,7 +109,7 @@ class PassageHighlighter:
     def _rebuild_soon(self) -> None:
         """Rebuild once the event loop runs, however often this is called before.
 
-        The rebuild covers what the selections cover now (see ``flush``).
+        The rebuild covers what the highlights cover now (see ``flush``).
         """
         if not self._rebuild_pending:
             self._rebuild_pending = True
@@ -137,7 +137,7 @@ class PassageHighlighter:
             self.follow_view(pad=EDIT_PAD)
 
     def repaint(self, *, pad: float = SCROLL_PAD) -> None:
-        """Rebuild the selections for the text in view and ``pad`` screens either side."""
+        """Rebuild the highlights for the text in view and ``pad`` screens either side."""
         self._covered = None
         self._rebuild_pending = False
         self.follow_view(pad=pad)
