@@ -32,6 +32,34 @@ def quote_in_context(text: str, start: int, end: int) -> tuple[str, str, str]:
     return text[start:end], text[max(0, start - CONTEXT_CHARS) : start], text[end : end + CONTEXT_CHARS]
 
 
+def add_passage_in_text(
+    store: Store,
+    text: str,
+    document: int,
+    start: int,
+    end: int,
+    *,
+    tags: Iterable[int] = (),
+    note: str = "",
+    translation: str = "",
+    created: str | None = None,
+) -> int:
+    """Store a new passage for ``text[start:end]`` of ``document`` (its whole text), with its context."""
+    quote, prefix, suffix = quote_in_context(text, start, end)
+    return store.add_passage(
+        document=document,
+        start=start,
+        end=end,
+        quote=quote,
+        prefix=prefix,
+        suffix=suffix,
+        note=note,
+        translation=translation,
+        tags=tags,
+        created=created,
+    )
+
+
 class ChangeArea(Enum):
     """The part of a project an operation changed; views refresh only for the areas they show."""
 
@@ -322,18 +350,7 @@ class ProjectService:
                         if self.store.add_passage_tag(existing, plan.tag_id):
                             result.tagged.append(existing)
                         continue
-                    quote, prefix, suffix = quote_in_context(text, start, end)
-                    result.created.append(
-                        self.store.add_passage(
-                            document=doc_id,
-                            start=start,
-                            end=end,
-                            quote=quote,
-                            prefix=prefix,
-                            suffix=suffix,
-                            tags=[plan.tag_id],
-                        )
-                    )
+                    result.created.append(add_passage_in_text(self.store, text, doc_id, start, end, tags=[plan.tag_id]))
         self.notify(ChangeArea.PASSAGES)
         return result
 

@@ -22,6 +22,15 @@ def _read(path: Path, *queries: str) -> list[list[tuple[int, ...]]]:
         conn.close()
 
 
+def _delete_document_elsewhere(path: Path, doc: int) -> None:
+    """Delete a document as another SQLite program would (foreign keys on: its passages go too)."""
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA foreign_keys = ON")
+    with conn:
+        conn.execute("DELETE FROM documents WHERE id = ?", (doc,))
+    conn.close()
+
+
 def _counted(path: Path) -> tuple[dict[int, int], dict[int, int]]:
     """The counts as a plain GROUP BY over the rows finds them."""
     docs, tags = _read(
@@ -57,11 +66,7 @@ def test_counts_follow_tagging_untagging_deleting_and_undoing(tmp_path: Path) ->
     store.restore_tag(tag_snap)
     assert store.tag_counts([second]) == {second: 2}
     store.close()
-    conn = sqlite3.connect(path)
-    conn.execute("PRAGMA foreign_keys = ON")
-    with conn:
-        conn.execute("DELETE FROM documents WHERE id = ?", (doc,))
-    conn.close()
+    _delete_document_elsewhere(path, doc)
     with Store.open(path) as reopened:
         assert reopened.passage_counts() == {} and reopened.tag_counts() == {} and reopened.counts()[1] == 0
 
@@ -109,11 +114,7 @@ def test_the_projects_totals_follow_imports_passages_deletions_and_cascades(tmp_
     assert store.counts() == (5, 2)
     store.close()
     # A document deleted takes its passages with it, and the totals follow the cascade.
-    conn = sqlite3.connect(path)
-    conn.execute("PRAGMA foreign_keys = ON")
-    with conn:
-        conn.execute("DELETE FROM documents WHERE id = ?", (doc,))
-    conn.close()
+    _delete_document_elsewhere(path, doc)
     with Store.open(path) as reopened:
         assert reopened.counts() == _totals(path) == (4, 0)
 

@@ -25,7 +25,7 @@ from briefer.core.importing.qdpx_positions import RawSelection, place_selections
 from briefer.core.language import detect_language
 from briefer.core.model import DocumentInfo, Page
 from briefer.core.project import build_project
-from briefer.core.service import ChangeArea, ProjectService, quote_in_context
+from briefer.core.service import ChangeArea, ProjectService, add_passage_in_text
 from briefer.core.textnorm import escape_name, normalise
 
 __all__ = ["EXCHANGE_EXTENSIONS", "create_from_exchange", "import_exchange"]
@@ -275,18 +275,8 @@ class _Applier:
         existing = self.store.passage_at(doc_id, start, end)
         if existing is None:
             self.new_passages += 1
-            quote, prefix, suffix = quote_in_context(text, start, end)
-            return self.store.add_passage(
-                document=doc_id,
-                start=start,
-                end=end,
-                quote=quote,
-                prefix=prefix,
-                suffix=suffix,
-                note=note,
-                translation=translation,
-                tags=tags,
-                created=created,
+            return add_passage_in_text(
+                self.store, text, doc_id, start, end, tags=tags, note=note, translation=translation, created=created
             )
         for tag in tags:
             self.store.add_passage_tag(existing, tag)
