@@ -11,9 +11,11 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from briefer.core.errors import BrieferError
+from briefer.core.gc_pause import cycle_collection_paused
 
 if TYPE_CHECKING:
     from PySide6.QtCore import QObject, QSettings
+    from PySide6.QtWidgets import QApplication
 
 _HEADLESS_PLATFORMS = ("offscreen", "minimal")
 
@@ -148,6 +150,15 @@ def _message(title: str, text: str, *, error: bool = False) -> None:
 
 def run_app(project_path: Path | None = None, argv: list[str] | None = None) -> int:
     """Run the window on ``project_path`` (or the last/default project); returns the exit code."""
+    # Start-up makes Qt's and Briefer's modules, classes and widgets, which all live
+    # as long as the window: collections on the way would find nothing to free.
+    with cycle_collection_paused():
+        app = _show_window(project_path, argv)
+    return app.exec() if app is not None else 1
+
+
+def _show_window(project_path: Path | None, argv: list[str] | None) -> QApplication | None:
+    """The application with the project's window shown; None (said on stderr or in a box) when it cannot open."""
     from PySide6.QtCore import QSettings, QTimer
     from PySide6.QtWidgets import QApplication
 
@@ -155,8 +166,9 @@ def run_app(project_path: Path | None = None, argv: list[str] | None = None) -> 
 
     if QApplication.instance() is None and (problem := display_problem()):
         print(f"briefer: error: {problem}", file=sys.stderr)  # not Qt's abort and core dump
-        return 1
+        return None
     app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    assert isinstance(app, QApplication)
     app.setApplicationName("Briefer")
     app.setOrganizationName("Briefer")
     QApplication.setApplicationDisplayName("Briefer")
@@ -172,11 +184,11 @@ def run_app(project_path: Path | None = None, argv: list[str] | None = None) -> 
         print(f"briefer: error: {message}", file=sys.stderr)
         if not headless:
             _message("Briefer cannot open the project", str(exc), error=True)
-        return 1
+        return None
     window.show()
     if not headless:  # once per user, beside the window, never blocking it
         QTimer.singleShot(0, window, window.show_getting_started_on_first_run)
-    return app.exec()
+    return app
 
 
 def main() -> int:

@@ -6,12 +6,10 @@ output path, so a failure never leaves a partial or clobbered file.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from briefer.core.gc_pause import cycle_collection_paused
 from briefer.core.store import Store
 from briefer.export.context import ExportContext
 from briefer.export.errors import ExportError, UnverifiedQuotesError, WarningsRefusedError
@@ -65,26 +63,6 @@ def render_project(
     return text, context
 
 
-@contextmanager
-def _cycle_collection_paused() -> Iterator[None]:
-    """No cyclic garbage collection while an export builds its trees.
-
-    A large export creates some 100,000 objects (views, the Markdown tree,
-    Word elements) that all live until it ends; each time enough of them
-    survive, Python's collector walks every object the process holds (the
-    store's passage cache, the window) and finds next to nothing to free: a
-    fifth of a 1,000-passage export. Reference counting still frees everything as
-    usual; the collector resumes, as it was, once the export's objects are gone.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def export_project(
     store: Store,
     output: str | Path,
@@ -108,7 +86,9 @@ def export_project(
     out = Path(output)
     fmt = format_for(out)
     template = find_template(template_name, project_path if project_path is not None else store.path, roots)
-    with _cycle_collection_paused():
+    # A large export makes some 100,000 objects (views, the Markdown tree, Word
+    # elements) that live until it ends: collections would find nothing to free.
+    with cycle_collection_paused():
         data, warnings, unverified = _export_bytes(store, template, fmt, seconds, allow_unverified, citation_style)
     refused: list[object] = [*warnings, *(f"printed marked [unverified]: {line}" for line in unverified)]
     if strict and refused:
