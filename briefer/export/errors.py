@@ -16,6 +16,14 @@ class TemplateError(ExportError):
     """
 
 
+class BriefingTooLargeError(TemplateError):
+    """The briefing a template renders is larger than one briefing may hold (render.MAX_BRIEFING_BYTES).
+
+    Its own class so a caller can tell a project too large for a template (an
+    annex of every passage of a large project) from a broken template.
+    """
+
+
 class QuoteMismatchError(ExportError):
     """A passage's quote no longer occurs at its offsets in its document."""
 

@@ -42,7 +42,7 @@ from briefer.core.errors import BrieferError
 from briefer.core.store import Store
 from briefer.export.citation_cache import cache_folder, use_cache_folder
 from briefer.export.context import ExportContext
-from briefer.export.errors import ExportError, TemplateError, UnverifiedQuotesError
+from briefer.export.errors import BriefingTooLargeError, ExportError, TemplateError, UnverifiedQuotesError
 from briefer.export.forking import can_fork
 from briefer.export.render import MAX_BRIEFING_BYTES, RENDER_SECONDS, too_large_message
 from briefer.export.templates import TEMPLATE_FILE, TemplateInfo
@@ -177,7 +177,7 @@ def _answer(
                 max_chars=MAX_BRIEFING_BYTES,
             )
         if len(text) * 4 > MAX_BRIEFING_BYTES and len(text.encode("utf-8")) > MAX_BRIEFING_BYTES:
-            return "error", TemplateError(too_large_message(request.template.source))
+            return "error", BriefingTooLargeError(too_large_message(request.template.source))
         meta = _briefing_meta(context)
         if inherited is not None and len(inherited) == len(context.warnings):
             if all(a is b for a, b in zip(inherited, context.warnings, strict=True)):

@@ -29,7 +29,7 @@ from markupsafe import Markup
 
 from briefer.export.card_markup import card, docx_directive, shorten
 from briefer.export.context import VIEW_TYPES
-from briefer.export.errors import TemplateError
+from briefer.export.errors import BriefingTooLargeError, TemplateError
 from briefer.export.mdescape import Trusted, escape_cell, escape_markdown, markdown_link, strong_between
 
 RENDER_SECONDS = 10.0
@@ -431,7 +431,7 @@ def render_template(
     try:
         return _render(env, template, variables, seconds, max_chars)
     except _TooLarge:
-        raise TemplateError(too_large_message(path)) from None
+        raise BriefingTooLargeError(too_large_message(path)) from None
     except _Timeout:
         raise TemplateError(
             f"{path}: rendering took longer than {seconds:g} seconds; the template may loop without end"

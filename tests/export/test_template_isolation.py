@@ -13,7 +13,7 @@ import pytest
 
 from briefer.core.store import Store
 from briefer.export import export_project, isolation
-from briefer.export.errors import TemplateError
+from briefer.export.errors import BriefingTooLargeError, TemplateError
 from briefer.export.templates import find_template
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -97,8 +97,13 @@ def test_the_command_line_kills_an_endless_call(bundled_project: Path, tmp_path:
 
 def test_a_briefing_too_large_to_build_is_refused(bundled_project: Path, tmp_path: Path) -> None:
     _template(bundled_project, "huge", "{% set s = 'a' * 1000000 %}{% for i in range(40) %}{{ s }}{% endfor %}")
-    with Store.open(bundled_project, readonly=True) as store, pytest.raises(TemplateError, match="larger than 32 MB"):
+    with (
+        Store.open(bundled_project, readonly=True) as store,
+        pytest.raises(TemplateError, match="larger than 32 MB") as caught,
+    ):
         export_project(store, tmp_path / "out.md", template_name="huge")
+    # Its own kind of template error, which callers can tell from a broken template.
+    assert isinstance(caught.value, BriefingTooLargeError)
 
 
 def test_a_template_printing_without_end_is_stopped_by_its_size_not_its_deadline(
@@ -114,6 +119,7 @@ def test_a_template_printing_without_end_is_stopped_by_its_size_not_its_deadline
     with Store.open(bundled_project, readonly=True) as store, pytest.raises(TemplateError) as caught:
         export_project(store, tmp_path / "out.md", template_name="endless")
     assert "larger than 32 MB, more than one briefing can hold" in str(caught.value)
+    assert isinstance(caught.value, BriefingTooLargeError)
     assert "longer than" not in str(caught.value)
     assert not (tmp_path / "out.md").exists()
 
