@@ -332,6 +332,42 @@ def test_run_app_shows_open_errors_instead_of_a_traceback(qtbot, tmp_path: Path,
     assert "not a Briefer project" in capsys.readouterr().err
 
 
+def test_run_app_collects_no_cycles_until_the_window_is_shown_then_as_before(
+    qtbot, tmp_path: Path, monkeypatch
+) -> None:
+    """Start-up builds objects that live as long as the window: the cyclic collector
+    waits until the window is shown, and runs again while the analyst works."""
+    import gc
+
+    import briefer.ui
+    from briefer.app import run_app
+
+    from reader_support import build_project
+
+    project = build_project(tmp_path / "p.briefer")
+    seen: dict[str, object] = {}
+    real_create = briefer.ui.create_main_window
+
+    def create(path, settings=None):
+        seen["building"] = gc.isenabled()
+        window = real_create(path, settings)
+        qtbot.addWidget(window)
+        seen["window"] = window
+        return window
+
+    def event_loop(app) -> int:
+        seen["shown"] = seen["window"].isVisible()  # type: ignore[attr-defined]
+        seen["running"] = gc.isenabled()
+        return 0
+
+    monkeypatch.setattr(briefer.ui, "create_main_window", create)
+    monkeypatch.setattr(QApplication, "exec", event_loop)
+    assert gc.isenabled()
+    assert run_app(project) == 0
+    assert seen == {"building": False, "window": seen["window"], "shown": True, "running": True}
+    assert gc.isenabled()
+
+
 def test_run_app_never_blocks_on_a_dialog_when_headless(qtbot, tmp_path: Path, monkeypatch, capsys) -> None:
     from briefer.app import run_app
 
