@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import random
+import re
 from pathlib import Path
 
 import markdown
@@ -231,6 +232,65 @@ def test_many_notes_are_numbered_and_ordered_as_python_markdown_does(by_definiti
     plain = markdown.Markdown(extensions=list(EXTENSIONS), extension_configs=config)
     for _ in range(2):  # and again after a reset, as a reused instance would
         assert ours.reset().convert(text) == plain.reset().convert(text)
+
+
+def _word_path_tree(text: str, *, own_inline_pass: bool = False) -> str:
+    """The Word path's finished tree, serialized; with ``own_inline_pass``, through
+    Python-Markdown's inline pass over the whole tree instead of block by block."""
+    from xml.etree.ElementTree import tostring
+
+    from briefer.export.markdown_dialect import InlineByBlock, briefing_markdown
+
+    md = briefing_markdown(keep_tree=True)
+    chunked = md.treeprocessors["inline"]
+    assert isinstance(chunked, InlineByBlock)
+    if own_inline_pass:
+        md.treeprocessors.register(chunked.inline, "inline", 20)
+    md.convert(strip_control(text))
+    keeper = md.treeprocessors["briefing-keep-tree"]
+    raw = [str(piece) for piece in md.htmlStash.rawHtmlBlocks]
+    # Inline raw HTML is stashed in the order the pass meets it: compare each placeholder's piece, not its number.
+    # A repeated reference's id (fnref2:, fnref3:) counts the references met so far; Word has no back-links to it.
+    root = keeper.tree  # type: ignore[attr-defined]
+    tree = "" if root is None else re.sub(r'<sup id="fnref\d*:', '<sup id="fnref:', tostring(root, "unicode"))
+    return re.sub(r"\x02wzxhzdk:(\d+)\x03", lambda m: f"[raw {raw[int(m.group(1))]}]", tree)
+
+
+def test_the_word_paths_inline_pass_by_blocks_makes_python_markdowns_tree() -> None:
+    """The inline pass runs on a few blocks at a time (its work list, taken from the front,
+    made a large annex slow): every element, text, tail and stashed piece as the whole-tree pass makes them."""
+    rng = random.Random(11)
+    annex_like = "\n\n".join(
+        [
+            "# Annex\n\nIntro with *emphasis*, a [link](https://example.org) and a note[^1].",
+            *(
+                f"## Tag {t}\n\n| Passage | Note | Source |\n|---|---|---|\n"
+                + "\n".join(
+                    f"| quote {t}.{r} \\| piped[^{1 + (t * 7 + r) % 40}]<br>*Translation:* x | **n** | S{r} |"
+                    for r in range(60)
+                )
+                for t in range(12)
+            ),
+            "> A quote[^2] and again[^2]\n>\n> > nested[^2] <em>raw</em> &amp; more",
+            "Tail test<br>after a break, `code` and a <span>span</span> at the end",
+        ]
+    )
+    notes = "\n".join(f"[^{n}]: Note {n}, see[^{(n % 40) + 1}] and *Title*." for n in range(1, 41))
+    texts = [annex_like + "\n\n" + notes + "\n", *(_random_briefing(rng) for _ in range(60)), *SAMPLES]
+    for text in texts:
+        assert _word_path_tree(text) == _word_path_tree(text, own_inline_pass=True), text[:200]
+
+
+def test_notes_numbered_by_first_reference_keep_python_markdowns_own_inline_pass() -> None:
+    """The order of the pass decides the numbers then: the pass by blocks is not used."""
+    from briefer.export.markdown_dialect import InlineByBlock
+
+    md = markdown.Markdown(
+        extensions=[*EXTENSIONS, BriefingExtension(keep_tree=True)],
+        extension_configs={"footnotes": {"USE_DEFINITION_ORDER": False}},
+    )
+    assert not isinstance(md.treeprocessors["inline"], InlineByBlock)
+    assert isinstance(parse_briefing("A[^1].\n\n[^1]: n.\n"), object)
 
 
 def test_the_tree_has_no_html_left_to_parse() -> None:
