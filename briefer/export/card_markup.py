@@ -16,7 +16,11 @@ from typing import Any
 from briefer.export.mdescape import Trusted, strong_between
 
 # <!-- docx style="Card Tag" widths="40 60" -->: what the Word builder reads back.
-DIRECTIVE = re.compile(r'<!--\s*docx((?:\s+[a-z]+="[^"<>]*")+)\s*-->\s*')
+_DIRECTIVE_COMMENT = r'<!--\s*docx((?:\s+[a-z]+="[^"<>]*")+)\s*-->'
+DIRECTIVE = re.compile(_DIRECTIVE_COMMENT + r"\s*")
+# A line that is one directive and nothing else, as docx_directive() prints it;
+# the Markdown dialect stashes such lines itself (markdown_dialect.DirectiveLines).
+DIRECTIVE_LINE = re.compile(_DIRECTIVE_COMMENT)
 _ATTRIBUTE = re.compile(r'([a-z]+)="([^"<>]*)"')
 _STYLE_NAME = re.compile(r"[\w .()&'/+-]{1,100}")
 _SPACE = re.compile(r"\s")

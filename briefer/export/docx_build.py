@@ -58,6 +58,7 @@ def build_docx(
     marking: str = "",
     page: str = "",
     base: WordBase | None = None,
+    _directive_lines: bool = True,
 ) -> bytes:
     """Build the Word file for a rendered Markdown briefing; returns its bytes.
 
@@ -65,8 +66,9 @@ def build_docx(
     ("letter" or "a4") overrides the reference document's paper size. ``base``
     is :func:`open_base` of the same reference, page, marking and title, opened
     ahead (while the template rendered); it is built into, so it serves one build.
+    ``_directive_lines`` is for tests: see markdown_dialect.briefing_markdown.
     """
-    tree = parse_briefing(text)
+    tree = parse_briefing(text, _directive_lines=_directive_lines)
     notes: dict[str, Element] = {}
     for div in [c for c in tree.root if c.tag == "div" and "footnote" in c.get("class", "")]:
         tree.root.remove(div)

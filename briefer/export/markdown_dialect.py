@@ -17,7 +17,13 @@ Python-Markdown's public extension API:
   (:class:`InlineByBlock`): its work list, taken from the front, made an
   annex's pass quadratic;
 - for the Word builder, a last tree processor keeps the finished tree and
-  hands the serializer an empty one.
+  hands the serializer an empty one;
+- the ``docx(...)`` directive comments templates write on lines of their own
+  (one per passage in a memo) are stashed as raw HTML by
+  :class:`DirectiveLines`, with the lines around them exactly as
+  Python-Markdown's HTML block preprocessor leaves them, so that its HTML
+  parser does not have to find them one by one (only where that is certain:
+  see the class).
 """
 
 from __future__ import annotations
@@ -38,8 +44,11 @@ from markdown.extensions.footnotes import (
 )
 from markdown.inlinepatterns import InlineProcessor
 from markdown.postprocessors import RawHtmlPostprocessor
+from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import InlineProcessor as InlinePass
 from markdown.treeprocessors import Treeprocessor, UnescapeTreeprocessor
+
+from briefer.export.card_markup import DIRECTIVE_LINE
 
 # python-docx (lxml) refuses XML-illegal characters: C0 controls except tab
 # and newline, lone surrogates, U+FFFE/U+FFFF. They go before Markdown sees the
@@ -52,6 +61,14 @@ _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]
 # An entity ('&amp;') is no trigger: the entity pattern keeps it as raw HTML,
 # and the serializer writes it unchanged from plain text all the same.
 _INLINE_TRIGGERS = re.compile(r"[\\`*_\[<]|  \n")
+
+# A character reference html.parser does not take whole ("&#;", "&#x", "&#12a").
+# On one it stops, and what it does next depends on the rest of the text (a ";"
+# anywhere after it): not something DirectiveLines can vouch for.
+_LOOSE_CHARREF = re.compile(r"&#(?![0-9]+;|[xX][0-9a-fA-F]+;)")
+
+# A start or end tag whose html.parser reading ends at its ">" (see _inline_tags_only).
+_PLAIN_TAG = re.compile(r"</?[a-zA-Z][^<>\"'`]*>")
 
 EXTENSIONS = ("footnotes", "tables", "sane_lists")
 
@@ -79,19 +96,27 @@ class BriefingTree:
     is_block_html: Callable[[str], bool] = staticmethod(lambda raw: False)
 
 
-def briefing_markdown(*, keep_tree: bool = False) -> markdown.Markdown:
-    """A fresh Python-Markdown instance for the briefing dialect (one per conversion: not thread-safe)."""
-    return markdown.Markdown(extensions=[*EXTENSIONS, BriefingExtension(keep_tree=keep_tree)], output_format="html")
+def briefing_markdown(*, keep_tree: bool = False, _directive_lines: bool = True) -> markdown.Markdown:
+    """A fresh Python-Markdown instance for the briefing dialect (one per conversion: not thread-safe).
+
+    ``_directive_lines=False`` leaves directive comments to Python-Markdown's
+    own HTML block preprocessor: for the tests that compare the two.
+    """
+    extension = BriefingExtension(keep_tree=keep_tree, directive_lines=_directive_lines)
+    return markdown.Markdown(extensions=[*EXTENSIONS, extension], output_format="html")
 
 
-def markdown_to_html(text: str) -> str:
-    """The briefing as HTML, exactly as Python-Markdown writes it."""
-    return briefing_markdown().convert(strip_control(text))
+def markdown_to_html(text: str, *, _directive_lines: bool = True) -> str:
+    """The briefing as HTML, exactly as Python-Markdown writes it (``_directive_lines``: see briefing_markdown)."""
+    return briefing_markdown(_directive_lines=_directive_lines).convert(strip_control(text))
 
 
-def parse_briefing(text: str) -> BriefingTree:
-    """The briefing as Python-Markdown's element tree, without writing it out as HTML."""
-    md = briefing_markdown(keep_tree=True)
+def parse_briefing(text: str, *, _directive_lines: bool = True) -> BriefingTree:
+    """The briefing as Python-Markdown's element tree, without writing it out as HTML.
+
+    ``_directive_lines``: see :func:`briefing_markdown`.
+    """
+    md = briefing_markdown(keep_tree=True, _directive_lines=_directive_lines)
     md.convert(strip_control(text))
     keeper = md.treeprocessors[_KEEP_TREE]
     assert isinstance(keeper, _KeepTree)
@@ -108,11 +133,15 @@ def parse_briefing(text: str) -> BriefingTree:
 class BriefingExtension(Extension):
     """Registers the dialect's speed-ups (see the module docstring); the syntax is Python-Markdown's."""
 
-    def __init__(self, *, keep_tree: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *, keep_tree: bool = False, directive_lines: bool = True, **kwargs: Any) -> None:
         self.keep_tree = keep_tree
+        self.directive_lines = directive_lines
         super().__init__(**kwargs)
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Python-Markdown's API)
+        if self.directive_lines:
+            # On the lines as normalize_whitespace (30) leaves them, before html_block (20).
+            md.preprocessors.register(DirectiveLines(md), "briefing-directive-lines", 25)
         footnotes = _footnote_extension(md)
         if footnotes is not None:
             # Same names and priorities as the footnotes extension's own, which they replace.
@@ -155,6 +184,87 @@ def _footnote_extension(md: markdown.Markdown) -> FootnoteExtension | None:
         if isinstance(extension, FootnoteExtension):
             return extension
     return None
+
+
+class DirectiveLines(Preprocessor):
+    """Stashes the lines that are a ``docx(...)`` directive comment, as the HTML block preprocessor would.
+
+    Python-Markdown's HTML block preprocessor finds raw HTML with html.parser,
+    and each comment costs it more than a paragraph of text does. A standalone
+    comment line it stores in the stash, with a newline added when a blank
+    line follows, and leaves in its place: an empty line first unless one is
+    there already, the placeholder, and two empty lines. This does the same for
+    directive lines, so the HTML parser never sees them.
+
+    Only when that is certainly what the parser would do with every one of
+    them; otherwise the text is left whole to Python-Markdown. The parser reads
+    a comment line as a standalone block unless something before it is still
+    open: a raw HTML block (a ``<div>`` at the start of a line takes in what
+    follows it), a comment or tag that runs on to later lines (an unclosed
+    ``<!--`` ends at the next ``-->``), or an inline tag opened since the last
+    blank line and closed after the comment (the comment then stays inline).
+    So every other ``<`` must open a plain tag, ``<em>`` or ``</em>`` or a
+    link's ``<https://...>``, that ends on its own line and has text before it
+    there; no such tag may stand between the last blank line and a directive;
+    and there may be no character reference html.parser stops at. With these,
+    what the parser does with the rest of the text does not depend on the
+    directive lines, so the stash holds the same HTML at the same indices and
+    the lines come out the same.
+    """
+
+    def run(self, lines: list[str]) -> list[str]:
+        directives: list[int] = []
+        tags_since_blank = False
+        for k, line in enumerate(lines):
+            if "<" not in line:
+                # Not the first line: the parser sees a blank line only between two line ends.
+                if not line and k:
+                    tags_since_blank = False
+            elif line.startswith("<!--") and DIRECTIVE_LINE.fullmatch(line):
+                if tags_since_blank:
+                    return lines
+                directives.append(k)
+            elif _inline_tags_only(line):
+                tags_since_blank = True
+            else:
+                return lines
+        if not directives or _LOOSE_CHARREF.search("\n".join(lines)):
+            return lines
+        store = self.md.htmlStash.store
+        last = len(lines) - 1
+        out: list[str] = []
+        start = 0
+        for k in directives:
+            out += lines[start:k]
+            # The parser makes the line before a blank one, unless it is already
+            # blank (the first line of a text never counts as blank: nothing
+            # ends before it).
+            if k > 0 and not (k > 1 and lines[k - 1] == ""):
+                out.append("")
+            # It keeps a following blank line (spaces only, and a line end after
+            # it) as a newline in the stashed HTML.
+            blank_after = k + 1 < last and not lines[k + 1].strip(" ")
+            out += (store(lines[k] + "\n" if blank_after else lines[k]), "", "")
+            start = k + 1
+        out += lines[start:]
+        return out
+
+
+def _inline_tags_only(line: str) -> bool:
+    """Whether every ``<`` in ``line`` opens a plain tag that ends on the line, after some text.
+
+    After text, a tag is never the start of a raw HTML block. Without quotes
+    or backticks before its ``>``, html.parser's reading of it, as a tag or as
+    text, ends there.
+    """
+    pos = line.find("<")
+    if not line[:pos].strip():
+        return False
+    while pos != -1:
+        if not _PLAIN_TAG.match(line, pos):
+            return False
+        pos = line.find("<", pos + 1)
+    return True
 
 
 class PlainTextMarker(Treeprocessor):
