@@ -23,6 +23,7 @@ Two kinds of child:
 from __future__ import annotations
 
 import contextlib
+import math
 import multiprocessing
 import os
 import pickle
@@ -58,7 +59,7 @@ TEMPLATE_MEMORY = MEMORY_LIMIT - _WORKER_BASE
 # never returns to the template's code. Render and kill together stay within
 # RENDER_SECONDS + 2.
 KILL_GRACE_SECONDS = 1.0
-_STARTUP_SECONDS = 60.0  # a spawned worker importing, or reading a project and formatting its citations
+_STARTUP_SECONDS = 60.0  # a spawned worker starting and importing, until it has the request
 _POLL_SECONDS = 0.05  # waits are sliced so a cancelled caller (see ui/background.py) stops promptly
 
 
@@ -227,6 +228,7 @@ def _serve(conn: Connection, limit: int) -> None:
         except (EOFError, OSError):
             return
         try:
+            conn.send(("received", None))  # loaded and listening: what follows is the request's own work
             # The caller's clock for this render starts when the template does.
             kind, value = _answer(request, started=lambda: conn.send(("started", None)))
             conn.send((kind, value))
@@ -360,6 +362,11 @@ class _Worker:
                 self._conn.send(request)
                 # A fresh worker may still be importing: that is not the template's time.
                 answer = _wait(self._conn, self._process, time.monotonic() + _STARTUP_SECONDS)
+                if answer[0] == "received":
+                    # Reading the project and formatting its citations is Briefer's own work, as
+                    # long as the project makes it (minutes, for every passage of a large one):
+                    # no deadline, and no template to blame; the caller may cancel the wait.
+                    answer = _wait(self._conn, self._process, math.inf)
                 if answer[0] == "started":
                     answer = _wait(self._conn, self._process, time.monotonic() + request.seconds + KILL_GRACE_SECONDS)
                 finished = answer[0] in ("ok", "error", "bug")

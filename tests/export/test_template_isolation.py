@@ -81,6 +81,56 @@ def test_the_command_line_reports_a_greedy_template_in_one_line(bundled_project:
     assert good.returncode == 0, good.stderr and out.is_file()
 
 
+def _many_sources(path: Path, count: int) -> Path:
+    """A project citing ``count`` sources never formatted before, one placed passage each."""
+    import hashlib
+
+    from briefer.core.service import ProjectService
+
+    with Store.create(path) as store:
+        service = ProjectService(store)
+        section = service.add_section(title="Evidence")
+        store.add_tag(name="Evidence", color="#2a7ab9")
+        for n in range(count):
+            text = f"Paragraph one of source {n}.\nThe quoted sentence of source {n}.\n"
+            doc = store.add_document(
+                text=text,
+                sha256=hashlib.sha256(text.encode()).hexdigest(),
+                title=f"Report number {n}",
+                publisher=f"Institute {n}",
+                author=f"Author{n} Family{n}",
+                date=f"20{10 + n % 15}-0{1 + n % 9}-1{n % 9}",
+                url=f"https://example.org/{n}",
+                language="en",
+            )
+            service.place(
+                passage=service.tag_quote(document=doc, quote=f"The quoted sentence of source {n}.", tags=["Evidence"]),
+                section=section,
+            )
+    return path
+
+
+def test_a_long_preparation_in_the_warm_worker_is_not_the_templates_time(
+    bundled_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The window's renders go to a warm worker, which reads the project and formats its citations
+    before the template starts. That is Briefer's own work, as long as the project makes it: it
+    is neither a worker that failed to start nor a template that loops (it was, past 60 s)."""
+    from briefer.export.citation_cache import use_cache_folder
+
+    memo = find_template("memo")
+    isolation.render_isolated(bundled_project, memo)  # the worker is up and listening
+    large = _many_sources(tmp_path / "large.briefer", 150)
+    use_cache_folder(str(tmp_path / "never-formatted"))  # 150 sources' notes and entries to format first
+    monkeypatch.setattr(isolation, "_STARTUP_SECONDS", 0.25)  # far less than that formatting takes
+    try:
+        rendered = isolation.render_isolated(large, memo)
+    finally:
+        use_cache_folder(None)
+    assert "The quoted sentence of source 149." in rendered.text
+    assert "Report Number 149" in rendered.text  # its source, formatted (in title case, as Chicago has it)
+
+
 def test_one_endless_call_is_killed_at_the_deadline(bundled_project: Path, tmp_path: Path) -> None:
     _template(bundled_project, "slow", SLOW_CALL)
     with Store.open(bundled_project, readonly=True) as store, pytest.raises(TemplateError) as caught:
