@@ -4,10 +4,12 @@ The checks (citation warnings, quote checks, template errors with file and
 line) come from a dry render before anything is written; it runs in a
 background job with its own read-only connection, so opening the dialog on a
 big project never freezes the window, and choosing another template calls
-off the render for the previous one. The export itself runs in a ``QThread``
-with its own read-only connection too, and renders afresh: an error the
+off the render for the previous one. The export itself runs in a background
+job with its own read-only connection too, and renders afresh: an error the
 checks have not caught yet (the project changed meanwhile) fails the export
-with the same message, before anything is written.
+with the same message, before anything is written. It can be cancelled (an
+annex of every passage of a large project takes minutes); a cancelled export
+writes nothing.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QThread, QTimer, QUrl, Signal, Slot
+from PySide6.QtCore import QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -100,51 +102,40 @@ def _import_exporter() -> None:
     import briefer.export.templates  # noqa: F401
 
 
-class ExportWorker(QObject):
-    """Runs one export in a worker thread; the thread opens its own connection."""
+@dataclass
+class ExportOutcome:
+    """What one export ended with: the file written and its warnings, or the reason it was not."""
 
-    succeeded = Signal(str, list)  # path, warnings
-    failed = Signal(str)
+    path: Path | None = None
+    warnings: list[ExportWarning] = field(default_factory=list)
+    error: str = ""
 
-    def __init__(
-        self,
-        project: Path,
-        output: Path,
-        template: str,
-        allow_unverified: bool = False,
-        citation_style: str | None = None,
-    ) -> None:
-        super().__init__()
-        self.project, self.output, self.template = project, output, template
-        self.allow_unverified = allow_unverified
-        self.citation_style = citation_style
 
-    @Slot()
-    def run(self) -> None:
-        from briefer.export import export_project
-        from briefer.export.exchange import export_exchange, is_exchange_format
+def export_file(
+    project: Path, output: Path, template: str, allow_unverified: bool = False, citation_style: str | None = None
+) -> ExportOutcome:
+    """One export on a read-only connection of its own (it runs in a background job)."""
+    from briefer.export import export_project
+    from briefer.export.exchange import export_exchange, is_exchange_format
 
-        try:
-            with open_for_reading(self.project) as opened:
-                if is_exchange_format(self.output):
-                    self.succeeded.emit(str(export_exchange(opened, self.output)[0]), [])
-                    return
-                result = export_project(
-                    opened,
-                    self.output,
-                    template_name=self.template,
-                    project_path=self.project,
-                    allow_unverified=self.allow_unverified,
-                    citation_style=self.citation_style,
-                )
-        except (BrieferError, OSError) as exc:
-            self.failed.emit(str(exc))
-            return
-        except Exception as exc:  # a bug must still end the export with a message, not a hang
-            self.failed.emit(f"the export failed unexpectedly ({type(exc).__name__}: {exc})")
-            return
-        marked = [unverified_warning(f"{MARKED}{line}") for line in result.unverified]
-        self.succeeded.emit(str(result.path), marked + list(result.warnings))
+    try:
+        with open_for_reading(project) as opened:
+            if is_exchange_format(output):
+                return ExportOutcome(export_exchange(opened, output)[0])
+            result = export_project(
+                opened,
+                output,
+                template_name=template,
+                project_path=project,
+                allow_unverified=allow_unverified,
+                citation_style=citation_style,
+            )
+    except (BrieferError, OSError) as exc:
+        return ExportOutcome(error=str(exc))
+    except Exception as exc:  # a bug must still end the export with a message, not a hang
+        return ExportOutcome(error=f"the export failed unexpectedly ({type(exc).__name__}: {exc})")
+    marked = [unverified_warning(f"{MARKED}{line}") for line in result.unverified]
+    return ExportOutcome(result.path, marked + list(result.warnings))
 
 
 class ExportDialog(QDialog):
@@ -161,20 +152,28 @@ class ExportDialog(QDialog):
         self.service = service
         self.written: Path | None = None
         self.blocking_errors: list[str] = []
-        self._thread: QThread | None = None
         self._checking: BackgroundJob[CheckResult] | None = None
+        self._exporting: BackgroundJob[ExportOutcome] | None = None
+        self._export_output: Path | None = None
+        self._output_before: tuple[int, int] | None = None  # the output file's (inode, mtime) before the export
         jobs: list[BackgroundJob[CheckResult]] = []  # apart from self, for the destroyed() handler
         self._check_jobs = jobs
+        export_jobs: list[BackgroundJob[ExportOutcome]] = []
+        self._export_jobs = export_jobs
 
         def cancel_checks(*_: object) -> None:
             for job in jobs:
                 job.cancel()
+            for export in export_jobs:  # a dialog gone mid-export writes nothing
+                export.cancel()
 
         self.destroyed.connect(cancel_checks)
         self._poll = QTimer(self)
         self._poll.setInterval(POLL_MS)
         self._poll.timeout.connect(self._collect_checks)
-        self._worker: ExportWorker | None = None
+        self._export_poll = QTimer(self)
+        self._export_poll.setInterval(POLL_MS)
+        self._export_poll.timeout.connect(self._collect_export)
 
         self.template = QComboBox()
         self.template.setObjectName("exportTemplate")
@@ -245,6 +244,11 @@ class ExportDialog(QDialog):
         self.open_folder = QPushButton("Open folder")
         for button in (self.open_file, self.open_folder):
             button.hide()
+        self.cancel_button = QPushButton("Cancel export")
+        self.cancel_button.setObjectName("exportCancel")
+        self.cancel_button.setToolTip("Stop this export; nothing is written")
+        self.cancel_button.hide()
+        self.cancel_button.clicked.connect(self.cancel_export)
         self.open_file.clicked.connect(lambda: self._open(self.written))
         self.open_folder.clicked.connect(lambda: self._open(self.written.parent if self.written else None))
 
@@ -255,6 +259,7 @@ class ExportDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         done_row = QHBoxLayout()
         done_row.addWidget(self.status, 1)
+        done_row.addWidget(self.cancel_button)
         done_row.addWidget(self.open_file)
         done_row.addWidget(self.open_folder)
 
@@ -377,12 +382,16 @@ class ExportDialog(QDialog):
             shown.append(f"⚠ {others} warning{'s' if others != 1 else ''} below; double-click one to go there.")
         self.checks.setPlainText("\n".join(shown or [ALL_CLEAR]))
         self.warnings.set_warnings(result.warnings)
-        self.export_button.setEnabled(not self.blocking_errors and self._thread is None)
+        self.export_button.setEnabled(not self.blocking_errors and self._exporting is None)
         self.checks_finished.emit(lines or [ALL_CLEAR])
 
     # -------------------------------------------------------------- export
+    @property
+    def exporting(self) -> bool:
+        return self._exporting is not None
+
     def start_export(self) -> None:
-        if self._thread is not None:
+        if self._exporting is not None:
             return
         if self.blocking_errors and self._checking is None:
             self.run_checks()  # perhaps fixed since (a template file edited): look again first
@@ -402,31 +411,62 @@ class ExportDialog(QDialog):
         for button in (self.open_file, self.open_folder):
             button.hide()
         self.export_button.setEnabled(False)
-        self._thread = QThread(self)
-        self._worker = ExportWorker(
-            self.service.path,
-            output,
-            self.template.currentData(),
-            self.allow_unverified.isChecked(),
-            self.citation_style.currentData(),
+        self.cancel_button.show()
+        project, template = Path(self.service.path), self.template.currentData()
+        allow, style = self.allow_unverified.isChecked(), self.citation_style.currentData()
+        self._export_output, self._output_before = output, _identity(output)
+        self._exporting = BackgroundJob(
+            lambda: export_file(project, output, template, allow, style),
+            prepare=_import_exporter,
+            name="briefer-export",
         )
-        self._worker.moveToThread(self._thread)
-        self._thread.started.connect(self._worker.run)
-        self._worker.succeeded.connect(self._succeeded)
-        self._worker.failed.connect(self._failed)
-        self._thread.start()
+        self._export_jobs[:] = [self._exporting]
+        self._export_poll.start()
 
-    def _finish_thread(self) -> None:
+    def cancel_export(self) -> None:
+        """Stop the running export at its next step; what it had made is dropped, nothing is written."""
+        if self._exporting is not None:
+            self._exporting.cancel()
+            self.status.setText("Cancelling…")
+            self.cancel_button.setEnabled(False)
+
+    def _collect_export(self) -> None:
+        job = self._exporting
+        if job is None or not job.done():
+            return
+        self._finish_export()
+        outcome = job.result()  # re-raises a bug in the worker here
+        if outcome is None:
+            self._cancelled()
+        elif outcome.path is None:
+            self._failed(outcome.error)
+        else:
+            self._succeeded(str(outcome.path), outcome.warnings)
+
+    def _finish_export(self) -> None:
+        self._exporting = None
+        self._export_jobs.clear()
+        self._export_poll.stop()
         self.progress.hide()
-        if self._thread is not None:
-            self._thread.quit()
-            self._thread.wait()
-            self._thread.deleteLater()
-        self._thread, self._worker = None, None
+        self.cancel_button.hide()
+        self.cancel_button.setEnabled(True)
         self.export_button.setEnabled(not self.blocking_errors)
 
+    def _cancelled(self) -> None:
+        output = self._export_output
+        # The file is renamed into place as the export's last step (a new inode): a cancel after it is too late.
+        if output is not None and _identity(output) not in (None, self._output_before):
+            self.status.setText(f"Wrote {output} before the export could be cancelled.")
+            self.written = output
+            for button in (self.open_file, self.open_folder):
+                button.show()
+            self.finished_export.emit(str(output))
+            return
+        kept = " (the file already there is as it was)" if output is not None and output.exists() else ""
+        self.status.setText(f"Export cancelled; nothing was written{kept}.")
+        self.finished_export.emit("")
+
     def _succeeded(self, path: str, warnings: list[ExportWarning]) -> None:
-        self._finish_thread()
         self._show_checks(CheckResult(warnings=warnings))  # as of the export, not of the dialog's opening
         self.written = Path(path)
         marked = sum(1 for w in warnings if w.kind == UNVERIFIED)
@@ -441,7 +481,6 @@ class ExportDialog(QDialog):
         self.finished_export.emit(path)
 
     def _failed(self, message: str) -> None:
-        self._finish_thread()
         self._show_checks(CheckResult(errors=[message]))
         self.status.setText(f"Export failed: {message}")
         self.finished_export.emit("")
@@ -462,14 +501,23 @@ class ExportDialog(QDialog):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
     def reject(self) -> None:
-        if self._thread is not None:  # closing mid-write would destroy a running thread
-            self.status.setText("Still writing; the dialog closes when it is done.")
-            return
+        if self._exporting is not None:  # closing the dialog calls the export off: nothing is written
+            self._exporting.cancel()
+            self._finish_export()
         if self._checking is not None:
             self._checking.cancel()
             self._checking = None
             self._poll.stop()
         super().reject()
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """The file at ``path`` as (inode, modification time in ns), or None when there is none."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_ino, stat.st_mtime_ns
 
 
 def proposed_export_path(project: Path, title: str, template: str | None, suffix: str | None) -> Path:
