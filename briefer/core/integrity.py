@@ -15,7 +15,6 @@ place that knows about a passage's anchoring.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
@@ -64,6 +63,8 @@ def text_intact(text: str, sha256: str) -> bool:
     ``surrogateescape`` turns bytes that were not UTF-8, as
     ``Store.document_texts`` reads them, back into those same bytes.
     """
+    import hashlib  # here: the window's start-up check of references (this module) hashes nothing
+
     return hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest() == sha256
 
 

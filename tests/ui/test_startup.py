@@ -30,7 +30,8 @@ def first_frame(app):
     window = next(w for w in app.topLevelWidgets() if w.objectName() == "mainWindow")
     report = {name: loaded(name) for name in ("jinja2", "markdown", "docx", "briefer.export.engine",
                                                "briefer.core.commands", "briefer.core.outline_commands",
-                                               "briefer.ui.export_dialog", "briefer.ui.background")}
+                                               "briefer.ui.export_dialog", "briefer.ui.background",
+                                               "uuid", "hashlib")}
     tags_before = len(window.service.store.list_tags())
     from briefer.ui.undo import push
     from briefer.ui.codebook_dock import commands
@@ -48,7 +49,7 @@ sys.exit(main([sys.argv[1]]))
 """
 
 
-def test_window_opens_without_the_export_engine_dialogs_or_edit_commands(tmp_path: Path) -> None:
+def test_window_opens_without_the_export_engine_dialogs_edit_commands_or_hashing(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
     project = tmp_path / "p.briefer"
     made = subprocess.run(
@@ -69,6 +70,8 @@ def test_window_opens_without_the_export_engine_dialogs_or_edit_commands(tmp_pat
         "briefer.core.outline_commands": False,
         "briefer.ui.export_dialog": False,
         "briefer.ui.background": False,
+        "uuid": False,  # the project's UUID is made or read only for an exchange file
+        "hashlib": False,  # texts are hashed on import, export and check, never to show them
         "tags_added": 1,
         "tags_after_undo": 0,
         "commands_loaded_after_edit": True,
