@@ -42,7 +42,7 @@ from markdown.extensions.footnotes import (
     FootnoteInlineProcessor,
     FootnoteReorderingProcessor,
 )
-from markdown.inlinepatterns import InlineProcessor
+from markdown.inlinepatterns import HtmlInlineProcessor, InlineProcessor
 from markdown.postprocessors import RawHtmlPostprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import InlineProcessor as InlinePass
@@ -54,6 +54,9 @@ from briefer.export.card_markup import DIRECTIVE_LINE
 # and newline, lone surrogates, U+FFFE/U+FFFF. They go before Markdown sees the
 # text, so none can pose as one of Python-Markdown's own STX/ETX placeholders.
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
+
+# The line break a table cell writes (escape_cell): raw HTML read without the inline pass.
+_LINE_BREAK_TAG = re.compile(r"<br ?/?>", re.IGNORECASE)
 
 # Every character an inline pattern of this dialect starts with (escapes, code,
 # emphasis, links, images, footnotes, raw HTML, autolinks), and the hard line
@@ -151,16 +154,20 @@ class BriefingExtension(Extension):
                 md.inlinePatterns.register(NumberedFootnoteReferences(footnotes, pattern), "footnote", 175)
             if "footnote-reorder" in md.treeprocessors:
                 md.treeprocessors.register(FootnoteOrder(footnotes), "footnote-reorder", 19)
-        # After the footnotes are gathered (50), before the inline pass (20).
-        marker = PlainTextMarker(md)
-        if self.keep_tree and footnotes is not None:
-            marker.read_citations(footnotes)
-        md.treeprocessors.register(marker, "briefing-plain-text", 21)
+        by_blocks = False
         if self.keep_tree:
             inline = md.treeprocessors["inline"] if "inline" in md.treeprocessors else None
             by_definition = footnotes is None or bool(footnotes.getConfig("USE_DEFINITION_ORDER"))
             if isinstance(inline, InlinePass) and by_definition:
                 md.treeprocessors.register(InlineByBlock(md, inline), "inline", 20)
+                by_blocks = True
+        # After the footnotes are gathered (50), before the inline pass (20).
+        marker = PlainTextMarker(md)
+        if self.keep_tree and footnotes is not None:
+            # A cell's <br> is read ahead of the pass only when the pass's stash is there to ask (InlineByBlock).
+            marker.read_citations(footnotes, line_break_tags=by_blocks)
+        md.treeprocessors.register(marker, "briefing-plain-text", 21)
+        if self.keep_tree:
             keeper = _KeepTree(md)
             # Only whitespace between blocks, which Word has no use for.
             md.treeprocessors.deregister("prettify", strict=False)
@@ -286,10 +293,11 @@ class PlainTextMarker(Treeprocessor):
     _simple: list[InlineProcessor] = []
     _footnotes: FootnoteExtension | None = None
 
-    def read_citations(self, footnotes: FootnoteExtension) -> None:
-        """Take footnote references and line breaks out of cited quotes (the Word builder's path)."""
+    def read_citations(self, footnotes: FootnoteExtension, *, line_break_tags: bool = False) -> None:
+        """Take footnote references and line breaks out of cited quotes (the Word builder's path);
+        with ``line_break_tags``, also the ``<br>`` of table cells (an annex's multi-paragraph quotes)."""
         self._simple = []
-        for name in ("footnote", "linebreak"):
+        for name in ("footnote", "linebreak", "html") if line_break_tags else ("footnote", "linebreak"):
             pattern = self.md.inlinePatterns[name] if name in self.md.inlinePatterns else None
             if isinstance(pattern, InlineProcessor):
                 self._simple.append(pattern)
@@ -322,6 +330,8 @@ class PlainTextMarker(Treeprocessor):
                 return  # overlapping matches: the inline pass decides
             if "\\" in m.group(0) or "`" in m.group(0):
                 return  # the escape and code patterns come first and may take the label apart
+            if isinstance(_pattern, HtmlInlineProcessor) and not _LINE_BREAK_TAG.fullmatch(m.group(0)):
+                return  # raw HTML other than a cell's line break (<br>): the inline pass reads it
             rest.append(text[pos : m.start()])
             pos = m.end()
         rest.append(text[pos:])
@@ -333,12 +343,23 @@ class PlainTextMarker(Treeprocessor):
         ):
             return  # an undefined note stays text, for the other patterns to read
         atomic = util.AtomicString
-        element.text = atomic(rest[0])
+        text_so_far, last = rest[0], None
         for (m, pattern), tail in zip(matches, rest[1:], strict=True):
             node, _start, _end = pattern.handleMatch(m, text)
+            if isinstance(node, str):  # a <br>, stashed as raw HTML: its placeholder stays in the text
+                text_so_far += node + tail
+                continue
             assert isinstance(node, Element)
-            node.tail = atomic(tail)
+            if last is None:
+                element.text = atomic(text_so_far)
+            else:
+                last.tail = atomic(text_so_far)
             element.append(node)
+            last, text_so_far = node, tail
+        if last is None:
+            element.text = atomic(text_so_far)
+        else:
+            last.tail = atomic(text_so_far)
 
 
 class NumberedFootnoteReferences(FootnoteInlineProcessor):
@@ -426,8 +447,10 @@ class InlineByBlock(Treeprocessor):
 
     @property
     def stashed_nodes(self) -> dict[str, Element | str]:
-        """The wrapped pass's stash, where inline patterns look for it (``treeprocessors["inline"]``)."""
-        return self.inline.stashed_nodes
+        """The wrapped pass's stash, where inline patterns look for it (``treeprocessors["inline"]``);
+        empty before the pass first runs (the raw-HTML pattern asks when cells are read ahead of it)."""
+        stash: dict[str, Element | str] = getattr(self.inline, "stashed_nodes", {})
+        return stash
 
     # Elements per run: enough that each run's own set-up (a map of the parents of
     # everything it is given) is spread thin, few enough that its list stays short.

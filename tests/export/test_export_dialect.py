@@ -236,16 +236,23 @@ def test_many_notes_are_numbered_and_ordered_as_python_markdown_does(by_definiti
 
 def _word_path_tree(text: str, *, own_inline_pass: bool = False) -> str:
     """The Word path's finished tree, serialized; with ``own_inline_pass``, through
-    Python-Markdown's inline pass over the whole tree instead of block by block."""
+    Python-Markdown's inline pass over the whole tree instead of block by block, and
+    with every table cell's <br> left to that pass."""
     from xml.etree.ElementTree import tostring
 
-    from briefer.export.markdown_dialect import InlineByBlock, briefing_markdown
+    from markdown.extensions.footnotes import FootnoteExtension
+
+    from briefer.export.markdown_dialect import InlineByBlock, PlainTextMarker, briefing_markdown
 
     md = briefing_markdown(keep_tree=True)
     chunked = md.treeprocessors["inline"]
     assert isinstance(chunked, InlineByBlock)
     if own_inline_pass:
         md.treeprocessors.register(chunked.inline, "inline", 20)
+        marker = md.treeprocessors["briefing-plain-text"]
+        assert isinstance(marker, PlainTextMarker)
+        footnotes = next(e for e in md.registeredExtensions if isinstance(e, FootnoteExtension))
+        marker.read_citations(footnotes, line_break_tags=False)
     md.convert(strip_control(text))
     keeper = md.treeprocessors["briefing-keep-tree"]
     raw = [str(piece) for piece in md.htmlStash.rawHtmlBlocks]
@@ -258,7 +265,8 @@ def _word_path_tree(text: str, *, own_inline_pass: bool = False) -> str:
 
 def test_the_word_paths_inline_pass_by_blocks_makes_python_markdowns_tree() -> None:
     """The inline pass runs on a few blocks at a time (its work list, taken from the front,
-    made a large annex slow): every element, text, tail and stashed piece as the whole-tree pass makes them."""
+    made a large annex slow), and a table cell's <br> is read ahead of it: every element,
+    text, tail and stashed piece as Python-Markdown's own whole-tree pass makes them."""
     rng = random.Random(11)
     annex_like = "\n\n".join(
         [
@@ -266,7 +274,11 @@ def test_the_word_paths_inline_pass_by_blocks_makes_python_markdowns_tree() -> N
             *(
                 f"## Tag {t}\n\n| Passage | Note | Source |\n|---|---|---|\n"
                 + "\n".join(
-                    f"| quote {t}.{r} \\| piped[^{1 + (t * 7 + r) % 40}]<br>*Translation:* x | **n** | S{r} |"
+                    (
+                        f"| quote {t}.{r} \\| piped[^{1 + (t * 7 + r) % 40}]<br>*Translation:* x | **n** | S{r} |"
+                        if r % 2
+                        else f"| para one {t}.{r}<br>para two<BR/>three[^{1 + r % 40}] | n | S{r} | p. {r} |"
+                    )
                     for r in range(60)
                 )
                 for t in range(12)
