@@ -456,11 +456,7 @@ class ExportDialog(QDialog):
         output = self._export_output
         # The file is renamed into place as the export's last step (a new inode): a cancel after it is too late.
         if output is not None and _identity(output) not in (None, self._output_before):
-            self.status.setText(f"Wrote {output} before the export could be cancelled.")
-            self.written = output
-            for button in (self.open_file, self.open_folder):
-                button.show()
-            self.finished_export.emit(str(output))
+            self._succeeded(str(output), [])  # its warnings went with the cancelled job
             return
         kept = " (the file already there is as it was)" if output is not None and output.exists() else ""
         self.status.setText(f"Export cancelled; nothing was written{kept}.")
