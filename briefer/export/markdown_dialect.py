@@ -9,7 +9,9 @@ Python-Markdown's public extension API:
 
 - text with nothing an inline pattern could act on (most quote text) is
   marked :class:`~markdown.util.AtomicString` before the inline pass, which
-  then skips its fifteen patterns for it;
+  then skips its fifteen patterns for it; for the Word builder, so is a cited
+  quote whose only such things are footnote references, line breaks and a
+  table cell's ``<br>``, read ahead with the registered patterns themselves;
 - footnote references are numbered, and the notes ordered, through
   dictionaries: the footnotes extension looks each one up in a list, which
   made an annex's 20,000 notes take minutes;
