@@ -15,6 +15,9 @@ Python-Markdown's public extension API:
 - footnote references are numbered, and the notes ordered, through
   dictionaries: the footnotes extension looks each one up in a list, which
   made an annex's 20,000 notes take minutes;
+- a table whose rows hold no code span is split into cells directly
+  (:mod:`briefer.export.markdown_tables`), not by the tables extension's
+  scanner, which reads every character of an annex's 40,000 rows;
 - for the Word builder, the inline pass runs on a few blocks at a time
   (:class:`InlineByBlock`): its work list, taken from the front, made an
   annex's pass quadratic;
@@ -44,6 +47,7 @@ from markdown.extensions.footnotes import (
     FootnoteInlineProcessor,
     FootnoteReorderingProcessor,
 )
+from markdown.extensions.tables import TableExtension, TableProcessor
 from markdown.inlinepatterns import HtmlInlineProcessor, InlineProcessor
 from markdown.postprocessors import RawHtmlPostprocessor
 from markdown.preprocessors import Preprocessor
@@ -51,6 +55,7 @@ from markdown.treeprocessors import InlineProcessor as InlinePass
 from markdown.treeprocessors import Treeprocessor, UnescapeTreeprocessor
 
 from briefer.export.card_markup import DIRECTIVE_LINE
+from briefer.export.markdown_tables import SimpleRowTables
 
 # python-docx (lxml) refuses XML-illegal characters: C0 controls except tab
 # and newline, lone surrogates, U+FFFE/U+FFFF. They go before Markdown sees the
@@ -125,7 +130,19 @@ def parse_briefing(text: str, *, _directive_lines: bool = True) -> BriefingTree:
     md.convert(strip_control(text))
     keeper = md.treeprocessors[_KEEP_TREE]
     assert isinstance(keeper, _KeepTree)
-    root = keeper.tree if keeper.tree is not None else Element("div")
+    root = Element("div")
+    if keeper.tree is not None:
+        # The finished tree moves to a root of its own. The old root stays with the
+        # Markdown instance, whose parts refer to each other (each processor to the
+        # instance, the instance to its parser, the parser to the root), so only a
+        # cycle collection frees what it holds: emptied, the tree is freed by
+        # reference counting when the builder lets go of it, rather than by a full
+        # collection walking its 600,000 elements and strings (half a second on a
+        # 13 MB annex).
+        root.attrib.update(keeper.tree.attrib)
+        root.extend(keeper.tree)
+        keeper.tree.clear()
+        keeper.tree = None
     tree = BriefingTree(root, [str(raw) for raw in md.htmlStash.rawHtmlBlocks])
     if keeper.unescaper is not None:
         tree.unescape = keeper.unescaper.unescape
@@ -147,6 +164,12 @@ class BriefingExtension(Extension):
         if self.directive_lines:
             # On the lines as normalize_whitespace (30) leaves them, before html_block (20).
             md.preprocessors.register(DirectiveLines(md), "briefing-directive-lines", 25)
+        tables = md.parser.blockprocessors["table"] if "table" in md.parser.blockprocessors else None
+        if isinstance(tables, TableProcessor):
+            # Same name and priority as the tables extension's own, which it hands the rest;
+            # EXTENSIONS loads the extension by name, so with its default configuration.
+            align = bool(TableExtension().getConfig("use_align_attribute"))
+            md.parser.blockprocessors.register(SimpleRowTables(md.parser, tables, align_attribute=align), "table", 75)
         footnotes = _footnote_extension(md)
         if footnotes is not None:
             # Same names and priorities as the footnotes extension's own, which they replace.
@@ -469,6 +492,10 @@ class InlineByBlock(Treeprocessor):
                 self._run(root, holder)
                 holder, size = Element(root.tag), 0
         self._run(root, holder)
+        # The pass keeps its last run's maps (every element to its parent) until
+        # it runs again, and it lives in the Markdown instance's cycle of
+        # references: run on nothing, it lets go of the tree (see parse_briefing).
+        self.inline.run(Element(root.tag))
 
     def _run(self, root: Element, holder: Element) -> None:
         if len(holder):

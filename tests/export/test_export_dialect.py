@@ -334,3 +334,24 @@ def test_link_targets_are_python_markdowns() -> None:
     expected = [html.unescape(href) for href in re.findall(r'href="([^"]+)"', python_markdown_html(text))]
     assert sorted(targets) == sorted(expected)
     assert "https://example.org/search?q=a&region=eu&lang=en" in targets
+
+
+def test_the_word_paths_tree_is_freed_when_the_builder_lets_go_of_it() -> None:
+    """Python-Markdown's instance is a cycle of references (processors to it, it to its parser):
+    the tree handed to the Word builder must not hang from it, or only a full collection frees
+    it (half a second of walking a large annex's elements at the end of each export)."""
+    import gc
+    import weakref
+
+    text = "# T\n\n| a | b |\n|---|---|\n| x[^1]<br>y | *y* |\n\n[^1]: n *e*\n\ntext *em* and a [link](https://x.org)"
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        tree = parse_briefing(text)
+        elements = [weakref.ref(e) for e in tree.root.iter()]
+        assert len(elements) > 10
+        del tree
+        assert [r() for r in elements if r() is not None] == []
+    finally:
+        if was_enabled:
+            gc.enable()
