@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterable
+from concurrent.futures import Executor, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element
@@ -75,10 +76,15 @@ def build_docx(
         for li in div.iter("li"):
             notes[li.get("id", "")] = li
     document, styles = base if base is not None else open_base(reference, page=page, marking=marking, title=title)
-    builder = _Builder(document, styles, notes, tree)
-    builder.blocks(tree.root, builder.body, style=None)
-    builder.body.flush()
-    builder.footnotes.finish()
+    # One thread beside this one parses the XML written so far (see docx_xml.ParseQueue).
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="briefer-docx-parse")
+    try:
+        builder = _Builder(document, styles, notes, tree, pool)
+        builder.blocks(tree.root, builder.body, style=None)
+        builder.body.finish()
+        builder.footnotes.finish()
+    finally:
+        pool.shutdown(cancel_futures=True)
     document.core_properties.title = strip_control(title)
     document.core_properties.author = strip_control(author)
     out = io.BytesIO()
@@ -107,29 +113,33 @@ class _Container:
 class _Body(_Container):
     """The document body: paragraphs are parsed in batches and go before the final section properties."""
 
-    def __init__(self, document: Document, default_style: str | None) -> None:
+    def __init__(self, document: Document, default_style: str | None, parsed: xml.ParseQueue) -> None:
         self.part = document.part
         self._body = document.element.body
         self._pending: list[str] = []
+        self._parsed = parsed
         self._default_style = default_style  # Body Text: a paragraph the Markdown gave no style
 
     def add(self, style: str | None, num_id: int | None, runs: str) -> None:
         self._pending.append(xml.paragraph(style or self._default_style, num_id, runs))
         if len(self._pending) >= 2000:  # keep each parse moderate
-            self.flush()
+            self._flush()
 
     def add_table(self, table: str) -> None:
         """A table written as WordprocessingML, parsed on its own (see ``docx_xml.parse_element``)."""
-        self.flush()
-        self._insert([xml.parse_element(table)])
+        self._flush()
+        self._parsed.put(table, one_element=True)
 
-    def flush(self) -> None:
-        """Parse what is pending into the body (before a table is added, and at the end)."""
-        if not self._pending:
-            return
-        paragraphs = xml.parse_elements("".join(self._pending))
-        self._pending = []
-        self._insert(paragraphs)
+    def _flush(self) -> None:
+        """Send what is pending to be parsed (before a table, and at the end)."""
+        if self._pending:
+            self._parsed.put("".join(self._pending))
+            self._pending = []
+
+    def finish(self) -> None:
+        """Everything written, parsed, into the body in the order it was written."""
+        self._flush()
+        self._insert(self._parsed.take())
 
     def _insert(self, elements: list[Any]) -> None:
         section = self._body[-1] if len(self._body) and self._body[-1].tag == _SECT_PR else None
@@ -180,7 +190,12 @@ class _Builder:
     """Walks a briefing's element tree once, writing Word paragraphs, tables and footnotes."""
 
     def __init__(
-        self, document: Document, styles: dict[str, str], notes: dict[str, Element], tree: BriefingTree
+        self,
+        document: Document,
+        styles: dict[str, str],
+        notes: dict[str, Element],
+        tree: BriefingTree,
+        pool: Executor | None = None,
     ) -> None:
         self.document = document
         self.styles = styles
@@ -188,8 +203,10 @@ class _Builder:
         self.raw_html = tree.raw_html
         self.unescape = tree.unescape
         self.is_block_html = tree.is_block_html
-        self.footnotes = Footnotes(document, styles["footnote text"], styles["footnote reference"])
-        self.body = _Body(document, styles["Body Text"])
+        self.footnotes = Footnotes(
+            document, styles["footnote text"], styles["footnote reference"], parsed=xml.ParseQueue(pool)
+        )
+        self.body = _Body(document, styles["Body Text"], xml.ParseQueue(pool))
         self._links: dict[tuple[int, str], str] = {}  # (part, URL) -> relationship id
         self._open_notes: set[str] = set()  # footnotes being written, innermost last
         self._directive: dict[str, str] = {}  # a template's docx(...) for the next block

@@ -19,7 +19,7 @@ from docx.oxml.ns import nsdecls, qn
 from lxml import etree
 
 from briefer.export import docx_xml
-from briefer.export.docx_xml import parse_elements, styled_run
+from briefer.export.docx_xml import ParseQueue, styled_run
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 _SPACE_RUN = '<w:r><w:t xml:space="preserve"> </w:t></w:r>'  # between the mark and the note
@@ -37,7 +37,9 @@ _EMPTY_PART = (
 class Footnotes:
     """The document's footnotes part, created on first use."""
 
-    def __init__(self, document: Document, text_style: str, reference_style: str) -> None:
+    def __init__(
+        self, document: Document, text_style: str, reference_style: str, *, parsed: ParseQueue | None = None
+    ) -> None:
         self._document = document
         self._text_style = text_style
         self._reference_style = reference_style
@@ -45,7 +47,10 @@ class Footnotes:
         self._root: Any = None
         self._next_id = 1
         self._first_id = 1  # the id of _notes[0]
-        self._notes: list[str] = []  # each added note's XML, in order
+        self._notes: list[str] = []  # each added note's XML, in order ("" until it is filled)
+        self._parsed = parsed if parsed is not None else ParseQueue()
+        self._filled = 0  # the notes before this index are all filled...
+        self._queued = 0  # ...and those before this one sent to be parsed
 
     @property
     def part(self) -> Part:
@@ -92,6 +97,14 @@ class Footnotes:
     def fill(self, note_id: int, paragraphs: list[str]) -> None:
         """The note's paragraphs (``docx_xml.paragraph``); the first one gets the footnote mark."""
         self._notes[note_id - self._first_id] = f'<w:footnote w:id="{note_id}">{"".join(paragraphs)}</w:footnote>'
+        # Notes are filled in the order they were added, but for a note inside a note,
+        # filled before the note it is in: the filled ones before the first that is not
+        # are parsed while the rest are written, a few thousand at a time.
+        while self._filled < len(self._notes) and self._notes[self._filled]:
+            self._filled += 1
+        if self._filled - self._queued >= 2000:
+            self._parsed.put("".join(self._notes[self._queued : self._filled]))
+            self._queued = self._filled
 
     def paragraph(self, style: str | None, num_id: int | None, runs: str, first: bool) -> str:
         """A paragraph of a note: FootnoteText unless the Markdown chose a style, the mark first."""
@@ -106,8 +119,10 @@ class Footnotes:
     def finish(self) -> None:
         """Put the notes into the part; write an existing, generically loaded part's XML back to its blob."""
         if self._notes:
-            self._root.extend(parse_elements("".join(self._notes)))
+            self._parsed.put("".join(self._notes[self._queued :]))
+            self._root.extend(self._parsed.take())
             self._notes = []
+            self._filled = self._queued = 0
         if self._part is not None and not isinstance(self._part, XmlPart):
             # python-docx has no footnotes part class: it loaded the part as plain bytes.
             xml = etree.tostring(self._root, xml_declaration=True, encoding="UTF-8", standalone=True)

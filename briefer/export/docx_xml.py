@@ -6,10 +6,17 @@ search the children for the schema position on every call, or even lxml's
 ``SubElement``) costs several microseconds each; writing the same XML as text
 and letting lxml parse a batch of paragraphs costs a fraction of that. The
 elements come out exactly as the one-at-a-time build made them.
+
+lxml lets go of Python's global lock while it parses, with a parser of the
+thread's own, so a :class:`ParseQueue` given a thread parses each batch
+while the builder writes the next one: on a large annex about a tenth of the
+build, done beside it on the second core.
 """
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import Executor, Future
 from typing import Any
 
 from docx.oxml.ns import nsdecls, qn
@@ -17,17 +24,26 @@ from docx.oxml.parser import element_class_lookup
 from lxml import etree
 
 W_RPR = qn("w:rPr")
-# python-docx's parser also drops blank text; this one keeps a run's " " as it is.
-# huge_tree: a paragraph may hold more than libxml2's default 10 MB text-node limit.
-_PARSER = etree.XMLParser(resolve_entities=False, huge_tree=True)
-_PARSER.set_element_class_lookup(element_class_lookup)
+_PARSERS = threading.local()  # lxml parsers are not to be shared between threads
+
+
+def _parser() -> etree.XMLParser:
+    """This thread's parser: python-docx's element classes, and unlike python-docx's own, blank text kept
+    (a run's " "); huge_tree, as a paragraph may hold more than libxml2's default 10 MB text-node limit."""
+    parser: etree.XMLParser | None = getattr(_PARSERS, "parser", None)
+    if parser is None:
+        parser = _PARSERS.parser = etree.XMLParser(resolve_entities=False, huge_tree=True)
+        parser.set_element_class_lookup(element_class_lookup)
+    return parser
+
+
 _WRAPPER = f"<w:body {nsdecls('w', 'r')}>", "</w:body>"
 BREAK_RUN = "<w:r><w:br/></w:r>"
 
 
 def parse_elements(xml: str) -> list[Any]:
     """The elements of a run of sibling elements written with the ``w:`` and ``r:`` prefixes."""
-    return list(etree.fromstring(f"{_WRAPPER[0]}{xml}{_WRAPPER[1]}", _PARSER))
+    return list(etree.fromstring(f"{_WRAPPER[0]}{xml}{_WRAPPER[1]}", _parser()))
 
 
 def parse_element(xml: str) -> Any:
@@ -41,7 +57,34 @@ def parse_element(xml: str) -> Any:
     end = xml.index(">")
     if xml[end - 1] == "/":
         end -= 1
-    return etree.fromstring(f"{xml[:end]} {nsdecls('w', 'r')}{xml[end:]}", _PARSER)
+    return etree.fromstring(f"{xml[:end]} {nsdecls('w', 'r')}{xml[end:]}", _parser())
+
+
+def _parse_one(xml: str) -> list[Any]:
+    return [parse_element(xml)]
+
+
+class ParseQueue:
+    """Batches of WordprocessingML parsed while the next are written: on ``pool``'s thread, if given."""
+
+    def __init__(self, pool: Executor | None = None) -> None:
+        self._pool = pool
+        self._batches: list[Future[list[Any]] | list[Any]] = []
+
+    def put(self, xml: str, *, one_element: bool = False) -> None:
+        """A batch of sibling elements (:func:`parse_elements`), or one that declares its namespaces
+        (``one_element``, :func:`parse_element`)."""
+        parse = _parse_one if one_element else parse_elements
+        self._batches.append(self._pool.submit(parse, xml) if self._pool is not None else parse(xml))
+
+    def take(self) -> list[Any]:
+        """Every element parsed so far, in the order the batches were put (waiting for the last);
+        a batch that failed to parse raises its error here."""
+        elements: list[Any] = []
+        for batch in self._batches:
+            elements += batch.result() if isinstance(batch, Future) else batch
+        self._batches = []
+        return elements
 
 
 def text(value: str) -> str:

@@ -355,3 +355,42 @@ def test_the_word_paths_tree_is_freed_when_the_builder_lets_go_of_it() -> None:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def test_a_long_briefing_keeps_its_order_in_word() -> None:
+    """Paragraphs, tables and notes are parsed a few thousand at a time on a second thread while
+    the rest is written: the body and the notes come out in the order Python-Markdown reads them,
+    notes inside notes included (such a note is finished before the note it is in)."""
+    blocks = []
+    for i in range(1, 5001):
+        blocks.append(
+            f"Paragraph {i}[^{i}] with *emphasis*."
+            if i % 2
+            else f"Paragraph {i}, 發展 and a [link](https://x.org/{i})."
+        )
+        if i % 700 == 0:
+            blocks.append(f"| Passage | Source |\n|---|---|\n| table {i} row[^{i + 1}] | S |\n| second \\| row | T |")
+    notes = [f"[^{n}]: Note {n}, see[^{n + 1}]." if n % 2 else f"[^{n}]: Inner note {n}." for n in range(1, 5002)]
+    assert_word_reads_as_python_markdown("\n\n".join(blocks) + "\n\n" + "\n".join(notes) + "\n")
+
+
+def test_the_word_build_leaves_no_thread_behind(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The thread that parses beside the build ends with it, also when the build fails halfway."""
+    import threading
+
+    import briefer.export.docx_build as docx_build
+
+    def parse_threads() -> list[str]:
+        return [t.name for t in threading.enumerate() if t.name.startswith("briefer-docx-parse")]
+
+    text = "\n\n".join(f"Paragraph {i}." for i in range(4500)) + "\n\n| a | b |\n|---|---|\n| c | d |\n"
+    assert docx_body_texts(build_docx(text))[-2:] == ["c", "d"]
+    assert parse_threads() == []
+
+    def broken_table(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("table writer broke")
+
+    monkeypatch.setattr(docx_build._Builder, "table", broken_table)
+    with pytest.raises(RuntimeError, match="table writer broke"):
+        build_docx(text)
+    assert parse_threads() == []
