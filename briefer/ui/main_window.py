@@ -23,6 +23,7 @@ from briefer.ui.balance_panel import BalanceDock
 from briefer.ui.codebook_dock import CodebookDock
 from briefer.ui.corpus_dock import CorpusDock
 from briefer.ui.dock_help import explain_docks
+from briefer.ui.first_frame import AfterFirstFrame
 from briefer.ui.focus_cycle import cycle_focus
 from briefer.ui.import_files import import_with_progress, importer_available
 from briefer.ui.integrity_notice import IntegrityNotice
@@ -70,6 +71,7 @@ class MainWindow(QMainWindow):
         self.counts_label.setObjectName("projectCounts")
         self.statusBar().addPermanentWidget(self.counts_label)
         self.integrity_notice = IntegrityNotice(self.statusBar())
+        self._after_first_frame = AfterFirstFrame(self)
         self.menus = WindowMenus(parent=self, host=self)
         self._default_size()
         self._attach(service)
@@ -118,7 +120,9 @@ class MainWindow(QMainWindow):
         explain_docks(self._project_docks)
         self._update_title()
         self._update_counts()
-        self.integrity_notice.check(service)
+        # Its thread reads an index of every passage (from disk, on a large project
+        # whose pages the system has dropped), which the first frame does not show.
+        self._after_first_frame.then(lambda: self.integrity_notice.check(self.service))
         first = self.corpus.proxy.index(0, 0)
         if first.isValid():
             self.corpus.view.setCurrentIndex(first)

@@ -145,6 +145,29 @@ def test_the_window_says_plainly_when_a_project_is_damaged(project: Project, qtb
     win.close()
 
 
+def test_the_damage_check_waits_for_the_windows_first_frame(project: Project, qtbot, tmp_path: Path) -> None:
+    """The check reads an index of every passage: it starts once the window has painted, not before."""
+    import threading
+
+    from briefer.ui import create_main_window
+
+    project.close()
+    conn = sqlite3.connect(project.path)  # another program, foreign keys off
+    conn.execute("INSERT INTO placements(section, passage, position) VALUES (1, 999, 0)")
+    conn.commit()
+    conn.close()
+    win = create_main_window(project.path, QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(win)
+    qtbot.wait(300)  # events handled, nothing painted: the window is not shown yet
+    assert not win.integrity_notice.checked
+    assert "briefer-integrity" not in [t.name for t in threading.enumerate()]
+    win.show()
+    qtbot.waitUntil(lambda: win.integrity_notice.checked, timeout=5000)
+    assert win.integrity_notice.isVisibleTo(win)
+    assert "points at passage 999, which does not exist" in win.integrity_notice.toolTip()
+    win.close()
+
+
 def test_the_export_dialog_offers_to_export_unverified_quotes_marked(project: Project, qtbot, tmp_path: Path) -> None:
     push(project.stack, project.service, PlacePassages(project.backfire_section, project.backfire[:2]))
     project.close()
