@@ -20,6 +20,12 @@ _DOC_INFO_COLUMNS = (
     "id, title, publisher, author, date, url, language, source_file, sha256, length, type, doi, container, version"
 )
 
+# A document with its text: the text first. SQLite reads a column stored after a long
+# text (length, type, pages: most of them) by walking the text's overflow pages, and
+# walks them again to read the text itself unless the text was read first; a 2 MB text
+# came from the disk twice, the window's first document at start-up among them.
+_DOCUMENT_COLUMNS = f"text, {_DOC_INFO_COLUMNS}, pages"
+
 
 def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
@@ -99,14 +105,14 @@ class DocumentRows(TreeRows):
         return rows
 
     def get_document(self, doc_id: int) -> Document:
-        row = self._q(f"SELECT {_DOC_INFO_COLUMNS}, text, pages FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        row = self._q(f"SELECT {_DOCUMENT_COLUMNS} FROM documents WHERE id = ?", (doc_id,)).fetchone()
         if row is None:
             raise NotFoundError(f"no document with id {doc_id}")
         return _document(row)
 
     def list_documents_with_text(self) -> list[Document]:
         """Every document with its text, in one query (an export checks every quote against its text)."""
-        rows = self._q(f"SELECT {_DOC_INFO_COLUMNS}, text, pages FROM documents ORDER BY id").fetchall()
+        rows = self._q(f"SELECT {_DOCUMENT_COLUMNS} FROM documents ORDER BY id").fetchall()
         return [_document(row) for row in rows]
 
     def documents_with_text(self, ids: Iterable[int]) -> dict[int, Document]:
@@ -119,10 +125,10 @@ class DocumentRows(TreeRows):
         for chunk in range(0, len(wanted), 500):  # stay well under SQLite's variable limit
             part = wanted[chunk : chunk + 500]
             rows = self._q(
-                f"SELECT {_DOC_INFO_COLUMNS}, text, pages FROM documents WHERE id IN ({','.join('?' * len(part))})",
+                f"SELECT {_DOCUMENT_COLUMNS} FROM documents WHERE id IN ({','.join('?' * len(part))})",
                 part,
             ).fetchall()
-            found.update((row[0], _document(row)) for row in rows)
+            found.update((doc.id, doc) for doc in map(_document, rows))
         return found
 
     def documents_with_passages(self) -> list[int]:
@@ -236,8 +242,8 @@ def _find_all(text: str, query: str, lowered: str, cased: bool) -> Iterator[tupl
 
 
 def _document(row: tuple[Any, ...]) -> Document:
-    """A document from ``SELECT {_DOC_INFO_COLUMNS}, text, pages``."""
-    return Document(*(*row[:-1], _pages_from_json(row[-1])))
+    """A document from ``SELECT {_DOCUMENT_COLUMNS}``."""
+    return Document(*(*row[1:-1], row[0], _pages_from_json(row[-1])))
 
 
 def _pages_json(pages: tuple[Page, ...]) -> str:
