@@ -207,6 +207,12 @@ class MainWindow(QMainWindow):
         return True
 
     def remember_project(self, path: Path) -> None:
+        """Put ``path`` first among the recent projects, once the window has painted: Qt then
+        writes the settings file and syncs it to disk, which on a disk busy with other
+        writes (a large project just copied) can take longer than building the window."""
+        self._after_first_frame.then(lambda: self._remember(path))
+
+    def _remember(self, path: Path) -> None:
         path = Path(path).resolve()
         recent = [p for p in self.recent_projects() if Path(p) != path]
         self.settings.setValue("recentProjects", [str(path), *recent][:MAX_RECENT])
