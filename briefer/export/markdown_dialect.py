@@ -130,20 +130,7 @@ def parse_briefing(text: str, *, _directive_lines: bool = True) -> BriefingTree:
     md.convert(strip_control(text))
     keeper = md.treeprocessors[_KEEP_TREE]
     assert isinstance(keeper, _KeepTree)
-    root = Element("div")
-    if keeper.tree is not None:
-        # The finished tree moves to a root of its own. The old root stays with the
-        # Markdown instance, whose parts refer to each other (each processor to the
-        # instance, the instance to its parser, the parser to the root), so only a
-        # cycle collection frees what it holds: emptied, the tree is freed by
-        # reference counting when the builder lets go of it, rather than by a full
-        # collection walking its 600,000 elements and strings (half a second on a
-        # 13 MB annex).
-        root.attrib.update(keeper.tree.attrib)
-        root.extend(keeper.tree)
-        keeper.tree.clear()
-        keeper.tree = None
-    tree = BriefingTree(root, [str(raw) for raw in md.htmlStash.rawHtmlBlocks])
+    tree = BriefingTree(keeper.take(), [str(raw) for raw in md.htmlStash.rawHtmlBlocks])
     if keeper.unescaper is not None:
         tree.unescape = keeper.unescaper.unescape
     raw_html = md.postprocessors["raw_html"] if "raw_html" in md.postprocessors else None
@@ -510,5 +497,20 @@ class _KeepTree(Treeprocessor):
     unescaper: UnescapeTreeprocessor | None = None
 
     def run(self, root: Element) -> Element:
-        self.tree = root
+        # The finished tree moves to a root of its own. The old root stays with the
+        # Markdown instance, whose parts refer to each other (each processor to the
+        # instance, the instance to its parser, the parser to the root), so only a
+        # cycle collection frees what it holds: emptied, the tree is freed by
+        # reference counting when the builder lets go of it, rather than by a full
+        # collection walking its 600,000 elements and strings (half a second on a
+        # 13 MB annex).
+        self.tree = Element(root.tag, root.attrib)
+        self.tree.text = root.text
+        self.tree.extend(root)
+        root.clear()
         return Element("div")
+
+    def take(self) -> Element:
+        """The tree, which this processor (part of the same cycle) then forgets."""
+        tree, self.tree = self.tree, None
+        return tree if tree is not None else Element("div")
